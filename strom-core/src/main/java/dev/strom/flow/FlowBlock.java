@@ -1,0 +1,159 @@
+package dev.strom.flow;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.nn.Activation;
+import dev.strom.tensor.Init;
+import dev.strom.tensor.Parameters;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One autoregressive affine flow block (the reference's MetaBlock). A causal transformer reads
+ * [sos, x_0 .. x_{N-2}] (optionally behind a text prefix) and predicts, for each token t, a scale a_t and
+ * shift b_t from the tokens before it; data maps to noise as z_t = (x_t - b_t) / a_t.
+ */
+public final class FlowBlock {
+
+    /** softplus^-1(1): a = 1 when the network outputs zero. */
+    static final float INV_SOFTPLUS_1 = 0.541324854612918f;
+
+    private final FlowConfig.BlockSpec spec;
+    private final int tokenDim;
+    private final int headDim;
+    private final float softClip;
+    private final boolean softplus;
+    private final NDArray sos;
+    private final Linear projIn;
+    private final Linear projTxt;
+    private final List<TransformerLayer> layers = new ArrayList<>();
+    private final Norm finalNorm;
+    private final Linear projOut;
+
+    FlowBlock(Parameters p, FlowConfig cfg, FlowConfig.BlockSpec spec) {
+        this.spec = spec;
+        this.tokenDim = cfg.tokenDim();
+        this.headDim = cfg.headDim();
+        this.softClip = cfg.softClip();
+        this.softplus = cfg.softplus();
+        if (spec.layers() == 0) {
+            // An identity block, as the reference allows: no parameters, no effect.
+            sos = null;
+            projIn = projTxt = projOut = null;
+            finalNorm = null;
+            return;
+        }
+        String name = "blocks." + spec.index();
+        int w = spec.width();
+        sos = p.declare(name + ".sos_embed", new long[]{1, 1, tokenDim}, new Init.Normal(1f));
+        projIn = new Linear(p, name + ".proj_in", tokenDim, w, true);
+        projTxt = spec.conditioned() ? new Linear(p, name + ".proj_txt", spec.txtDim(), w, true) : null;
+        for (int i = 0; i < spec.layers(); i++) {
+            layers.add(new TransformerLayer(p, name + ".attn_blocks." + i, cfg, spec, i));
+        }
+        finalNorm = cfg.finalNorm() ? new Norm.RmsNorm(p, name + ".final_norm", w) : null;
+        projOut = new Linear(p, name + ".proj_out", w, 2 * tokenDim, true, Init.ZEROS);
+    }
+
+    public FlowConfig.BlockSpec spec() {
+        return spec;
+    }
+
+    public boolean isIdentity() {
+        return spec.layers() == 0;
+    }
+
+    /** Result of the data-to-noise direction: z in raster order, per-element -log a in permuted order. */
+    public record Pass(NDArray z, NDArray logdet, NDArray textOut) {
+    }
+
+    /**
+     * Data to noise.
+     *
+     * @param x tokens [B', N, D] in raster order
+     * @param y text [B', L, txt] for a conditioned block, else ignored
+     */
+    Pass forward(NDArray x, NDArray y, TokenLayout layout, RotaryTable rope) {
+        if (isIdentity()) {
+            return new Pass(x, x.zerosLike(), null);
+        }
+        long b = x.getShape().get(0);
+        int n = layout.length();
+        NDArray xp = spec.permutation().apply(x, layout);
+        NDArray shifted = NDArrays.concat(new NDList(sosFor(b), xp.get(new NDIndex().addAllDim().addSliceDim(0, n - 1))), 1);
+        NDArray h = projIn.apply(shifted);
+        int textLength = 0;
+        if (projTxt != null) {
+            textLength = (int) y.getShape().get(1);
+            h = NDArrays.concat(new NDList(projTxt.apply(y), h), 1);
+        }
+        NDArray mask = AttentionMask.causal(x.getManager(), textLength + n, 0);
+        for (TransformerLayer layer : layers) {
+            h = layer.apply(h, rope, 0, null, mask);
+        }
+        if (finalNorm != null) {
+            h = finalNorm.apply(h);
+        }
+        NDArray textOut = textLength > 0 ? h.get(new NDIndex().addAllDim().addSliceDim(0, textLength)) : null;
+        NDArray[] ab = affine(h.get(new NDIndex().addAllDim().addSliceDim(textLength, textLength + n)));
+        NDArray zp = xp.sub(ab[1]).div(ab[0]);
+        NDArray logdet = ab[0].log().neg();
+        return new Pass(spec.permutation().apply(zp, layout), logdet, textOut);
+    }
+
+    /** The learned start token, repeated for a batch: [B', 1, D]. */
+    NDArray sosFor(long batch) {
+        return sos.broadcast(batch, 1, tokenDim);
+    }
+
+    /** A cache big enough for the text prefix and every token of the sequence. */
+    KvCache newCache(NDManager manager, long batch, int capacity) {
+        int kvHeads = layers.get(0).kvHeads();
+        return new KvCache(manager, layers.size(), batch, kvHeads, capacity, headDim);
+    }
+
+    /** Runs the text prefix through the layers to fill the cache. */
+    void prefill(NDArray y, KvCache cache, RotaryTable rope) {
+        int l = (int) y.getShape().get(1);
+        run(projTxt.apply(y), l, cache, rope);
+    }
+
+    /**
+     * Predicts (a, b) for the tokens that follow the cached ones, given their inputs (sos or the previous
+     * token each) [B', n, D]. Extends the cache by n.
+     */
+    NDArray[] predict(NDArray inputs, KvCache cache, RotaryTable rope) {
+        int n = (int) inputs.getShape().get(1);
+        NDArray h = run(projIn.apply(inputs), n, cache, rope);
+        if (finalNorm != null) {
+            h = finalNorm.apply(h);
+        }
+        return affine(h);
+    }
+
+    private NDArray run(NDArray h, int n, KvCache cache, RotaryTable rope) {
+        int start = cache.length();
+        NDArray mask = AttentionMask.causal(h.getManager(), n, start);
+        for (TransformerLayer layer : layers) {
+            h = layer.apply(h, rope, start, cache, mask);
+        }
+        cache.advance(n);
+        return h;
+    }
+
+    /** proj_out, soft clip, then a = softplus(. + softplus^-1(1)) (or exp) and b. */
+    private NDArray[] affine(NDArray h) {
+        NDArray o = projOut.apply(h);
+        if (softClip > 0) {
+            o = o.div(softClip).tanh().mul(softClip);
+        }
+        NDArray a = o.get("..., 0:" + tokenDim);
+        NDArray b = o.get("..., " + tokenDim + ":");
+        a = softplus ? Activation.softPlus(a.add(INV_SOFTPLUS_1)) : a.exp();
+        return new NDArray[]{a, b};
+    }
+}

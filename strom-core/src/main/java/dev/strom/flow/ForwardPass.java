@@ -1,0 +1,45 @@
+package dev.strom.flow;
+
+import ai.djl.ndarray.NDArray;
+
+import java.util.List;
+
+/**
+ * The data-to-noise pass of a whole model.
+ *
+ * @param z        noise, in the input's latent layout
+ * @param outputs  tokens [B, N, D] entering each block, then z's tokens (outputs.0 .. outputs.nb)
+ * @param logdets  per-element -log a of each block, in that block's permuted order and batch layout
+ * @param textOut  the deep block's text positions after its final norm (null without text)
+ */
+public record ForwardPass(NDArray z, List<NDArray> outputs, List<NDArray> logdets, NDArray textOut) {
+
+    public long batch() {
+        return z.getShape().get(0);
+    }
+
+    /** 0.5 * mean(z^2) per sample [B]. */
+    public NDArray lossZ() {
+        return z.square().reshape(batch(), -1).mean(new int[]{1}).mul(0.5f);
+    }
+
+    /** -sum over blocks of mean(log-det) per sample [B]. */
+    public NDArray lossLogdet() {
+        NDArray sum = null;
+        for (NDArray l : logdets) {
+            NDArray m = l.reshape(batch(), -1).mean(new int[]{1});
+            sum = sum == null ? m : sum.add(m);
+        }
+        return sum.neg();
+    }
+
+    /** The NLL per dimension up to a constant, per sample [B]: (-log p(x) - D/2 log 2 pi) / D. */
+    public NDArray lossPerSample() {
+        return lossZ().add(lossLogdet());
+    }
+
+    /** Mean of {@link #lossPerSample()} over the batch: the reference's get_loss(...)['loss']. */
+    public NDArray loss() {
+        return lossPerSample().mean();
+    }
+}

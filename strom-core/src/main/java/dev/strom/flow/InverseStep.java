@@ -1,0 +1,40 @@
+package dev.strom.flow;
+
+import ai.djl.ndarray.NDArray;
+
+/**
+ * A flow block positioned inside an inverse pass: its KV cache, rotary table and guidance. Each call
+ * predicts (a, b) for the next tokens from their inputs and advances the cache.
+ */
+public final class InverseStep {
+
+    private final FlowBlock block;
+    private final KvCache cache;
+    private final RotaryTable rope;
+    private final float guidance;
+    private final boolean guided;
+
+    InverseStep(FlowBlock block, KvCache cache, RotaryTable rope, boolean guided, float guidance) {
+        this.block = block;
+        this.cache = cache;
+        this.rope = rope;
+        this.guided = guided;
+        this.guidance = guidance;
+    }
+
+    /** (a, b) for inputs [B', n, D] at the next n positions; guided when the batch holds both branches. */
+    public NDArray[] next(NDArray inputs) {
+        NDArray[] ab = block.predict(inputs, cache, rope);
+        return guided ? Guidance.apply(ab[0], ab[1], guidance) : ab;
+    }
+
+    /** The learned start token for every row: [B', 1, D]. */
+    public NDArray sos(long batch) {
+        return block.sosFor(batch);
+    }
+
+    /** Forgets the last n positions (Jacobi redoes a chunk). */
+    public void rewind(int n) {
+        cache.rewind(n);
+    }
+}

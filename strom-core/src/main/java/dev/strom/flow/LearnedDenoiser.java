@@ -1,0 +1,85 @@
+package dev.strom.flow;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.index.NDIndex;
+import dev.strom.tensor.Init;
+import dev.strom.tensor.Parameters;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * STARFlow-V's learned self-denoiser: a non-causal transformer over [text; all frames], each frame
+ * attending to a window of frames with one frame of look-ahead. Trained by flow score matching to
+ * predict (noise_std^2/0.3) * -grad log p(x~); applied as x - 0.3 * out.
+ */
+public final class LearnedDenoiser {
+
+    /** The fixed step constant of the reference's inference. */
+    public static final float STEP = 0.3f;
+    private static final String NAME = "learnable_self_denoiser";
+
+    private final FlowConfig config;
+    private final Linear projIn;
+    private final Linear projTxt;
+    private final List<TransformerLayer> layers = new ArrayList<>();
+    private final Norm finalNorm;
+    private final Linear projOut;
+
+    LearnedDenoiser(Parameters p, FlowConfig cfg) {
+        this.config = cfg;
+        FlowConfig.BlockSpec spec = cfg.denoiserBlock();
+        int w = spec.width();
+        projIn = new Linear(p, NAME + ".proj_in", cfg.tokenDim(), w, true);
+        projTxt = spec.conditioned() ? new Linear(p, NAME + ".proj_txt", spec.txtDim(), w, true) : null;
+        for (int i = 0; i < spec.layers(); i++) {
+            layers.add(new TransformerLayer(p, NAME + ".attn_blocks." + i, cfg, spec, i));
+        }
+        finalNorm = cfg.finalNorm() ? new Norm.RmsNorm(p, NAME + ".final_norm", w) : null;
+        projOut = new Linear(p, NAME + ".proj_out", w, cfg.tokenDim(), true, Init.ZEROS);
+    }
+
+    /** The network's output for noisy x (latent layout): the predicted scaled negative score. */
+    public NDArray predict(NDArray x, NDArray y, RotaryEmbedding rope) {
+        Latent latent = Latent.of(x, config, "input");
+        TokenLayout layout = latent.layout();
+        NDArray h = projIn.apply(latent.patchify(x));
+        int textLength = 0;
+        if (projTxt != null) {
+            textLength = (int) y.getShape().get(1);
+            h = NDArrays.concat(new NDList(projTxt.apply(y), h), 1);
+        }
+        NDArray mask = config.temporalCausal() > 0 && latent.video()
+                ? AttentionMask.frameWindow(x.getManager(), textLength, layout.frameSize(), layout.frames(),
+                config.temporalCausal(), config.denoiserWindow())
+                : null;
+        try (RotaryTable table = rope.table(x.getManager(), layout, textLength)) {
+            for (TransformerLayer layer : layers) {
+                h = layer.apply(h, table, 0, null, mask);
+            }
+        }
+        if (finalNorm != null) {
+            h = finalNorm.apply(h);
+        }
+        NDArray out = projOut.apply(h.get(new NDIndex().addAllDim().addSliceDim(textLength, textLength + layout.length())));
+        return latent.unpatchify(out);
+    }
+
+    /** Denoised sample x - 0.3 * out. */
+    public NDArray denoise(NDArray x, NDArray y, RotaryEmbedding rope) {
+        return x.sub(predict(x, y, rope).mul(STEP));
+    }
+
+    /** Flow score matching target: noise_std * numel(x) * d(training objective)/dx. */
+    public static NDArray target(StarFlow flow, NDArray x, NDArray y) {
+        NDArray grad = flow.lossGradient(x, y, true);
+        return grad.mul((double) flow.config().noiseStd() * x.getShape().size());
+    }
+
+    /** mean((out - target)^2). */
+    public NDArray loss(NDArray x, NDArray y, NDArray target, RotaryEmbedding rope) {
+        return predict(x, y, rope).sub(target).square().mean();
+    }
+}

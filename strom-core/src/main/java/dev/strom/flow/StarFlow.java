@@ -1,0 +1,269 @@
+package dev.strom.flow;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.training.GradientCollector;
+import dev.strom.tensor.Parameters;
+import dev.strom.tensor.TensorData;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+
+/**
+ * A STARFlow(-V) model: shallow flow blocks (per frame for video) followed by one deep, text-conditioned,
+ * globally causal block. Data maps to noise through blocks 0 .. nb-1; generation runs them backwards,
+ * deep block first.
+ */
+public final class StarFlow implements AutoCloseable {
+
+    /** Buffers the reference keeps in its state_dict but never reads. */
+    private static final Pattern UNUSED_BUFFERS = Pattern.compile("var|blocks\\.\\d+\\.attn_mask|feat_rope(_gen)?\\..*");
+
+    private final FlowConfig config;
+    private final Parameters parameters;
+    private final List<FlowBlock> blocks = new ArrayList<>();
+    private final LearnedDenoiser denoiser;
+    private final RotaryEmbedding rope;
+
+    private StarFlow(FlowConfig config, Parameters parameters) {
+        this.config = config;
+        this.parameters = parameters;
+        for (int i = 0; i < config.numBlocks(); i++) {
+            blocks.add(new FlowBlock(parameters, config, config.block(i)));
+        }
+        denoiser = config.denoiser() ? new LearnedDenoiser(parameters, config) : null;
+        rope = new RotaryEmbedding(config);
+        parameters.requireAllUsed();
+    }
+
+    /** A freshly initialised model (reference initialisation: every block starts as the identity). */
+    public static StarFlow initialise(FlowConfig config, NDManager manager, long seed) {
+        return new StarFlow(config, Parameters.initialised(manager, seed));
+    }
+
+    /** A model from checkpoint tensors with the reference's names; names and shapes must match the config. */
+    public static StarFlow load(FlowConfig config, NDManager manager, Map<String, TensorData> tensors) {
+        Set<String> ignorable = new java.util.HashSet<>();
+        tensors.keySet().stream().filter(n -> UNUSED_BUFFERS.matcher(n).matches()).forEach(ignorable::add);
+        Parameters p = Parameters.loaded(manager, tensors, ignorable);
+        try {
+            return new StarFlow(config, p);
+        } catch (RuntimeException e) {
+            p.close();
+            throw e;
+        }
+    }
+
+    public FlowConfig config() {
+        return config;
+    }
+
+    public Parameters parameters() {
+        return parameters;
+    }
+
+    public List<FlowBlock> blocks() {
+        return List.copyOf(blocks);
+    }
+
+    public RotaryEmbedding rope() {
+        return rope;
+    }
+
+    /** The learned self-denoiser, or null when the config has none. */
+    public LearnedDenoiser denoiser() {
+        return denoiser;
+    }
+
+    // ---- data -> noise ----
+
+    /**
+     * The exact data-to-noise pass.
+     *
+     * @param x latent [B, C, H, W] or [B, T, C, H, W]
+     * @param y text features [B, L, txt_dim] with padding rows zeroed (null for an unconditional model)
+     */
+    public ForwardPass forward(NDArray x, NDArray y) {
+        Latent latent = Latent.of(x, config, "input");
+        requireFinite(x, "input");
+        requireText(y, latent.batch(), "text");
+        TokenLayout layout = latent.layout();
+        long b = latent.batch();
+        NDArray tokens = latent.patchify(x);
+        List<NDArray> outputs = new ArrayList<>();
+        List<NDArray> logdets = new ArrayList<>();
+        outputs.add(tokens);
+        NDArray textOut = null;
+        for (FlowBlock block : blocks) {
+            boolean local = block.spec().frameLocal() && latent.video();
+            TokenLayout seen = local ? layout.singleFrame() : layout;
+            NDArray in = local ? tokens.reshape(b * layout.frames(), seen.length(), latent.tokenDim()) : tokens;
+            NDArray text = block.spec().conditioned() ? y : null;
+            int textLength = text == null ? 0 : (int) text.getShape().get(1);
+            try (RotaryTable table = rope.table(x.getManager(), seen, textLength)) {
+                FlowBlock.Pass pass = block.forward(in, text, seen, table);
+                tokens = pass.z().reshape(b, layout.length(), latent.tokenDim());
+                logdets.add(pass.logdet());
+                outputs.add(tokens);
+                if (block.spec().top()) {
+                    textOut = pass.textOut();
+                }
+            }
+        }
+        return new ForwardPass(latent.unpatchify(tokens), outputs, logdets, textOut);
+    }
+
+    /**
+     * d loss / d x at x, where loss is the batch-mean per-dimension NLL (or, with {@code trainingObjective},
+     * the full training objective).
+     */
+    public NDArray lossGradient(NDArray x, NDArray y, boolean trainingObjective) {
+        NDArray leaf = x.duplicate();
+        NDScope.unregister(leaf);
+        try (GradientCollector collector = Engine.getEngine("PyTorch").newGradientCollector()) {
+            leaf.setRequiresGradient(true);
+            NDArray grad;
+            try (NDScope scope = new NDScope()) {
+                scope.suppressNotUsedWarning();
+                ForwardPass pass = forward(leaf, y);
+                NDArray loss = trainingObjective ? FlowLoss.training(pass, config) : pass.loss();
+                collector.backward(loss);
+                grad = leaf.getGradient().duplicate();
+                NDScope.unregister(grad);
+            }
+            NDScope.register(grad);
+            return grad;
+        } finally {
+            leaf.close();
+        }
+    }
+
+    /** One score step with the flow's own gradient: x + sigma^2 grad log p(x). */
+    public NDArray denoiseWithScore(NDArray x, NDArray y) {
+        NDArray grad = lossGradient(x, y, false);
+        double scale = (double) config.noiseStd() * config.noiseStd() * x.getShape().size();
+        return x.sub(grad.mul(scale));
+    }
+
+    // ---- noise -> data ----
+
+    /** Generates data from noise z. See {@link #reverseStages}. */
+    public NDArray reverse(NDArray z, NDArray y, NDArray yUncond, float guidance, InverseMethod method) {
+        List<NDArray> stages = reverseStages(z, y, yUncond, guidance, method);
+        return stages.get(stages.size() - 1);
+    }
+
+    /**
+     * Inverts every block, deep block first, returning the latent after each (the last is the sample).
+     *
+     * @param z        noise, latent layout
+     * @param y        conditional text [B, L, txt] (null for unconditional models)
+     * @param yUncond  the empty caption's features [B, L', txt] to guide against, or null for no guidance
+     * @param guidance w; with yUncond present and w = 0 the result equals the unguided one
+     */
+    public List<NDArray> reverseStages(NDArray z, NDArray y, NDArray yUncond, float guidance, InverseMethod method) {
+        Latent latent = Latent.of(z, config, "noise");
+        requireFinite(z, "noise");
+        requireText(y, latent.batch(), "text");
+        if (yUncond != null) {
+            requireText(yUncond, latent.batch(), "unconditional text");
+            if (yUncond.getShape().get(1) != y.getShape().get(1)) {
+                throw new IllegalArgumentException("conditional and unconditional text must have the same length");
+            }
+        }
+        if (!Float.isFinite(guidance) || guidance < 0) {
+            throw new IllegalArgumentException("guidance must be a finite number >= 0, got " + guidance);
+        }
+        return keep(() -> {
+            TokenLayout layout = latent.layout();
+            long b = latent.batch();
+            NDArray tokens = latent.patchify(z);
+            List<NDArray> stages = new ArrayList<>();
+            for (int i = blocks.size() - 1; i >= 0; i--) {
+                FlowBlock block = blocks.get(i);
+                if (!block.isIdentity()) {
+                    boolean local = block.spec().frameLocal() && latent.video();
+                    TokenLayout seen = local ? layout.singleFrame() : layout;
+                    NDArray in = local ? tokens.reshape(b * layout.frames(), seen.length(), latent.tokenDim()) : tokens;
+                    tokens = invert(block, in, y, yUncond, guidance, seen, method).reshape(b, layout.length(), latent.tokenDim());
+                }
+                stages.add(latent.unpatchify(tokens));
+            }
+            return stages;
+        });
+    }
+
+    private NDArray invert(FlowBlock block, NDArray z, NDArray y, NDArray yUncond, float guidance,
+                           TokenLayout layout, InverseMethod method) {
+        boolean conditioned = block.spec().conditioned();
+        boolean guided = conditioned && yUncond != null;
+        long rows = z.getShape().get(0);
+        NDArray text = !conditioned ? null : guided ? NDArrays.concat(new NDList(y, yUncond)) : y;
+        NDArray zp = block.spec().permutation().apply(z, layout);
+        if (guided) {
+            zp = NDArrays.concat(new NDList(zp, zp));
+        }
+        int textLength = text == null ? 0 : (int) text.getShape().get(1);
+        try (RotaryTable table = rope.table(z.getManager(), layout, textLength);
+             KvCache cache = block.newCache(z.getManager(), zp.getShape().get(0), textLength + layout.length())) {
+            if (text != null) {
+                try (NDScope scope = new NDScope()) {
+                    scope.suppressNotUsedWarning();
+                    block.prefill(text, cache, table);
+                }
+            }
+            NDArray xp = method.solve(new InverseStep(block, cache, table, guided, guidance), zp, layout.frameSize());
+            if (guided) {
+                xp = xp.get("0:" + rows);
+            }
+            return block.spec().permutation().apply(xp, layout);
+        }
+    }
+
+    // ---- checks ----
+
+    private void requireText(NDArray y, long batch, String what) {
+        if (config.txtDim() == 0) {
+            return;
+        }
+        if (y == null) {
+            throw new IllegalArgumentException(what + " is required: the model is text-conditioned (txt_dim=" + config.txtDim() + ")");
+        }
+        var s = y.getShape();
+        if (s.dimension() != 3 || s.get(0) != batch || s.get(2) != config.txtDim() || s.get(1) == 0) {
+            throw new IllegalArgumentException(what + " must be [" + batch + ", L>0, " + config.txtDim() + "], got " + s);
+        }
+        requireFinite(y, what);
+    }
+
+    static void requireFinite(NDArray x, String what) {
+        if (x.isNaN().any().getBoolean() || x.isInfinite().any().getBoolean()) {
+            throw new IllegalArgumentException(what + " contains NaN or infinite values");
+        }
+    }
+
+    /** Runs f in its own scope and keeps only what it returns. */
+    static List<NDArray> keep(Supplier<List<NDArray>> f) {
+        List<NDArray> out;
+        try (NDScope scope = new NDScope()) {
+            scope.suppressNotUsedWarning();
+            out = f.get();
+            out.forEach(NDScope::unregister);
+        }
+        out.forEach(NDScope::register);
+        return out;
+    }
+
+    @Override
+    public void close() {
+        parameters.close();
+    }
+}
