@@ -1,0 +1,59 @@
+package dev.strom.cli;
+
+import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.strom.bench.EngineBenchmark;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Measures engine speed on this machine and prints JSON: matmul GFLOP/s, training "
+                + "step time, tokens/s and MFU, sequential vs Jacobi sampling time, peak RSS.")
+final class BenchCommand implements Callable<Integer> {
+
+    @Option(names = "--frames", defaultValue = "8", description = "frames per clip (default ${DEFAULT-VALUE})")
+    int frames;
+
+    @Option(names = "--batch", defaultValue = "4", description = "training batch (default ${DEFAULT-VALUE})")
+    int batch;
+
+    @Option(names = "--steps", defaultValue = "5", description = "timed training steps (default ${DEFAULT-VALUE})")
+    int steps;
+
+    @Option(names = "--jacobi-block", defaultValue = "16", description = "Jacobi chunk size (default ${DEFAULT-VALUE})")
+    int jacobiBlock;
+
+    @Option(names = "--jacobi-threshold", defaultValue = "0.001", description = "Jacobi threshold (default ${DEFAULT-VALUE})")
+    double jacobiThreshold;
+
+    @Option(names = {"-o", "--out"}, description = "also write the JSON to this file")
+    Path out;
+
+    @Override
+    public Integer call() throws Exception {
+        if (frames <= 0 || batch <= 0 || steps <= 0 || jacobiBlock <= 0) {
+            throw new IllegalArgumentException("--frames, --batch, --steps and --jacobi-block must be positive");
+        }
+        Map<String, Object> report = new LinkedHashMap<>();
+        report.put("machine", Map.of("cores", Runtime.getRuntime().availableProcessors(),
+                "os_arch", System.getProperty("os.arch")));
+        try (NDManager manager = NDManager.newBaseManager()) {
+            report.put("engine", EngineBenchmark.run(manager, EngineBenchmark.benchConfig(), frames, batch, steps,
+                    jacobiBlock, jacobiThreshold));
+        }
+        report.put("peak_rss_mib", PeakRss.mebibytes());
+        String json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report);
+        System.out.println(json);
+        if (out != null) {
+            dev.strom.store.AtomicFiles.writeString(out, json + "\n");
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,56 @@
+package dev.strom.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The `strom` command line. */
+@Command(name = "strom", mixinStandardHelpOptions = true, versionProvider = StromCommand.Version.class,
+        description = "Text-to-video with autoregressive normalizing flows (STARFlow-V) on the JVM.",
+        subcommands = {ReferenceCheckCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+public final class StromCommand implements Runnable {
+
+    /** Exit code for bad input of any kind. */
+    static final int BAD_INPUT = 2;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing subcommand");
+    }
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Runs the CLI and returns the exit code; errors become one line on stderr. */
+    public static int execute(String... args) {
+        CommandLine cli = new CommandLine(new StromCommand());
+        cli.setParameterExceptionHandler((ex, a) -> {
+            ex.getCommandLine().getErr().println("strom: " + ex.getMessage() + " (see 'strom --help')");
+            return BAD_INPUT;
+        });
+        cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+            commandLine.getErr().println("strom: error: " + oneLine(ex));
+            return BAD_INPUT;
+        });
+        return cli.execute(args);
+    }
+
+    static String oneLine(Throwable ex) {
+        String msg = ex.getMessage();
+        if (msg == null || msg.isBlank()) {
+            msg = ex.getClass().getSimpleName();
+        }
+        return msg.replaceAll("\\s*\\R\\s*", " ");
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = StromCommand.class.getPackage().getImplementationVersion();
+            return new String[]{"strom " + (v == null ? "dev" : v)};
+        }
+    }
+}

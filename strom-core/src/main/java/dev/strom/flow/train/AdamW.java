@@ -1,0 +1,91 @@
+package dev.strom.flow.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import dev.strom.tensor.TensorData;
+
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * AdamW with decoupled weight decay, as torch.optim.AdamW computes it. Written here rather than taken
+ * from DJL because DJL's optimisers keep their moment estimates private, and a resumable checkpoint
+ * needs them.
+ */
+public final class AdamW {
+
+    private final TrainSettings s;
+    private final Map<String, NDArray> first = new HashMap<>();
+    private final Map<String, NDArray> second = new HashMap<>();
+    private int updates;
+
+    public AdamW(TrainSettings settings) {
+        this.s = settings;
+    }
+
+    /** Applies one update to every parameter in place; grads are already clipped. */
+    public void update(Map<String, NDArray> params, Map<String, NDArray> grads, float lr) {
+        updates++;
+        double bc1 = 1 - Math.pow(s.beta1(), updates);
+        double bc2 = 1 - Math.pow(s.beta2(), updates);
+        for (Map.Entry<String, NDArray> e : params.entrySet()) {
+            NDArray p = e.getValue();
+            NDArray g = grads.get(e.getKey());
+            if (g == null) {
+                continue;
+            }
+            NDArray m = first.computeIfAbsent(e.getKey(), k -> detached(p.zerosLike()));
+            NDArray v = second.computeIfAbsent(e.getKey(), k -> detached(p.zerosLike()));
+            p.muli(1 - lr * s.weightDecay());
+            m.muli(s.beta1()).addi(g.mul(1 - s.beta1()));
+            v.muli(s.beta2()).addi(g.square().mul(1 - s.beta2()));
+            NDArray denom = v.sqrt().div(Math.sqrt(bc2)).add(s.epsilon());
+            p.subi(m.div(denom).mul(lr / bc1));
+        }
+    }
+
+    private static NDArray detached(NDArray a) {
+        ai.djl.ndarray.NDScope.unregister(a);
+        return a;
+    }
+
+    public int updates() {
+        return updates;
+    }
+
+    /** Moments and step count, to resume exactly. */
+    public Map<String, TensorData> state() {
+        Map<String, TensorData> out = new LinkedHashMap<>();
+        first.forEach((k, v) -> out.put("adam.m." + k, heap(v)));
+        second.forEach((k, v) -> out.put("adam.v." + k, heap(v)));
+        out.put("adam.updates", new TensorData(new long[]{1}, new float[]{updates}));
+        return out;
+    }
+
+    public void restore(Map<String, TensorData> state, Map<String, NDArray> params) {
+        TensorData u = state.get("adam.updates");
+        if (u == null) {
+            throw new IllegalArgumentException("optimizer state has no 'adam.updates'");
+        }
+        updates = (int) u.values()[0];
+        for (Map.Entry<String, NDArray> e : params.entrySet()) {
+            restoreInto(first, "adam.m.", e, state);
+            restoreInto(second, "adam.v.", e, state);
+        }
+    }
+
+    private static void restoreInto(Map<String, NDArray> into, String prefix, Map.Entry<String, NDArray> p,
+                                    Map<String, TensorData> state) {
+        TensorData t = state.get(prefix + p.getKey());
+        if (t != null) {
+            NDArray a = p.getValue().getManager().create(t.values(), new Shape(t.shape()));
+            into.put(p.getKey(), detached(a));
+        }
+    }
+
+    private static TensorData heap(NDArray a) {
+        return new TensorData(a.getShape().getShape(), a.toType(DataType.FLOAT32, false).toFloatArray());
+    }
+}

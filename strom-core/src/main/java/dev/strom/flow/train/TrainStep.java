@@ -1,0 +1,87 @@
+package dev.strom.flow.train;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDScope;
+import ai.djl.training.GradientCollector;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * One optimisation step over a set of named parameters: loss, backward, global-norm clipping, skip on a
+ * non-finite loss or an exploding gradient, AdamW update with the scheduled learning rate.
+ */
+public final class TrainStep {
+
+    /** What a step did. */
+    public record Result(int step, double loss, double gradNorm, double learningRate, boolean skipped, String reason) {
+    }
+
+    private final Map<String, NDArray> params;
+    private final TrainSettings settings;
+    private final LearningRateSchedule schedule;
+    private final AdamW optimizer;
+    private int step;
+
+    public TrainStep(Map<String, NDArray> params, TrainSettings settings) {
+        this.params = params;
+        this.settings = settings;
+        this.schedule = new LearningRateSchedule(settings);
+        this.optimizer = new AdamW(settings);
+        params.values().forEach(p -> p.setRequiresGradient(true));
+    }
+
+    /** Steps taken so far (skipped ones included): the schedule's position. */
+    public int step() {
+        return step;
+    }
+
+    public AdamW optimizer() {
+        return optimizer;
+    }
+
+    /** Resumes the schedule at the given step. */
+    public void resumeAt(int step) {
+        this.step = step;
+    }
+
+    /** Runs the loss built by {@code loss} (inside the gradient tape) and updates the parameters. */
+    public Result run(Supplier<NDArray> loss) {
+        int at = step++;
+        float lr = schedule.at(at);
+        try (NDScope scope = new NDScope()) {
+            scope.suppressNotUsedWarning();
+            Map<String, NDArray> grads = new HashMap<>();
+            double l;
+            try (GradientCollector collector = Engine.getEngine("PyTorch").newGradientCollector()) {
+                collector.zeroGradients();
+                NDArray value = loss.get();
+                l = value.getFloat();
+                if (!Double.isFinite(l)) {
+                    return new Result(at, l, Double.NaN, lr, true, "loss is not finite");
+                }
+                collector.backward(value);
+                for (Map.Entry<String, NDArray> e : params.entrySet()) {
+                    grads.put(e.getKey(), e.getValue().getGradient().duplicate());
+                }
+            }
+            // The update runs outside the tape: parameters are changed in place.
+            double sq = 0;
+            for (NDArray g : grads.values()) {
+                sq += g.square().sum().getFloat();
+            }
+            double norm = Math.sqrt(sq);
+            if (!Double.isFinite(norm) || norm > settings.explodeNorm()) {
+                return new Result(at, l, norm, lr, true, "gradient norm " + norm + " exploded");
+            }
+            if (settings.clipNorm() > 0 && norm > settings.clipNorm()) {
+                float factor = (float) (settings.clipNorm() / (norm + 1e-6));
+                grads.replaceAll((k, g) -> g.mul(factor));
+            }
+            optimizer.update(params, grads, lr);
+            return new Result(at, l, norm, lr, false, null);
+        }
+    }
+}
