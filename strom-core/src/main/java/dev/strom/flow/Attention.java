@@ -59,8 +59,10 @@ final class Attention {
             q = queryNorm.apply(q);
             k = keyNorm.apply(k);
         }
-        q = rope.rotate(q, start);
-        k = rope.rotate(k, start);
+        if (rope != null) {
+            q = rope.rotate(q, start);
+            k = rope.rotate(k, start);
+        }
         if (cache != null) {
             NDArray[] kv = cache.append(layer, k, v, (int) n);
             k = kv[0];

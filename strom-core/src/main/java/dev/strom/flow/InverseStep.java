@@ -14,7 +14,11 @@ public final class InverseStep {
     private final float guidance;
     private final boolean guided;
 
-    InverseStep(FlowBlock block, KvCache cache, RotaryTable rope, boolean guided, float guidance) {
+    private final java.util.function.IntConsumer progress;
+
+    InverseStep(FlowBlock block, KvCache cache, RotaryTable rope, boolean guided, float guidance,
+                java.util.function.IntConsumer progress) {
+        this.progress = progress;
         this.block = block;
         this.cache = cache;
         this.rope = rope;
@@ -31,6 +35,13 @@ public final class InverseStep {
     /** The learned start token for every row: [B', 1, D]. */
     public NDArray sos(long batch) {
         return block.sosFor(batch);
+    }
+
+    /** Tells the listener how many tokens of this block are final. */
+    public void done(int tokens) {
+        if (progress != null) {
+            progress.accept(tokens);
+        }
     }
 
     /** Forgets the last n positions (Jacobi redoes a chunk). */

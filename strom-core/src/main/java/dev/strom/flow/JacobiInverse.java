@@ -68,6 +68,7 @@ public final class JacobiInverse implements InverseMethod {
                 step.rewind(chunk);
             }
             start += chunk;
+            step.done(start);
         }
         NDArray out = x.get(slice(1, n + 1)).duplicate();
         x.close();

@@ -25,6 +25,7 @@ public record SequentialInverse() implements InverseMethod {
             }
             tokens.add(xt);
             previous = xt;
+            step.done(t + 1);
         }
         NDArray x = NDArrays.concat(tokens, 1);
         tokens.close();

@@ -157,7 +157,13 @@ public final class StarFlow implements AutoCloseable {
 
     /** Generates data from noise z. See {@link #reverseStages}. */
     public NDArray reverse(NDArray z, NDArray y, NDArray yUncond, float guidance, InverseMethod method) {
-        List<NDArray> stages = reverseStages(z, y, yUncond, guidance, method);
+        return reverse(z, y, yUncond, guidance, method, null);
+    }
+
+    /** Generates data from noise z, reporting progress. */
+    public NDArray reverse(NDArray z, NDArray y, NDArray yUncond, float guidance, InverseMethod method,
+                           Progress progress) {
+        List<NDArray> stages = reverseStages(z, y, yUncond, guidance, method, progress);
         return stages.get(stages.size() - 1);
     }
 
@@ -170,6 +176,18 @@ public final class StarFlow implements AutoCloseable {
      * @param guidance w; with yUncond present and w = 0 the result equals the unguided one
      */
     public List<NDArray> reverseStages(NDArray z, NDArray y, NDArray yUncond, float guidance, InverseMethod method) {
+        return reverseStages(z, y, yUncond, guidance, method, null);
+    }
+
+    /** Progress of an inverse pass: blocks finished so far, block count, and the fraction of the current one. */
+    @FunctionalInterface
+    public interface Progress {
+        void update(int blocksDone, int blocks, double fractionOfCurrent);
+    }
+
+    /** As {@link #reverseStages(NDArray, NDArray, NDArray, float, InverseMethod)}, reporting progress. */
+    public List<NDArray> reverseStages(NDArray z, NDArray y, NDArray yUncond, float guidance, InverseMethod method,
+                                       Progress progress) {
         Latent latent = Latent.of(z, config, "noise");
         requireFinite(z, "noise");
         requireText(y, latent.batch(), "text");
@@ -193,7 +211,11 @@ public final class StarFlow implements AutoCloseable {
                     boolean local = block.spec().frameLocal() && latent.video();
                     TokenLayout seen = local ? layout.singleFrame() : layout;
                     NDArray in = local ? tokens.reshape(b * layout.frames(), seen.length(), latent.tokenDim()) : tokens;
-                    tokens = invert(block, in, y, yUncond, guidance, seen, method).reshape(b, layout.length(), latent.tokenDim());
+                    int done = blocks.size() - 1 - i;
+                    java.util.function.IntConsumer tick = progress == null ? null
+                            : n -> progress.update(done, blocks.size(), (double) n / seen.length());
+                    tokens = invert(block, in, y, yUncond, guidance, seen, method, tick)
+                            .reshape(b, layout.length(), latent.tokenDim());
                 }
                 stages.add(latent.unpatchify(tokens));
             }
@@ -202,7 +224,7 @@ public final class StarFlow implements AutoCloseable {
     }
 
     private NDArray invert(FlowBlock block, NDArray z, NDArray y, NDArray yUncond, float guidance,
-                           TokenLayout layout, InverseMethod method) {
+                           TokenLayout layout, InverseMethod method, java.util.function.IntConsumer tick) {
         boolean conditioned = block.spec().conditioned();
         boolean guided = conditioned && yUncond != null;
         long rows = z.getShape().get(0);
@@ -220,7 +242,7 @@ public final class StarFlow implements AutoCloseable {
                     block.prefill(text, cache, table);
                 }
             }
-            NDArray xp = method.solve(new InverseStep(block, cache, table, guided, guidance), zp, layout.frameSize());
+            NDArray xp = method.solve(new InverseStep(block, cache, table, guided, guidance, tick), zp, layout.frameSize());
             if (guided) {
                 xp = xp.get("0:" + rows);
             }

@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDArray;
 import dev.strom.tensor.Parameters;
 
 /** Pre-norm transformer layer: s += Attn(s); s += MLP(s). */
-final class TransformerLayer {
+public final class TransformerLayer {
 
     private final Attention attention;
     private final FeedForward mlp;
@@ -14,6 +14,19 @@ final class TransformerLayer {
         this.index = index;
         attention = new Attention(p, name + ".attention", cfg, spec);
         mlp = new FeedForward(p, name + ".mlp", cfg, spec.width());
+    }
+
+    /** A plain layer (LayerNorm, GELU MLP, biases) for encoders outside the flow. */
+    public static TransformerLayer plain(Parameters p, String name, int width, int heads, int headDim) {
+        FlowConfig cfg = new FlowConfig(1, 1, 1, width, width, new int[]{1}, headDim, heads, heads, 0, 0, false,
+                true, false, true, false, false, false, FlowConfig.NormType.LAYER_NORM, 0, false, 0, false, 0,
+                false, false, 0, 0, false, 0);
+        return new TransformerLayer(p, name, cfg, cfg.block(0), 0);
+    }
+
+    /** Applies the layer to a whole sequence [B, S, W] without positions; mask is additive or null. */
+    public NDArray apply(NDArray s, NDArray mask) {
+        return apply(s, null, 0, null, mask);
     }
 
     NDArray apply(NDArray s, RotaryTable rope, int start, KvCache cache, NDArray mask) {

@@ -1,0 +1,120 @@
+package dev.strom.flow;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import dev.strom.tensor.Safetensors;
+import dev.strom.tensor.TensorData;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A model loads from tensors under the reference's state_dict names; the tensors must describe exactly
+ * the config's model, and a save/load round trip reproduces the model bit for bit.
+ */
+class CheckpointLoadingTest {
+
+    private static void assertRejected(Executable call, String... mentions) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call);
+        for (String s : mentions) {
+            assertTrue(e.getMessage() != null && e.getMessage().contains(s),
+                    "message should mention '" + s + "': " + e.getMessage());
+        }
+    }
+
+    @Test
+    void savedAndReloadedModelComputesTheSameBits() throws Exception {
+        FlowConfig cfg = FlowFixtures.videoFrameLocal();
+        try (NDManager m = NDManager.newBaseManager();
+             StarFlow original = FlowFixtures.perturbedModel(cfg, m, 71)) {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            Safetensors.encode(original.parameters().snapshot(), Map.of("format", "pt"), bytes);
+            Map<String, TensorData> decoded = Safetensors.decode(ByteBuffer.wrap(bytes.toByteArray()));
+            try (StarFlow loaded = StarFlow.load(cfg, m, decoded)) {
+                assertEquals(original.parameters().names(), loaded.parameters().names());
+                Random rng = new Random(19);
+                NDArray x = FlowFixtures.latent(m, cfg, rng, 1, 2);
+                NDArray y = FlowFixtures.text(m, cfg, rng, 1);
+                assertArrayEquals(original.forward(x, y).z().toFloatArray(), loaded.forward(x, y).z().toFloatArray());
+                assertArrayEquals(original.reverse(x, y, null, 0f, new SequentialInverse()).toFloatArray(),
+                        loaded.reverse(x, y, null, 0f, new SequentialInverse()).toFloatArray());
+            }
+        }
+    }
+
+    @Test
+    void checkpointOfADifferentWidthIsRejectedNamingTensorAndShapes() {
+        try (NDManager m = NDManager.newBaseManager();
+             StarFlow wide = StarFlow.initialise(FlowFixtures.config("channels", 64), m, 1)) {
+            Map<String, TensorData> tensors = wide.parameters().snapshot();
+            FlowConfig narrow = FlowFixtures.config("channels", 32);
+            assertRejected(() -> StarFlow.load(narrow, m, tensors),
+                    "blocks.0.proj_in.weight", "[64, 2]", "[32, 2]");
+        }
+    }
+
+    @Test
+    void missingTensorIsNamed() {
+        FlowConfig cfg = FlowFixtures.imageText();
+        try (NDManager m = NDManager.newBaseManager(); StarFlow model = StarFlow.initialise(cfg, m, 1)) {
+            Map<String, TensorData> tensors = new LinkedHashMap<>(model.parameters().snapshot());
+            assertTrue(tensors.remove("blocks.2.proj_txt.bias") != null);
+            assertRejected(() -> StarFlow.load(cfg, m, tensors), "missing", "blocks.2.proj_txt.bias", "[64]");
+        }
+    }
+
+    @Test
+    void unknownExtraTensorIsNamed() {
+        FlowConfig cfg = FlowFixtures.imageText();
+        try (NDManager m = NDManager.newBaseManager(); StarFlow model = StarFlow.initialise(cfg, m, 1)) {
+            Map<String, TensorData> tensors = new LinkedHashMap<>(model.parameters().snapshot());
+            tensors.put("blocks.0.proj_txt.weight", new TensorData(new long[]{32, 8}, new float[256]));
+            assertRejected(() -> StarFlow.load(cfg, m, tensors), "does not describe", "blocks.0.proj_txt.weight");
+        }
+    }
+
+    @Test
+    void checkpointOfAnUnconditionalModelDoesNotLoadIntoAConditionedConfig() {
+        try (NDManager m = NDManager.newBaseManager();
+             StarFlow uncond = StarFlow.initialise(FlowFixtures.config("txt_size", 4, "txt_dim", 0, "cond_top_only", 0), m, 1)) {
+            Map<String, TensorData> tensors = uncond.parameters().snapshot();
+            assertRejected(() -> StarFlow.load(FlowFixtures.imageText(), m, tensors), "blocks.2.proj_txt.weight");
+        }
+    }
+
+    @Test
+    void referenceBuffersThatAreNeverReadAreAccepted() {
+        FlowConfig cfg = FlowFixtures.imageText();
+        try (NDManager m = NDManager.newBaseManager(); StarFlow model = StarFlow.initialise(cfg, m, 1)) {
+            Map<String, TensorData> tensors = new LinkedHashMap<>(model.parameters().snapshot());
+            tensors.put("var", new TensorData(new long[]{16, 2}, new float[32]));
+            tensors.put("blocks.0.attn_mask", new TensorData(new long[]{2, 2}, new float[4]));
+            tensors.put("feat_rope.freqs_cos", new TensorData(new long[]{1}, new float[1]));
+            tensors.put("feat_rope_gen.freqs_sin", new TensorData(new long[]{1}, new float[1]));
+            try (StarFlow loaded = StarFlow.load(cfg, m, tensors)) {
+                assertEquals(model.parameters().count(), loaded.parameters().count());
+            }
+        }
+    }
+
+    @Test
+    void assignRejectsWrongShapesAndUnknownNames() {
+        FlowConfig cfg = FlowFixtures.imageText();
+        try (NDManager m = NDManager.newBaseManager(); StarFlow model = StarFlow.initialise(cfg, m, 1)) {
+            assertRejected(() -> model.parameters().assign(Map.of("blocks.0.proj_out.weight",
+                    new TensorData(new long[]{2, 2}, new float[4]))), "blocks.0.proj_out.weight", "wrong shape");
+            assertRejected(() -> model.parameters().assign(Map.of("nope",
+                    new TensorData(new long[]{1}, new float[1]))), "nope");
+        }
+    }
+}

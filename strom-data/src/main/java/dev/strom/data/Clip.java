@@ -1,0 +1,64 @@
+package dev.strom.data;
+
+/**
+ * A short RGB clip with 8-bit pixels, frames stored one after another as [T, H, W, 3].
+ */
+public record Clip(int frames, int height, int width, double fps, byte[] rgb) {
+
+    public Clip {
+        if (frames <= 0 || height <= 0 || width <= 0 || !(fps > 0)) {
+            throw new IllegalArgumentException("clip dimensions and fps must be positive");
+        }
+        if (rgb.length != frames * height * width * 3) {
+            throw new IllegalArgumentException("clip needs " + frames * height * width * 3 + " bytes, got " + rgb.length);
+        }
+    }
+
+    public int frameBytes() {
+        return height * width * 3;
+    }
+
+    public int pixel(int t, int y, int x, int c) {
+        return rgb[((t * height + y) * width + x) * 3 + c] & 0xff;
+    }
+
+    /** Pixels scaled to [-1, 1] in the model's layout [T, C, H, W]. */
+    public float[] toModelLayout() {
+        float[] out = new float[rgb.length];
+        int plane = height * width;
+        for (int t = 0; t < frames; t++) {
+            for (int i = 0; i < plane; i++) {
+                for (int c = 0; c < 3; c++) {
+                    int v = rgb[(t * plane + i) * 3 + c] & 0xff;
+                    out[(t * 3 + c) * plane + i] = v / 127.5f - 1f;
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The inverse of {@link #toModelLayout}, rounding and clamping to 8 bits. */
+    public static Clip fromModelLayout(float[] values, int frames, int height, int width, double fps) {
+        int plane = height * width;
+        byte[] rgb = new byte[frames * plane * 3];
+        for (int t = 0; t < frames; t++) {
+            for (int i = 0; i < plane; i++) {
+                for (int c = 0; c < 3; c++) {
+                    float v = values[(t * 3 + c) * plane + i];
+                    int b = Math.round((v + 1f) * 127.5f);
+                    rgb[(t * plane + i) * 3 + c] = (byte) Math.max(0, Math.min(255, b));
+                }
+            }
+        }
+        return new Clip(frames, height, width, fps, rgb);
+    }
+
+    /** The same clip with its frames in another order (permutation of 0..T-1). */
+    public Clip reorder(int[] order) {
+        byte[] out = new byte[rgb.length];
+        for (int t = 0; t < frames; t++) {
+            System.arraycopy(rgb, order[t] * frameBytes(), out, t * frameBytes(), frameBytes());
+        }
+        return new Clip(frames, height, width, fps, out);
+    }
+}

@@ -1,0 +1,187 @@
+package dev.strom.data.world;
+
+import dev.strom.data.Clip;
+
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.geom.AffineTransform;
+import java.awt.image.BufferedImage;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+
+/**
+ * Strom's built-in dataset: one or two named objects moving in described ways on a plain coloured
+ * background, drawn with Java2D, captioned in English and German. Everything follows from a seed, so
+ * the dataset needs no files and is the same on every machine. A fixed list of (object, motion,
+ * background) triples never appears in training and is kept for evaluation.
+ */
+public final class CaptionedWorld {
+
+    /** Backgrounds a scene can have. */
+    public static final List<Hue> BACKGROUNDS = List.of(Hue.BLUE, Hue.GREEN, Hue.BLACK, Hue.WHITE, Hue.GRAY, Hue.PURPLE);
+
+    /** Triples held out of training, for measuring generalisation to unseen combinations. */
+    public static final Set<Scene.Combo> HELD_OUT = Set.of(
+            new Scene.Combo(Thing.STAR, Motion.UP, Hue.GREEN),
+            new Scene.Combo(Thing.FISH, Motion.LEFT, Hue.BLACK),
+            new Scene.Combo(Thing.HEART, Motion.SPIN, Hue.GRAY),
+            new Scene.Combo(Thing.TREE, Motion.BOUNCE, Hue.PURPLE),
+            new Scene.Combo(Thing.CAR, Motion.RIGHT, Hue.WHITE),
+            new Scene.Combo(Thing.MOON, Motion.DOWN, Hue.BLUE),
+            new Scene.Combo(Thing.HOUSE, Motion.GROW, Hue.BLACK),
+            new Scene.Combo(Thing.APPLE, Motion.SHRINK, Hue.GREEN),
+            new Scene.Combo(Thing.STAR, Motion.RIGHT, Hue.PURPLE),
+            new Scene.Combo(Thing.FISH, Motion.STAY, Hue.WHITE),
+            new Scene.Combo(Thing.HEART, Motion.DOWN, Hue.BLUE),
+            new Scene.Combo(Thing.APPLE, Motion.UP, Hue.GRAY));
+
+    private static final int SUPERSAMPLE = 4;
+
+    private final int size;
+    private final int frames;
+    private final double fps;
+    private final double twoObjectShare;
+
+    public CaptionedWorld(int size, int frames, double fps, double twoObjectShare) {
+        if (size < 8 || frames < 1 || !(fps > 0)) {
+            throw new IllegalArgumentException("world clips need size >= 8, frames >= 1, fps > 0");
+        }
+        this.size = size;
+        this.frames = frames;
+        this.fps = fps;
+        this.twoObjectShare = twoObjectShare;
+    }
+
+    public int size() {
+        return size;
+    }
+
+    public int frames() {
+        return frames;
+    }
+
+    public double fps() {
+        return fps;
+    }
+
+    /** Whether a triple may be drawn: the object must not vanish into a background of its own colour. */
+    public static boolean visible(Thing thing, Hue background) {
+        return thing.hue() != background;
+    }
+
+    /** A training scene: random, never a held-out triple. */
+    public Scene trainingScene(long seed) {
+        Random rng = new Random(seed);
+        while (true) {
+            Scene s = randomScene(rng, null);
+            if (s.actors().stream().noneMatch(a -> HELD_OUT.contains(new Scene.Combo(a.thing(), a.motion(), s.background())))) {
+                return s;
+            }
+        }
+    }
+
+    /** A scene of exactly this triple, one object, placement from the seed. */
+    public Scene scene(Scene.Combo combo, long seed) {
+        return randomScene(new Random(seed), combo);
+    }
+
+    private Scene randomScene(Random rng, Scene.Combo fixed) {
+        Hue bg;
+        List<Scene.Actor> actors = new ArrayList<>();
+        if (fixed != null) {
+            bg = fixed.background();
+            actors.add(actor(rng, fixed.thing(), fixed.motion(), 0.5));
+        } else {
+            do {
+                bg = BACKGROUNDS.get(rng.nextInt(BACKGROUNDS.size()));
+                actors.clear();
+                Thing t = Thing.values()[rng.nextInt(Thing.values().length)];
+                Motion m = Motion.values()[rng.nextInt(Motion.values().length)];
+                boolean two = rng.nextDouble() < twoObjectShare;
+                actors.add(actor(rng, t, m, two ? 0.3 : 0.5));
+                if (two) {
+                    Thing t2;
+                    do {
+                        t2 = Thing.values()[rng.nextInt(Thing.values().length)];
+                    } while (t2 == t);
+                    Motion m2 = Motion.values()[rng.nextInt(Motion.values().length)];
+                    actors.add(actor(rng, t2, m2, 0.7));
+                }
+            } while (!allVisible(actors, bg));
+        }
+        return new Scene(List.copyOf(actors), bg);
+    }
+
+    private static boolean allVisible(List<Scene.Actor> actors, Hue bg) {
+        return actors.stream().allMatch(a -> visible(a.thing(), bg));
+    }
+
+    /** Placement so the whole motion stays in frame; lane is the preferred centre across the motion. */
+    private Scene.Actor actor(Random rng, Thing t, Motion m, double lane) {
+        double sz = 0.34 + 0.1 * rng.nextDouble();
+        double travel = 0.38 + 0.12 * rng.nextDouble();
+        double jitter = (rng.nextDouble() - 0.5) * 0.1;
+        double x = lane + jitter;
+        double y = 0.5 + (rng.nextDouble() - 0.5) * 0.16;
+        switch (m) {
+            case LEFT -> { x = 0.5 + travel / 2 + jitter * 0.3; y = lane + jitter; }
+            case RIGHT -> { x = 0.5 - travel / 2 + jitter * 0.3; y = lane + jitter; }
+            case UP -> y = 0.5 + travel / 2 + jitter * 0.3;
+            case DOWN -> y = 0.5 - travel / 2 + jitter * 0.3;
+            case BOUNCE -> y = 0.68 + jitter * 0.3;
+            default -> { }
+        }
+        return new Scene.Actor(t, m, x, y, sz, travel);
+    }
+
+    /** Draws the scene's frames. */
+    public Clip render(Scene scene) {
+        int big = size * SUPERSAMPLE;
+        byte[] rgb = new byte[frames * size * size * 3];
+        BufferedImage img = new BufferedImage(big, big, BufferedImage.TYPE_INT_RGB);
+        for (int f = 0; f < frames; f++) {
+            double t = frames == 1 ? 0 : (double) f / (frames - 1);
+            Graphics2D g = img.createGraphics();
+            g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+            g.setColor(scene.background().color());
+            g.fillRect(0, 0, big, big);
+            for (Scene.Actor a : scene.actors()) {
+                double[] pose = a.motion().pose(t, a.travel());
+                AffineTransform saved = g.getTransform();
+                g.translate((a.x() + pose[0]) * big, (a.y() + pose[1]) * big);
+                g.rotate(pose[3]);
+                double s = a.size() * pose[2] * big;
+                g.scale(s, s);
+                a.thing().draw(g);
+                g.setTransform(saved);
+            }
+            g.dispose();
+            downsample(img, rgb, f * size * size * 3);
+        }
+        return new Clip(frames, size, size, fps, rgb);
+    }
+
+    /** Box-filters the supersampled frame into the clip: deterministic anti-aliasing. */
+    private void downsample(BufferedImage img, byte[] out, int offset) {
+        int n = SUPERSAMPLE * SUPERSAMPLE;
+        for (int y = 0; y < size; y++) {
+            for (int x = 0; x < size; x++) {
+                int r = 0, gg = 0, b = 0;
+                for (int dy = 0; dy < SUPERSAMPLE; dy++) {
+                    for (int dx = 0; dx < SUPERSAMPLE; dx++) {
+                        int p = img.getRGB(x * SUPERSAMPLE + dx, y * SUPERSAMPLE + dy);
+                        r += (p >> 16) & 0xff;
+                        gg += (p >> 8) & 0xff;
+                        b += p & 0xff;
+                    }
+                }
+                int i = offset + (y * size + x) * 3;
+                out[i] = (byte) ((r + n / 2) / n);
+                out[i + 1] = (byte) ((gg + n / 2) / n);
+                out[i + 2] = (byte) ((b + n / 2) / n);
+            }
+        }
+    }
+}

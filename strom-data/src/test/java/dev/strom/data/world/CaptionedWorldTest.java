@@ -1,0 +1,117 @@
+package dev.strom.data.world;
+
+import dev.strom.data.Clip;
+import org.junit.jupiter.api.Test;
+
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+import java.io.File;
+import java.util.Arrays;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class CaptionedWorldTest {
+
+    private final CaptionedWorld world = new CaptionedWorld(32, 16, 8, 0.25);
+
+    /** Centre of the pixels that differ from the background colour in frame t. */
+    static double[] centroid(Clip c, int t, Hue bg) {
+        int[] rgb = {bg.color().getRed(), bg.color().getGreen(), bg.color().getBlue()};
+        double sx = 0, sy = 0, n = 0;
+        for (int y = 0; y < c.height(); y++) {
+            for (int x = 0; x < c.width(); x++) {
+                int d = 0;
+                for (int k = 0; k < 3; k++) d += Math.abs(c.pixel(t, y, x, k) - rgb[k]);
+                if (d > 60) {
+                    sx += x;
+                    sy += y;
+                    n++;
+                }
+            }
+        }
+        return new double[]{sx / n, sy / n, n};
+    }
+
+    @Test
+    void sameSeedSameClipAndCaption() {
+        WorldDataset a = new WorldDataset(world, 42);
+        WorldDataset b = new WorldDataset(world, 42);
+        assertArrayEquals(a.training(7).clip().rgb(), b.training(7).clip().rgb());
+        assertEquals(a.training(7).caption(), b.training(7).caption());
+        assertFalse(Arrays.equals(a.training(7).clip().rgb(), a.training(8).clip().rgb()));
+    }
+
+    @Test
+    void objectsMoveTheWayTheirMotionSays() {
+        for (Motion m : new Motion[]{Motion.LEFT, Motion.RIGHT, Motion.UP, Motion.DOWN}) {
+            Clip c = world.render(world.scene(new Scene.Combo(Thing.APPLE, m, Hue.BLUE), 3));
+            double[] first = centroid(c, 0, Hue.BLUE);
+            double[] last = centroid(c, 15, Hue.BLUE);
+            double dx = last[0] - first[0];
+            double dy = last[1] - first[1];
+            switch (m) {
+                case LEFT -> assertTrue(dx < -8, "left: dx=" + dx);
+                case RIGHT -> assertTrue(dx > 8, "right: dx=" + dx);
+                case UP -> assertTrue(dy < -8, "up: dy=" + dy);
+                case DOWN -> assertTrue(dy > 8, "down: dy=" + dy);
+                default -> { }
+            }
+        }
+        Clip grow = world.render(world.scene(new Scene.Combo(Thing.STAR, Motion.GROW, Hue.BLACK), 3));
+        assertTrue(centroid(grow, 15, Hue.BLACK)[2] > 2 * centroid(grow, 0, Hue.BLACK)[2], "grows");
+    }
+
+    @Test
+    void heldOutTriplesNeverAppearInTraining() {
+        WorldDataset d = new WorldDataset(world, 1);
+        for (int i = 0; i < 3000; i++) {
+            Scene s = world.trainingScene(i);
+            for (Scene.Actor a : s.actors()) {
+                assertFalse(CaptionedWorld.HELD_OUT.contains(new Scene.Combo(a.thing(), a.motion(), s.background())));
+                assertTrue(CaptionedWorld.visible(a.thing(), s.background()));
+            }
+        }
+        assertEquals(12, d.heldOut(false, 1).size());
+        assertFalse(CaptionedWorld.HELD_OUT.contains(new Scene.Combo(Thing.APPLE, Motion.LEFT, Hue.BLUE)),
+                "the README's example prompt stays in training");
+    }
+
+    @Test
+    void captionsNameObjectMotionAndBackgroundInBothLanguages() {
+        Scene s = world.scene(new Scene.Combo(Thing.APPLE, Motion.LEFT, Hue.BLUE), 1);
+        for (int seed = 0; seed < 20; seed++) {
+            String en = Captions.english(s, new java.util.Random(seed));
+            String de = Captions.german(s, new java.util.Random(seed));
+            assertTrue(en.contains("apple") && en.contains("left") && en.contains("blue"), en);
+            assertTrue(de.contains("Apfel") && de.contains("links") && de.contains("blauem Hintergrund"), de);
+        }
+        Scene heart = world.scene(new Scene.Combo(Thing.HEART, Motion.GROW, Hue.GREEN), 1);
+        String de = Captions.german(heart, new java.util.Random(0));
+        assertTrue(de.contains("Herz") && de.contains("grünem"), de);
+    }
+
+    /** Writes a contact sheet of a few training clips to target/ for a person to look at. */
+    @Test
+    void writesAContactSheet() throws Exception {
+        WorldDataset d = new WorldDataset(world, 9);
+        BufferedImage sheet = new BufferedImage(16 * 32, 6 * 32, BufferedImage.TYPE_INT_RGB);
+        for (int r = 0; r < 6; r++) {
+            Clip c = d.training(r).clip();
+            for (int t = 0; t < 16; t++) {
+                for (int y = 0; y < 32; y++) {
+                    for (int x = 0; x < 32; x++) {
+                        int rgb = (c.pixel(t, y, x, 0) << 16) | (c.pixel(t, y, x, 1) << 8) | c.pixel(t, y, x, 2);
+                        sheet.setRGB(t * 32 + x, r * 32 + y, rgb);
+                    }
+                }
+            }
+            System.out.println("row " + r + ": " + d.training(r).caption());
+        }
+        File out = new File("target/world-sheet.png");
+        out.getParentFile().mkdirs();
+        assertTrue(ImageIO.write(sheet, "png", out));
+    }
+}

@@ -1,0 +1,171 @@
+package dev.strom.store;
+
+import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.strom.flow.FlowConfig;
+import dev.strom.flow.StarFlow;
+import dev.strom.tensor.Parameters;
+import dev.strom.tensor.TensorData;
+import dev.strom.text.HashedTextEncoder;
+import dev.strom.video.TextToVideo;
+import dev.strom.video.VideoSpec;
+
+import java.io.IOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * A model directory: config.json (the flow config in the reference's terms plus a "strom" section with
+ * the text encoder, the clip format and the model card) and weights.safetensors (flow tensors under the
+ * reference's names, text encoder tensors under "text_encoder.*"). Directories are replaced whole.
+ */
+public final class ModelStore {
+
+    public static final String CONFIG = "config.json";
+    public static final String WEIGHTS = "weights.safetensors";
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private ModelStore() {
+    }
+
+    /** A fresh model from a config document (same layout as a saved config.json). */
+    public static TextToVideo create(JsonNode config, NDManager manager, long seed) {
+        FlowConfig flowConfig = FlowConfig.fromJson(config);
+        HashedTextEncoder.Config textConfig = textConfig(config);
+        VideoSpec spec = videoSpec(config);
+        Parameters textParams = Parameters.initialised(manager, seed + 1);
+        HashedTextEncoder text = new HashedTextEncoder(textParams, textConfig);
+        return new TextToVideo(StarFlow.initialise(flowConfig, manager, seed), text, textParams, spec, manager);
+    }
+
+    public static JsonNode readConfig(Path dir) throws IOException {
+        Path file = dir.resolve(CONFIG);
+        if (!Files.isRegularFile(file)) {
+            throw new IOException("not a Strom model directory (no " + CONFIG + "): " + dir);
+        }
+        try {
+            return JSON.readTree(file.toFile());
+        } catch (IOException e) {
+            throw new IOException("model config " + file + " is not valid JSON", e);
+        }
+    }
+
+    /** Loads a model directory; every tensor must match the config. */
+    public static TextToVideo load(Path dir, NDManager manager) throws IOException {
+        JsonNode config = readConfig(dir);
+        Path weights = dir.resolve(WEIGHTS);
+        if (!Files.isRegularFile(weights)) {
+            throw new IOException("model directory has no " + WEIGHTS + ": " + dir);
+        }
+        Map<String, TensorData> all = SafetensorsFile.read(weights);
+        Map<String, TensorData> flowTensors = new LinkedHashMap<>();
+        Map<String, TensorData> textTensors = new LinkedHashMap<>();
+        all.forEach((k, v) -> (k.startsWith("text_encoder.") ? textTensors : flowTensors).put(k, v));
+        try {
+            FlowConfig flowConfig = FlowConfig.fromJson(config);
+            Parameters textParams = Parameters.loaded(manager, textTensors, java.util.Set.of());
+            HashedTextEncoder text = new HashedTextEncoder(textParams, textConfig(config));
+            textParams.requireAllUsed();
+            StarFlow flow = StarFlow.load(flowConfig, manager, flowTensors);
+            return new TextToVideo(flow, text, textParams, videoSpec(config), manager);
+        } catch (IllegalArgumentException e) {
+            throw new IOException("model " + dir + " does not load: " + e.getMessage(), e);
+        }
+    }
+
+    /** Writes config and weights into dir, replacing what was there only once both are complete. */
+    public static void save(Path dir, TextToVideo model, JsonNode config) throws IOException {
+        Path target = dir.toAbsolutePath().normalize();
+        Files.createDirectories(target.getParent());
+        Path tmp = Files.createTempDirectory(target.getParent(), "." + target.getFileName() + ".");
+        try {
+            Files.writeString(tmp.resolve(CONFIG), JSON.writeValueAsString(config) + "\n");
+            Map<String, TensorData> tensors = new LinkedHashMap<>(model.flow().parameters().snapshot());
+            tensors.putAll(model.textParameters().snapshot());
+            SafetensorsFile.write(tmp.resolve(WEIGHTS), tensors, Map.of("format", "pt", "producer", "strom"));
+            replaceDirectory(tmp, target);
+        } finally {
+            deleteTree(tmp);
+        }
+    }
+
+    /** Moves a finished directory into place; an existing one is swapped out, then deleted. */
+    public static void replaceDirectory(Path finished, Path target) throws IOException {
+        Path old = null;
+        if (Files.exists(target)) {
+            old = target.resolveSibling("." + target.getFileName() + ".old-" + System.nanoTime());
+            move(target, old);
+        }
+        move(finished, target);
+        if (old != null) {
+            deleteTree(old);
+        }
+    }
+
+    private static void move(Path from, Path to) throws IOException {
+        try {
+            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(from, to);
+        }
+    }
+
+    static void deleteTree(Path p) throws IOException {
+        if (!Files.exists(p)) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(p)) {
+            for (Path q : s.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(q);
+            }
+        }
+    }
+
+    // ---- the "strom" section ----
+
+    static HashedTextEncoder.Config textConfig(JsonNode config) {
+        JsonNode t = config.path("strom").path("text_encoder");
+        HashedTextEncoder.Config d = HashedTextEncoder.Config.small();
+        return new HashedTextEncoder.Config(t.path("word_buckets").asInt(d.wordBuckets()),
+                t.path("ngram_buckets").asInt(d.ngramBuckets()), t.path("max_tokens").asInt(d.maxTokens()),
+                t.path("features_per_token").asInt(d.featuresPerToken()), t.path("dim").asInt(d.dim()),
+                t.path("layers").asInt(d.layers()), t.path("heads").asInt(d.heads()));
+    }
+
+    static VideoSpec videoSpec(JsonNode config) {
+        JsonNode v = config.path("strom").path("video");
+        if (!v.has("frames") || !v.has("fps")) {
+            throw new IllegalArgumentException("config has no strom.video section (frames, fps)");
+        }
+        int size = config.path("model_kwargs").path("img_size").asInt();
+        return new VideoSpec(v.get("frames").asInt(), size, v.get("fps").asDouble());
+    }
+
+    /** Writes the strom section for a text encoder config and a clip format into a config document. */
+    public static ObjectNode withStromSection(ObjectNode config, HashedTextEncoder.Config t, VideoSpec v) {
+        ObjectNode s = config.with("strom");
+        ObjectNode te = s.putObject("text_encoder");
+        te.put("kind", "hashed-words");
+        te.put("word_buckets", t.wordBuckets());
+        te.put("ngram_buckets", t.ngramBuckets());
+        te.put("max_tokens", t.maxTokens());
+        te.put("features_per_token", t.featuresPerToken());
+        te.put("dim", t.dim());
+        te.put("layers", t.layers());
+        te.put("heads", t.heads());
+        ObjectNode vid = s.putObject("video");
+        vid.put("frames", v.frames());
+        vid.put("fps", v.fps());
+        vid.put("size", v.size());
+        return config;
+    }
+}
