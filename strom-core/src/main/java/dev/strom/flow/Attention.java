@@ -72,7 +72,7 @@ final class Attention {
             k = k.repeat(1, heads / kvHeads);
             v = v.repeat(1, heads / kvHeads);
         }
-        NDArray logits = q.matMul(k.transpose(0, 1, 3, 2)).mul(scale);
+        NDArray logits = Scalar.mul(q.matMul(k.transpose(0, 1, 3, 2)), scale);
         if (mask != null) {
             logits = logits.add(mask);
         }

@@ -42,7 +42,7 @@ final class FeedForward {
 
     private static NDArray tanhGelu(NDArray x) {
         double c = Math.sqrt(2 / Math.PI);
-        NDArray inner = x.add(x.pow(3).mul(0.044715f)).mul(c).tanh();
-        return x.mul(0.5f).mul(inner.add(1f));
+        NDArray inner = Scalar.mul(x.add(Scalar.mul(Scalar.pow(x, 3), 0.044715f)), c).tanh();
+        return Scalar.mul(x, 0.5f).mul(inner.add(1f));
     }
 }

@@ -149,7 +149,7 @@ public final class FlowBlock {
     private NDArray[] affine(NDArray h) {
         NDArray o = projOut.apply(h);
         if (softClip > 0) {
-            o = o.div(softClip).tanh().mul(softClip);
+            o = Scalar.mul(Scalar.div(o, softClip).tanh(), softClip);
         }
         NDArray a = o.get("..., 0:" + tokenDim);
         NDArray b = o.get("..., " + tokenDim + ":");

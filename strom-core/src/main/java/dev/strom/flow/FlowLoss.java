@@ -19,12 +19,12 @@ public final class FlowLoss {
     public static NDArray training(ForwardPass pass, FlowConfig cfg) {
         NDArray perSample = pass.lossPerSample();
         if (cfg.condNoiseLevel()) {
-            perSample = perSample.mul(cfg.noiseStd() / 0.3);
+            perSample = Scalar.mul(perSample, cfg.noiseStd() / 0.3);
         }
         NDArray loss = perSample.mean();
         if (cfg.latentNormRegularization() > 0) {
             for (int k = 0; k < cfg.numBlocks(); k++) {
-                loss = loss.add(pass.outputs().get(k).square().mean().mul(cfg.latentNormRegularization()));
+                loss = loss.add(Scalar.mul(pass.outputs().get(k).square().mean(), cfg.latentNormRegularization()));
             }
         }
         return loss;

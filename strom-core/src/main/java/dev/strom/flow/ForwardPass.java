@@ -20,7 +20,7 @@ public record ForwardPass(NDArray z, List<NDArray> outputs, List<NDArray> logdet
 
     /** 0.5 * mean(z^2) per sample [B]. */
     public NDArray lossZ() {
-        return z.square().reshape(batch(), -1).mean(new int[]{1}).mul(0.5f);
+        return Scalar.mul(z.square().reshape(batch(), -1).mean(new int[]{1}), 0.5f);
     }
 
     /** -sum over blocks of mean(log-det) per sample [B]. */

@@ -62,10 +62,12 @@ public final class Safetensors {
             }
             JsonNode shapeNode = info.path("shape");
             long[] shape = new long[shapeNode.size()];
-            long n = 1;
             for (int i = 0; i < shape.length; i++) {
                 shape[i] = shapeNode.get(i).asLong();
-                n *= shape[i];
+            }
+            long n = TensorData.elements(shape);
+            if (n < 0 || n > Long.MAX_VALUE / 4) {
+                throw new IllegalArgumentException("tensor '" + name + "' has an impossible shape " + shapeNode);
             }
             long begin = info.path("data_offsets").path(0).asLong(-1);
             long end = info.path("data_offsets").path(1).asLong(-1);

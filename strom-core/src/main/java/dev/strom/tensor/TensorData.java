@@ -6,17 +6,39 @@ import java.util.Arrays;
 public record TensorData(long[] shape, float[] values) {
 
     public TensorData {
-        long n = 1;
         for (long d : shape) {
             if (d < 0) {
                 throw new IllegalArgumentException("negative dimension in shape " + Arrays.toString(shape));
             }
-            n *= d;
+        }
+        long n = elements(shape);
+        if (n < 0) {
+            throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " has too many elements");
         }
         if (n != values.length) {
             throw new IllegalArgumentException(
                     "shape " + Arrays.toString(shape) + " needs " + n + " values, got " + values.length);
         }
+    }
+
+    /** The element count of a shape, or -1 when it has a negative dimension or does not fit in a long. */
+    static long elements(long[] shape) {
+        long n = 1;
+        for (long d : shape) {
+            if (d < 0) {
+                return -1;
+            }
+            if (d == 0) {
+                return 0;
+            }
+        }
+        for (long d : shape) {
+            if (n > Long.MAX_VALUE / d) {
+                return -1;
+            }
+            n *= d;
+        }
+        return n;
     }
 
     public long size() {

@@ -85,7 +85,7 @@ public final class HashedTextEncoder implements TextEncoder {
         }
         NDArray idArray = manager.create(ids, new Shape(b, l, k));
         NDArray featureMask = idArray.gt(0).toType(DataType.FLOAT32, false).expandDims(3);
-        NDArray x = Embedding.embedding(idArray, embed, null).singletonOrThrow().mul(featureMask).sum(new int[]{2});
+        NDArray x = Embedding.embedding(idArray, embed, ai.djl.ndarray.types.SparseFormat.DENSE).singletonOrThrow().mul(featureMask).sum(new int[]{2});
         x = x.add(positions);
         NDArray mask = manager.create(tokenMask, new Shape(b, 1, 1, l));
         NDArray attnMask = mask.sub(1f).mul(1e9f);

@@ -19,7 +19,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * A temporal-causal video flow never lets a frame influence earlier frames: changing frame t of the input
  * leaves every earlier frame of the output bit-identical and changes frame t itself. This holds in both
- * directions (data to noise, and noise to data with either inverse).
+ * directions: data to noise, and noise to data with the sequential inverse (guided or not) and with
+ * fixed-iteration Jacobi; Jacobi with a convergence threshold is causal up to its tolerance.
  */
 class CausalityTest {
 
@@ -38,7 +39,7 @@ class CausalityTest {
         try (NDManager m = NDManager.newBaseManager();
              StarFlow model = FlowFixtures.perturbedModel(cfg, m, 51)) {
             NDArray y = FlowFixtures.text(m, cfg, new Random(14), 1);
-            checkCausal(m, cfg, x -> model.forward(x, y).z());
+            checkCausal(m, cfg, x -> model.forward(x, y).z(), 0);
         }
     }
 
@@ -51,13 +52,32 @@ class CausalityTest {
             Random rng = new Random(15);
             NDArray y = FlowFixtures.text(m, cfg, rng, 1);
             NDArray yu = FlowFixtures.emptyCaption(m, cfg, rng, 1);
-            checkCausal(m, cfg, z -> model.reverse(z, y, null, 0f, new SequentialInverse()));
-            checkCausal(m, cfg, z -> model.reverse(z, y, yu, 2.5f, new SequentialInverse()));
-            checkCausal(m, cfg, z -> model.reverse(z, y, null, 0f, new JacobiInverse(4, 32, 1e-3)));
+            checkCausal(m, cfg, z -> model.reverse(z, y, null, 0f, new SequentialInverse()), 0);
+            checkCausal(m, cfg, z -> model.reverse(z, y, yu, 2.5f, new SequentialInverse()), 0);
+            // Jacobi with a fixed number of iterations (threshold 0) takes no data-dependent decisions.
+            checkCausal(m, cfg, z -> model.reverse(z, y, null, 0f, new JacobiInverse(4, 16, 0)), 0);
         }
     }
 
-    private static void checkCausal(NDManager m, FlowConfig cfg, Function<NDArray, NDArray> f) {
+    /**
+     * Jacobi's stopping rule pools the relative change over a whole chunk tensor, as the reference does: over
+     * every row of the batch (for frame-local blocks, every frame) and over chunks that may straddle a frame
+     * boundary. A later frame can therefore change how many iterations an earlier frame's tokens get, moving
+     * them within the solver's tolerance (the reference reports Jacobi-vs-sequential gaps up to 4e-2).
+     */
+    @ParameterizedTest(name = "reverse, {0}")
+    @MethodSource("videoModels")
+    void thresholdJacobiIsCausalUpToItsTolerance(String name, Supplier<FlowConfig> config) {
+        FlowConfig cfg = config.get();
+        try (NDManager m = NDManager.newBaseManager();
+             StarFlow model = FlowFixtures.perturbedModel(cfg, m, 52)) {
+            NDArray y = FlowFixtures.text(m, cfg, new Random(15), 1);
+            checkCausal(m, cfg, z -> model.reverse(z, y, null, 0f, new JacobiInverse(4, 32, 1e-3)), 0.1);
+        }
+    }
+
+    /** Earlier frames move by at most {@code tolerance} (0: must be bit-identical); the changed frame moves. */
+    private static void checkCausal(NDManager m, FlowConfig cfg, Function<NDArray, NDArray> f, double tolerance) {
         Random rng = new Random(16);
         int s = cfg.imgSize();
         Shape shape = new Shape(1, FRAMES, cfg.inChannels(), s, s);
@@ -71,8 +91,13 @@ class CausalityTest {
             }
             float[] outChanged = f.apply(m.create(changed, shape)).toFloatArray();
             for (int earlier = 0; earlier < t; earlier++) {
-                assertArrayEquals(frame(out, earlier, frameSize), frame(outChanged, earlier, frameSize),
-                        "changing frame " + t + " changed frame " + earlier);
+                if (tolerance == 0) {
+                    assertArrayEquals(frame(out, earlier, frameSize), frame(outChanged, earlier, frameSize),
+                            "changing frame " + t + " changed frame " + earlier);
+                } else {
+                    double moved = FlowFixtures.maxAbsDiff(frame(out, earlier, frameSize), frame(outChanged, earlier, frameSize));
+                    assertTrue(moved <= tolerance, "changing frame " + t + " moved frame " + earlier + " by " + moved);
+                }
             }
             double diff = FlowFixtures.maxAbsDiff(frame(out, t, frameSize), frame(outChanged, t, frameSize));
             assertTrue(diff > 1e-3, "changing frame " + t + " should change frame " + t + " (diff " + diff + ")");

@@ -191,7 +191,8 @@ class FlowConfigTest {
         assertEquals(4, rope.spatialFrequencies().length);
         assertEquals(0, rope.temporalFrequencies().length);
         assertEquals(1f, rope.spatialFrequencies()[0]);
-        assertEquals(0.1f, rope.spatialFrequencies()[2], 1e-7f);
+        assertEquals(0.1f, rope.spatialFrequencies()[1], 1e-7f);
+        assertEquals(0.01f, rope.spatialFrequencies()[2], 1e-8f);
     }
 
     private static void assertFrequencies(JsonNode expected, float[] actual) {

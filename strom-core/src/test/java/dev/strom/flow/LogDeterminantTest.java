@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -127,7 +128,7 @@ class LogDeterminantTest {
         return logDet;
     }
 
-    @org.junit.jupiter.api.Test
+    @Test
     void luLogDeterminantIsRightOnAKnownMatrix() {
         // det [[0, 2, 1], [3, 1, 0], [1, 1, 1]] = 0*(1-0) - 2*(3-0) + 1*(3-1) = -4 (needs a pivot swap)
         double[][] a = {{0, 2, 1}, {3, 1, 0}, {1, 1, 1}};

@@ -84,6 +84,12 @@ public final class ModelStore {
 
     /** Writes config and weights into dir, replacing what was there only once both are complete. */
     public static void save(Path dir, TextToVideo model, JsonNode config) throws IOException {
+        save(dir, model, config, Map.of());
+    }
+
+    /** As {@link #save(Path, TextToVideo, JsonNode)}, with extra files (e.g. optimizer state) in the same swap. */
+    public static void save(Path dir, TextToVideo model, JsonNode config, Map<String, AtomicFiles.Content> extras)
+            throws IOException {
         Path target = dir.toAbsolutePath().normalize();
         Files.createDirectories(target.getParent());
         Path tmp = Files.createTempDirectory(target.getParent(), "." + target.getFileName() + ".");
@@ -92,6 +98,11 @@ public final class ModelStore {
             Map<String, TensorData> tensors = new LinkedHashMap<>(model.flow().parameters().snapshot());
             tensors.putAll(model.textParameters().snapshot());
             SafetensorsFile.write(tmp.resolve(WEIGHTS), tensors, Map.of("format", "pt", "producer", "strom"));
+            for (Map.Entry<String, AtomicFiles.Content> e : extras.entrySet()) {
+                try (var out = Files.newOutputStream(tmp.resolve(e.getKey()))) {
+                    e.getValue().writeTo(out);
+                }
+            }
             replaceDirectory(tmp, target);
         } finally {
             deleteTree(tmp);

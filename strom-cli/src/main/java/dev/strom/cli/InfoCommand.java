@@ -1,0 +1,60 @@
+package dev.strom.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.strom.flow.FlowConfig;
+import dev.strom.store.ModelStore;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+@Command(name = "info", mixinStandardHelpOptions = true,
+        description = "Describes a model: architecture, parameter count, training data and held-out bits/dim.")
+final class InfoCommand implements Callable<Integer> {
+
+    @Parameters(paramLabel = "MODEL", arity = "0..1", description = "model directory (default: the bundled model)")
+    Path dir;
+
+    @Mixin
+    ModelOption model;
+
+    @Override
+    public Integer call() throws Exception {
+        Path p = dir != null ? dir : model.resolve();
+        if (dir != null) {
+            model.model = dir;
+            p = model.resolve();
+        }
+        JsonNode cfg = ModelStore.readConfig(p);
+        FlowConfig f = FlowConfig.fromJson(cfg);
+        JsonNode v = cfg.path("strom").path("video");
+        JsonNode card = cfg.path("strom").path("card");
+        System.out.println("model:        " + p.toAbsolutePath());
+        System.out.printf("video:        %d frames of %dx%d RGB at %s fps%n", v.path("frames").asInt(), f.imgSize(), f.imgSize(),
+                v.path("fps").asText());
+        StringBuilder blocks = new StringBuilder();
+        for (int i = 0; i < f.numBlocks(); i++) {
+            var b = f.block(i);
+            blocks.append(String.format("%s%d layers x %d wide (%s%s)", i == 0 ? "" : ", ", b.layers(), b.width(),
+                    b.permutation().name().toLowerCase(), b.top() ? ", deep, text" : b.frameLocal() ? ", per frame" : ""));
+        }
+        System.out.println("flow blocks:  " + blocks);
+        System.out.printf("tokens:       patch %d -> %d tokens/frame of %d dims; noise sigma %.3f%n", f.patchSize(),
+                f.gridSize() * f.gridSize(), f.tokenDim(), f.noiseStd());
+        System.out.println("text encoder: " + cfg.path("strom").path("text_encoder"));
+        if (card.isObject()) {
+            System.out.println("parameters:   " + card.path("parameters").asLong());
+            System.out.println("data:         " + card.path("data").asText());
+            System.out.println("training:     " + card.path("steps").asInt() + " steps, batch " + card.path("batch").asInt()
+                    + ", " + ProgressBar.duration(card.path("train_seconds").asDouble()));
+            if (card.has("heldout_bits_per_dim")) {
+                System.out.printf("held-out:     %.4f bits/dim%n", card.path("heldout_bits_per_dim").asDouble());
+            }
+            System.out.println("reproduce:    " + card.path("command").asText());
+        }
+        return 0;
+    }
+}

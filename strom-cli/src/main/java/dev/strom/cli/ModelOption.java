@@ -1,0 +1,27 @@
+package dev.strom.cli;
+
+import picocli.CommandLine.Option;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** --model, defaulting to the bundled model; accepts a model directory or a training output directory. */
+final class ModelOption {
+
+    @Option(names = "--model", paramLabel = "DIR", description = "model directory (default: the bundled model)")
+    Path model;
+
+    static Path bundled() {
+        String home = System.getProperty("strom.home");
+        Path root = home != null ? Path.of(home) : Path.of(".");
+        return root.resolve("models").resolve("world-32");
+    }
+
+    Path resolve() {
+        Path p = model != null ? model : bundled();
+        if (!Files.exists(p.resolve("config.json")) && Files.exists(p.resolve(Trainer.CHECKPOINT).resolve("config.json"))) {
+            return p.resolve(Trainer.CHECKPOINT);
+        }
+        return p;
+    }
+}

@@ -1,0 +1,52 @@
+package dev.strom.cli;
+
+import java.io.PrintStream;
+
+/** A one-line progress bar on stderr; without a terminal it prints a line every tenth of the way. */
+final class ProgressBar {
+
+    private final PrintStream out = System.err;
+    private final String label;
+    private final boolean terminal = System.console() != null;
+    private final long started = System.nanoTime();
+    private int lastDecile = -1;
+
+    ProgressBar(String label) {
+        this.label = label;
+    }
+
+    void update(double fraction, String detail) {
+        fraction = Math.max(0, Math.min(1, fraction));
+        double elapsed = (System.nanoTime() - started) / 1e9;
+        String eta = fraction > 0.01 ? String.format(" eta %s", duration(elapsed / fraction - elapsed)) : "";
+        int width = 30;
+        int filled = (int) Math.round(fraction * width);
+        String line = String.format("%s [%s%s] %3.0f%% %s%s", label, "#".repeat(filled), ".".repeat(width - filled),
+                fraction * 100, detail, eta);
+        if (terminal) {
+            out.print("\r" + line + "   ");
+            out.flush();
+        } else {
+            int decile = (int) (fraction * 10);
+            if (decile != lastDecile) {
+                lastDecile = decile;
+                out.println(line);
+            }
+        }
+    }
+
+    void finish(String message) {
+        if (terminal) {
+            out.println();
+        }
+        if (message != null) {
+            out.println(message);
+        }
+    }
+
+    static String duration(double seconds) {
+        long s = Math.round(seconds);
+        return s >= 3600 ? String.format("%dh%02dm", s / 3600, (s % 3600) / 60)
+                : s >= 60 ? String.format("%dm%02ds", s / 60, s % 60) : s + "s";
+    }
+}

@@ -1,0 +1,38 @@
+package dev.strom.cli;
+
+import dev.strom.media.ClipReader;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The README's generate command, with the bundled model, in English and German. */
+class GenerateCommandTest {
+
+    @TempDir
+    Path dir;
+
+    @ParameterizedTest
+    @ValueSource(strings = {"a red apple moving left on a blue background",
+            "ein roter Apfel bewegt sich nach links auf blauem Hintergrund"})
+    void writesAPlayableMp4(String prompt) throws Exception {
+        Path out = dir.resolve("apple.mp4");
+        Cli r = Cli.run("generate", prompt, "-o", out.toString());
+        assertEquals(0, r.exit(), r.err());
+        assertEquals(out.toAbsolutePath().toString(), r.out().strip(), "prints where the file went");
+        ClipReader.Decoded d = ClipReader.read(out);
+        assertEquals(16, d.clip().frames());
+        assertEquals(256, d.storedWidth());
+        assertEquals(256, d.storedHeight());
+        assertEquals(32, d.clip().width(), "native size recorded in the file");
+        assertEquals(8.0, d.clip().fps(), 1e-6);
+        try (var files = Files.list(dir)) {
+            assertEquals(1, files.count(), "no temporary files left behind");
+        }
+    }
+}

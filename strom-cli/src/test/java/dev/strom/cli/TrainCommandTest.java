@@ -1,0 +1,51 @@
+package dev.strom.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class TrainCommandTest {
+
+    @TempDir
+    Path dir;
+
+    private static double[] bitsPerDim(Path csv) throws IOException {
+        List<String> rows = Files.readAllLines(csv);
+        return rows.stream().skip(1).mapToDouble(r -> Double.parseDouble(r.split(",")[2])).toArray();
+    }
+
+    @Test
+    void tinyPresetTrainsResumesAndItsLossFalls() throws IOException {
+        Path out = dir.resolve("run");
+        Cli first = Cli.run("train", "--config", "tiny", "--out", out.toString(), "--steps", "40", "--checkpoint-every", "20");
+        assertEquals(0, first.exit(), first.err());
+        Path checkpoint = out.resolve("checkpoint");
+        assertTrue(Files.exists(checkpoint.resolve("weights.safetensors")));
+        assertTrue(Files.exists(out.resolve("loss.png")));
+        assertTrue(Files.readString(checkpoint.resolve("trainer.json")).contains("\"step\" : 40"));
+
+        Cli again = Cli.run("train", "--config", "tiny", "--out", out.toString(), "--steps", "40");
+        assertEquals(2, again.exit(), "refuses to overwrite a checkpoint without --resume");
+
+        Cli resumed = Cli.run("train", "--config", "tiny", "--out", out.toString(), "--steps", "60", "--resume");
+        assertEquals(0, resumed.exit(), resumed.err());
+        assertTrue(Files.readString(checkpoint.resolve("trainer.json")).contains("\"step\" : 60"));
+
+        double[] bpd = bitsPerDim(out.resolve("loss.csv"));
+        assertEquals(60, bpd.length, "one row per step across the resume");
+        double early = java.util.Arrays.stream(bpd, 0, 10).average().orElseThrow();
+        double late = java.util.Arrays.stream(bpd, 50, 60).average().orElseThrow();
+        assertTrue(late < early - 0.5, "bits/dim should fall: " + early + " -> " + late);
+
+        Cli info = Cli.run("info", out.toString());
+        assertEquals(0, info.exit(), info.err());
+        assertTrue(info.out().contains("held-out:"), info.out());
+    }
+}

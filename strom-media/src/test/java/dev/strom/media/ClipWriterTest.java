@@ -1,0 +1,99 @@
+package dev.strom.media;
+
+import dev.strom.data.Clip;
+import dev.strom.data.world.CaptionedWorld;
+import dev.strom.data.world.Hue;
+import dev.strom.data.world.Motion;
+import dev.strom.data.world.Scene;
+import dev.strom.data.world.Thing;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ClipWriterTest {
+
+    @TempDir
+    Path dir;
+
+    static Clip apple() {
+        CaptionedWorld w = new CaptionedWorld(32, 16, 8, 0);
+        return w.render(w.scene(new Scene.Combo(Thing.APPLE, Motion.LEFT, Hue.BLUE), 1));
+    }
+
+    /** Mean absolute difference of two clips of equal shape, in 8-bit levels. */
+    static double meanAbsDiff(Clip a, Clip b) {
+        long sum = 0;
+        for (int i = 0; i < a.rgb().length; i++) sum += Math.abs((a.rgb()[i] & 0xff) - (b.rgb()[i] & 0xff));
+        return (double) sum / a.rgb().length;
+    }
+
+    @Test
+    void mp4DecodesToTheSameFramesSizeAndRate() throws IOException {
+        Clip clip = apple();
+        Path mp4 = dir.resolve("apple.mp4");
+        ClipWriter.write(clip, mp4, 8);
+        ClipReader.Decoded d = ClipReader.read(mp4);
+        assertEquals(16, d.clip().frames());
+        assertEquals(256, d.storedWidth());
+        assertEquals(256, d.storedHeight());
+        assertEquals(32, d.clip().width(), "native size is recovered from the file's comment");
+        assertEquals(8.0, d.clip().fps(), 1e-6);
+        assertTrue(meanAbsDiff(clip, d.clip()) < 6, "lossy but close: " + meanAbsDiff(clip, d.clip()));
+    }
+
+    @Test
+    void webmAndGifDecodeToo() throws IOException {
+        Clip clip = apple();
+        for (String name : new String[]{"apple.webm", "apple.gif"}) {
+            Path p = dir.resolve(name);
+            ClipWriter.write(clip, p, 4);
+            ClipReader.Decoded d = ClipReader.read(p);
+            assertEquals(16, d.clip().frames(), name);
+            assertEquals(128, d.storedWidth(), name);
+            assertTrue(meanAbsDiff(clip, resample(d.clip(), 32)) < 12, name + ": " + meanAbsDiff(clip, resample(d.clip(), 32)));
+        }
+    }
+
+    private static Clip resample(Clip c, int size) {
+        if (c.width() == size) return c;
+        byte[] out = new byte[c.frames() * size * size * 3];
+        int f = c.width() / size;
+        for (int t = 0; t < c.frames(); t++)
+            for (int y = 0; y < size; y++)
+                for (int x = 0; x < size; x++)
+                    for (int k = 0; k < 3; k++)
+                        out[((t * size + y) * size + x) * 3 + k] = (byte) c.pixel(t, y * f + f / 2, x * f + f / 2, k);
+        return new Clip(c.frames(), size, size, c.fps(), out);
+    }
+
+    @Test
+    void unsupportedExtensionIsRejectedAndNothingIsWritten() {
+        Path avi = dir.resolve("x.avi");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ClipWriter.write(apple(), avi, 2));
+        assertTrue(e.getMessage().contains(".avi"));
+        assertFalse(Files.exists(avi));
+    }
+
+    @Test
+    void missingDirectoryIsAnErrorAndLeavesNoFile() {
+        Path p = dir.resolve("nope/out.mp4");
+        assertThrows(IOException.class, () -> ClipWriter.write(apple(), p, 2));
+        assertFalse(Files.exists(p));
+    }
+
+    @Test
+    void aFileThatIsNotAVideoIsRejected() throws IOException {
+        Path txt = dir.resolve("notes.mp4");
+        Files.writeString(txt, "this is not a video");
+        IOException e = assertThrows(IOException.class, () -> ClipReader.read(txt));
+        assertTrue(e.getMessage().contains("notes.mp4"), e.getMessage());
+    }
+}
