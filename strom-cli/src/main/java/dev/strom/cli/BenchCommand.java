@@ -52,7 +52,7 @@ final class BenchCommand implements Callable<Integer> {
         String json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report);
         System.out.println(json);
         if (out != null) {
-            dev.strom.store.AtomicFiles.writeString(out, json + "\n");
+            dev.strom.data.AtomicFiles.writeString(out, json + "\n");
         }
         return 0;
     }

@@ -6,6 +6,7 @@ import dev.strom.flow.InverseMethod;
 import dev.strom.flow.JacobiInverse;
 import dev.strom.flow.SequentialInverse;
 import dev.strom.media.ClipWriter;
+import dev.strom.media.ContactSheet;
 import dev.strom.media.VideoFormat;
 import dev.strom.store.ModelStore;
 import dev.strom.video.TextToVideo;
@@ -53,6 +54,9 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--temperature", defaultValue = "1.0", description = "noise scale of the prior (default ${DEFAULT-VALUE})")
     float temperature;
 
+    @Option(names = "--sheet", paramLabel = "PNG", description = "also write all frames side by side to this PNG")
+    Path sheet;
+
     @Option(names = "--no-denoise", description = "skip the final score-based denoising step")
     boolean noDenoise;
 
@@ -75,6 +79,9 @@ final class GenerateCommand implements Callable<Integer> {
         }
         Path file = out != null ? out : Path.of("strom-" + seed + ".mp4");
         VideoFormat.of(file);
+        if (sheet != null && !sheet.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".png")) {
+            throw new IllegalArgumentException("--sheet must name a .png file");
+        }
         Path dir = file.toAbsolutePath().getParent();
         if (!Files.isDirectory(dir) || !Files.isWritable(dir)) {
             throw new IllegalArgumentException("cannot write to " + dir + " (missing or not writable)");
@@ -90,6 +97,9 @@ final class GenerateCommand implements Callable<Integer> {
             double rate = fps != null ? fps : video.spec().fps();
             Clip clip = Clip.fromModelLayout(x, n, video.spec().size(), video.spec().size(), rate);
             ClipWriter.write(clip, file, scale, Map.of("title", prompt, "encoder", "Strom"));
+            if (sheet != null) {
+                ContactSheet.write(clip, sheet, 4);
+            }
             bar.finish(String.format(Locale.ROOT, "%d frames %dx%d at %.0f fps in %.1f s", n, clip.width() * scale,
                     clip.height() * scale, rate, (System.nanoTime() - t0) / 1e9));
         }

@@ -1,6 +1,6 @@
 package dev.strom.cli;
 
-import dev.strom.store.AtomicFiles;
+import dev.strom.data.AtomicFiles;
 
 import javax.imageio.ImageIO;
 import java.awt.BasicStroke;

@@ -9,7 +9,7 @@ import dev.strom.data.world.WorldDataset;
 import dev.strom.flow.FlowLoss;
 import dev.strom.flow.train.TrainSettings;
 import dev.strom.flow.train.TrainStep;
-import dev.strom.store.AtomicFiles;
+import dev.strom.data.AtomicFiles;
 import dev.strom.store.ModelStore;
 import dev.strom.store.SafetensorsFile;
 import dev.strom.tensor.Safetensors;

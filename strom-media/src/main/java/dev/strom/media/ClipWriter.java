@@ -1,5 +1,6 @@
 package dev.strom.media;
 
+import dev.strom.data.AtomicFiles;
 import dev.strom.data.Clip;
 import org.bytedeco.ffmpeg.global.avcodec;
 import org.bytedeco.ffmpeg.global.avutil;
@@ -17,10 +18,8 @@ import javax.imageio.stream.ImageOutputStream;
 import java.awt.image.BufferedImage;
 import java.awt.image.IndexColorModel;
 import java.io.IOException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -46,30 +45,22 @@ public final class ClipWriter {
             throw new IllegalArgumentException("scale must be >= 1");
         }
         VideoFormat format = VideoFormat.of(target);
-        Path abs = target.toAbsolutePath();
-        Path dir = abs.getParent();
+        Path dir = target.toAbsolutePath().getParent();
         if (dir == null || !Files.isDirectory(dir)) {
             throw new IOException("output directory does not exist: " + dir);
         }
         if (!Files.isWritable(dir)) {
             throw new IOException("output directory is not writable: " + dir);
         }
-        Path tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".part." + format.extension());
-        try {
-            Map<String, String> meta = new HashMap<>(metadata);
-            meta.put("comment", NATIVE_TAG + clip.width() + "x" + clip.height());
+        Map<String, String> meta = new HashMap<>(metadata);
+        meta.put("comment", NATIVE_TAG + clip.width() + "x" + clip.height());
+        // FFmpeg picks nothing from the name (the format is set), but keep the extension for readers.
+        AtomicFiles.write(target, ".part." + format.extension(), tmp -> {
             switch (format) {
                 case GIF -> writeGif(clip, tmp, scale);
                 case MP4, WEBM -> writeVideo(clip, tmp, scale, format, meta);
             }
-            try {
-                Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        });
     }
 
     static BufferedImage frame(Clip clip, int t, int scale) {

@@ -1,5 +1,6 @@
 package dev.strom.store;
 
+import dev.strom.data.AtomicFiles;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,4 +1,4 @@
-package dev.strom.store;
+package dev.strom.data;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -16,18 +16,33 @@ public final class AtomicFiles {
         void writeTo(OutputStream out) throws IOException;
     }
 
+    /** Writes a file at the given path (for writers that need a path, such as FFmpeg). */
+    @FunctionalInterface
+    public interface PathWriter {
+        void writeTo(Path file) throws IOException;
+    }
+
     private AtomicFiles() {
     }
 
     public static void write(Path target, Content content) throws IOException {
-        Path abs = target.toAbsolutePath();
-        Path dir = abs.getParent();
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
-        try {
-            try (OutputStream out = Files.newOutputStream(tmp)) {
+        write(target, ".tmp", file -> {
+            try (OutputStream out = Files.newOutputStream(file)) {
                 content.writeTo(out);
             }
+        });
+    }
+
+    /** Lets the writer fill a temporary file ending in {@code suffix}, then renames it to the target. */
+    public static void write(Path target, String suffix, PathWriter writer) throws IOException {
+        Path abs = target.toAbsolutePath();
+        Path dir = abs.getParent();
+        if (dir == null || !Files.isDirectory(dir)) {
+            throw new IOException("output directory does not exist: " + dir);
+        }
+        Path tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", suffix);
+        try {
+            writer.writeTo(tmp);
             try {
                 Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             } catch (AtomicMoveNotSupportedException e) {
