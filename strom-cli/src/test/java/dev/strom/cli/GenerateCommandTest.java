@@ -1,6 +1,7 @@
 package dev.strom.cli;
 
 import dev.strom.media.ClipReader;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,5 +35,18 @@ class GenerateCommandTest {
         try (var files = Files.list(dir)) {
             assertEquals(1, files.count(), "no temporary files left behind");
         }
+    }
+
+    @Test
+    void sameSeedGivesTheSameVideoAndAnotherSeedAnother() throws Exception {
+        String prompt = "a yellow star spinning on a black background";
+        Path a = dir.resolve("a.gif");
+        Path b = dir.resolve("b.gif");
+        Path c = dir.resolve("c.gif");
+        assertEquals(0, Cli.run("generate", prompt, "--seed", "5", "-o", a.toString()).exit());
+        assertEquals(0, Cli.run("generate", prompt, "--seed", "5", "-o", b.toString()).exit());
+        assertEquals(0, Cli.run("generate", prompt, "--seed", "6", "-o", c.toString()).exit());
+        assertTrue(java.util.Arrays.equals(Files.readAllBytes(a), Files.readAllBytes(b)), "same seed, same bytes");
+        assertTrue(!java.util.Arrays.equals(Files.readAllBytes(a), Files.readAllBytes(c)), "another seed, another video");
     }
 }
