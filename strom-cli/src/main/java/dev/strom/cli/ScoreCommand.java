@@ -3,6 +3,7 @@ package dev.strom.cli;
 import ai.djl.ndarray.NDManager;
 import dev.strom.data.Clip;
 import dev.strom.media.ClipReader;
+import dev.strom.media.LosslessCodecs;
 import dev.strom.store.ModelStore;
 import dev.strom.video.TextToVideo;
 import picocli.CommandLine.Command;
@@ -10,7 +11,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
@@ -27,6 +30,9 @@ final class ScoreCommand implements Callable<Integer> {
 
     @Option(names = "--prompt", description = "caption to condition on")
     String prompt;
+
+    @Option(names = "--codecs", description = "also encode the same pixels with lossless codecs (FFV1, x264 qp 0, PNG) and print their bits/dim")
+    boolean codecs;
 
     @Option(names = "--json", description = "print JSON")
     boolean json;
@@ -49,16 +55,32 @@ final class ScoreCommand implements Callable<Integer> {
             float[] x = Arrays.copyOf(c.toModelLayout(), video.spec().dims(frames));
             double uncond = video.bitsPerDim(List.of(x), frames, Collections.singletonList(null), 0)[0];
             Double cond = prompt == null ? null : video.bitsPerDim(List.of(x), frames, List.of(prompt), 0)[0];
+            Map<String, LosslessCodecs.Rate> rates = Map.of();
+            if (codecs) {
+                Path scratch = Files.createTempDirectory("strom-codecs");
+                try {
+                    Clip scored = new Clip(frames, size, size, c.fps(), Arrays.copyOf(c.rgb(), frames * size * size * 3));
+                    rates = LosslessCodecs.measure(scored, scratch);
+                } finally {
+                    try (var files = Files.list(scratch)) {
+                        for (Path f : files.toList()) Files.deleteIfExists(f);
+                    }
+                    Files.deleteIfExists(scratch);
+                }
+            }
             if (json) {
-                System.out.printf(Locale.ROOT, "{\"file\": \"%s\", \"frames\": %d, \"bits_per_dim\": %.5f%s}%n",
+                StringBuilder extra = new StringBuilder();
+                rates.forEach((k, r) -> extra.append(String.format(Locale.ROOT, ", \"%s_bits_per_dim\": %.5f", k.replace('-', '_'), r.bitsPerDim())));
+                System.out.printf(Locale.ROOT, "{\"file\": \"%s\", \"frames\": %d, \"bits_per_dim\": %.5f%s%s}%n",
                         clip.toString().replace("\"", "\\\""), frames, uncond,
-                        cond == null ? "" : String.format(Locale.ROOT, ", \"conditional_bits_per_dim\": %.5f", cond));
+                        cond == null ? "" : String.format(Locale.ROOT, ", \"conditional_bits_per_dim\": %.5f", cond), extra);
             } else {
                 System.out.printf(Locale.ROOT, "%s: %d frames of %dx%d%n", clip, frames, size, size);
                 System.out.printf(Locale.ROOT, "bits/dim: %.4f%n", uncond);
                 if (cond != null) {
                     System.out.printf(Locale.ROOT, "bits/dim given \"%s\": %.4f%n", prompt, cond);
                 }
+                rates.forEach((k, r) -> System.out.printf(Locale.ROOT, "%-14s %.4f bits/dim (%d bytes)%n", k + ":", r.bitsPerDim(), r.bytes()));
             }
         }
         return 0;

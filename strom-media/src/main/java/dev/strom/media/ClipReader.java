@@ -4,9 +4,8 @@ import dev.strom.data.Clip;
 import org.bytedeco.ffmpeg.global.avutil;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.bytedeco.javacv.Frame;
-import org.bytedeco.javacv.Java2DFrameConverter;
 
-import java.awt.image.BufferedImage;
+import java.nio.ByteBuffer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,16 +25,32 @@ public final class ClipReader {
     private ClipReader() {
     }
 
+    /** 0xRRGGBB per pixel from a BGR24 frame, honouring FFmpeg's padded row stride. */
+    private static int[] rgbPixels(Frame f) {
+        ByteBuffer buf = (ByteBuffer) f.image[0];
+        int stride = f.imageStride;
+        int[] out = new int[f.imageWidth * f.imageHeight];
+        for (int y = 0; y < f.imageHeight; y++) {
+            for (int x = 0; x < f.imageWidth; x++) {
+                int i = y * stride + x * 3;
+                int b = buf.get(i) & 0xff, g = buf.get(i + 1) & 0xff, r = buf.get(i + 2) & 0xff;
+                out[y * f.imageWidth + x] = (r << 16) | (g << 8) | b;
+            }
+        }
+        return out;
+    }
+
     public static Decoded read(Path file) throws IOException {
         if (!Files.isRegularFile(file)) {
             throw new IOException("no such file: " + file);
         }
         avutil.av_log_set_level(avutil.AV_LOG_QUIET);
-        List<BufferedImage> frames = new ArrayList<>();
+        List<int[]> frames = new ArrayList<>();
+        int sw;
+        int sh;
         double fps;
         String comment;
-        try (FFmpegFrameGrabber g = new FFmpegFrameGrabber(file.toFile());
-             Java2DFrameConverter conv = new Java2DFrameConverter()) {
+        try (FFmpegFrameGrabber g = new FFmpegFrameGrabber(file.toFile())) {
             g.setPixelFormat(avutil.AV_PIX_FMT_BGR24);
             try {
                 g.start();
@@ -46,13 +61,12 @@ public final class ClipReader {
                 throw new IOException("no video stream in " + file.getFileName());
             }
             fps = g.getFrameRate() > 0 ? g.getFrameRate() : 8;
+            sw = g.getImageWidth();
+            sh = g.getImageHeight();
             comment = g.getMetadata("comment");
             Frame f;
             while ((f = g.grabImage()) != null) {
-                BufferedImage img = conv.getBufferedImage(f);
-                BufferedImage copy = new BufferedImage(img.getWidth(), img.getHeight(), BufferedImage.TYPE_INT_RGB);
-                copy.getGraphics().drawImage(img, 0, 0, null);
-                frames.add(copy);
+                frames.add(rgbPixels(f));
             }
             g.stop();
         } catch (FFmpegFrameGrabber.Exception e) {
@@ -61,8 +75,6 @@ public final class ClipReader {
         if (frames.isEmpty()) {
             throw new IOException("no frames in " + file.getFileName());
         }
-        int sw = frames.get(0).getWidth();
-        int sh = frames.get(0).getHeight();
         int w = sw, h = sh;
         if (comment != null && comment.startsWith(ClipWriter.NATIVE_TAG)) {
             String[] wh = comment.substring(ClipWriter.NATIVE_TAG.length()).trim().split("x");
@@ -76,10 +88,10 @@ public final class ClipReader {
         }
         byte[] rgb = new byte[frames.size() * w * h * 3];
         for (int t = 0; t < frames.size(); t++) {
-            BufferedImage img = frames.get(t);
+            int[] img = frames.get(t);
             for (int y = 0; y < h; y++) {
                 for (int x = 0; x < w; x++) {
-                    int p = img.getRGB((int) ((x + 0.5) * sw / w), (int) ((y + 0.5) * sh / h));
+                    int p = img[(int) ((y + 0.5) * sh / h) * sw + (int) ((x + 0.5) * sw / w)];
                     int i = ((t * h + y) * w + x) * 3;
                     rgb[i] = (byte) (p >> 16);
                     rgb[i + 1] = (byte) (p >> 8);
