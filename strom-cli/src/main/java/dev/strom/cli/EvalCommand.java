@@ -1,0 +1,111 @@
+package dev.strom.cli;
+
+import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.strom.data.AtomicFiles;
+import dev.strom.data.world.CaptionedWorld;
+import dev.strom.data.world.WorldDataset;
+import dev.strom.eval.Evaluation;
+import dev.strom.eval.Probe;
+import dev.strom.media.ClipWriter;
+import dev.strom.media.ContactSheet;
+import dev.strom.store.ModelStore;
+import dev.strom.video.TextToVideo;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+@Command(name = "eval", mixinStandardHelpOptions = true,
+        description = {"Measures a model on the built-in world's held-out triples and writes report.json and index.html:",
+                "bits/dim beside lossless codecs on the same clips, and prompt adherence of generated clips as read by "
+                        + "a probe classifier trained on ground truth (English and German apart, with the probe's ceiling)."})
+final class EvalCommand implements Callable<Integer> {
+
+    @Option(names = "--out", defaultValue = "report", description = "report directory (default ${DEFAULT-VALUE})")
+    Path out;
+
+    @Option(names = "--samples", defaultValue = "1", description = "generated clips per held-out triple and language (default ${DEFAULT-VALUE})")
+    int samples;
+
+    @Option(names = "--probe-steps", defaultValue = "400", description = "probe training steps (default ${DEFAULT-VALUE})")
+    int probeSteps;
+
+    @Option(names = "--cfg", defaultValue = "3.0", description = "guidance for generated clips (default ${DEFAULT-VALUE})")
+    float cfg;
+
+    @Mixin
+    ModelOption model;
+
+    @Override
+    public Integer call() throws Exception {
+        if (samples <= 0 || probeSteps <= 0) {
+            throw new IllegalArgumentException("--samples and --probe-steps must be positive");
+        }
+        Files.createDirectories(out);
+        long t0 = System.nanoTime();
+        Map<String, Object> report = new LinkedHashMap<>();
+        try (NDManager manager = NDManager.newBaseManager();
+             TextToVideo video = ModelStore.load(model.resolve(), manager)) {
+            var spec = video.spec();
+            CaptionedWorld world = new CaptionedWorld(spec.size(), spec.frames(), spec.fps(), 0);
+            WorldDataset data = new WorldDataset(world, 4242);
+            report.put("model", model.resolve().toString());
+            Path scratch = Files.createTempDirectory("strom-eval");
+            System.err.println("eval: compression on held-out clips");
+            report.put("bits_per_dim", Evaluation.compression(video, data, samples, scratch));
+            System.err.println("eval: training the probe on ground truth");
+            try (Probe probe = Probe.train(manager, world, probeSteps, 32, 1)) {
+                report.put("probe_on_real_heldout", Evaluation.ceiling(probe, data, 2));
+                ProgressBar bar = new ProgressBar("eval");
+                int total = 2 * CaptionedWorld.HELD_OUT.size() * samples;
+                int[] n = {0};
+                List<Evaluation.Generated> gen = Evaluation.adherence(video, probe, world, samples, cfg,
+                        msg -> bar.update((double) ++n[0] / total, msg.length() > 60 ? msg.substring(0, 60) : msg));
+                bar.finish(null);
+                for (boolean german : new boolean[]{false, true}) {
+                    List<Evaluation.Generated> g = gen.stream().filter(x -> x.german() == german).toList();
+                    report.put(german ? "adherence_german" : "adherence_english", Evaluation.accuracy(
+                            g.stream().map(Evaluation.Generated::asked).toList(),
+                            g.stream().map(Evaluation.Generated::verdict).toList()));
+                }
+                StringBuilder rows = new StringBuilder();
+                for (int i = 0; i < gen.size(); i++) {
+                    Evaluation.Generated g = gen.get(i);
+                    String name = String.format(Locale.ROOT, "clip-%02d", i);
+                    ClipWriter.write(g.clip(), out.resolve(name + ".gif"), 4);
+                    ContactSheet.write(g.clip(), out.resolve(name + ".png"), 2);
+                    rows.append(String.format(Locale.ROOT, "<tr><td>%s</td><td>%s</td><td>%s / %s / %s</td><td><img src=\"%s.gif\" alt=\"%s\"></td></tr>%n",
+                            html(g.prompt()), g.asked(), g.verdict().thing().english(), g.verdict().motion().english(),
+                            g.verdict().background().english(), name, html(g.prompt())));
+                }
+                report.put("seconds", Math.round((System.nanoTime() - t0) / 1e9));
+                String json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report);
+                AtomicFiles.writeString(out.resolve("report.json"), json + "\n");
+                AtomicFiles.writeString(out.resolve("index.html"), page(json, rows.toString()));
+                System.out.println(json);
+            }
+        }
+        return 0;
+    }
+
+    private static String html(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    }
+
+    private static String page(String json, String rows) {
+        return "<!doctype html><html lang=\"en\"><meta charset=\"utf-8\"><title>Strom evaluation</title>"
+                + "<style>body{font-family:sans-serif;margin:2em}td,th{border:1px solid #ccc;padding:4px}table{border-collapse:collapse}</style>"
+                + "<h1>Strom evaluation</h1><h2>Figures</h2><pre>" + html(json) + "</pre>"
+                + "<h2>Generated clips (held-out triples)</h2><table><tr><th>prompt</th><th>asked</th><th>probe saw</th><th>clip</th></tr>"
+                + rows + "</table></html>\n";
+    }
+}

@@ -1,0 +1,121 @@
+package dev.strom.eval;
+
+import ai.djl.ndarray.NDManager;
+import dev.strom.data.Clip;
+import dev.strom.data.world.CaptionedWorld;
+import dev.strom.data.world.Captions;
+import dev.strom.data.world.Scene;
+import dev.strom.data.world.WorldDataset;
+import dev.strom.flow.JacobiInverse;
+import dev.strom.media.LosslessCodecs;
+import dev.strom.video.TextToVideo;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.function.Consumer;
+
+/**
+ * Measures a model on the built-in world's held-out triples: its exact likelihood as a compression rate
+ * beside real lossless codecs on the same clips, and prompt adherence of generated clips as read by an
+ * independent probe (English and German prompts apart), with the probe's accuracy on real clips as its
+ * ceiling.
+ */
+public final class Evaluation {
+
+    /** A generated clip with the triple it was asked for and what the probe saw. */
+    public record Generated(Scene.Combo asked, String prompt, boolean german, Clip clip, Probe.Verdict verdict) {
+    }
+
+    private Evaluation() {
+    }
+
+    /** Mean model and codec bits/dim over the held-out clips (conditional on their captions). */
+    public static Map<String, Double> compression(TextToVideo model, WorldDataset data, int perCombo, Path scratch)
+            throws IOException {
+        List<WorldDataset.Sample> held = data.heldOut(false, perCombo);
+        Map<String, Double> sums = new LinkedHashMap<>();
+        for (int i = 0; i < held.size(); i += 4) {
+            List<WorldDataset.Sample> part = held.subList(i, Math.min(held.size(), i + 4));
+            double[] cond = model.bitsPerDim(part.stream().map(s -> s.clip().toModelLayout()).toList(),
+                    model.spec().frames(), part.stream().map(WorldDataset.Sample::caption).toList(), 7);
+            double[] uncond = model.bitsPerDim(part.stream().map(s -> s.clip().toModelLayout()).toList(),
+                    model.spec().frames(), java.util.Collections.nCopies(part.size(), (String) null), 7);
+            for (int j = 0; j < part.size(); j++) {
+                sums.merge("strom_conditional", cond[j], Double::sum);
+                sums.merge("strom_unconditional", uncond[j], Double::sum);
+                for (var r : LosslessCodecs.measure(part.get(j).clip(), scratch).values()) {
+                    sums.merge(r.codec(), r.bitsPerDim(), Double::sum);
+                }
+            }
+        }
+        sums.replaceAll((k, v) -> v / held.size());
+        return sums;
+    }
+
+    /** Generates one clip per held-out triple, language and sample, and lets the probe read each. */
+    public static List<Generated> adherence(TextToVideo model, Probe probe, CaptionedWorld world, int perCombo,
+                                            float guidance, Consumer<String> progress) {
+        List<Scene.Combo> combos = CaptionedWorld.HELD_OUT.stream()
+                .sorted(java.util.Comparator.comparing(Scene.Combo::toString)).toList();
+        List<Generated> out = new ArrayList<>();
+        int done = 0;
+        for (boolean german : new boolean[]{false, true}) {
+            for (Scene.Combo c : combos) {
+                for (int k = 0; k < perCombo; k++) {
+                    Scene scene = world.scene(c, k);
+                    Random rng = new Random(31L * c.hashCode() + k);
+                    String prompt = german ? Captions.german(scene, rng) : Captions.english(scene, rng);
+                    float[] x = model.generate(new TextToVideo.Generation(prompt, 1000 + k, guidance,
+                            model.spec().frames(), new JacobiInverse(16, 32, 1e-3), true, 1f), null);
+                    Clip clip = Clip.fromModelLayout(x, model.spec().frames(), model.spec().size(), model.spec().size(),
+                            model.spec().fps());
+                    out.add(new Generated(c, prompt, german, clip, probe.classify(List.of(clip)).get(0)));
+                    progress.accept(++done + "/" + (2 * combos.size() * perCombo) + " " + prompt);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Accuracy per attribute and all-correct for a list of (asked, seen) pairs. */
+    public static Map<String, Double> accuracy(List<Scene.Combo> asked, List<Probe.Verdict> seen) {
+        double thing = 0, motion = 0, bg = 0, all = 0;
+        for (int i = 0; i < asked.size(); i++) {
+            Scene.Combo a = asked.get(i);
+            Probe.Verdict v = seen.get(i);
+            thing += v.thing() == a.thing() ? 1 : 0;
+            motion += v.motion() == a.motion() ? 1 : 0;
+            bg += v.background() == a.background() ? 1 : 0;
+            all += v.matches(a) ? 1 : 0;
+        }
+        int n = Math.max(1, asked.size());
+        Map<String, Double> m = new LinkedHashMap<>();
+        m.put("object", thing / n);
+        m.put("motion", motion / n);
+        m.put("background", bg / n);
+        m.put("all_correct", all / n);
+        m.put("clips", (double) asked.size());
+        return m;
+    }
+
+    /** The probe's accuracy on real held-out clips: the ceiling for generated ones. */
+    public static Map<String, Double> ceiling(Probe probe, WorldDataset data, int perCombo) {
+        List<WorldDataset.Sample> held = data.heldOut(false, perCombo);
+        List<Probe.Verdict> v = probe.classify(held.stream().map(WorldDataset.Sample::clip).toList());
+        return accuracy(held.stream().map(s -> s.scene().combo()).toList(), v);
+    }
+
+    static Path scratch() throws IOException {
+        return Files.createTempDirectory("strom-eval");
+    }
+
+    static NDManager manager() {
+        return NDManager.newBaseManager();
+    }
+}

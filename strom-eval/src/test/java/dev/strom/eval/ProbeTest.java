@@ -1,0 +1,65 @@
+package dev.strom.eval;
+
+import ai.djl.ndarray.NDManager;
+import dev.strom.data.Clip;
+import dev.strom.data.world.CaptionedWorld;
+import dev.strom.data.world.Hue;
+import dev.strom.data.world.Motion;
+import dev.strom.data.world.Scene;
+import dev.strom.data.world.Thing;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The probe reads real held-out clips correctly and calls wrong clips wrong, so its scores can fail. */
+class ProbeTest {
+
+    static final CaptionedWorld WORLD = new CaptionedWorld(32, 16, 8, 0);
+    static NDManager manager;
+    static Probe probe;
+
+    @BeforeAll
+    static void train() {
+        manager = NDManager.newBaseManager();
+        probe = Probe.train(manager, WORLD, 300, 32, 1);
+    }
+
+    @AfterAll
+    static void close() {
+        probe.close();
+        manager.close();
+    }
+
+    @Test
+    void readsHeldOutTriplesItNeverSaw() {
+        List<Clip> clips = new ArrayList<>();
+        List<Scene.Combo> combos = new ArrayList<>(CaptionedWorld.HELD_OUT);
+        for (Scene.Combo c : combos) {
+            clips.add(WORLD.render(WORLD.scene(c, 99)));
+        }
+        List<Probe.Verdict> v = probe.classify(clips);
+        long right = 0;
+        for (int i = 0; i < combos.size(); i++) {
+            if (v.get(i).matches(combos.get(i))) right++;
+        }
+        assertTrue(right >= combos.size() * 0.75, "all-correct on held-out ground truth: " + right + "/" + combos.size());
+    }
+
+    @Test
+    void callsAWrongObjectAndAWrongDirectionWrong() {
+        Scene.Combo asked = new Scene.Combo(Thing.APPLE, Motion.LEFT, Hue.BLUE);
+        Clip wrongObject = WORLD.render(WORLD.scene(new Scene.Combo(Thing.STAR, Motion.LEFT, Hue.BLUE), 5));
+        Clip wrongDirection = WORLD.render(WORLD.scene(new Scene.Combo(Thing.APPLE, Motion.RIGHT, Hue.BLUE), 5));
+        List<Probe.Verdict> v = probe.classify(List.of(wrongObject, wrongDirection));
+        assertNotEquals(Thing.APPLE, v.get(0).thing());
+        assertEquals(Motion.RIGHT, v.get(1).motion());
+        assertTrue(!v.get(0).matches(asked) && !v.get(1).matches(asked));
+    }
+}
