@@ -77,6 +77,13 @@ final class EvalCommand implements Callable<Integer> {
                             g.stream().map(Evaluation.Generated::asked).toList(),
                             g.stream().map(Evaluation.Generated::verdict).toList()));
                 }
+                List<dev.strom.data.Clip> genClips = gen.stream().map(Evaluation.Generated::clip).toList();
+                List<dev.strom.data.world.Scene.Combo> asked = gen.stream().map(Evaluation.Generated::asked).toList();
+                report.put("temporal_generated", Evaluation.temporal(probe, genClips, asked));
+                List<WorldDataset.Sample> real = data.heldOut(false, 2);
+                report.put("temporal_real", Evaluation.temporal(probe, real.stream().map(WorldDataset.Sample::clip).toList(),
+                        real.stream().map(x -> x.scene().combo()).toList()));
+                report.put("frechet_probe_features", Evaluation.frechet(probe, data, new WorldDataset(world, 777), genClips, 4));
                 StringBuilder rows = new StringBuilder();
                 for (int i = 0; i < gen.size(); i++) {
                     Evaluation.Generated g = gen.get(i);

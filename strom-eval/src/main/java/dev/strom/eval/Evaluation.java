@@ -118,4 +118,37 @@ public final class Evaluation {
     static NDManager manager() {
         return NDManager.newBaseManager();
     }
+
+    /** Temporal measures over clips asked for the given triples: probe consistency, flicker, tracked motion. */
+    public static Map<String, Double> temporal(Probe probe, List<Clip> clips, List<Scene.Combo> asked) {
+        double consistency = 0, flicker = 0, directional = 0, correct = 0;
+        for (int i = 0; i < clips.size(); i++) {
+            consistency += probe.objectConsistency(clips.get(i));
+            flicker += TemporalQuality.flicker(clips.get(i));
+            Boolean ok = TemporalQuality.movesAsPrompted(clips.get(i), asked.get(i).motion());
+            if (ok != null) {
+                directional++;
+                correct += ok ? 1 : 0;
+            }
+        }
+        int n = Math.max(1, clips.size());
+        Map<String, Double> m = new LinkedHashMap<>();
+        m.put("object_consistency", consistency / n);
+        m.put("flicker_static_regions", flicker / n);
+        m.put("motion_correct", directional == 0 ? Double.NaN : correct / directional);
+        m.put("directional_clips", directional);
+        return m;
+    }
+
+    /** Fréchet distance in probe features: generated vs real held-out clips, and real vs other real (floor). */
+    public static Map<String, Double> frechet(Probe probe, WorldDataset data, WorldDataset other, List<Clip> generated,
+                                              int perCombo) {
+        List<Clip> real = data.heldOut(false, perCombo).stream().map(WorldDataset.Sample::clip).toList();
+        List<Clip> real2 = other.heldOut(false, perCombo).stream().map(WorldDataset.Sample::clip).toList();
+        Map<String, Double> m = new LinkedHashMap<>();
+        double[][] fr = probe.features(real);
+        m.put("generated_vs_real", FrechetDistance.between(probe.features(generated), fr));
+        m.put("real_vs_real_floor", FrechetDistance.between(probe.features(real2), fr));
+        return m;
+    }
 }

@@ -90,7 +90,16 @@ public final class Probe implements AutoCloseable {
         return p;
     }
 
+    /** Head outputs and the features under them. */
+    private record Heads(NDArray thing, NDArray background, NDArray motion, NDArray frameCodes, NDArray motionHidden) {
+    }
+
     private NDArray[] logits(List<Clip> clips) {
+        Heads h = heads(clips);
+        return new NDArray[]{h.thing(), h.background(), h.motion()};
+    }
+
+    private Heads heads(List<Clip> clips) {
         int b = clips.size();
         int size = clips.get(0).width();
         float[] all = new float[b * frames * 3 * size * size];
@@ -103,8 +112,8 @@ public final class Probe implements AutoCloseable {
                 .reshape(b, frames, 3 * POOLED * POOLED);
         NDArray code = Activation.gelu(apply("frame2", Activation.gelu(apply("frame1", x))));
         NDArray mean = code.mean(new int[]{1});
-        NDArray motion = apply("motion2", Activation.gelu(apply("motion1", code.reshape(b, (long) frames * CODE))));
-        return new NDArray[]{apply("thing", mean), apply("background", mean), motion};
+        NDArray hidden = Activation.gelu(apply("motion1", code.reshape(b, (long) frames * CODE)));
+        return new Heads(apply("thing", mean), apply("background", mean), apply("motion2", hidden), code, hidden);
     }
 
     private NDArray loss(List<Clip> clips, List<Scene.Combo> labels) {
@@ -149,6 +158,37 @@ public final class Probe implements AutoCloseable {
             }
         }
         return out;
+    }
+
+    /** The probe's feature vector per clip (mean frame code and motion features), for Fréchet distances. */
+    public double[][] features(List<Clip> clips) {
+        double[][] out = new double[clips.size()][];
+        try (NDScope scope = new NDScope()) {
+            scope.suppressNotUsedWarning();
+            for (int i = 0; i < clips.size(); i += 32) {
+                Heads h = heads(clips.subList(i, Math.min(clips.size(), i + 32)));
+                NDArray f = NDArrays.concat(new NDList(h.frameCodes().mean(new int[]{1}), h.motionHidden()), 1);
+                int d = (int) f.getShape().get(1);
+                float[] v = f.toFloatArray();
+                for (int j = 0; j < v.length / d; j++) {
+                    out[i + j] = new double[d];
+                    for (int k = 0; k < d; k++) out[i + j][k] = v[j * d + k];
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Share of consecutive frame pairs whose per-frame object reading agrees (1 = never changes). */
+    public double objectConsistency(Clip clip) {
+        try (NDScope scope = new NDScope()) {
+            scope.suppressNotUsedWarning();
+            Heads h = heads(List.of(clip));
+            long[] perFrame = apply("thing", h.frameCodes()).argMax(2).toLongArray();
+            int same = 0;
+            for (int t = 1; t < perFrame.length; t++) same += perFrame[t] == perFrame[t - 1] ? 1 : 0;
+            return perFrame.length < 2 ? 1 : (double) same / (perFrame.length - 1);
+        }
     }
 
     @Override

@@ -1,0 +1,114 @@
+package dev.strom.eval;
+
+import dev.strom.data.Clip;
+import dev.strom.data.world.Motion;
+
+/**
+ * Pixel-level temporal measures of a world clip, needing no ground truth: the background colour is the
+ * clip's most common colour, the object is what differs from it.
+ */
+public final class TemporalQuality {
+
+    private static final int OBJECT_DISTANCE = 60;
+
+    private TemporalQuality() {
+    }
+
+    /** Per-channel median colour over all frames: the background of a world clip. */
+    static int[] background(Clip c) {
+        int[] out = new int[3];
+        for (int k = 0; k < 3; k++) {
+            int[] hist = new int[256];
+            for (int t = 0; t < c.frames(); t++)
+                for (int y = 0; y < c.height(); y++)
+                    for (int x = 0; x < c.width(); x++) hist[c.pixel(t, y, x, k)]++;
+            int half = c.frames() * c.height() * c.width() / 2, acc = 0;
+            for (int v = 0; v < 256; v++) {
+                acc += hist[v];
+                if (acc >= half) {
+                    out[k] = v;
+                    break;
+                }
+            }
+        }
+        return out;
+    }
+
+    private static boolean isObject(Clip c, int t, int y, int x, int[] bg) {
+        int d = 0;
+        for (int k = 0; k < 3; k++) d += Math.abs(c.pixel(t, y, x, k) - bg[k]);
+        return d > OBJECT_DISTANCE;
+    }
+
+    /** Mean absolute frame-to-frame change (8-bit levels) over pixels that are background in every frame. */
+    public static double flicker(Clip c) {
+        int[] bg = background(c);
+        double sum = 0;
+        long n = 0;
+        for (int y = 0; y < c.height(); y++) {
+            for (int x = 0; x < c.width(); x++) {
+                boolean still = true;
+                for (int t = 0; t < c.frames() && still; t++) still = !isObject(c, t, y, x, bg);
+                if (!still) continue;
+                for (int t = 1; t < c.frames(); t++) {
+                    for (int k = 0; k < 3; k++) sum += Math.abs(c.pixel(t, y, x, k) - c.pixel(t - 1, y, x, k));
+                    n += 3;
+                }
+            }
+        }
+        return n == 0 ? 0 : sum / n;
+    }
+
+    /** Object centre (x, y) and area per frame; NaN centre where no object pixel is seen. */
+    static double[][] track(Clip c) {
+        int[] bg = background(c);
+        double[][] out = new double[c.frames()][3];
+        for (int t = 0; t < c.frames(); t++) {
+            double sx = 0, sy = 0, n = 0;
+            for (int y = 0; y < c.height(); y++)
+                for (int x = 0; x < c.width(); x++)
+                    if (isObject(c, t, y, x, bg)) {
+                        sx += x;
+                        sy += y;
+                        n++;
+                    }
+            out[t] = new double[]{n > 0 ? sx / n : Double.NaN, n > 0 ? sy / n : Double.NaN, n};
+        }
+        return out;
+    }
+
+    /**
+     * Whether the tracked object moves the prompted way: for left/right/up/down the centre's displacement
+     * from the first to the last quarter of the clip, for grow/shrink the area. Null for motions without a
+     * direction (bounce, spin, stay).
+     */
+    public static Boolean movesAsPrompted(Clip c, Motion m) {
+        double[][] tr = track(c);
+        int q = Math.max(1, c.frames() / 4);
+        double[] first = average(tr, 0, q);
+        double[] last = average(tr, c.frames() - q, c.frames());
+        double minShift = c.width() * 0.1;
+        return switch (m) {
+            case LEFT -> last[0] - first[0] < -minShift;
+            case RIGHT -> last[0] - first[0] > minShift;
+            case UP -> last[1] - first[1] < -minShift;
+            case DOWN -> last[1] - first[1] > minShift;
+            case GROW -> last[2] > first[2] * 1.3;
+            case SHRINK -> last[2] < first[2] / 1.3;
+            default -> null;
+        };
+    }
+
+    private static double[] average(double[][] tr, int from, int to) {
+        double[] s = new double[3];
+        int n = 0;
+        for (int t = from; t < to; t++) {
+            if (Double.isNaN(tr[t][0])) continue;
+            for (int k = 0; k < 3; k++) s[k] += tr[t][k];
+            n++;
+        }
+        if (n == 0) return new double[]{Double.NaN, Double.NaN, 0};
+        for (int k = 0; k < 3; k++) s[k] /= n;
+        return s;
+    }
+}
