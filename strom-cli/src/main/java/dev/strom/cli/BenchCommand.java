@@ -4,6 +4,11 @@ import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.strom.bench.EngineBenchmark;
+import dev.strom.bench.GenerationBenchmark;
+import dev.strom.store.ModelStore;
+import dev.strom.video.TextToVideo;
+import picocli.CommandLine.Mixin;
+import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -36,6 +41,19 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = {"-o", "--out"}, description = "also write the JSON to this file")
     Path out;
 
+    @Option(names = "--html", paramLabel = "FILE", description = "also write an HTML report")
+    Path html;
+
+    @Option(names = "--lengths", split = ",", defaultValue = "8,16,32,64",
+            description = "clip lengths for the generation scaling run (default ${DEFAULT-VALUE})")
+    List<Integer> lengths;
+
+    @Option(names = "--no-model", description = "skip the generation benchmark with the model")
+    boolean noModel;
+
+    @Mixin
+    ModelOption model;
+
     @Override
     public Integer call() throws Exception {
         if (frames <= 0 || batch <= 0 || steps <= 0 || jacobiBlock <= 0) {
@@ -47,12 +65,25 @@ final class BenchCommand implements Callable<Integer> {
         try (NDManager manager = NDManager.newBaseManager()) {
             report.put("engine", EngineBenchmark.run(manager, EngineBenchmark.benchConfig(), frames, batch, steps,
                     jacobiBlock, jacobiThreshold));
+            if (!noModel) {
+                try (TextToVideo video = ModelStore.load(model.resolve(), manager)) {
+                    Map<String, Object> gen = new LinkedHashMap<>();
+                    gen.put("model", model.resolve().toString());
+                    gen.putAll(GenerationBenchmark.run(video, lengths, 3f));
+                    report.put("generation", gen);
+                }
+            }
         }
         report.put("peak_rss_mib", PeakRss.mebibytes());
         String json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report);
         System.out.println(json);
         if (out != null) {
             dev.strom.data.AtomicFiles.writeString(out, json + "\n");
+        }
+        if (html != null) {
+            dev.strom.data.AtomicFiles.writeString(html, "<!doctype html><html lang=\"en\"><meta charset=\"utf-8\">"
+                    + "<title>Strom bench</title><h1>Strom bench</h1><pre>" + json.replace("&", "&amp;").replace("<", "&lt;")
+                    + "</pre></html>\n");
         }
         return 0;
     }
