@@ -1,5 +1,6 @@
 package dev.strom.cli;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -34,6 +35,7 @@ final class Trainer {
     static final String CHECKPOINT = "checkpoint";
     static final String OPTIMIZER = "optimizer.safetensors";
     static final String STATE = "trainer.json";
+    private static final long STILLS_OFFSET = 1L << 40;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     record Options(Path out, long seed, int steps, int stopAt, int batch, int checkpointEvery, boolean resume, String command) {
@@ -57,6 +59,10 @@ final class Trainer {
         int warmup = train.path("warmup").asInt(100);
         float captionDrop = (float) train.path("caption_dropout").asDouble(0.1);
         double twoObjects = train.path("two_object_share").asDouble(0.15);
+        // Stills train as one-frame clips beside the videos (as STARFlow-V trains on text-image pairs too):
+        // in a still, the caption decides most of what is seen, so the text is learned much faster.
+        int images = train.path("images_per_step").asInt(0);
+        int imagesFrom = train.path("images_from_step").asInt(0);
         Thread hook = new Thread(() -> {
             stop.set(true);
             try {
@@ -107,9 +113,25 @@ final class Trainer {
                         clips.add(b.clip().toModelLayout());
                         captions.add(b.caption());
                     }
+                    List<float[]> stills = new ArrayList<>();
+                    List<String> stillCaptions = new ArrayList<>();
+                    Random frameRng = new Random(o.seed() * 7_000_003L + s);
+                    int stillCount = s >= imagesFrom ? images : 0;
+                    for (int i = 0; i < stillCount; i++) {
+                        WorldDataset.Sample still = data.training(STILLS_OFFSET + (long) s * images + i);
+                        int t = frameRng.nextInt(spec.frames());
+                        float[] all = still.clip().toModelLayout();
+                        int plane = 3 * spec.size() * spec.size();
+                        stills.add(java.util.Arrays.copyOfRange(all, t * plane, (t + 1) * plane));
+                        stillCaptions.add(still.caption());
+                    }
                     Random rng = new Random(o.seed() * 1_000_003L + s);
                     double[] nll = new double[1];
-                    TrainStep.Result r = step.run(() -> model.trainingLoss(clips, spec.frames(), captions, captionDrop, rng, nll));
+                    TrainStep.Result r = step.run(() -> {
+                        NDArray loss = model.trainingLoss(clips, spec.frames(), captions, captionDrop, rng, nll);
+                        return stills.isEmpty() ? loss
+                                : loss.add(model.trainingLoss(stills, 1, stillCaptions, captionDrop, rng, null));
+                    });
                     double seconds = elapsedBefore + (System.nanoTime() - t0) / 1e9;
                     double bpd = r.skipped() ? Double.NaN : FlowLoss.bitsPerDim(nll[0]);
                     log.add(new LossLog.Row(s, r.loss(), bpd, r.gradNorm(), r.learningRate(), seconds));
