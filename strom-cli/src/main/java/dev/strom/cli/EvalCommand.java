@@ -25,7 +25,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "eval", mixinStandardHelpOptions = true,
-        description = {"Measures a model on the built-in world's held-out triples and writes report.json and index.html:",
+        description = {"Measures a model on the built-in world's held-out triples; writes report.json and index.html.",
                 "bits/dim beside lossless codecs on the same clips, and prompt adherence of generated clips as read by "
                         + "a probe classifier trained on ground truth (English and German apart, with the probe's ceiling)."})
 final class EvalCommand implements Callable<Integer> {
@@ -39,8 +39,8 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--probe-steps", defaultValue = "400", description = "probe training steps (default ${DEFAULT-VALUE})")
     int probeSteps;
 
-    @Option(names = "--cfg", defaultValue = "3.0", description = "guidance for generated clips (default ${DEFAULT-VALUE})")
-    float cfg;
+    @Option(names = "--cfg", description = "guidance for generated clips (default: the model's, else 3.0)")
+    Float cfg;
 
     @Mixin
     ModelOption model;
@@ -53,6 +53,9 @@ final class EvalCommand implements Callable<Integer> {
         Files.createDirectories(out);
         long t0 = System.nanoTime();
         Map<String, Object> report = new LinkedHashMap<>();
+        var sampling = ModelStore.readConfig(model.resolve()).path("strom").path("sampling");
+        float w = cfg != null ? cfg : (float) sampling.path("cfg").asDouble(3.0);
+        float temperature = (float) sampling.path("temperature").asDouble(1.0);
         try (NDManager manager = NDManager.newBaseManager();
              TextToVideo video = ModelStore.load(model.resolve(), manager)) {
             var spec = video.spec();
@@ -68,7 +71,7 @@ final class EvalCommand implements Callable<Integer> {
                 ProgressBar bar = new ProgressBar("eval");
                 int total = 2 * CaptionedWorld.HELD_OUT.size() * samples;
                 int[] n = {0};
-                List<Evaluation.Generated> gen = Evaluation.adherence(video, probe, world, samples, cfg,
+                List<Evaluation.Generated> gen = Evaluation.adherence(video, probe, world, samples, w, temperature,
                         msg -> bar.update((double) ++n[0] / total, msg.length() > 60 ? msg.substring(0, 60) : msg));
                 bar.finish(null);
                 for (boolean german : new boolean[]{false, true}) {

@@ -36,8 +36,8 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "42", description = "random seed; same seed, same video (default ${DEFAULT-VALUE})")
     long seed;
 
-    @Option(names = "--cfg", defaultValue = "3.0", description = "guidance weight, 0 for none (default ${DEFAULT-VALUE})")
-    float cfg;
+    @Option(names = "--cfg", description = "guidance weight, 0 for none (default: the model's, else 3.0)")
+    Float cfg;
 
     @Option(names = "--frames", description = "frames to generate (default: the model's)")
     Integer frames;
@@ -51,8 +51,8 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--scale", defaultValue = "8", description = "nearest-neighbour upscale for viewing (default ${DEFAULT-VALUE})")
     int scale;
 
-    @Option(names = "--temperature", defaultValue = "1.0", description = "noise scale of the prior (default ${DEFAULT-VALUE})")
-    float temperature;
+    @Option(names = "--temperature", description = "noise scale of the prior (default: the model's, else 1.0)")
+    Float temperature;
 
     @Option(names = "--sheet", paramLabel = "PNG", description = "also write all frames side by side to this PNG")
     Path sheet;
@@ -87,12 +87,16 @@ final class GenerateCommand implements Callable<Integer> {
             throw new IllegalArgumentException("cannot write to " + dir + " (missing or not writable)");
         }
         long t0 = System.nanoTime();
+        Path dirPath = model.resolve();
+        var sampling = ModelStore.readConfig(dirPath).path("strom").path("sampling");
+        float w = cfg != null ? cfg : (float) sampling.path("cfg").asDouble(3.0);
+        float temp = temperature != null ? temperature : (float) sampling.path("temperature").asDouble(1.0);
         try (NDManager manager = NDManager.newBaseManager();
-             TextToVideo video = ModelStore.load(model.resolve(), manager)) {
+             TextToVideo video = ModelStore.load(dirPath, manager)) {
             int n = frames != null ? frames : video.spec().frames();
             InverseMethod method = sampler == Sampler.jacobi ? new JacobiInverse(16, 32, 1e-3) : new SequentialInverse();
             ProgressBar bar = new ProgressBar("generate");
-            float[] x = video.generate(new TextToVideo.Generation(prompt, seed, cfg, n, method, !noDenoise, temperature),
+            float[] x = video.generate(new TextToVideo.Generation(prompt, seed, w, n, method, !noDenoise, temp),
                     (done, total, frac) -> bar.update((done + frac) / total, "block " + Math.min(done + 1, total) + "/" + total));
             double rate = fps != null ? fps : video.spec().fps();
             Clip clip = Clip.fromModelLayout(x, n, video.spec().size(), video.spec().size(), rate);

@@ -60,7 +60,7 @@ public final class Evaluation {
 
     /** Generates one clip per held-out triple, language and sample, and lets the probe read each. */
     public static List<Generated> adherence(TextToVideo model, Probe probe, CaptionedWorld world, int perCombo,
-                                            float guidance, Consumer<String> progress) {
+                                            float guidance, float temperature, Consumer<String> progress) {
         List<Scene.Combo> combos = CaptionedWorld.HELD_OUT.stream()
                 .sorted(java.util.Comparator.comparing(Scene.Combo::toString)).toList();
         List<Generated> out = new ArrayList<>();
@@ -72,7 +72,7 @@ public final class Evaluation {
                     Random rng = new Random(31L * c.hashCode() + k);
                     String prompt = german ? Captions.german(scene, rng) : Captions.english(scene, rng);
                     float[] x = model.generate(new TextToVideo.Generation(prompt, 1000 + k, guidance,
-                            model.spec().frames(), new JacobiInverse(16, 32, 1e-3), true, 1f), null);
+                            model.spec().frames(), new JacobiInverse(16, 32, 1e-3), true, temperature), null);
                     Clip clip = Clip.fromModelLayout(x, model.spec().frames(), model.spec().size(), model.spec().size(),
                             model.spec().fps());
                     out.add(new Generated(c, prompt, german, clip, probe.classify(List.of(clip)).get(0)));
