@@ -110,8 +110,13 @@ public final class Parameters implements AutoCloseable {
     /** Copies of every parameter as heap tensors, in declaration order (for checkpoints). */
     public Map<String, TensorData> snapshot() {
         Map<String, TensorData> out = new LinkedHashMap<>();
-        values.forEach((k, v) -> out.put(k, new TensorData(v.getShape().getShape(), v.toType(DataType.FLOAT32, false).toFloatArray())));
+        values.forEach((k, v) -> out.put(k, heap(v)));
         return out;
+    }
+
+    /** A heap copy of an array's values as float32. */
+    public static TensorData heap(NDArray a) {
+        return new TensorData(a.getShape().getShape(), a.toType(DataType.FLOAT32, false).toFloatArray());
     }
 
     /** Overwrites values in place from tensors of the same names and shapes. */

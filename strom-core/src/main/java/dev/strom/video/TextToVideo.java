@@ -13,8 +13,6 @@ import dev.strom.flow.train.NoiseAugmentation;
 import dev.strom.text.HashedTextEncoder;
 
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;

@@ -1,6 +1,5 @@
 package dev.strom.eval;
 
-import ai.djl.ndarray.NDManager;
 import dev.strom.data.Clip;
 import dev.strom.data.world.CaptionedWorld;
 import dev.strom.data.world.Captions;
@@ -11,7 +10,6 @@ import dev.strom.media.LosslessCodecs;
 import dev.strom.video.TextToVideo;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -109,14 +107,6 @@ public final class Evaluation {
         List<WorldDataset.Sample> held = data.heldOut(false, perCombo);
         List<Probe.Verdict> v = probe.classify(held.stream().map(WorldDataset.Sample::clip).toList());
         return accuracy(held.stream().map(s -> s.scene().combo()).toList(), v);
-    }
-
-    static Path scratch() throws IOException {
-        return Files.createTempDirectory("strom-eval");
-    }
-
-    static NDManager manager() {
-        return NDManager.newBaseManager();
     }
 
     /** Temporal measures over clips asked for the given triples: probe consistency, flicker, tracked motion. */

@@ -3,12 +3,10 @@ package dev.strom.store;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.strom.reference.ReferenceCase;
-import dev.strom.tensor.TensorData;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 
 /**
  * Reads a directory laid out like shared/reference/t2v-tiny: config.json, weights.safetensors,
@@ -50,9 +48,5 @@ public final class ReferenceDirectory {
             throw new IOException("missing file: " + p);
         }
         return p;
-    }
-
-    static Map<String, TensorData> tensors(Path p) throws IOException {
-        return SafetensorsFile.read(p);
     }
 }

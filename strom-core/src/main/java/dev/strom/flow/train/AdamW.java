@@ -1,8 +1,8 @@
 package dev.strom.flow.train;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import dev.strom.tensor.Parameters;
 import dev.strom.tensor.TensorData;
 
 import java.util.HashMap;
@@ -58,8 +58,8 @@ public final class AdamW {
     /** Moments and step count, to resume exactly. */
     public Map<String, TensorData> state() {
         Map<String, TensorData> out = new LinkedHashMap<>();
-        first.forEach((k, v) -> out.put("adam.m." + k, heap(v)));
-        second.forEach((k, v) -> out.put("adam.v." + k, heap(v)));
+        first.forEach((k, v) -> out.put("adam.m." + k, Parameters.heap(v)));
+        second.forEach((k, v) -> out.put("adam.v." + k, Parameters.heap(v)));
         out.put("adam.updates", new TensorData(new long[]{1}, new float[]{updates}));
         return out;
     }
@@ -83,9 +83,5 @@ public final class AdamW {
             NDArray a = p.getValue().getManager().create(t.values(), new Shape(t.shape()));
             into.put(p.getKey(), detached(a));
         }
-    }
-
-    private static TensorData heap(NDArray a) {
-        return new TensorData(a.getShape().getShape(), a.toType(DataType.FLOAT32, false).toFloatArray());
     }
 }
