@@ -81,9 +81,27 @@ final class BenchCommand implements Callable<Integer> {
             dev.strom.data.AtomicFiles.writeString(out, json + "\n");
         }
         if (html != null) {
+            Map<String, Double> times = new LinkedHashMap<>();
+            @SuppressWarnings("unchecked")
+            Map<String, Object> engine = (Map<String, Object>) report.get("engine");
+            times.put("engine: sequential sample", ((Number) engine.get("sample_sequential_seconds")).doubleValue());
+            times.put("engine: Jacobi sample", ((Number) engine.get("sample_jacobi_seconds")).doubleValue());
+            times.put("engine: training step", ((Number) engine.get("train_step_seconds")).doubleValue());
+            @SuppressWarnings("unchecked")
+            Map<String, Object> gen = (Map<String, Object>) report.get("generation");
+            if (gen != null) {
+                times.put("model: sequential clip", ((Number) gen.get("sequential_seconds")).doubleValue());
+                times.put("model: Jacobi clip", ((Number) gen.get("jacobi_seconds")).doubleValue());
+                @SuppressWarnings("unchecked")
+                Map<String, Map<String, Object>> byFrames = (Map<String, Map<String, Object>>) gen.get("jacobi_by_frames");
+                byFrames.forEach((k, v) -> times.put("model: Jacobi " + k + " frames", ((Number) v.get("seconds")).doubleValue()));
+            }
+            byte[] png = dev.strom.eval.BarChart.png("Seconds (lower is better)", times, "s");
+            Path chart = html.toAbsolutePath().resolveSibling(html.getFileName().toString().replaceAll("\\.html?$", "") + ".png");
+            dev.strom.data.AtomicFiles.write(chart, o -> o.write(png));
             dev.strom.data.AtomicFiles.writeString(html, "<!doctype html><html lang=\"en\"><meta charset=\"utf-8\">"
-                    + "<title>Strom bench</title><h1>Strom bench</h1><pre>" + json.replace("&", "&amp;").replace("<", "&lt;")
-                    + "</pre></html>\n");
+                    + "<title>Strom bench</title><h1>Strom bench</h1><img src=\"" + chart.getFileName() + "\" alt=\"timings\">"
+                    + "<pre>" + json.replace("&", "&amp;").replace("<", "&lt;") + "</pre></html>\n");
         }
         return 0;
     }

@@ -100,11 +100,28 @@ final class EvalCommand implements Callable<Integer> {
                 report.put("seconds", Math.round((System.nanoTime() - t0) / 1e9));
                 String json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report);
                 AtomicFiles.writeString(out.resolve("report.json"), json + "\n");
+                writeChart(out.resolve("bits_per_dim.png"), "Bits per dimension on held-out clips (lower is better)",
+                        report.get("bits_per_dim"), "bits/dim");
+                Map<String, Double> adherence = new LinkedHashMap<>();
+                for (String set : new String[]{"adherence_english", "adherence_german", "probe_on_real_heldout"}) {
+                    @SuppressWarnings("unchecked")
+                    Map<String, Double> a = (Map<String, Double>) report.get(set);
+                    for (String k : new String[]{"object", "motion", "background", "all_correct"}) {
+                        adherence.put(set.replace("adherence_", "").replace("probe_on_real_heldout", "real (ceiling)") + " " + k, a.get(k));
+                    }
+                }
+                writeChart(out.resolve("adherence.png"), "Probe accuracy: generated (English, German) vs real", adherence, "");
                 AtomicFiles.writeString(out.resolve("index.html"), page(json, rows.toString()));
                 System.out.println(json);
             }
         }
         return 0;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void writeChart(Path file, String title, Object bars, String unit) throws java.io.IOException {
+        byte[] png = dev.strom.eval.BarChart.png(title, (Map<String, Double>) bars, unit);
+        AtomicFiles.write(file, o -> o.write(png));
     }
 
     private static String html(String s) {
@@ -114,7 +131,8 @@ final class EvalCommand implements Callable<Integer> {
     private static String page(String json, String rows) {
         return "<!doctype html><html lang=\"en\"><meta charset=\"utf-8\"><title>Strom evaluation</title>"
                 + "<style>body{font-family:sans-serif;margin:2em}td,th{border:1px solid #ccc;padding:4px}table{border-collapse:collapse}</style>"
-                + "<h1>Strom evaluation</h1><h2>Figures</h2><pre>" + html(json) + "</pre>"
+                + "<h1>Strom evaluation</h1><img src=\"bits_per_dim.png\" alt=\"bits per dimension\"><br>"
+                + "<img src=\"adherence.png\" alt=\"prompt adherence\"><h2>Figures</h2><pre>" + html(json) + "</pre>"
                 + "<h2>Generated clips (held-out triples)</h2><table><tr><th>prompt</th><th>asked</th><th>probe saw</th><th>clip</th></tr>"
                 + rows + "</table></html>\n";
     }
