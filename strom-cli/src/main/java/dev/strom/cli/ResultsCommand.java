@@ -48,8 +48,8 @@ final class ResultsCommand implements Callable<Integer> {
 
     static String render(JsonNode e, JsonNode b) {
         StringBuilder s = new StringBuilder();
-        s.append("\nReproduce: `./strom eval --out report` (").append(e.path("seconds").asLong())
-                .append(" s here), `./strom bench -o bench.json`, then `./strom results --eval report/report.json --bench bench.json`.\n\n");
+        s.append("\nReproduce: `./strom eval --out docs/report` (").append(e.path("seconds").asLong())
+                .append(" s here), `./strom bench -o docs/bench.json`, then `./strom results --eval docs/report/report.json --bench docs/bench.json`.\n\n");
         s.append("**Exact likelihood as compression** (held-out clips of the built-in world, bits per dimension, lower is better):\n\n");
         table(s, e.path("bits_per_dim"), "coder", "bits/dim");
         s.append("\n**Prompt adherence** (generated clips for the held-out triples, read by the probe; the probe on real held-out clips is the ceiling):\n\n");

@@ -1,7 +1,7 @@
 package dev.strom.eval;
 
 import org.apache.commons.math3.linear.Array2DRowRealMatrix;
-import org.apache.commons.math3.linear.EigenDecomposition;
+import org.apache.commons.math3.linear.SingularValueDecomposition;
 import org.apache.commons.math3.linear.RealMatrix;
 
 /**
@@ -53,13 +53,17 @@ public final class FrechetDistance {
         return new Array2DRowRealMatrix(c, false);
     }
 
-    /** Square root of a symmetric positive semi-definite matrix (negative eigenvalues from rounding clipped). */
+    /**
+     * Square root of a symmetric positive semi-definite matrix. Uses the SVD (for such a matrix U S U^T),
+     * which always converges; the eigen-solver can fail on rank-deficient covariances of few samples.
+     */
     private static RealMatrix sqrtPsd(RealMatrix m) {
-        EigenDecomposition e = new EigenDecomposition(m);
-        RealMatrix v = e.getV();
-        double[] ev = e.getRealEigenvalues();
-        RealMatrix d = new Array2DRowRealMatrix(ev.length, ev.length);
-        for (int i = 0; i < ev.length; i++) d.setEntry(i, i, Math.sqrt(Math.max(0, ev[i])));
-        return v.multiply(d).multiply(v.transpose());
+        RealMatrix sym = m.add(m.transpose()).scalarMultiply(0.5);
+        SingularValueDecomposition svd = new SingularValueDecomposition(sym);
+        RealMatrix u = svd.getU();
+        double[] sv = svd.getSingularValues();
+        RealMatrix d = new Array2DRowRealMatrix(sv.length, sv.length);
+        for (int i = 0; i < sv.length; i++) d.setEntry(i, i, Math.sqrt(Math.max(0, sv[i])));
+        return u.multiply(d).multiply(u.transpose());
     }
 }
