@@ -53,9 +53,7 @@ final class EvalCommand implements Callable<Integer> {
         Files.createDirectories(out);
         long t0 = System.nanoTime();
         Map<String, Object> report = new LinkedHashMap<>();
-        var sampling = ModelStore.readConfig(model.resolve()).path("strom").path("sampling");
-        float w = cfg != null ? cfg : (float) sampling.path("cfg").asDouble(3.0);
-        float temperature = (float) sampling.path("temperature").asDouble(1.0);
+        ModelOption.Sampling sampling = model.sampling(cfg, null);
         try (NDManager manager = NDManager.newBaseManager();
              TextToVideo video = ModelStore.load(model.resolve(), manager)) {
             var spec = video.spec();
@@ -71,7 +69,7 @@ final class EvalCommand implements Callable<Integer> {
                 ProgressBar bar = new ProgressBar("eval");
                 int total = 2 * CaptionedWorld.HELD_OUT.size() * samples;
                 int[] n = {0};
-                List<Evaluation.Generated> gen = Evaluation.adherence(video, probe, world, samples, w, temperature,
+                List<Evaluation.Generated> gen = Evaluation.adherence(video, probe, world, samples, sampling.guidance(), sampling.temperature(),
                         msg -> bar.update((double) ++n[0] / total, msg.length() > 60 ? msg.substring(0, 60) : msg));
                 bar.finish(null);
                 for (boolean german : new boolean[]{false, true}) {

@@ -88,15 +88,13 @@ final class GenerateCommand implements Callable<Integer> {
         }
         long t0 = System.nanoTime();
         Path dirPath = model.resolve();
-        var sampling = ModelStore.readConfig(dirPath).path("strom").path("sampling");
-        float w = cfg != null ? cfg : (float) sampling.path("cfg").asDouble(3.0);
-        float temp = temperature != null ? temperature : (float) sampling.path("temperature").asDouble(1.0);
+        ModelOption.Sampling sampling = model.sampling(cfg, temperature);
         try (NDManager manager = NDManager.newBaseManager();
              TextToVideo video = ModelStore.load(dirPath, manager)) {
             int n = frames != null ? frames : video.spec().frames();
             InverseMethod method = sampler == Sampler.jacobi ? new JacobiInverse(16, 32, 1e-3) : new SequentialInverse();
             ProgressBar bar = new ProgressBar("generate");
-            float[] x = video.generate(new TextToVideo.Generation(prompt, seed, w, n, method, !noDenoise, temp),
+            float[] x = video.generate(new TextToVideo.Generation(prompt, seed, sampling.guidance(), n, method, !noDenoise, sampling.temperature()),
                     (done, total, frac) -> bar.update((done + frac) / total, "block " + Math.min(done + 1, total) + "/" + total));
             double rate = fps != null ? fps : video.spec().fps();
             Clip clip = Clip.fromModelLayout(x, n, video.spec().size(), video.spec().size(), rate);

@@ -17,6 +17,16 @@ final class ModelOption {
         return root.resolve("models").resolve("world-32");
     }
 
+    /** Guidance and prior temperature: the user's if given, else the model's stored defaults, else 3 and 1. */
+    record Sampling(float guidance, float temperature) {
+    }
+
+    Sampling sampling(Float cfg, Float temperature) throws java.io.IOException {
+        var stored = dev.strom.store.ModelStore.readConfig(resolve()).path("strom").path("sampling");
+        return new Sampling(cfg != null ? cfg : (float) stored.path("cfg").asDouble(3.0),
+                temperature != null ? temperature : (float) stored.path("temperature").asDouble(1.0));
+    }
+
     Path resolve() {
         Path p = model != null ? model : bundled();
         if (!Files.exists(p.resolve("config.json")) && Files.exists(p.resolve(Trainer.CHECKPOINT).resolve("config.json"))) {
