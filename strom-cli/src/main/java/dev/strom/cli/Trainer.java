@@ -168,11 +168,9 @@ final class Trainer {
     static double heldOutBitsPerDim(TextToVideo model, WorldDataset data) {
         List<WorldDataset.Sample> held = data.heldOut(false, 1);
         double sum = 0;
-        for (int i = 0; i < held.size(); i += 4) {
-            List<WorldDataset.Sample> part = held.subList(i, Math.min(held.size(), i + 4));
-            double[] bpd = model.bitsPerDim(part.stream().map(p -> p.clip().toModelLayout()).toList(),
-                    model.spec().frames(), part.stream().map(WorldDataset.Sample::caption).toList(), 1234);
-            for (double b : bpd) sum += b;
+        for (double b : model.bitsPerDimInBatches(held.stream().map(p -> p.clip().toModelLayout()).toList(),
+                model.spec().frames(), held.stream().map(WorldDataset.Sample::caption).toList(), 1234, 4)) {
+            sum += b;
         }
         return sum / held.size();
     }

@@ -138,6 +138,20 @@ public final class TextToVideo implements AutoCloseable {
     }
 
     /**
+     * {@link #bitsPerDim} over many clips, {@code batch} at a time to bound memory; each batch draws its
+     * dequantisation offsets from the same seed.
+     */
+    public double[] bitsPerDimInBatches(List<float[]> clips, int frames, List<String> prompts, long seed, int batch) {
+        double[] out = new double[clips.size()];
+        for (int i = 0; i < clips.size(); i += batch) {
+            int to = Math.min(clips.size(), i + batch);
+            double[] part = bitsPerDim(clips.subList(i, to), frames, prompts == null ? null : prompts.subList(i, to), seed);
+            System.arraycopy(part, 0, out, i, part.length);
+        }
+        return out;
+    }
+
+    /**
      * The training objective for a batch of clean clips and captions: noise augmentation, caption dropout,
      * forward pass. Returns the loss (inside the caller's gradient tape) and the unweighted per-dim NLL.
      */

@@ -38,18 +38,15 @@ public final class Evaluation {
             throws IOException {
         List<WorldDataset.Sample> held = data.heldOut(false, perCombo);
         Map<String, Double> sums = new LinkedHashMap<>();
-        for (int i = 0; i < held.size(); i += 4) {
-            List<WorldDataset.Sample> part = held.subList(i, Math.min(held.size(), i + 4));
-            double[] cond = model.bitsPerDim(part.stream().map(s -> s.clip().toModelLayout()).toList(),
-                    model.spec().frames(), part.stream().map(WorldDataset.Sample::caption).toList(), 7);
-            double[] uncond = model.bitsPerDim(part.stream().map(s -> s.clip().toModelLayout()).toList(),
-                    model.spec().frames(), java.util.Collections.nCopies(part.size(), (String) null), 7);
-            for (int j = 0; j < part.size(); j++) {
-                sums.merge("strom_conditional", cond[j], Double::sum);
-                sums.merge("strom_unconditional", uncond[j], Double::sum);
-                for (var r : LosslessCodecs.measure(part.get(j).clip(), scratch).values()) {
-                    sums.merge(r.codec(), r.bitsPerDim(), Double::sum);
-                }
+        List<float[]> clips = held.stream().map(s -> s.clip().toModelLayout()).toList();
+        int frames = model.spec().frames();
+        double[] cond = model.bitsPerDimInBatches(clips, frames, held.stream().map(WorldDataset.Sample::caption).toList(), 7, 4);
+        double[] uncond = model.bitsPerDimInBatches(clips, frames, null, 7, 4);
+        for (int j = 0; j < held.size(); j++) {
+            sums.merge("strom_conditional", cond[j], Double::sum);
+            sums.merge("strom_unconditional", uncond[j], Double::sum);
+            for (var r : LosslessCodecs.measure(held.get(j).clip(), scratch).values()) {
+                sums.merge(r.codec(), r.bitsPerDim(), Double::sum);
             }
         }
         sums.replaceAll((k, v) -> v / held.size());
