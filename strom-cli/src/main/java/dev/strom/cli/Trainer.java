@@ -36,6 +36,7 @@ final class Trainer {
     static final String OPTIMIZER = "optimizer.safetensors";
     static final String STATE = "trainer.json";
     private static final long STILLS_OFFSET = 1L << 40;
+    private static final long WINDOWS_OFFSET = 2L << 40;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     record Options(Path out, long seed, int steps, int stopAt, int batch, int checkpointEvery, boolean resume, String command) {
@@ -63,6 +64,11 @@ final class Trainer {
         // in a still, the caption decides most of what is seen, so the text is learned much faster.
         int images = train.path("images_per_step").asInt(0);
         int imagesFrom = train.path("images_from_step").asInt(0);
+        // Short windows of a clip: the caption's motion words only pay off in the first frames of a clip (after
+        // that the motion can be read from the frames already seen), so windows give the text more signal per FLOP.
+        int windows = train.path("windows_per_step").asInt(0);
+        int windowFrames = train.path("window_frames").asInt(4);
+        int windowsFrom = train.path("windows_from_step").asInt(0);
         Thread hook = new Thread(() -> {
             stop.set(true);
             try {
@@ -125,12 +131,27 @@ final class Trainer {
                         stills.add(java.util.Arrays.copyOfRange(all, t * plane, (t + 1) * plane));
                         stillCaptions.add(still.caption());
                     }
+                    List<float[]> shortClips = new ArrayList<>();
+                    List<String> shortCaptions = new ArrayList<>();
+                    int windowCount = s >= windowsFrom ? windows : 0;
+                    for (int i = 0; i < windowCount; i++) {
+                        WorldDataset.Sample clip = data.training(WINDOWS_OFFSET + (long) s * windows + i);
+                        int t = frameRng.nextInt(spec.frames() - windowFrames + 1);
+                        int plane = 3 * spec.size() * spec.size();
+                        shortClips.add(java.util.Arrays.copyOfRange(clip.clip().toModelLayout(), t * plane, (t + windowFrames) * plane));
+                        shortCaptions.add(clip.caption());
+                    }
                     Random rng = new Random(o.seed() * 1_000_003L + s);
                     double[] nll = new double[1];
                     TrainStep.Result r = step.run(() -> {
                         NDArray loss = model.trainingLoss(clips, spec.frames(), captions, captionDrop, rng, nll);
-                        return stills.isEmpty() ? loss
-                                : loss.add(model.trainingLoss(stills, 1, stillCaptions, captionDrop, rng, null));
+                        if (!stills.isEmpty()) {
+                            loss = loss.add(model.trainingLoss(stills, 1, stillCaptions, captionDrop, rng, null));
+                        }
+                        if (!shortClips.isEmpty()) {
+                            loss = loss.add(model.trainingLoss(shortClips, windowFrames, shortCaptions, captionDrop, rng, null));
+                        }
+                        return loss;
                     });
                     double seconds = elapsedBefore + (System.nanoTime() - t0) / 1e9;
                     double bpd = r.skipped() ? Double.NaN : FlowLoss.bitsPerDim(nll[0]);
