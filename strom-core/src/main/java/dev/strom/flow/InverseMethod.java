@@ -9,7 +9,9 @@ public sealed interface InverseMethod permits SequentialInverse, JacobiInverse {
      * @param step      the block's predictor, positioned after any text prefix
      * @param zp        noise tokens in the block's permuted order [B', N, D]
      * @param frameSize tokens per frame in this sequence
-     * @return data tokens in permuted order [B', N, D]
+     * @param known     data tokens already fixed at the start of the sequence [B', P, D] (context frames of
+     *                  image-to-video and extension), or null; their noise in {@code zp} is ignored
+     * @return data tokens in permuted order [B', N, D], beginning with {@code known}
      */
-    NDArray solve(InverseStep step, NDArray zp, int frameSize);
+    NDArray solve(InverseStep step, NDArray zp, int frameSize, NDArray known);
 }

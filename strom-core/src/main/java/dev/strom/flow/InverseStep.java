@@ -1,6 +1,10 @@
 package dev.strom.flow;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.index.NDIndex;
 
 /**
  * A flow block positioned inside an inverse pass: its KV cache, rotary table and guidance. Each call
@@ -35,6 +39,26 @@ public final class InverseStep {
     /** The learned start token for every row: [B', 1, D]. */
     public NDArray sos(long batch) {
         return block.sosFor(batch);
+    }
+
+    /**
+     * Runs the block over known leading tokens (their inputs: sos, then all but the last known token) so the
+     * cache holds them, as if they had been generated. Returns how many tokens are known (0 for null).
+     */
+    int feedKnown(NDArray sos, NDArray known) {
+        if (known == null) {
+            return 0;
+        }
+        int p = (int) known.getShape().get(1);
+        try (NDScope scope = new NDScope()) {
+            scope.suppressNotUsedWarning();
+            NDArray inputs = p == 1 ? sos
+                    : NDArrays.concat(new NDList(sos,
+                    known.get(new NDIndex().addAllDim().addSliceDim(0, p - 1))), 1);
+            block.predict(inputs, cache, rope);
+        }
+        done(p);
+        return p;
     }
 
     /** Tells the listener how many tokens of this block are final. */

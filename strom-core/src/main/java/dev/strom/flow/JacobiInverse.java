@@ -36,12 +36,16 @@ public final class JacobiInverse implements InverseMethod {
     }
 
     @Override
-    public NDArray solve(InverseStep step, NDArray zp, int frameSize) {
+    public NDArray solve(InverseStep step, NDArray zp, int frameSize, NDArray known) {
         long batch = zp.getShape().get(0);
         int n = (int) zp.getShape().get(1);
-        NDArray x = NDArrays.concat(new NDList(step.sos(batch), zp), 1);
+        NDArray sos = step.sos(batch);
+        NDArray x = NDArrays.concat(new NDList(sos, zp), 1);
         NDScope.unregister(x);
-        int start = 0;
+        int start = step.feedKnown(sos, known);
+        if (start > 0) {
+            x.set(slice(1, start + 1), known);
+        }
         while (start < n) {
             int chunk = Math.min(start <= frameSize ? blockSize : 4 * blockSize, n - start);
             for (int i = 0; i < maxIterations; i++) {

@@ -10,12 +10,17 @@ import ai.djl.ndarray.index.NDIndex;
 public record SequentialInverse() implements InverseMethod {
 
     @Override
-    public NDArray solve(InverseStep step, NDArray zp, int frameSize) {
+    public NDArray solve(InverseStep step, NDArray zp, int frameSize, NDArray known) {
         long batch = zp.getShape().get(0);
         int n = (int) zp.getShape().get(1);
         NDList tokens = new NDList(n);
         NDArray previous = step.sos(batch);
-        for (int t = 0; t < n; t++) {
+        int p = step.feedKnown(previous, known);
+        if (p > 0) {
+            tokens.add(known.duplicate());
+            previous = known.get(new NDIndex().addAllDim().addSliceDim(p - 1, p));
+        }
+        for (int t = p; t < n; t++) {
             NDArray xt;
             try (NDScope scope = new NDScope()) {
                 scope.suppressNotUsedWarning();

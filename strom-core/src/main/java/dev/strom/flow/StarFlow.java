@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.training.GradientCollector;
 import dev.strom.tensor.Parameters;
 import dev.strom.tensor.TensorData;
@@ -163,7 +164,19 @@ public final class StarFlow implements AutoCloseable {
     /** Generates data from noise z, reporting progress. */
     public NDArray reverse(NDArray z, NDArray y, NDArray yUncond, float guidance, InverseMethod method,
                            Progress progress) {
-        List<NDArray> stages = reverseStages(z, y, yUncond, guidance, method, progress);
+        return reverse(z, y, yUncond, guidance, method, progress, null);
+    }
+
+    /**
+     * Generates the frames that follow known context frames (image-to-video, extension): the context is
+     * pushed through the flow and its tokens fill each block's cache, then only the later frames are
+     * inverted. The first frames of the result are the context itself.
+     *
+     * @param context data [B, K, C, H, W] for the first K frames of the video z describes (K < T), or null
+     */
+    public NDArray reverse(NDArray z, NDArray y, NDArray yUncond, float guidance, InverseMethod method,
+                           Progress progress, NDArray context) {
+        List<NDArray> stages = reverseStages(z, y, yUncond, guidance, method, progress, context);
         return stages.get(stages.size() - 1);
     }
 
@@ -188,6 +201,11 @@ public final class StarFlow implements AutoCloseable {
     /** As {@link #reverseStages(NDArray, NDArray, NDArray, float, InverseMethod)}, reporting progress. */
     public List<NDArray> reverseStages(NDArray z, NDArray y, NDArray yUncond, float guidance, InverseMethod method,
                                        Progress progress) {
+        return reverseStages(z, y, yUncond, guidance, method, progress, null);
+    }
+
+    private List<NDArray> reverseStages(NDArray z, NDArray y, NDArray yUncond, float guidance, InverseMethod method,
+                                        Progress progress, NDArray context) {
         Latent latent = Latent.of(z, config, "noise");
         requireFinite(z, "noise");
         requireText(y, latent.batch(), "text");
@@ -200,31 +218,72 @@ public final class StarFlow implements AutoCloseable {
         if (!Float.isFinite(guidance) || guidance < 0) {
             throw new IllegalArgumentException("guidance must be a finite number >= 0, got " + guidance);
         }
+        int k = context == null ? 0 : requireContext(context, latent);
         return keep(() -> {
             TokenLayout layout = latent.layout();
             long b = latent.batch();
+            int fresh = layout.frames() - k;
+            // Shallow blocks never look across frames and the deep block is causal in time, so the context's
+            // tokens at every stage are exactly what the forward pass of the context alone gives.
+            List<NDArray> known = k == 0 ? null : forward(context, y).outputs();
             NDArray tokens = latent.patchify(z);
             List<NDArray> stages = new ArrayList<>();
             for (int i = blocks.size() - 1; i >= 0; i--) {
                 FlowBlock block = blocks.get(i);
+                NDArray knownTokens = known == null ? null : known.get(i);
                 if (!block.isIdentity()) {
                     boolean local = block.spec().frameLocal() && latent.video();
                     TokenLayout seen = local ? layout.singleFrame() : layout;
-                    NDArray in = local ? tokens.reshape(b * layout.frames(), seen.length(), latent.tokenDim()) : tokens;
                     int done = blocks.size() - 1 - i;
                     java.util.function.IntConsumer tick = progress == null ? null
                             : n -> progress.update(done, blocks.size(), (double) n / seen.length());
-                    tokens = invert(block, in, y, yUncond, guidance, seen, method, tick)
-                            .reshape(b, layout.length(), latent.tokenDim());
+                    if (!local) {
+                        NDArray prefix = knownTokens == null ? null
+                                : block.spec().permutation().apply(knownTokens, new TokenLayout(k, layout.height(), layout.width()));
+                        tokens = invert(block, tokens, y, yUncond, guidance, seen, method, tick, prefix);
+                    } else {
+                        // only the frames after the context need inverting
+                        int fs = layout.frameSize();
+                        NDArray frames = tokens.reshape(b, layout.frames(), fs, latent.tokenDim());
+                        NDArray later = frames.get(new NDIndex().addAllDim().addSliceDim(k, layout.frames()))
+                                .reshape(b * fresh, fs, latent.tokenDim());
+                        NDArray inverted = invert(block, later, y, yUncond, guidance, seen, method, tick, null)
+                                .reshape(b, (long) fresh * fs, latent.tokenDim());
+                        tokens = knownTokens == null ? inverted : NDArrays.concat(new NDList(knownTokens, inverted), 1);
+                    }
+                } else if (knownTokens != null) {
+                    tokens = NDArrays.concat(new NDList(knownTokens,
+                            tokens.get(new NDIndex().addAllDim().addSliceDim((long) k * layout.frameSize(), layout.length()))), 1);
                 }
                 stages.add(latent.unpatchify(tokens));
+            }
+            if (known != null) {
+                // the last stage is data: put the context back bit-exactly (the forward pass rounds)
+                NDArray last = stages.remove(stages.size() - 1);
+                stages.add(NDArrays.concat(new NDList(context,
+                        last.get(new NDIndex().addAllDim().addSliceDim(k, layout.frames()))), 1));
             }
             return stages;
         });
     }
 
+    private int requireContext(NDArray context, Latent latent) {
+        requireFinite(context, "context");
+        var c = context.getShape();
+        var z = latent.layout();
+        if (!latent.video() || c.dimension() != 5 || c.get(0) != latent.batch() || c.get(2) != config.inChannels()
+                || c.get(3) != config.imgSize() || c.get(4) != config.imgSize()) {
+            throw new IllegalArgumentException("context must be [" + latent.batch() + ", K, " + config.inChannels() + ", "
+                    + config.imgSize() + ", " + config.imgSize() + "] frames of a video, got " + c);
+        }
+        if (c.get(1) < 1 || c.get(1) >= z.frames()) {
+            throw new IllegalArgumentException("context must have between 1 and " + (z.frames() - 1) + " frames, got " + c.get(1));
+        }
+        return (int) c.get(1);
+    }
+
     private NDArray invert(FlowBlock block, NDArray z, NDArray y, NDArray yUncond, float guidance,
-                           TokenLayout layout, InverseMethod method, java.util.function.IntConsumer tick) {
+                           TokenLayout layout, InverseMethod method, java.util.function.IntConsumer tick, NDArray known) {
         boolean conditioned = block.spec().conditioned();
         boolean guided = conditioned && yUncond != null;
         long rows = z.getShape().get(0);
@@ -242,7 +301,8 @@ public final class StarFlow implements AutoCloseable {
                     block.prefill(text, cache, table);
                 }
             }
-            NDArray xp = method.solve(new InverseStep(block, cache, table, guided, guidance, tick), zp, layout.frameSize());
+            NDArray knownRows = known != null && guided ? NDArrays.concat(new NDList(known, known)) : known;
+            NDArray xp = method.solve(new InverseStep(block, cache, table, guided, guidance, tick), zp, layout.frameSize(), knownRows);
             if (guided) {
                 xp = xp.get("0:" + rows);
             }

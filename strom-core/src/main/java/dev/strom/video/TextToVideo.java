@@ -68,9 +68,16 @@ public final class TextToVideo implements AutoCloseable {
         return textParameters;
     }
 
-    /** Options for one generated clip. */
+    /**
+     * Options for one generated clip.
+     *
+     * @param frames  frames of the result, the context included; more than the model was trained on are made
+     *                window by window (see {@link #generate})
+     * @param context frames in model layout [K, C, H, W] that open the video and are kept as they are: the
+     *                still of image-to-video, the clip being extended; null for text-to-video
+     */
     public record Generation(String prompt, long seed, float guidance, int frames, InverseMethod method,
-                             boolean denoise, float temperature) {
+                             boolean denoise, float temperature, float[] context) {
         public Generation {
             if (prompt == null || prompt.isBlank()) {
                 throw new IllegalArgumentException("prompt must not be empty");
@@ -85,18 +92,95 @@ public final class TextToVideo implements AutoCloseable {
                 throw new IllegalArgumentException("temperature must be > 0");
             }
         }
+
+        /** Text-to-video: no context frames. */
+        public Generation(String prompt, long seed, float guidance, int frames, InverseMethod method,
+                          boolean denoise, float temperature) {
+            this(prompt, seed, guidance, frames, method, denoise, temperature, null);
+        }
+    }
+
+    /** Receives finished frames in order as soon as their window is done: [count, C, H, W] from frame {@code first}. */
+    @FunctionalInterface
+    public interface FrameSink {
+        void accept(int first, int count, float[] frames);
     }
 
     /** Generates one clip [T, C, H, W] in [-1, 1] (not clamped). */
     public float[] generate(Generation g, StarFlow.Progress progress) {
+        return generate(g, progress, null);
+    }
+
+    /**
+     * Generates one clip [T, C, H, W] in [-1, 1] (not clamped), handing frames to {@code sink} as they are done.
+     *
+     * <p>A clip longer than the model's training length is made in windows of that length, as STARFlow-V
+     * extends videos: each window after the first starts from the last half-window of frames already made
+     * (context, pushed through the flow to fill the caches) and adds the rest, so the cost per frame stays
+     * the same however long the clip. Context frames are noise-augmented like training inputs before the
+     * model sees them, and appear in the result unchanged.
+     */
+    public float[] generate(Generation g, StarFlow.Progress progress, FrameSink sink) {
+        int plane = spec.dims(1);
+        int given = g.context() == null ? 0 : g.context().length / plane;
+        if (g.context() != null && (g.context().length % plane != 0 || given == 0 || given >= g.frames())) {
+            throw new IllegalArgumentException("context must hold between 1 and " + (g.frames() - 1) + " whole frames of "
+                    + spec.size() + "x" + spec.size() + " RGB");
+        }
+        int window = spec.frames();
+        int overlap = Math.max(1, window / 2);
+        float[] out = new float[g.frames() * plane];
+        if (given > 0) {
+            System.arraycopy(g.context(), 0, out, 0, given * plane);
+        }
+        Random rng = new Random(g.seed());
+        int windows = windowsFor(g.frames(), given, window, overlap);
+        int have = given;
+        for (int w = 0; have < g.frames(); w++) {
+            int context = Math.min(have, overlap);
+            int fresh = Math.min(window - context, g.frames() - have);
+            int first = w;
+            StarFlow.Progress step = progress == null ? null
+                    : (done, total, frac) -> progress.update(first * total + done, windows * total, frac);
+            float[] made = sampleWindow(g, rng, out, have - context, context, fresh, step);
+            System.arraycopy(made, context * plane, out, have * plane, fresh * plane);
+            if (sink != null) {
+                sink.accept(have, fresh, java.util.Arrays.copyOfRange(out, have * plane, (have + fresh) * plane));
+            }
+            have += fresh;
+        }
+        return out;
+    }
+
+    /** How many windows {@link #generate} runs for a clip of {@code frames} with {@code given} context frames. */
+    static int windowsFor(int frames, int given, int window, int overlap) {
+        int have = given;
+        int n = 0;
+        while (have < frames) {
+            int context = Math.min(have, overlap);
+            have += Math.min(window - context, frames - have);
+            n++;
+        }
+        return n;
+    }
+
+    /** One window: {@code context} known frames of {@code clip} from {@code from}, then {@code fresh} new ones. */
+    private float[] sampleWindow(Generation g, Random rng, float[] clip, int from, int context, int fresh,
+                                 StarFlow.Progress progress) {
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
-            Random rng = new Random(g.seed());
-            Shape shape = new Shape(1, g.frames(), spec.channels(), spec.size(), spec.size());
+            int plane = spec.dims(1);
+            Shape shape = new Shape(1, context + fresh, spec.channels(), spec.size(), spec.size());
             NDArray z = NoiseAugmentation.gaussian(manager.zeros(shape), g.temperature(), rng);
             NDArray y = text.encode(manager, List.of(g.prompt()));
             NDArray yEmpty = g.guidance() > 0 ? text.encode(manager, List.of("")) : null;
-            NDArray x = flow.reverse(z, y, yEmpty, g.guidance(), g.method(), progress);
+            NDArray known = null;
+            if (context > 0) {
+                float[] frames = java.util.Arrays.copyOfRange(clip, from * plane, (from + context) * plane);
+                known = NoiseAugmentation.apply(manager.create(frames, new Shape(1, context, spec.channels(), spec.size(), spec.size())),
+                        flow.config().noiseStd(), rng);
+            }
+            NDArray x = flow.reverse(z, y, yEmpty, g.guidance(), g.method(), progress, known);
             if (g.denoise() && flow.config().noiseStd() > 0) {
                 x = flow.denoiser() != null ? flow.denoiser().denoise(x, y, flow.rope()) : flow.denoiseWithScore(x, y);
             }

@@ -1,0 +1,84 @@
+package dev.strom.cli;
+
+import ai.djl.ndarray.NDManager;
+import dev.strom.data.Clip;
+import dev.strom.media.ClipWriter;
+import dev.strom.media.ContactSheet;
+import dev.strom.store.ModelStore;
+import dev.strom.video.TextToVideo;
+import dev.strom.video.VideoSpec;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * One video made from the command line, whatever the mode: loads the model, shows progress, keeps the
+ * preview up to date as frames arrive, writes the file and says where it went.
+ */
+final class ClipMaker {
+
+    /** Frames that open the video, read once the model's size is known; null for plain text-to-video. */
+    @FunctionalInterface
+    interface Opening {
+        float[] frames(VideoSpec spec) throws IOException;
+    }
+
+    /** The frame count of the result, from the model's spec and the opening's frame count (0 when none). */
+    @FunctionalInterface
+    interface Length {
+        int frames(VideoSpec spec, int openingFrames);
+    }
+
+    private ClipMaker() {
+    }
+
+    static Path make(ModelOption model, SamplingOptions s, OutputOptions o, String prompt, Opening opening, Length length)
+            throws IOException {
+        if (prompt == null || prompt.isBlank()) {
+            throw new IllegalArgumentException("prompt must not be empty");
+        }
+        Path file = o.validate(s.seed);
+        long t0 = System.nanoTime();
+        ModelOption.Sampling sampling = model.sampling(s.cfg, s.temperature);
+        try (NDManager manager = NDManager.newBaseManager();
+             TextToVideo video = ModelStore.load(model.resolve(), manager)) {
+            VideoSpec spec = video.spec();
+            float[] context = opening == null ? null : opening.frames(spec);
+            int given = context == null ? 0 : context.length / spec.dims(1);
+            int n = length.frames(spec, given);
+            if (n <= given) {
+                throw new IllegalArgumentException("nothing to generate: the video would have " + n + " frames and "
+                        + given + " are given");
+            }
+            double rate = o.fps != null ? o.fps : spec.fps();
+            float[] sofar = new float[n * spec.dims(1)];
+            if (context != null) {
+                System.arraycopy(context, 0, sofar, 0, context.length);
+            }
+            ProgressBar bar = new ProgressBar("generate");
+            TextToVideo.FrameSink sink = o.preview == null ? null : (first, count, frames) -> {
+                System.arraycopy(frames, 0, sofar, first * spec.dims(1), frames.length);
+                try {
+                    ContactSheet.write(Clip.fromModelLayout(sofar, first + count, spec.size(), spec.size(), rate), o.preview, 4);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            };
+            float[] x = video.generate(new TextToVideo.Generation(prompt, s.seed, sampling.guidance(), n, s.method(),
+                            !s.noDenoise, sampling.temperature(), context),
+                    (done, total, frac) -> bar.update((done + frac) / total, "frame " + given + "+ of " + n), sink);
+            Clip clip = Clip.fromModelLayout(x, n, spec.size(), spec.size(), rate);
+            ClipWriter.write(clip, file, o.scale, Map.of("title", prompt, "encoder", "Strom"));
+            if (o.sheet != null) {
+                ContactSheet.write(clip, o.sheet, 4);
+            }
+            bar.finish(String.format(Locale.ROOT, "%d frames %dx%d at %.0f fps in %.1f s", n, clip.width() * o.scale,
+                    clip.height() * o.scale, rate, (System.nanoTime() - t0) / 1e9));
+        }
+        System.out.println(file.toAbsolutePath());
+        return file;
+    }
+}

@@ -1,0 +1,43 @@
+package dev.strom.cli;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+@Command(name = "extend", mixinStandardHelpOptions = true,
+        description = {"Continues a clip: its frames open the new video unchanged, the model adds SECONDS more.",
+                "The clip is resampled to the model's size and fps; windows with context frames keep the cost per frame constant."})
+final class ExtendCommand implements Callable<Integer> {
+
+    @Parameters(index = "0", paramLabel = "CLIP", description = "video to continue (MP4, WebM, GIF, ...)")
+    Path clip;
+
+    @Parameters(index = "1", paramLabel = "PROMPT", description = "what happens next")
+    String prompt;
+
+    @Option(names = "--seconds", defaultValue = "2", description = "seconds to add (default ${DEFAULT-VALUE})")
+    double seconds;
+
+    @Mixin
+    SamplingOptions sampling;
+
+    @Mixin
+    OutputOptions output;
+
+    @Mixin
+    ModelOption model;
+
+    @Override
+    public Integer call() throws Exception {
+        if (!(seconds > 0) || seconds > 600) {
+            throw new IllegalArgumentException("--seconds must be between 0 and 600");
+        }
+        ClipMaker.make(model, sampling, output, prompt, spec -> ContextInput.clip(clip, spec),
+                (spec, given) -> given + (int) Math.max(1, Math.round(seconds * spec.fps())));
+        return 0;
+    }
+}

@@ -1,0 +1,122 @@
+package dev.strom.video;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import dev.strom.flow.FlowConfig;
+import dev.strom.flow.JacobiInverse;
+import dev.strom.flow.StarFlow;
+import dev.strom.tensor.Parameters;
+import dev.strom.text.HashedTextEncoder;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Videos longer than the training length are made window by window with context frames, so the work per
+ * frame does not grow with length; frames stream out as their window finishes; given opening frames stay.
+ */
+class LongVideoTest {
+
+    private static final int WINDOW = 4;
+    private static final int SIZE = 4;
+
+    @Test
+    void aVideoFourTimesTheTrainingLengthIsMadeOfWindowsNoLongerThanIt() {
+        // 16-frame windows, 8 of context: the first window makes 16 frames, every later one 8
+        assertEquals(1, TextToVideo.windowsFor(16, 0, 16, 8));
+        assertEquals(7, TextToVideo.windowsFor(64, 0, 16, 8));
+        assertEquals(15, TextToVideo.windowsFor(128, 0, 16, 8), "twice the length, about twice the windows");
+        // image-to-video: one given frame, one window; extension of 16 frames by 16: two windows
+        assertEquals(1, TextToVideo.windowsFor(16, 1, 16, 8));
+        assertEquals(2, TextToVideo.windowsFor(32, 16, 16, 8));
+    }
+
+    @Test
+    void framesStreamOutInOrderAndMatchTheFinishedVideo() {
+        try (NDManager m = NDManager.newBaseManager(); TextToVideo model = model(m)) {
+            List<int[]> calls = new ArrayList<>();
+            int plane = model.spec().dims(1);
+            float[] streamed = new float[13 * plane];
+            float[] video = model.generate(generation(13, null), null, (first, count, frames) -> {
+                calls.add(new int[]{first, count});
+                System.arraycopy(frames, 0, streamed, first * plane, count * plane);
+            });
+            int next = 0;
+            for (int[] c : calls) {
+                assertEquals(next, c[0], "frames arrive in order, none skipped");
+                assertTrue(c[1] <= WINDOW, "a call delivers at most one window");
+                next += c[1];
+            }
+            assertEquals(13, next);
+            assertEquals(TextToVideo.windowsFor(13, 0, WINDOW, WINDOW / 2), calls.size());
+            assertArrayEquals(video, streamed);
+        }
+    }
+
+    @Test
+    void givenOpeningFramesComeBackUnchangedAndTheRestIsNew() {
+        try (NDManager m = NDManager.newBaseManager(); TextToVideo model = model(m)) {
+            int plane = model.spec().dims(1);
+            Random rng = new Random(3);
+            float[] opening = new float[3 * plane];
+            for (int i = 0; i < opening.length; i++) {
+                opening[i] = Math.round((rng.nextFloat() * 2 - 1) * 127.5f) / 127.5f;
+            }
+            float[] video = model.generate(generation(9, opening), null);
+            assertArrayEquals(opening, Arrays.copyOf(video, opening.length), "the opening frames are kept bit for bit");
+            float[] again = model.generate(generation(9, opening), null);
+            assertArrayEquals(video, again, "same seed, same video");
+            float[] plain = model.generate(generation(9, null), null);
+            assertTrue(!Arrays.equals(Arrays.copyOfRange(plain, 3 * plane, 4 * plane), Arrays.copyOfRange(video, 3 * plane, 4 * plane)),
+                    "the frame after the opening depends on it");
+        }
+    }
+
+    @Test
+    void anOpeningAsLongAsTheVideoOrNotMadeOfWholeFramesIsRejected() {
+        try (NDManager m = NDManager.newBaseManager(); TextToVideo model = model(m)) {
+            int plane = model.spec().dims(1);
+            var e = assertThrows(IllegalArgumentException.class, () -> model.generate(generation(2, new float[2 * plane]), null));
+            assertTrue(e.getMessage().contains("between 1 and 1"), e.getMessage());
+            assertThrows(IllegalArgumentException.class, () -> model.generate(generation(5, new float[plane + 1]), null));
+        }
+    }
+
+    private static TextToVideo.Generation generation(int frames, float[] opening) {
+        return new TextToVideo.Generation("a red apple", 7, 1.5f, frames, new JacobiInverse(4, 8, 1e-3), false, 1f, opening);
+    }
+
+    /** A random 4-frame, 4x4 video model whose blocks are not the identity. */
+    private static TextToVideo model(NDManager m) {
+        String json = """
+                {"model_kwargs": {"in_channels": 3, "img_size": %d, "patch_size": 2, "channels": 32, "top_block_channels": 32,
+                 "num_blocks": 2, "layers_per_block": [1, 1], "head_dim": 32, "rope": 1, "sos": 1, "txt_size": 6, "txt_dim": 16,
+                 "cond_top_only": 1, "use_softplus": 1, "use_final_norm": 1, "soft_clip": 4.0, "seq_order": "L2R",
+                 "temporal_causal": 2, "shallow_block_local": 1},
+                 "noise_std": 0.1}""".formatted(SIZE);
+        StarFlow flow = StarFlow.initialise(FlowConfig.fromJson(json), m, 11);
+        Random rng = new Random(12);
+        for (var e : flow.parameters().all().entrySet()) {
+            if (e.getKey().contains("proj_out")) {
+                // the output projections start at zero (identity blocks); give them weights so frames interact
+                NDArray p = e.getValue();
+                float[] w = new float[(int) p.size()];
+                for (int i = 0; i < w.length; i++) {
+                    w[i] = (float) rng.nextGaussian() * 0.05f;
+                }
+                p.set(w);
+            }
+        }
+        Parameters textParams = Parameters.initialised(m, 13);
+        HashedTextEncoder text = new HashedTextEncoder(textParams, new HashedTextEncoder.Config(64, 64, 6, 4, 16, 1, 1));
+        return new TextToVideo(flow, text, textParams, new VideoSpec(WINDOW, SIZE, 8), m);
+    }
+}
