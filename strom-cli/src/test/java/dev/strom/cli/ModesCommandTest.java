@@ -1,0 +1,108 @@
+package dev.strom.cli;
+
+import dev.strom.data.Clip;
+import dev.strom.data.world.CaptionedWorld;
+import dev.strom.data.world.WorldDataset;
+import dev.strom.media.ClipReader;
+import dev.strom.media.ClipWriter;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Image-to-video, extension and long videos from the command line, with the bundled model. */
+class ModesCommandTest {
+
+    @TempDir
+    Path dir;
+
+    private final WorldDataset.Sample scene = new WorldDataset(new CaptionedWorld(32, 16, 8, 0), 5).training(7);
+
+    @Test
+    void imageToVideoStartsWithTheImage() throws Exception {
+        Path still = dir.resolve("still.png");
+        Clip source = scene.clip();
+        BufferedImage img = new BufferedImage(32, 32, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < 32; y++) {
+            for (int x = 0; x < 32; x++) {
+                img.setRGB(x, y, (source.pixel(0, y, x, 0) << 16) | (source.pixel(0, y, x, 1) << 8) | source.pixel(0, y, x, 2));
+            }
+        }
+        ImageIO.write(img, "png", still.toFile());
+        Path out = dir.resolve("i2v.mp4");
+        Cli r = Cli.run("generate", scene.caption(), "--image", still.toString(), "-o", out.toString());
+        assertEquals(0, r.exit(), r.err());
+        Clip made = ClipReader.read(out).clip();
+        assertEquals(16, made.frames());
+        double psnr = psnr(source, 0, made, 0);
+        assertTrue(psnr >= 30, "frame 0 should be the image (PSNR " + psnr + " dB at model size)");
+    }
+
+    @Test
+    void anExtendedClipBeginsWithTheSourceFrames() throws Exception {
+        Path src = dir.resolve("source.mp4");
+        ClipWriter.write(scene.clip(), src, 8);
+        Clip decodedSource = ClipReader.read(src).clip();
+        Path out = dir.resolve("longer.mp4");
+        Cli r = Cli.run("extend", src.toString(), scene.caption(), "--seconds", "1", "-o", out.toString());
+        assertEquals(0, r.exit(), r.err());
+        Clip made = ClipReader.read(out).clip();
+        assertEquals(16 + 8, made.frames(), "16 source frames and one second at 8 fps");
+        for (int t = 0; t < 16; t++) {
+            double psnr = psnr(decodedSource, t, made, t);
+            assertTrue(psnr >= 30, "frame " + t + " should be the source's (PSNR " + psnr + " dB)");
+        }
+    }
+
+    @Test
+    void aLongVideoIsMadeWindowByWindowWithALivePreview() throws Exception {
+        Path out = dir.resolve("long.gif");
+        Path preview = dir.resolve("preview.png");
+        Cli r = Cli.run("generate", "a green tree moving up on a black background", "--frames", "32",
+                "--preview", preview.toString(), "-o", out.toString());
+        assertEquals(0, r.exit(), r.err());
+        assertEquals(32, ClipReader.read(out).clip().frames());
+        BufferedImage sheet = ImageIO.read(preview.toFile());
+        assertTrue(sheet.getWidth() > 0 && sheet.getHeight() > 0, "the preview is a readable PNG");
+    }
+
+    @Test
+    void badModeInputGivesOneLineAndExitCode2() throws Exception {
+        Path notImage = dir.resolve("notes.png");
+        Files.writeString(notImage, "not an image");
+        Cli r = Cli.run("generate", "a red apple", "--image", notImage.toString(), "-o", dir.resolve("x.mp4").toString());
+        assertEquals(2, r.exit());
+        assertEquals(1, r.errorLines().lines().count(), r.err());
+        Cli e = Cli.run("extend", notImage.toString(), "a red apple", "-o", dir.resolve("y.mp4").toString());
+        assertEquals(2, e.exit());
+        assertEquals(1, e.errorLines().lines().count(), e.err());
+        Cli s = Cli.run("extend", notImage.toString(), "a red apple", "--seconds", "0");
+        assertEquals(2, s.exit());
+        try (var files = Files.list(dir)) {
+            assertEquals(1, files.count(), "no output files were written");
+        }
+    }
+
+    /** Peak signal-to-noise ratio of frame a of clip x against frame b of clip y, 8-bit RGB. */
+    static double psnr(Clip x, int a, Clip y, int b) {
+        assertEquals(x.width(), y.width());
+        double se = 0;
+        int n = 0;
+        for (int r = 0; r < x.height(); r++) {
+            for (int c = 0; c < x.width(); c++) {
+                for (int ch = 0; ch < 3; ch++) {
+                    double d = x.pixel(a, r, c, ch) - y.pixel(b, r, c, ch);
+                    se += d * d;
+                    n++;
+                }
+            }
+        }
+        return se == 0 ? Double.POSITIVE_INFINITY : 10 * Math.log10(255.0 * 255.0 / (se / n));
+    }
+}
