@@ -32,11 +32,24 @@ final class ClipMaker {
         int frames(VideoSpec spec, int openingFrames);
     }
 
+    /** What the model does with the prompt and the opening frames. */
+    enum Mode {
+        /** Text-to-video, image-to-video, extension: the opening frames start the result. */
+        CONTINUE,
+        /** Video editing: the opening frames are the source, the result is the edited clip of the same length. */
+        EDIT
+    }
+
     private ClipMaker() {
     }
 
     static Path make(ModelOption model, SamplingOptions s, OutputOptions o, String prompt, Opening opening, Length length)
             throws IOException {
+        return make(model, s, o, prompt, opening, length, Mode.CONTINUE);
+    }
+
+    static Path make(ModelOption model, SamplingOptions s, OutputOptions o, String prompt, Opening opening, Length length,
+                     Mode mode) throws IOException {
         if (prompt == null || prompt.isBlank()) {
             throw new IllegalArgumentException("prompt must not be empty");
         }
@@ -49,13 +62,9 @@ final class ClipMaker {
             float[] context = opening == null ? null : opening.frames(spec);
             int given = context == null ? 0 : context.length / spec.dims(1);
             int n = length.frames(spec, given);
-            if (n <= given) {
-                throw new IllegalArgumentException("nothing to generate: the video would have " + n + " frames and "
-                        + given + " are given");
-            }
             double rate = o.fps != null ? o.fps : spec.fps();
             float[] sofar = new float[n * spec.dims(1)];
-            if (context != null) {
+            if (context != null && mode == Mode.CONTINUE) {
                 System.arraycopy(context, 0, sofar, 0, context.length);
             }
             ProgressBar bar = new ProgressBar("generate");
@@ -67,9 +76,10 @@ final class ClipMaker {
                     throw new UncheckedIOException(e);
                 }
             };
-            float[] x = video.generate(new TextToVideo.Generation(prompt, s.seed, sampling.guidance(), n, s.method(),
-                            !s.noDenoise, sampling.temperature(), context),
-                    (done, total, frac) -> bar.update((done + frac) / total, "frame " + given + "+ of " + n), sink);
+            var g = new TextToVideo.Generation(prompt, s.seed, sampling.guidance(), n, s.method(), !s.noDenoise,
+                    sampling.temperature(), context);
+            dev.strom.flow.StarFlow.Progress progress = (done, total, frac) -> bar.update((done + frac) / total, n + " frames");
+            float[] x = mode == Mode.EDIT ? video.edit(g, progress, sink) : video.generate(g, progress, sink);
             Clip clip = Clip.fromModelLayout(x, n, spec.size(), spec.size(), rate);
             ClipWriter.write(clip, file, o.scale, Map.of("title", prompt, "encoder", "Strom"));
             if (o.sheet != null) {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.strom.data.world.CaptionedWorld;
+import dev.strom.data.world.EditPairs;
 import dev.strom.data.world.WorldDataset;
 import dev.strom.flow.FlowLoss;
 import dev.strom.flow.train.TrainSettings;
@@ -69,6 +70,10 @@ final class Trainer {
         int windows = train.path("windows_per_step").asInt(0);
         int windowFrames = train.path("window_frames").asInt(4);
         int windowsFrom = train.path("windows_from_step").asInt(0);
+        // Editing examples (STARFlow-V's v2v scheme): half a window of a clip, then the same span with one thing
+        // changed, captioned "(v2v) <instruction>".
+        int edits = train.path("edits_per_step").asInt(0);
+        int editsFrom = train.path("edits_from_step").asInt(0);
         Thread hook = new Thread(() -> {
             stop.set(true);
             try {
@@ -102,6 +107,7 @@ final class Trainer {
                 var spec = model.spec();
                 CaptionedWorld world = new CaptionedWorld(spec.size(), spec.frames(), spec.fps(), twoObjects);
                 WorldDataset data = new WorldDataset(world, o.seed());
+                EditPairs editPairs = new EditPairs(world, o.seed());
                 TrainStep step = new TrainStep(model.parameters(), TrainSettings.starflow(lr, warmup, o.steps()));
                 if (optimizerState != null) {
                     step.optimizer().restore(optimizerState, model.parameters());
@@ -141,6 +147,20 @@ final class Trainer {
                         shortClips.add(java.util.Arrays.copyOfRange(clip.clip().toModelLayout(), t * plane, (t + windowFrames) * plane));
                         shortCaptions.add(clip.caption());
                     }
+                    List<float[]> editClips = new ArrayList<>();
+                    List<String> editCaptions = new ArrayList<>();
+                    int half = spec.frames() / 2;
+                    int editCount = s >= editsFrom ? edits : 0;
+                    for (int i = 0; i < editCount; i++) {
+                        EditPairs.Pair pair = editPairs.pair((long) s * edits + i);
+                        int t = frameRng.nextInt(spec.frames() - half + 1);
+                        int plane = 3 * spec.size() * spec.size();
+                        float[] both = new float[2 * half * plane];
+                        System.arraycopy(pair.source().toModelLayout(), t * plane, both, 0, half * plane);
+                        System.arraycopy(pair.target().toModelLayout(), t * plane, both, half * plane, half * plane);
+                        editClips.add(both);
+                        editCaptions.add(TextToVideo.editCaption(pair.instruction()));
+                    }
                     Random rng = new Random(o.seed() * 1_000_003L + s);
                     double[] nll = new double[1];
                     TrainStep.Result r = step.run(() -> {
@@ -150,6 +170,9 @@ final class Trainer {
                         }
                         if (!shortClips.isEmpty()) {
                             loss = loss.add(model.trainingLoss(shortClips, windowFrames, shortCaptions, captionDrop, rng, null));
+                        }
+                        if (!editClips.isEmpty()) {
+                            loss = loss.add(model.trainingLoss(editClips, 2 * half, editCaptions, captionDrop, rng, null));
                         }
                         return loss;
                     });

@@ -152,6 +152,50 @@ public final class TextToVideo implements AutoCloseable {
         return out;
     }
 
+    /** STARFlow-V's caption prefix for video-to-video examples: source frames first, then the edited frames. */
+    public static final String EDIT_MARKER = "(v2v) ";
+
+    /** The caption an edit example is trained and sampled with. */
+    public static String editCaption(String instruction) {
+        return EDIT_MARKER + instruction;
+    }
+
+    /**
+     * Edits a clip as the model was trained to (source-prefix scheme): the source goes in half a training
+     * window at a time as context, and the model writes the same span again under the instruction. Only the
+     * written frames are returned, as many as the source has.
+     *
+     * @param g the instruction as prompt, and the source clip as context; {@code g.frames()} is ignored
+     */
+    public float[] edit(Generation g, StarFlow.Progress progress, FrameSink sink) {
+        int plane = spec.dims(1);
+        float[] source = g.context();
+        if (source == null || source.length == 0 || source.length % plane != 0) {
+            throw new IllegalArgumentException("edit needs a source clip of whole " + spec.size() + "x" + spec.size() + " frames");
+        }
+        int frames = source.length / plane;
+        int half = Math.max(1, spec.frames() / 2);
+        int windows = (frames + half - 1) / half;
+        float[] out = new float[source.length];
+        Random rng = new Random(g.seed());
+        for (int w = 0, from = 0; from < frames; w++, from += half) {
+            int n = Math.min(half, frames - from);
+            int first = w;
+            StarFlow.Progress step = progress == null ? null
+                    : (done, total, frac) -> progress.update(first * total + done, windows * total, frac);
+            float[] window = new float[2 * n * plane];
+            System.arraycopy(source, from * plane, window, 0, n * plane);
+            Generation wg = new Generation(editCaption(g.prompt()), g.seed(), g.guidance(), 2 * n, g.method(), g.denoise(),
+                    g.temperature(), null);
+            float[] made = sampleWindow(wg, rng, window, 0, n, n, step);
+            System.arraycopy(made, n * plane, out, from * plane, n * plane);
+            if (sink != null) {
+                sink.accept(from, n, java.util.Arrays.copyOfRange(out, from * plane, (from + n) * plane));
+            }
+        }
+        return out;
+    }
+
     /** How many windows {@link #generate} runs for a clip of {@code frames} with {@code given} context frames. */
     static int windowsFor(int frames, int given, int window, int overlap) {
         int have = given;

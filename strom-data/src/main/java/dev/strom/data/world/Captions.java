@@ -31,7 +31,7 @@ public final class Captions {
         };
     }
 
-    private static String article(String next) {
+    static String article(String next) {
         return "aeiou".indexOf(next.charAt(0)) >= 0 ? "an" : "a";
     }
 

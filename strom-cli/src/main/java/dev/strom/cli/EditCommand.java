@@ -1,0 +1,38 @@
+package dev.strom.cli;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+@Command(name = "edit", mixinStandardHelpOptions = true,
+        description = {"Edits a clip following an instruction (English or German), e.g. \"make the background green\" or "
+                + "\"verwandle den Apfel in einen Stern\".",
+                "The model sees the source frames first and writes them again changed (STARFlow-V's video-to-video scheme); "
+                        + "the result has the source's length at the model's size and fps."})
+final class EditCommand implements Callable<Integer> {
+
+    @Parameters(index = "0", paramLabel = "CLIP", description = "video to edit (MP4, WebM, GIF, ...)")
+    Path clip;
+
+    @Parameters(index = "1", paramLabel = "INSTRUCTION", description = "what to change")
+    String instruction;
+
+    @Mixin
+    SamplingOptions sampling;
+
+    @Mixin
+    OutputOptions output;
+
+    @Mixin
+    ModelOption model;
+
+    @Override
+    public Integer call() throws Exception {
+        ClipMaker.make(model, sampling, output, instruction, spec -> ContextInput.clip(clip, spec),
+                (spec, given) -> given, ClipMaker.Mode.EDIT);
+        return 0;
+    }
+}

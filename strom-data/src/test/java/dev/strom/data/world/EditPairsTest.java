@@ -1,0 +1,62 @@
+package dev.strom.data.world;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.Arrays;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Editing examples change exactly one thing, keep placement and motion, and say what they change. */
+class EditPairsTest {
+
+    private final EditPairs pairs = new EditPairs(new CaptionedWorld(32, 16, 8, 0), 3);
+
+    @Test
+    void eachPairChangesOneAttributeAndTheInstructionNamesTheNewOne() {
+        int objects = 0;
+        int german = 0;
+        for (int i = 0; i < 200; i++) {
+            EditPairs.Pair p = pairs.pair(i);
+            Scene.Combo before = p.before().combo();
+            Scene.Combo after = p.after().combo();
+            assertEquals(before.motion(), after.motion(), "motion is kept");
+            assertEquals(p.before().primary().x(), p.after().primary().x(), "placement is kept");
+            assertFalse(CaptionedWorld.HELD_OUT.contains(before) || CaptionedWorld.HELD_OUT.contains(after));
+            assertTrue(CaptionedWorld.visible(after.thing(), after.background()));
+            String words = p.instruction();
+            if (p.change() == EditPairs.Change.OBJECT) {
+                objects++;
+                assertEquals(before.background(), after.background());
+                assertNotEquals(before.thing(), after.thing());
+                assertTrue(words.contains(p.german() ? after.thing().german() : after.thing().english()), words);
+            } else {
+                assertEquals(before.thing(), after.thing());
+                assertNotEquals(before.background(), after.background());
+                assertTrue(words.contains(p.german() ? after.background().german : after.background().english()), words);
+            }
+            german += p.german() ? 1 : 0;
+            assertFalse(Arrays.equals(p.source().rgb(), p.target().rgb()), "the clips differ");
+        }
+        assertTrue(objects > 60 && objects < 140, "both kinds of change are common: " + objects + " of 200 change the object");
+        assertTrue(german > 60 && german < 140, "both languages are common: " + german + " of 200 German");
+    }
+
+    @Test
+    void theSameIndexGivesTheSameExample() {
+        EditPairs again = new EditPairs(new CaptionedWorld(32, 16, 8, 0), 3);
+        assertEquals(pairs.pair(17).instruction(), again.pair(17).instruction());
+        assertTrue(Arrays.equals(pairs.pair(17).target().rgb(), again.pair(17).target().rgb()));
+        assertEquals("turn the apple into a star", EditPairs.instruction(
+                new Scene(java.util.List.of(new Scene.Actor(Thing.APPLE, Motion.LEFT, .5, .5, .4, .4)), Hue.BLUE),
+                new Scene(java.util.List.of(new Scene.Actor(Thing.STAR, Motion.LEFT, .5, .5, .4, .4)), Hue.BLUE),
+                EditPairs.Change.OBJECT, false, new java.util.Random(0) {
+                    @Override
+                    public int nextInt(int bound) {
+                        return 0;
+                    }
+                }));
+    }
+}
