@@ -39,6 +39,9 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--probe-steps", defaultValue = "400", description = "probe training steps (default ${DEFAULT-VALUE})")
     int probeSteps;
 
+    @Option(names = "--edits", defaultValue = "24", description = "clips to edit for the editing figures, 0 to skip (default ${DEFAULT-VALUE})")
+    int edits;
+
     @Option(names = "--cfg", description = "guidance for generated clips (default: the model's, else 3.0)")
     Float cfg;
 
@@ -47,8 +50,8 @@ final class EvalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (samples <= 0 || probeSteps <= 0) {
-            throw new IllegalArgumentException("--samples and --probe-steps must be positive");
+        if (samples <= 0 || probeSteps <= 0 || edits < 0) {
+            throw new IllegalArgumentException("--samples and --probe-steps must be positive, --edits not negative");
         }
         Files.createDirectories(out);
         long t0 = System.nanoTime();
@@ -84,6 +87,14 @@ final class EvalCommand implements Callable<Integer> {
                 List<WorldDataset.Sample> real = data.heldOut(false, 2);
                 report.put("temporal_real", Evaluation.temporal(probe, real.stream().map(WorldDataset.Sample::clip).toList(),
                         real.stream().map(x -> x.scene().combo()).toList()));
+                if (edits > 0) {
+                    ProgressBar editBar = new ProgressBar("edit");
+                    int[] e = {0};
+                    report.put("editing", Evaluation.editing(video, probe, new dev.strom.data.world.EditPairs(world, 4242), edits,
+                            sampling.guidance(), sampling.temperature(),
+                            msg -> editBar.update((double) ++e[0] / edits, msg.length() > 60 ? msg.substring(0, 60) : msg)));
+                    editBar.finish(null);
+                }
                 report.put("frechet_probe_features", Evaluation.frechet(probe, data, new WorldDataset(world, 777), genClips, 4));
                 StringBuilder rows = new StringBuilder();
                 for (int i = 0; i < gen.size(); i++) {

@@ -3,6 +3,7 @@ package dev.strom.eval;
 import dev.strom.data.Clip;
 import dev.strom.data.world.CaptionedWorld;
 import dev.strom.data.world.Captions;
+import dev.strom.data.world.EditPairs;
 import dev.strom.data.world.Scene;
 import dev.strom.data.world.WorldDataset;
 import dev.strom.flow.JacobiInverse;
@@ -76,6 +77,45 @@ public final class Evaluation {
             }
         }
         return out;
+    }
+
+    /**
+     * Edits {@code count} clips of the built-in world (pairs from a seed the model never trained on) and lets the
+     * probe read the results: how often the attribute the instruction names became the asked one, and how often
+     * the attributes it does not name stayed as they were, per kind of change and language mix.
+     */
+    public static Map<String, Double> editing(TextToVideo model, Probe probe, EditPairs pairs, int count, float guidance,
+                                              float temperature, Consumer<String> progress) {
+        Map<String, double[]> sums = new LinkedHashMap<>();
+        for (int i = 0; i < count; i++) {
+            EditPairs.Pair p = pairs.pair(i);
+            float[] x = model.edit(new TextToVideo.Generation(p.instruction(), 2000 + i, guidance, model.spec().frames(),
+                    new JacobiInverse(16, 32, 1e-3), true, temperature, p.source().toModelLayout()), null, null);
+            Clip clip = Clip.fromModelLayout(x, p.source().frames(), model.spec().size(), model.spec().size(), model.spec().fps());
+            Probe.Verdict v = probe.classify(List.of(clip)).get(0);
+            Scene.Combo after = p.after().combo();
+            boolean objectEdit = p.change() == EditPairs.Change.OBJECT;
+            double changed = objectEdit ? (v.thing() == after.thing() ? 1 : 0) : (v.background() == after.background() ? 1 : 0);
+            double kept = objectEdit ? (v.background() == after.background() ? 1 : 0) : (v.thing() == after.thing() ? 1 : 0);
+            double motion = v.motion() == after.motion() ? 1 : 0;
+            String kind = objectEdit ? "object" : "background";
+            for (String key : new String[]{"all", kind}) {
+                double[] acc = sums.computeIfAbsent(key, k -> new double[4]);
+                acc[0] += changed;
+                acc[1] += kept;
+                acc[2] += motion;
+                acc[3]++;
+            }
+            progress.accept((i + 1) + "/" + count + " " + p.instruction());
+        }
+        Map<String, Double> m = new LinkedHashMap<>();
+        sums.forEach((k, a) -> {
+            m.put(k + "_changed_as_asked", a[0] / a[3]);
+            m.put(k + "_other_attribute_kept", a[1] / a[3]);
+            m.put(k + "_motion_kept", a[2] / a[3]);
+            m.put(k + "_clips", a[3]);
+        });
+        return m;
     }
 
     /** Accuracy per attribute and all-correct for a list of (asked, seen) pairs. */
