@@ -64,6 +64,9 @@ final class TrainCommand implements Callable<Integer> {
             case "pad" -> MediaDecoder.Fit.PAD;
             default -> throw new IllegalArgumentException("--fit '" + fit + "': use crop or pad");
         };
+        if (!data.equals("world") && !Files.isDirectory(Path.of(data))) {
+            throw new IllegalArgumentException("--data '" + data + "' is neither 'world' nor a folder");
+        }
         if (init != null) {
             init = ModelOption.modelDirectory(init);
         }

@@ -58,6 +58,14 @@ class FolderTrainingTest {
     }
 
     @Test
+    void aMissingFolderIsOneLineAndExitCode2() {
+        Cli run = Cli.run("train", "--data", dir.resolve("nowhere").toString(), "--out", dir.resolve("x").toString());
+
+        assertEquals(2, run.exit());
+        assertTrue(run.errorLines().contains("is neither 'world' nor a folder"), run.err());
+    }
+
+    @Test
     void aTrainingOnlyConfigNeedsInit() {
         Cli run = Cli.run("train", "--config", "finetune", "--out", dir.resolve("x").toString(), "--steps", "1");
 

@@ -53,7 +53,7 @@ public final class FolderDataset {
     /** Reads a folder, reporting each skipped file to {@code warnings} as it is found. */
     public static FolderDataset load(Path folder, Preprocessing prep, Consumer<String> warnings) throws IOException {
         if (!Files.isDirectory(folder)) {
-            throw new IllegalArgumentException("--data '" + folder + "' is neither 'world' nor a folder");
+            throw new IllegalArgumentException("not a folder: " + folder);
         }
         FolderCaptions captions = FolderCaptions.read(folder);
         ShardCache cache = ShardCache.open(folder, prep);

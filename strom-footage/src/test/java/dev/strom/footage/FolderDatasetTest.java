@@ -115,6 +115,6 @@ class FolderDatasetTest {
     void aFolderThatDoesNotExistIsAClearError() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> FolderDataset.load(folder.resolve("missing"), TINY, w -> { }));
-        assertTrue(e.getMessage().contains("neither 'world' nor a folder"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("not a folder: "), e.getMessage());
     }
 }
