@@ -55,6 +55,8 @@ class FolderTrainingTest {
         assertTrue(tunedCard.path("fine_tuned_from").asText().endsWith("checkpoint"), tunedCard.toString());
         assertEquals(2, tunedCard.path("steps").asInt());
         assertTrue(tunedCard.path("command").asText().contains("--init"), tunedCard.toString());
+        Cli info = Cli.run("info", second.toString());
+        assertTrue(info.out().contains("before fine-tuning"), info.out());
     }
 
     @Test
