@@ -50,8 +50,13 @@ final class InfoCommand implements Callable<Integer> {
             System.out.println("data:         " + card.path("data").asText());
             System.out.println("training:     " + card.path("steps").asInt() + " steps, batch " + card.path("batch").asInt()
                     + ", " + ProgressBar.duration(card.path("train_seconds").asDouble()));
+            if (card.has("fine_tuned_from")) {
+                System.out.println("fine-tuned:   from " + card.path("fine_tuned_from").asText());
+            }
             if (card.has("heldout_bits_per_dim")) {
-                System.out.printf("held-out:     %.4f bits/dim%n", card.path("heldout_bits_per_dim").asDouble());
+                System.out.printf("held-out:     %.4f bits/dim%s%n", card.path("heldout_bits_per_dim").asDouble(),
+                        card.has("heldout_bits_per_dim_before")
+                                ? String.format(" (%.4f before fine-tuning)", card.path("heldout_bits_per_dim_before").asDouble()) : "");
             }
             System.out.println("reproduce:    " + card.path("command").asText());
         }

@@ -28,7 +28,11 @@ final class ModelOption {
     }
 
     Path resolve() {
-        Path p = model != null ? model : bundled();
+        return modelDirectory(model != null ? model : bundled());
+    }
+
+    /** A model directory, or the checkpoint inside a training output directory. */
+    static Path modelDirectory(Path p) {
         if (!Files.exists(p.resolve("config.json")) && Files.exists(p.resolve(Trainer.CHECKPOINT).resolve("config.json"))) {
             return p.resolve(Trainer.CHECKPOINT);
         }

@@ -2,7 +2,7 @@ package dev.strom.cli;
 
 import ai.djl.ndarray.NDManager;
 import dev.strom.data.Clip;
-import dev.strom.media.ClipReader;
+import dev.strom.media.MediaDecoder;
 import dev.strom.media.LosslessCodecs;
 import dev.strom.store.ModelStore;
 import dev.strom.video.TextToVideo;
@@ -42,7 +42,7 @@ final class ScoreCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ClipReader.Decoded decoded = ClipReader.read(clip);
+        MediaDecoder.Media decoded = MediaDecoder.decode(clip, MediaDecoder.Target.asStored(), MediaDecoder.Fit.CROP);
         Clip c = decoded.clip();
         try (NDManager manager = NDManager.newBaseManager();
              TextToVideo video = ModelStore.load(model.resolve(), manager)) {

@@ -3,6 +3,8 @@ package dev.strom.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.strom.media.MediaDecoder;
+import dev.strom.store.ModelStore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -18,12 +20,21 @@ import java.util.concurrent.Callable;
                         + "OUT/loss.csv and OUT/loss.png. Ctrl-C saves a checkpoint before exiting."})
 final class TrainCommand implements Callable<Integer> {
 
-    @Option(names = "--data", defaultValue = "world", description = "'world' for the built-in captioned world (default)")
+    @Option(names = "--data", defaultValue = "world", description = {"'world' for the built-in captioned world (default), "
+            + "or a folder of clips and images captioned by captions.csv (file,caption), captions.jsonl "
+            + "({\"file\":..,\"caption\":..}) or a .txt beside each file"})
     String data;
 
-    @Option(names = "--config", defaultValue = "bundled",
-            description = "preset (tiny, bundled) or a JSON file with model_kwargs, noise_std, strom and train sections")
+    @Option(names = "--config", description = {"preset (tiny, bundled, finetune) or a JSON file with model_kwargs, noise_std, "
+            + "strom and train sections (default: bundled; with --init: finetune, whose train section only is used)"})
     String config;
+
+    @Option(names = "--init", paramLabel = "MODEL_DIR",
+            description = "fine-tune this model (its architecture and clip format; new optimizer state)")
+    Path init;
+
+    @Option(names = "--fit", defaultValue = "crop", description = "how folder media become square: crop (centre, default) or pad")
+    String fit;
 
     @Option(names = "--out", required = true, description = "output directory")
     Path out;
@@ -48,10 +59,18 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!data.equals("world")) {
-            throw new IllegalArgumentException("--data '" + data + "': only the built-in 'world' is supported so far");
+        MediaDecoder.Fit fitting = switch (fit) {
+            case "crop" -> MediaDecoder.Fit.CROP;
+            case "pad" -> MediaDecoder.Fit.PAD;
+            default -> throw new IllegalArgumentException("--fit '" + fit + "': use crop or pad");
+        };
+        if (!data.equals("world") && !Files.isDirectory(Path.of(data))) {
+            throw new IllegalArgumentException("--data '" + data + "' is neither 'world' nor a folder");
         }
-        ObjectNode cfg = loadConfig(config);
+        if (init != null) {
+            init = ModelOption.modelDirectory(init);
+        }
+        ObjectNode cfg = configuration();
         JsonNode t = cfg.path("train");
         int total = steps != null ? steps : t.path("steps").asInt(1000);
         int b = batch != null ? batch : t.path("batch").asInt(8);
@@ -60,11 +79,29 @@ final class TrainCommand implements Callable<Integer> {
         if (total <= 0 || b <= 0 || ev <= 0 || stop <= 0 || stop > total) {
             throw new IllegalArgumentException("--steps, --batch and --checkpoint-every must be positive, --stop-at in 1..steps");
         }
-        String command = "strom train --data " + data + " --config " + config + " --steps " + total + " --batch " + b
-                + " --seed " + seed + " --out " + out + (stop < total ? " --stop-at " + stop : "");
-        Path checkpoint = new Trainer(cfg, new Trainer.Options(out, seed, total, stop, b, ev, resume, command)).run();
+        String command = "strom train --data " + data + (init != null ? " --init " + init : "")
+                + (config != null || init == null ? " --config " + (config != null ? config : "bundled") : "")
+                + " --steps " + total + " --batch " + b + " --seed " + seed + " --out " + out + (stop < total ? " --stop-at " + stop : "");
+        TrainingData.Source source = data.equals("world")
+                ? spec -> new WorldTrainingData(t, spec, seed, b)
+                : spec -> FolderTrainingData.open(Path.of(data), spec, fitting, seed, b);
+        Path checkpoint = new Trainer(cfg, new Trainer.Options(out, seed, total, stop, b, ev, resume, init, command), source).run();
         System.out.println(checkpoint);
         return 0;
+    }
+
+    /** The model's config: a preset or file, or with --init the model's own with the chosen train section. */
+    private ObjectNode configuration() throws IOException {
+        if (init == null) {
+            ObjectNode cfg = loadConfig(config != null ? config : "bundled");
+            if (!cfg.has("model_kwargs")) {
+                throw new IllegalArgumentException("--config " + config + " holds training settings only: use it with --init MODEL_DIR");
+            }
+            return cfg;
+        }
+        ObjectNode cfg = ((ObjectNode) ModelStore.readConfig(init)).deepCopy();
+        cfg.set("train", loadConfig(config != null ? config : "finetune").path("train").deepCopy());
+        return cfg;
     }
 
     static ObjectNode loadConfig(String nameOrFile) throws IOException {
@@ -76,7 +113,7 @@ final class TrainCommand implements Callable<Integer> {
         }
         Path p = Path.of(nameOrFile);
         if (!Files.isRegularFile(p)) {
-            throw new IllegalArgumentException("--config '" + nameOrFile + "' is neither a preset (tiny, bundled) nor a file");
+            throw new IllegalArgumentException("--config '" + nameOrFile + "' is neither a preset (tiny, bundled, finetune) nor a file");
         }
         JsonNode n = json.readTree(p.toFile());
         if (!(n instanceof ObjectNode o)) {

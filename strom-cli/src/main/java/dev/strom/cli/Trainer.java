@@ -5,9 +5,6 @@ import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.strom.data.world.CaptionedWorld;
-import dev.strom.data.world.EditPairs;
-import dev.strom.data.world.WorldDataset;
 import dev.strom.flow.FlowLoss;
 import dev.strom.flow.train.TrainSettings;
 import dev.strom.flow.train.TrainStep;
@@ -20,7 +17,6 @@ import dev.strom.video.TextToVideo;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -28,7 +24,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * The training loop: batches from the built-in world, one {@link TrainStep} each, a checkpoint directory
+ * The training loop: batches from a {@link TrainingData}, one {@link TrainStep} each, a checkpoint directory
  * (model + optimizer + position) replaced atomically every N steps and on Ctrl-C, and the loss curve.
  */
 final class Trainer {
@@ -36,21 +32,23 @@ final class Trainer {
     static final String CHECKPOINT = "checkpoint";
     static final String OPTIMIZER = "optimizer.safetensors";
     static final String STATE = "trainer.json";
-    private static final long STILLS_OFFSET = 1L << 40;
-    private static final long WINDOWS_OFFSET = 2L << 40;
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    record Options(Path out, long seed, int steps, int stopAt, int batch, int checkpointEvery, boolean resume, String command) {
+    /** {@code init}: a model directory to fine-tune, or null to start from a fresh initialisation. */
+    record Options(Path out, long seed, int steps, int stopAt, int batch, int checkpointEvery, boolean resume, Path init,
+                   String command) {
     }
 
     private final ObjectNode config;
     private final Options o;
+    private final TrainingData.Source source;
     private final AtomicBoolean stop = new AtomicBoolean();
     private final CountDownLatch finished = new CountDownLatch(1);
 
-    Trainer(ObjectNode config, Options options) {
+    Trainer(ObjectNode config, Options options, TrainingData.Source source) {
         this.config = config;
         this.o = options;
+        this.source = source;
     }
 
     /** Trains and returns the last checkpoint's directory. */
@@ -60,20 +58,6 @@ final class Trainer {
         float lr = (float) train.path("learning_rate").asDouble(1e-3);
         int warmup = train.path("warmup").asInt(100);
         float captionDrop = (float) train.path("caption_dropout").asDouble(0.1);
-        double twoObjects = train.path("two_object_share").asDouble(0.15);
-        // Stills train as one-frame clips beside the videos (as STARFlow-V trains on text-image pairs too):
-        // in a still, the caption decides most of what is seen, so the text is learned much faster.
-        int images = train.path("images_per_step").asInt(0);
-        int imagesFrom = train.path("images_from_step").asInt(0);
-        // Short windows of a clip: the caption's motion words only pay off in the first frames of a clip (after
-        // that the motion can be read from the frames already seen), so windows give the text more signal per FLOP.
-        int windows = train.path("windows_per_step").asInt(0);
-        int windowFrames = train.path("window_frames").asInt(4);
-        int windowsFrom = train.path("windows_from_step").asInt(0);
-        // Editing examples (STARFlow-V's v2v scheme): half a window of a clip, then the same span with one thing
-        // changed, captioned "(v2v) <instruction>".
-        int edits = train.path("edits_per_step").asInt(0);
-        int editsFrom = train.path("edits_from_step").asInt(0);
         Thread hook = new Thread(() -> {
             stop.set(true);
             try {
@@ -88,6 +72,7 @@ final class Trainer {
             int start = 0;
             double elapsedBefore = 0;
             Map<String, dev.strom.tensor.TensorData> optimizerState = null;
+            Double before = null;
             if (o.resume()) {
                 if (!Files.isDirectory(checkpoint)) {
                     throw new IllegalArgumentException("--resume: no checkpoint in " + o.out());
@@ -97,17 +82,20 @@ final class Trainer {
                 start = state.path("step").asInt();
                 elapsedBefore = state.path("elapsed_seconds").asDouble();
                 optimizerState = SafetensorsFile.read(checkpoint.resolve(OPTIMIZER));
+                JsonNode card = ModelStore.readConfig(checkpoint).path("strom").path("card");
+                before = card.has("heldout_bits_per_dim_before") ? card.get("heldout_bits_per_dim_before").asDouble() : null;
             } else {
                 if (Files.exists(checkpoint)) {
                     throw new IllegalArgumentException(o.out() + " already holds a checkpoint: use --resume or another --out");
                 }
-                model = ModelStore.create(config, manager, o.seed());
+                model = o.init() != null ? ModelStore.load(o.init(), manager) : ModelStore.create(config, manager, o.seed());
             }
             try (model) {
-                var spec = model.spec();
-                CaptionedWorld world = new CaptionedWorld(spec.size(), spec.frames(), spec.fps(), twoObjects);
-                WorldDataset data = new WorldDataset(world, o.seed());
-                EditPairs editPairs = new EditPairs(world, o.seed());
+                TrainingData data = source.open(model.spec());
+                if (o.init() != null && !o.resume()) {
+                    before = data.heldOutBitsPerDim(model);
+                    System.err.printf(java.util.Locale.ROOT, "held-out bits/dim of %s before fine-tuning: %.4f%n", o.init(), before);
+                }
                 TrainStep step = new TrainStep(model.parameters(), TrainSettings.starflow(lr, warmup, o.steps()));
                 if (optimizerState != null) {
                     step.optimizer().restore(optimizerState, model.parameters());
@@ -118,61 +106,16 @@ final class Trainer {
                 long t0 = System.nanoTime();
                 int s = start;
                 while (s < o.stopAt() && !stop.get()) {
-                    List<WorldDataset.Sample> batch = data.trainingBatch(s, o.batch());
-                    List<float[]> clips = new ArrayList<>();
-                    List<String> captions = new ArrayList<>();
-                    for (WorldDataset.Sample b : batch) {
-                        clips.add(b.clip().toModelLayout());
-                        captions.add(b.caption());
-                    }
-                    List<float[]> stills = new ArrayList<>();
-                    List<String> stillCaptions = new ArrayList<>();
-                    Random frameRng = new Random(o.seed() * 7_000_003L + s);
-                    int stillCount = s >= imagesFrom ? images : 0;
-                    for (int i = 0; i < stillCount; i++) {
-                        WorldDataset.Sample still = data.training(STILLS_OFFSET + (long) s * images + i);
-                        int t = frameRng.nextInt(spec.frames());
-                        float[] all = still.clip().toModelLayout();
-                        int plane = 3 * spec.size() * spec.size();
-                        stills.add(java.util.Arrays.copyOfRange(all, t * plane, (t + 1) * plane));
-                        stillCaptions.add(still.caption());
-                    }
-                    List<float[]> shortClips = new ArrayList<>();
-                    List<String> shortCaptions = new ArrayList<>();
-                    int windowCount = s >= windowsFrom ? windows : 0;
-                    for (int i = 0; i < windowCount; i++) {
-                        WorldDataset.Sample clip = data.training(WINDOWS_OFFSET + (long) s * windows + i);
-                        int t = frameRng.nextInt(spec.frames() - windowFrames + 1);
-                        int plane = 3 * spec.size() * spec.size();
-                        shortClips.add(java.util.Arrays.copyOfRange(clip.clip().toModelLayout(), t * plane, (t + windowFrames) * plane));
-                        shortCaptions.add(clip.caption());
-                    }
-                    List<float[]> editClips = new ArrayList<>();
-                    List<String> editCaptions = new ArrayList<>();
-                    int half = spec.frames() / 2;
-                    int editCount = s >= editsFrom ? edits : 0;
-                    for (int i = 0; i < editCount; i++) {
-                        EditPairs.Pair pair = editPairs.pair((long) s * edits + i);
-                        int t = frameRng.nextInt(spec.frames() - half + 1);
-                        int plane = 3 * spec.size() * spec.size();
-                        float[] both = new float[2 * half * plane];
-                        System.arraycopy(pair.source().toModelLayout(), t * plane, both, 0, half * plane);
-                        System.arraycopy(pair.target().toModelLayout(), t * plane, both, half * plane, half * plane);
-                        editClips.add(both);
-                        editCaptions.add(TextToVideo.editCaption(pair.instruction()));
-                    }
+                    List<TrainingData.BatchPart> parts = data.batch(s);
                     Random rng = new Random(o.seed() * 1_000_003L + s);
                     double[] nll = new double[1];
                     TrainStep.Result r = step.run(() -> {
-                        NDArray loss = model.trainingLoss(clips, spec.frames(), captions, captionDrop, rng, nll);
-                        if (!stills.isEmpty()) {
-                            loss = loss.add(model.trainingLoss(stills, 1, stillCaptions, captionDrop, rng, null));
-                        }
-                        if (!shortClips.isEmpty()) {
-                            loss = loss.add(model.trainingLoss(shortClips, windowFrames, shortCaptions, captionDrop, rng, null));
-                        }
-                        if (!editClips.isEmpty()) {
-                            loss = loss.add(model.trainingLoss(editClips, 2 * half, editCaptions, captionDrop, rng, null));
+                        NDArray loss = null;
+                        for (int i = 0; i < parts.size(); i++) {
+                            TrainingData.BatchPart p = parts.get(i);
+                            NDArray part = model.trainingLoss(p.clips(), p.frames(), p.captions(), captionDrop, rng,
+                                    i == 0 ? nll : null);
+                            loss = loss == null ? part : loss.add(part);
                         }
                         return loss;
                     });
@@ -183,15 +126,15 @@ final class Trainer {
                     bar.update((double) (s - start) / Math.max(1, o.stopAt() - start), String.format("step %d/%d loss %.4f bpd %.3f%s", s, o.stopAt(),
                             r.loss(), bpd, r.skipped() ? " (skipped: " + r.reason() + ")" : ""));
                     if (s % o.checkpointEvery() == 0 && s < o.stopAt()) {
-                        save(model, step, log, checkpoint, s, seconds, null);
+                        save(model, step, log, checkpoint, s, seconds, data, before, null);
                     }
                 }
                 double seconds = elapsedBefore + (System.nanoTime() - t0) / 1e9;
                 Double heldOut = null;
                 if (!stop.get()) {
-                    heldOut = heldOutBitsPerDim(model, data);
+                    heldOut = data.heldOutBitsPerDim(model);
                 }
-                save(model, step, log, checkpoint, s, seconds, heldOut);
+                save(model, step, log, checkpoint, s, seconds, data, before, heldOut);
                 bar.finish(stop.get()
                         ? "interrupted: checkpoint at step " + s + " saved in " + checkpoint + " (continue with --resume)"
                         : String.format("done: %d steps in %s, held-out bits/dim %.4f, model in %s", s,
@@ -208,23 +151,17 @@ final class Trainer {
         return checkpoint;
     }
 
-    /** Mean conditional bits/dim on one clip of every held-out triple, English captions. */
-    static double heldOutBitsPerDim(TextToVideo model, WorldDataset data) {
-        List<WorldDataset.Sample> held = data.heldOut(false, 1);
-        double sum = 0;
-        for (double b : model.bitsPerDimInBatches(held.stream().map(p -> p.clip().toModelLayout()).toList(),
-                model.spec().frames(), held.stream().map(WorldDataset.Sample::caption).toList(), 1234, 4)) {
-            sum += b;
-        }
-        return sum / held.size();
-    }
-
     private void save(TextToVideo model, TrainStep step, LossLog log, Path checkpoint, int s, double seconds,
-                      Double heldOut) throws IOException {
+                      TrainingData data, Double before, Double heldOut) throws IOException {
         ObjectNode cfg = config.deepCopy();
         ObjectNode card = cfg.with("strom").putObject("card");
-        card.put("data", "built-in captioned world (seed " + o.seed() + "), English and German captions, "
-                + CaptionedWorld.HELD_OUT.size() + " held-out object/motion/background triples");
+        card.put("data", data.description());
+        if (o.init() != null) {
+            card.put("fine_tuned_from", o.init().toAbsolutePath().normalize().toString());
+        }
+        if (before != null) {
+            card.put("heldout_bits_per_dim_before", before);
+        }
         card.put("steps", s);
         card.put("batch", o.batch());
         card.put("train_seconds", Math.round(seconds));

@@ -1,6 +1,6 @@
 package dev.strom.cli;
 
-import dev.strom.media.ClipReader;
+import dev.strom.media.MediaDecoder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -26,7 +26,7 @@ class GenerateCommandTest {
         Cli r = Cli.run("generate", prompt, "-o", out.toString());
         assertEquals(0, r.exit(), r.err());
         assertEquals(out.toAbsolutePath().toString(), r.out().strip(), "prints where the file went");
-        ClipReader.Decoded d = ClipReader.read(out);
+        MediaDecoder.Media d = MediaDecoder.decode(out, MediaDecoder.Target.asStored(), MediaDecoder.Fit.CROP);
         assertEquals(16, d.clip().frames());
         assertEquals(256, d.storedWidth());
         assertEquals(256, d.storedHeight());

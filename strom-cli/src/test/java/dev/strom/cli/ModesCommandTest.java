@@ -3,7 +3,7 @@ package dev.strom.cli;
 import dev.strom.data.Clip;
 import dev.strom.data.world.CaptionedWorld;
 import dev.strom.data.world.WorldDataset;
-import dev.strom.media.ClipReader;
+import dev.strom.media.MediaDecoder;
 import dev.strom.media.ClipWriter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,7 +38,7 @@ class ModesCommandTest {
         Path out = dir.resolve("i2v.mp4");
         Cli r = Cli.run("generate", scene.caption(), "--image", still.toString(), "-o", out.toString());
         assertEquals(0, r.exit(), r.err());
-        Clip made = ClipReader.read(out).clip();
+        Clip made = MediaDecoder.decode(out, MediaDecoder.Target.asStored(), MediaDecoder.Fit.CROP).clip();
         assertEquals(16, made.frames());
         double psnr = psnr(source, 0, made, 0);
         assertTrue(psnr >= 30, "frame 0 should be the image (PSNR " + psnr + " dB at model size)");
@@ -48,11 +48,11 @@ class ModesCommandTest {
     void anExtendedClipBeginsWithTheSourceFrames() throws Exception {
         Path src = dir.resolve("source.mp4");
         ClipWriter.write(scene.clip(), src, 8);
-        Clip decodedSource = ClipReader.read(src).clip();
+        Clip decodedSource = MediaDecoder.decode(src, MediaDecoder.Target.asStored(), MediaDecoder.Fit.CROP).clip();
         Path out = dir.resolve("longer.mp4");
         Cli r = Cli.run("extend", src.toString(), scene.caption(), "--seconds", "1", "-o", out.toString());
         assertEquals(0, r.exit(), r.err());
-        Clip made = ClipReader.read(out).clip();
+        Clip made = MediaDecoder.decode(out, MediaDecoder.Target.asStored(), MediaDecoder.Fit.CROP).clip();
         assertEquals(16 + 8, made.frames(), "16 source frames and one second at 8 fps");
         for (int t = 0; t < 16; t++) {
             double psnr = psnr(decodedSource, t, made, t);
@@ -67,7 +67,7 @@ class ModesCommandTest {
         Cli r = Cli.run("generate", "a green tree moving up on a black background", "--frames", "32",
                 "--preview", preview.toString(), "-o", out.toString());
         assertEquals(0, r.exit(), r.err());
-        assertEquals(32, ClipReader.read(out).clip().frames());
+        assertEquals(32, MediaDecoder.decode(out, MediaDecoder.Target.asStored(), MediaDecoder.Fit.CROP).clip().frames());
         BufferedImage sheet = ImageIO.read(preview.toFile());
         assertTrue(sheet.getWidth() > 0 && sheet.getHeight() > 0, "the preview is a readable PNG");
     }

@@ -53,6 +53,15 @@ public record Clip(int frames, int height, int width, double fps, byte[] rgb) {
         return new Clip(frames, height, width, fps, rgb);
     }
 
+    /** Frames {@code start .. start + count - 1} as a clip of their own. */
+    public Clip window(int start, int count) {
+        if (start < 0 || count <= 0 || start + count > frames) {
+            throw new IllegalArgumentException("window " + start + "+" + count + " outside a clip of " + frames + " frames");
+        }
+        byte[] out = java.util.Arrays.copyOfRange(rgb, start * frameBytes(), (start + count) * frameBytes());
+        return new Clip(count, height, width, fps, out);
+    }
+
     /** The same clip with its frames in another order (permutation of 0..T-1). */
     public Clip reorder(int[] order) {
         byte[] out = new byte[rgb.length];

@@ -35,12 +35,16 @@ class ClipWriterTest {
         return (double) sum / a.rgb().length;
     }
 
+    static MediaDecoder.Media stored(Path file) throws IOException {
+        return MediaDecoder.decode(file, MediaDecoder.Target.asStored(), MediaDecoder.Fit.CROP);
+    }
+
     @Test
     void mp4DecodesToTheSameFramesSizeAndRate() throws IOException {
         Clip clip = apple();
         Path mp4 = dir.resolve("apple.mp4");
         ClipWriter.write(clip, mp4, 8);
-        ClipReader.Decoded d = ClipReader.read(mp4);
+        MediaDecoder.Media d = stored(mp4);
         assertEquals(16, d.clip().frames());
         assertEquals(256, d.storedWidth());
         assertEquals(256, d.storedHeight());
@@ -55,7 +59,7 @@ class ClipWriterTest {
         for (String name : new String[]{"apple.webm", "apple.gif"}) {
             Path p = dir.resolve(name);
             ClipWriter.write(clip, p, 4);
-            ClipReader.Decoded d = ClipReader.read(p);
+            MediaDecoder.Media d = stored(p);
             assertEquals(16, d.clip().frames(), name);
             assertEquals(128, d.storedWidth(), name);
             assertTrue(meanAbsDiff(clip, resample(d.clip(), 32)) < 12, name + ": " + meanAbsDiff(clip, resample(d.clip(), 32)));
@@ -87,13 +91,5 @@ class ClipWriterTest {
         Path p = dir.resolve("nope/out.mp4");
         assertThrows(IOException.class, () -> ClipWriter.write(apple(), p, 2));
         assertFalse(Files.exists(p));
-    }
-
-    @Test
-    void aFileThatIsNotAVideoIsRejected() throws IOException {
-        Path txt = dir.resolve("notes.mp4");
-        Files.writeString(txt, "this is not a video");
-        IOException e = assertThrows(IOException.class, () -> ClipReader.read(txt));
-        assertTrue(e.getMessage().contains("notes.mp4"), e.getMessage());
     }
 }

@@ -1,0 +1,131 @@
+package dev.strom.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.strom.data.world.CaptionedWorld;
+import dev.strom.data.world.EditPairs;
+import dev.strom.data.world.WorldDataset;
+import dev.strom.video.TextToVideo;
+import dev.strom.video.VideoSpec;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * The built-in captioned world: full clips, plus (from a given step) stills as one-frame clips, short
+ * windows and editing pairs, as the train section asks. Sample indices and the frame-picking generator are those the bundled
+ * model was trained with; changing them changes its reproduction.
+ */
+final class WorldTrainingData implements TrainingData {
+
+    private static final long STILLS_OFFSET = 1L << 40;
+    private static final long WINDOWS_OFFSET = 2L << 40;
+
+    private final WorldDataset data;
+    private final VideoSpec spec;
+    private final long seed;
+    private final int batch;
+    private final int images;
+    private final int imagesFrom;
+    private final int windows;
+    private final int windowFrames;
+    private final int windowsFrom;
+    private final EditPairs editPairs;
+    private final int edits;
+    private final int editsFrom;
+
+    WorldTrainingData(JsonNode train, VideoSpec spec, long seed, int batch) {
+        double twoObjects = train.path("two_object_share").asDouble(0.15);
+        this.data = new WorldDataset(new CaptionedWorld(spec.size(), spec.frames(), spec.fps(), twoObjects), seed);
+        this.spec = spec;
+        this.seed = seed;
+        this.batch = batch;
+        // Stills train as one-frame clips beside the videos (as STARFlow-V trains on text-image pairs too):
+        // in a still, the caption decides most of what is seen, so the text is learned much faster.
+        this.images = train.path("images_per_step").asInt(0);
+        this.imagesFrom = train.path("images_from_step").asInt(0);
+        // Short windows of a clip: the caption's motion words only pay off in the first frames of a clip (after
+        // that the motion can be read from the frames already seen), so windows give the text more signal per FLOP.
+        this.windows = train.path("windows_per_step").asInt(0);
+        this.windowFrames = train.path("window_frames").asInt(4);
+        this.windowsFrom = train.path("windows_from_step").asInt(0);
+        // Editing examples (STARFlow-V's v2v scheme): half a window of a clip, then the same span with one thing
+        // changed, captioned "(v2v) <instruction>".
+        this.editPairs = new EditPairs(data.world(), seed);
+        this.edits = train.path("edits_per_step").asInt(0);
+        this.editsFrom = train.path("edits_from_step").asInt(0);
+    }
+
+    @Override
+    public List<BatchPart> batch(int s) {
+        List<float[]> clips = new ArrayList<>();
+        List<String> captions = new ArrayList<>();
+        for (WorldDataset.Sample b : data.trainingBatch(s, batch)) {
+            clips.add(b.clip().toModelLayout());
+            captions.add(b.caption());
+        }
+        List<BatchPart> parts = new ArrayList<>(List.of(new BatchPart(clips, spec.frames(), captions)));
+        int plane = 3 * spec.size() * spec.size();
+        Random frameRng = new Random(seed * 7_000_003L + s);
+        List<float[]> stills = new ArrayList<>();
+        List<String> stillCaptions = new ArrayList<>();
+        int stillCount = s >= imagesFrom ? images : 0;
+        for (int i = 0; i < stillCount; i++) {
+            WorldDataset.Sample still = data.training(STILLS_OFFSET + (long) s * images + i);
+            int t = frameRng.nextInt(spec.frames());
+            stills.add(Arrays.copyOfRange(still.clip().toModelLayout(), t * plane, (t + 1) * plane));
+            stillCaptions.add(still.caption());
+        }
+        if (!stills.isEmpty()) {
+            parts.add(new BatchPart(stills, 1, stillCaptions));
+        }
+        List<float[]> shortClips = new ArrayList<>();
+        List<String> shortCaptions = new ArrayList<>();
+        int windowCount = s >= windowsFrom ? windows : 0;
+        for (int i = 0; i < windowCount; i++) {
+            WorldDataset.Sample clip = data.training(WINDOWS_OFFSET + (long) s * windows + i);
+            int t = frameRng.nextInt(spec.frames() - windowFrames + 1);
+            shortClips.add(Arrays.copyOfRange(clip.clip().toModelLayout(), t * plane, (t + windowFrames) * plane));
+            shortCaptions.add(clip.caption());
+        }
+        if (!shortClips.isEmpty()) {
+            parts.add(new BatchPart(shortClips, windowFrames, shortCaptions));
+        }
+        List<float[]> editClips = new ArrayList<>();
+        List<String> editCaptions = new ArrayList<>();
+        int half = spec.frames() / 2;
+        int editCount = s >= editsFrom ? edits : 0;
+        for (int i = 0; i < editCount; i++) {
+            EditPairs.Pair pair = editPairs.pair((long) s * edits + i);
+            int t = frameRng.nextInt(spec.frames() - half + 1);
+            float[] both = new float[2 * half * plane];
+            System.arraycopy(pair.source().toModelLayout(), t * plane, both, 0, half * plane);
+            System.arraycopy(pair.target().toModelLayout(), t * plane, both, half * plane, half * plane);
+            editClips.add(both);
+            editCaptions.add(TextToVideo.editCaption(pair.instruction()));
+        }
+        if (!editClips.isEmpty()) {
+            parts.add(new BatchPart(editClips, 2 * half, editCaptions));
+        }
+        return parts;
+    }
+
+    /** Mean conditional bits/dim on one clip of every held-out triple, English captions. */
+    @Override
+    public double heldOutBitsPerDim(TextToVideo model) {
+        List<WorldDataset.Sample> held = data.heldOut(false, 1);
+        double sum = 0;
+        for (double b : model.bitsPerDimInBatches(held.stream().map(p -> p.clip().toModelLayout()).toList(),
+                model.spec().frames(), held.stream().map(WorldDataset.Sample::caption).toList(), 1234, 4)) {
+            sum += b;
+        }
+        return sum / held.size();
+    }
+
+    @Override
+    public String description() {
+        return "built-in captioned world (seed " + seed + "), English and German captions, "
+                + CaptionedWorld.HELD_OUT.size() + " held-out object/motion/background triples";
+    }
+}
