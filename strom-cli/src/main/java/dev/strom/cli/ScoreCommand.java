@@ -25,7 +25,7 @@ import java.util.concurrent.Callable;
                 "Without --prompt the clip is scored against the empty caption; with it, also conditionally."})
 final class ScoreCommand implements Callable<Integer> {
 
-    @Parameters(paramLabel = "CLIP", description = "video file (mp4, webm, gif, ...) at the model's frame size")
+    @Parameters(paramLabel = "CLIP", description = "video or image file (mp4, webm, gif, png, ...); other sizes are resampled to the model's")
     Path clip;
 
     @Option(names = "--prompt", description = "caption to condition on")
@@ -48,8 +48,10 @@ final class ScoreCommand implements Callable<Integer> {
              TextToVideo video = ModelStore.load(model.resolve(), manager)) {
             int size = video.spec().size();
             if (c.width() != size || c.height() != size) {
-                throw new IllegalArgumentException("clip is " + c.width() + "x" + c.height() + " but the model works at "
-                        + size + "x" + size);
+                // footage from elsewhere: score what the model would see of it (its size and fps, centre crop)
+                System.err.printf(Locale.ROOT, "strom: %dx%d at %.3g fps resampled to the model's %dx%d at %.3g fps%n",
+                        c.width(), c.height(), c.fps(), size, size, video.spec().fps());
+                c = MediaDecoder.decode(clip, new MediaDecoder.Target(size, video.spec().fps(), 0), MediaDecoder.Fit.CROP).clip();
             }
             int frames = Math.min(c.frames(), video.spec().frames());
             float[] x = Arrays.copyOf(c.toModelLayout(), video.spec().dims(frames));
