@@ -68,7 +68,8 @@ final class RequestForm {
         try {
             uploaded = ctx.uploadedFileMap();
             params = ctx.formParamMap();
-        } catch (RuntimeException e) {
+        } catch (Exception e) {
+            // Jetty's parser reports a broken body with (undeclared) checked exceptions as well as runtime ones
             String why = String.valueOf(e.getMessage()) + " " + (e.getCause() == null ? "" : e.getCause().getMessage());
             if (why.toLowerCase(java.util.Locale.ROOT).contains("exceed")) {
                 throw ApiError.tooLarge("The upload is larger than " + uploads.maxBytes() + " bytes.");

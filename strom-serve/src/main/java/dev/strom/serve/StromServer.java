@@ -116,6 +116,8 @@ public final class StromServer implements AutoCloseable {
             cfg.jetty.multipartConfig.maxTotalRequestSize(config.maxUploadBytes() + MAX_JSON_BYTES, SizeUnit.BYTES);
             // slow or stalled clients are cut off instead of holding a thread
             cfg.jetty.modifyHttpConfiguration(http -> http.setIdleTimeout(IDLE_TIMEOUT_MILLIS));
+            cfg.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorPages(json)));
+            cfg.jetty.modifyServletContextHandler(handler -> handler.setErrorHandler(new JsonErrorPages(json)));
             cfg.staticFiles.add(files -> {
                 files.hostedPath = "/";
                 files.directory = "/dev/strom/serve/studio";
