@@ -5,13 +5,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
-import io.javalin.http.UploadedFile;
+import jakarta.servlet.http.Part;
+import com.fasterxml.jackson.databind.node.TextNode;
+import java.nio.charset.StandardCharsets;
+import java.util.Collection;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.HashMap;
 import java.util.Iterator;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -63,11 +65,11 @@ final class RequestForm {
     }
 
     private void readMultipart(Context ctx, Set<String> allowed, UploadCheck uploads) {
-        Map<String, List<String>> params;
-        Map<String, List<UploadedFile>> uploaded;
+        Collection<Part> parts;
         try {
-            uploaded = ctx.uploadedFileMap();
-            params = ctx.formParamMap();
+            // Javalin applies the configured size limits and parses once; the parts then come from the request
+            ctx.uploadedFiles();
+            parts = ctx.req().getParts();
         } catch (Exception e) {
             // Jetty's parser reports a broken body with (undeclared) checked exceptions as well as runtime ones
             String why = String.valueOf(e.getMessage()) + " " + (e.getCause() == null ? "" : e.getCause().getMessage());
@@ -76,28 +78,27 @@ final class RequestForm {
             }
             throw ApiError.invalid(null, "The multipart body could not be read.");
         }
-        params.forEach((name, list) -> {
+        for (Part part : parts) {
+            String name = part.getName();
             known(name, allowed);
-            if (list.size() != 1) {
+            if (values.containsKey(name) || files.containsKey(name)) {
                 throw ApiError.invalid(name, "'" + name + "' must be given once.");
             }
-            values.put(name, com.fasterxml.jackson.databind.node.TextNode.valueOf(list.get(0)));
-        });
-        uploaded.forEach((name, list) -> {
-            known(name, allowed);
-            if (list.size() != 1) {
-                throw ApiError.invalid(name, "'" + name + "' must be given once.");
-            }
-            UploadedFile f = list.get(0);
-            if (f.size() > uploads.maxBytes()) {
+            if (part.getSize() > uploads.maxBytes()) {
                 throw ApiError.tooLarge("'" + name + "' is larger than " + uploads.maxBytes() + " bytes.");
             }
-            try (InputStream in = f.content()) {
-                files.put(name, in.readNBytes((int) uploads.maxBytes() + 1));
+            byte[] content;
+            try (InputStream in = part.getInputStream()) {
+                content = in.readNBytes((int) uploads.maxBytes() + 1);
             } catch (IOException e) {
                 throw ApiError.invalid(name, "'" + name + "' could not be read.");
             }
-        });
+            if (part.getSubmittedFileName() != null) {
+                files.put(name, content);
+            } else {
+                values.put(name, TextNode.valueOf(new String(content, StandardCharsets.UTF_8)));
+            }
+        }
     }
 
     private static void known(String name, Set<String> allowed) {
