@@ -4,6 +4,7 @@ import dev.strom.data.AtomicFiles;
 import dev.strom.data.Clip;
 import dev.strom.media.ClipWriter;
 import dev.strom.media.ContactSheet;
+import dev.strom.media.StillImage;
 
 import javax.imageio.ImageIO;
 import java.io.IOException;
@@ -15,14 +16,14 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * A video's files under the data directory: {@code videos/<id>/video.mp4}, {@code thumbnail.png} and
+ * A video's files under the data directory: {@code videos/<id>/video.mp4}, {@code thumbnail.webp} and
  * {@code spritesheet.jpg}. Paths are built only from parsed {@link VideoId}s and the fixed variant names.
  */
 public final class VideoFiles {
 
     /** The download variants of the Videos API and the files behind them. */
     public enum Variant {
-        VIDEO("video.mp4", "video/mp4"), THUMBNAIL("thumbnail.png", "image/png"), SPRITESHEET("spritesheet.jpg", "image/jpeg");
+        VIDEO("video.mp4", "video/mp4"), THUMBNAIL("thumbnail.webp", "image/webp"), SPRITESHEET("spritesheet.jpg", "image/jpeg");
 
         final String file;
         final String contentType;
@@ -62,8 +63,7 @@ public final class VideoFiles {
     /** Writes all variants of a finished clip; the MP4 last, so its presence means the set is whole. */
     public void write(VideoId id, Clip clip, int scale, String prompt) throws IOException {
         Path dir = Files.createDirectories(root.resolve(id.toString()));
-        AtomicFiles.write(dir.resolve(Variant.THUMBNAIL.file),
-                out -> ImageIO.write(ClipWriter.frame(clip, clip.frames() / 2, scale), "png", out));
+        StillImage.writeWebp(ClipWriter.frame(clip, clip.frames() / 2, scale), dir.resolve(Variant.THUMBNAIL.file), 80);
         AtomicFiles.write(dir.resolve(Variant.SPRITESHEET.file),
                 out -> ImageIO.write(ContactSheet.of(clip, Math.max(1, scale / 2), 8), "jpg", out));
         writeMp4(clip, dir.resolve(Variant.VIDEO.file), scale, prompt);
