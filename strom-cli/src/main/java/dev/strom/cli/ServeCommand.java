@@ -31,7 +31,7 @@ final class ServeCommand implements Callable<Integer> {
                     + "between machines (default: an H2 file in --data)")
     String database;
 
-    @Option(names = "--workers", defaultValue = "1", description = "videos made at once by this process (default ${DEFAULT-VALUE})")
+    @Option(names = "--workers", defaultValue = "1", description = "jobs this process runs at once; the model makes one clip at a time, encoding and writing overlap (default ${DEFAULT-VALUE})")
     int workers;
 
     @Option(names = "--queue-limit", defaultValue = "32",

@@ -11,6 +11,9 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -48,6 +51,30 @@ class StromExtrasTest {
         Http.Reply score = http.multipart("/v1/scores", "file", "clip.mp4", mp4(tmp, 16, 90));
         assertEquals(400, score.status());
         assertTrue(score.body().path("error").path("message").asText().contains("32x32"));
+    }
+
+    @Test
+    void theEventStreamReportsProgressThenEveryFrameThenDone() throws Exception {
+        String id = http.json("POST", "/v1/videos", "{\"prompt\": \"a white cube moving left on a red background\", \"seed\": 2}")
+                .body().path("id").asText();
+        var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(TestServer.baseUrl() + "/v1/videos/" + id + "/events"))
+                .header("Authorization", "Bearer " + TestServer.KEY).build();
+        List<String> lines = java.net.http.HttpClient.newHttpClient()
+                .send(request, java.net.http.HttpResponse.BodyHandlers.ofLines()).body().toList();
+        List<String> events = lines.stream().filter(l -> l.startsWith("event: ")).map(l -> l.substring(7)).toList();
+        List<Integer> progress = new ArrayList<>();
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).equals("event: progress")) {
+                progress.add(new ObjectMapper().readTree(lines.get(i + 1).substring(6)).path("progress").asInt());
+            }
+        }
+        assertEquals("done", events.get(events.size() - 1));
+        assertEquals(16, events.stream().filter("frame"::equals).count());
+        assertEquals(100, progress.get(progress.size() - 1));
+        for (int i = 1; i < progress.size(); i++) {
+            assertTrue(progress.get(i) >= progress.get(i - 1), "progress never goes back: " + progress);
+        }
+        http.json("DELETE", "/v1/videos/" + id, null);
     }
 
     @Test
