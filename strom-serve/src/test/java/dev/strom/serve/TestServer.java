@@ -45,13 +45,16 @@ final class TestServer {
                 ApiKeys.parse(KEY), worker);
     }
 
+    /** Deletes a directory tree, passing over files that vanish meanwhile (a closing database tidies up too). */
     static void deleteTree(Path dir) {
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
+        for (int attempt = 0; attempt < 3 && Files.exists(dir); attempt++) {
+            try (Stream<Path> files = Files.walk(dir)) {
+                for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
+            } catch (IOException | java.io.UncheckedIOException e) {
+                // something changed under the walk: look again
             }
-        } catch (IOException e) {
-            // a temporary directory left behind is not worth failing a test run for
         }
     }
 }
