@@ -63,7 +63,8 @@ public final class ClipWriter {
         });
     }
 
-    static BufferedImage frame(Clip clip, int t, int scale) {
+    /** Frame t of a clip as an image, upscaled by nearest neighbour. */
+    public static BufferedImage frame(Clip clip, int t, int scale) {
         int w = clip.width() * scale;
         int h = clip.height() * scale;
         BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_3BYTE_BGR);

@@ -1,0 +1,68 @@
+package dev.strom.cli;
+
+import dev.strom.serve.ApiKeys;
+import dev.strom.serve.ServeConfig;
+import dev.strom.serve.StromServer;
+import dev.strom.serve.VideoMaker;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = {"Serves the OpenAI-compatible Videos API (/v1/videos) and the web studio (/) until stopped.",
+                "API keys come from the environment variable STROM_API_KEYS (comma-separated)."})
+final class ServeCommand implements Callable<Integer> {
+
+    @Option(names = "--port", defaultValue = "8000", description = "HTTP port, 0 for any free one (default ${DEFAULT-VALUE})")
+    int port;
+
+    @Option(names = "--data", defaultValue = "strom-data", paramLabel = "DIR",
+            description = "videos and the embedded database (default ${DEFAULT-VALUE})")
+    Path data;
+
+    @Option(names = "--database", paramLabel = "JDBC-URL",
+            description = "job queue and video list, e.g. jdbc:postgresql://host/db?user=u&password=p to share one queue "
+                    + "between machines (default: an H2 file in --data)")
+    String database;
+
+    @Option(names = "--workers", defaultValue = "1", description = "jobs this process runs at once; the model makes one clip at a time, encoding and writing overlap (default ${DEFAULT-VALUE})")
+    int workers;
+
+    @Option(names = "--queue-limit", defaultValue = "32",
+            description = "videos queued or in progress before new ones get 429 (default ${DEFAULT-VALUE})")
+    int queueLimit;
+
+    @Option(names = "--max-upload-mb", defaultValue = "20", description = "largest accepted upload (default ${DEFAULT-VALUE})")
+    int maxUploadMb;
+
+    @Mixin
+    ModelOption model;
+
+    @Override
+    public Integer call() throws Exception {
+        if (maxUploadMb < 1) {
+            throw new IllegalArgumentException("--max-upload-mb must be at least 1");
+        }
+        ApiKeys keys = ApiKeys.parse(System.getenv(ApiKeys.VARIABLE));
+        ModelOption.Sampling sampling = model.sampling(null, null);
+        String worker = InetAddress.getLocalHost().getHostName() + ":" + ManagementFactory.getRuntimeMXBean().getPid();
+        ServeConfig config = new ServeConfig(port, data, database, workers, queueLimit, maxUploadMb * (1L << 20),
+                model.resolve(), new VideoMaker.Sampling(sampling.guidance(), sampling.temperature()), keys, worker);
+        StromServer server = StromServer.start(config);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            stopped.countDown();
+        }));
+        System.out.println("strom serve: listening on http://localhost:" + server.port() + "/ (API at /v1, worker " + worker + ")");
+        System.out.flush();
+        stopped.await();
+        return 0;
+    }
+}

@@ -1,0 +1,202 @@
+package dev.strom.serve;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.javalin.http.Context;
+import jakarta.servlet.http.Part;
+import com.fasterxml.jackson.databind.node.TextNode;
+import java.nio.charset.StandardCharsets;
+import java.util.Collection;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The fields of a POST body, JSON or multipart (the official SDKs send multipart for create and remix),
+ * with type checks that name the offending parameter. Unknown parameters are refused, as OpenAI does.
+ */
+final class RequestForm {
+
+    private final Map<String, JsonNode> values = new HashMap<>();
+    private final Map<String, byte[]> files = new HashMap<>();
+
+    private RequestForm() {
+    }
+
+    static RequestForm read(Context ctx, ObjectMapper json, Set<String> allowed, UploadCheck uploads) {
+        RequestForm form = new RequestForm();
+        String type = ctx.contentType() == null ? "" : ctx.contentType().toLowerCase(java.util.Locale.ROOT);
+        if (type.startsWith("multipart/form-data")) {
+            form.readMultipart(ctx, allowed, uploads);
+        } else if (type.isEmpty() || type.startsWith("application/json")) {
+            form.readJson(ctx.bodyAsBytes(), json, allowed);
+        } else {
+            throw new ApiError(415, "invalid_request_error", "unsupported_media_type", null,
+                    "Send application/json or multipart/form-data, not '" + ctx.contentType() + "'.");
+        }
+        return form;
+    }
+
+    private void readJson(byte[] body, ObjectMapper json, Set<String> allowed) {
+        JsonNode root;
+        try {
+            root = json.readTree(body);
+        } catch (JsonProcessingException e) {
+            throw ApiError.invalid(null, "The body is not valid JSON.");
+        } catch (IOException e) {
+            throw ApiError.invalid(null, "The body could not be read.");
+        }
+        if (!(root instanceof ObjectNode object)) {
+            throw ApiError.invalid(null, "The body must be a JSON object.");
+        }
+        for (Iterator<Map.Entry<String, JsonNode>> it = object.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            known(e.getKey(), allowed);
+            if (!e.getValue().isNull()) {
+                values.put(e.getKey(), e.getValue());
+            }
+        }
+    }
+
+    private void readMultipart(Context ctx, Set<String> allowed, UploadCheck uploads) {
+        Collection<Part> parts;
+        try {
+            // Javalin applies the configured size limits and parses once; the parts then come from the request
+            ctx.uploadedFiles();
+            parts = ctx.req().getParts();
+        } catch (Exception e) {
+            // Jetty's parser reports a broken body with (undeclared) checked exceptions as well as runtime ones
+            String why = String.valueOf(e.getMessage()) + " " + (e.getCause() == null ? "" : e.getCause().getMessage());
+            if (why.toLowerCase(java.util.Locale.ROOT).contains("exceed")) {
+                throw ApiError.tooLarge("The upload is larger than " + uploads.maxBytes() + " bytes.");
+            }
+            throw ApiError.invalid(null, "The multipart body could not be read.");
+        }
+        for (Part part : parts) {
+            String name = part.getName();
+            known(name, allowed);
+            if (values.containsKey(name) || files.containsKey(name)) {
+                throw ApiError.invalid(name, "'" + name + "' must be given once.");
+            }
+            if (part.getSize() > uploads.maxBytes()) {
+                throw ApiError.tooLarge("'" + name + "' is larger than " + uploads.maxBytes() + " bytes.");
+            }
+            byte[] content;
+            try (InputStream in = part.getInputStream()) {
+                content = in.readNBytes((int) uploads.maxBytes() + 1);
+            } catch (IOException e) {
+                throw ApiError.invalid(name, "'" + name + "' could not be read.");
+            }
+            if (part.getSubmittedFileName() != null) {
+                files.put(name, content);
+            } else {
+                values.put(name, TextNode.valueOf(new String(content, StandardCharsets.UTF_8)));
+            }
+        }
+    }
+
+    private static void known(String name, Set<String> allowed) {
+        if (!allowed.contains(name)) {
+            throw new ApiError(400, "invalid_request_error", "unknown_parameter", name.length() > 64 ? name.substring(0, 64) : name,
+                    "Unknown parameter: '" + (name.length() > 64 ? name.substring(0, 64) + "..." : name) + "'.");
+        }
+    }
+
+    boolean has(String name) {
+        return values.containsKey(name) || files.containsKey(name);
+    }
+
+    byte[] file(String name) {
+        return files.get(name);
+    }
+
+    JsonNode raw(String name) {
+        return values.get(name);
+    }
+
+    String text(String name, int maxChars) {
+        JsonNode v = values.get(name);
+        if (v == null) {
+            return null;
+        }
+        if (!v.isTextual()) {
+            throw ApiError.invalid(name, "'" + name + "' must be a string.");
+        }
+        if (v.asText().length() > maxChars) {
+            throw ApiError.invalid(name, "'" + name + "' is longer than " + maxChars + " characters.");
+        }
+        return v.asText();
+    }
+
+    String requiredText(String name, int maxChars) {
+        String s = text(name, maxChars);
+        if (s == null) {
+            throw ApiError.missing(name);
+        }
+        if (s.isBlank()) {
+            throw ApiError.invalid(name, "'" + name + "' must not be empty.");
+        }
+        return s;
+    }
+
+    /** A whole number given as a JSON number or as text (multipart has only text). */
+    Long integer(String name, long min, long max) {
+        JsonNode v = values.get(name);
+        if (v == null) {
+            return null;
+        }
+        long n;
+        if (v.isIntegralNumber() && v.canConvertToLong()) {
+            n = v.asLong();
+        } else if (v.isTextual() && v.asText().trim().matches("-?\\d{1,18}")) {
+            n = Long.parseLong(v.asText().trim());
+        } else {
+            throw ApiError.invalid(name, "'" + name + "' must be a whole number.");
+        }
+        if (n < min || n > max) {
+            throw ApiError.invalid(name, "'" + name + "' must be between " + min + " and " + max + ".");
+        }
+        return n;
+    }
+
+    Double number(String name, double min, double max) {
+        JsonNode v = values.get(name);
+        if (v == null) {
+            return null;
+        }
+        double d;
+        if (v.isNumber()) {
+            d = v.asDouble();
+        } else if (v.isTextual()) {
+            try {
+                d = Double.parseDouble(v.asText().trim());
+            } catch (NumberFormatException e) {
+                throw ApiError.invalid(name, "'" + name + "' must be a number.");
+            }
+        } else {
+            throw ApiError.invalid(name, "'" + name + "' must be a number.");
+        }
+        if (!(d >= min && d <= max)) {
+            throw ApiError.invalid(name, "'" + name + "' must be between " + min + " and " + max + ".");
+        }
+        return d;
+    }
+
+    /** seconds: the SDKs send "4"; plain numbers are accepted too. */
+    String wholeText(String name) {
+        JsonNode v = values.get(name);
+        if (v == null) {
+            return null;
+        }
+        if (v.isIntegralNumber()) {
+            return v.asText();
+        }
+        return text(name, 16);
+    }
+}

@@ -1,0 +1,32 @@
+package dev.strom.serve;
+
+import java.nio.file.Path;
+
+/**
+ * How one server process runs. {@code database} is a JDBC URL; null means the embedded H2 file in the
+ * data directory. Several processes given the same PostgreSQL URL (and data directory) share one queue.
+ */
+public record ServeConfig(int port, Path dataDir, String database, int workers, int queueLimit, long maxUploadBytes,
+                          Path modelDir, VideoMaker.Sampling sampling, ApiKeys keys, String workerName) {
+
+    public static final int MAX_PROMPT_CHARS = 1000;
+
+    public ServeConfig {
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("--port must be between 0 and 65535");
+        }
+        if (workers < 1 || workers > 64) {
+            throw new IllegalArgumentException("--workers must be between 1 and 64");
+        }
+        if (queueLimit < 1) {
+            throw new IllegalArgumentException("--queue-limit must be at least 1");
+        }
+        if (database != null && !database.startsWith("jdbc:h2:") && !database.startsWith("jdbc:postgresql:")) {
+            throw new IllegalArgumentException("--database must be a jdbc:h2: or jdbc:postgresql: URL");
+        }
+    }
+
+    public String jdbcUrl() {
+        return database != null ? database : "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("strom");
+    }
+}

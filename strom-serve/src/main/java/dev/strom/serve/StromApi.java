@@ -1,0 +1,132 @@
+package dev.strom.serve;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.strom.data.Clip;
+import dev.strom.media.MediaDecoder;
+import dev.strom.media.ClipWriter;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+
+import javax.imageio.ImageIO;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.Set;
+
+/**
+ * Strom's additions to the Videos API: a progress stream (server-sent events, ending with the finished
+ * clip's frames), exact bits/dim of an uploaded clip, and the model list.
+ */
+final class StromApi {
+
+    private static final Set<String> SCORE = Set.of("file", "prompt");
+    private static final long POLL_MILLIS = 250;
+    private static final long STREAM_LIMIT_MILLIS = 15 * 60 * 1000;
+    private static final int FRAME_SCALE = 4;
+
+    private final ObjectMapper json;
+    private final JobStore store;
+    private final VideoFiles files;
+    private final VideoMaker maker;
+    private final UploadCheck uploads;
+    private final Path scratch;
+    private final long modelCreated;
+
+    StromApi(ObjectMapper json, JobStore store, VideoFiles files, VideoMaker maker, UploadCheck uploads, Path scratch,
+             long modelCreated) {
+        this.json = json;
+        this.store = store;
+        this.files = files;
+        this.maker = maker;
+        this.uploads = uploads;
+        this.scratch = scratch;
+        this.modelCreated = modelCreated;
+    }
+
+    void routes(Javalin app) {
+        app.get("/v1/videos/{id}/events", this::events);
+        app.post("/v1/scores", this::score);
+        app.get("/v1/models", ctx -> {
+            ObjectNode out = json.createObjectNode().put("object", "list");
+            out.putArray("data").addObject().put("id", maker.name()).put("object", "model").put("created", modelCreated)
+                    .put("owned_by", "strom");
+            ctx.json(out);
+        });
+    }
+
+    /** Progress events while the video is made, then one "frame" event per frame (PNG, base64), then "done". */
+    private void events(Context ctx) throws IOException, InterruptedException {
+        VideoId id = VideoId.parse(ctx.pathParam("id"));
+        VideoRecord video = store.find(id).orElseThrow(() -> ApiError.notFound(id.toString()));
+        ctx.res().setContentType("text/event-stream");
+        ctx.res().setHeader("Cache-Control", "no-cache");
+        OutputStream out = ctx.res().getOutputStream();
+        long end = System.currentTimeMillis() + STREAM_LIMIT_MILLIS;
+        String last = null;
+        while (video != null && System.currentTimeMillis() < end) {
+            String now = json.writeValueAsString(video.toApi(json));
+            if (!now.equals(last)) {
+                event(out, "progress", now);
+                last = now;
+            }
+            if (!video.status().active()) {
+                break;
+            }
+            Thread.sleep(POLL_MILLIS);
+            video = store.find(id).orElse(null);
+        }
+        if (video == null) {
+            event(out, "deleted", json.createObjectNode().put("id", id.toString()).toString());
+        } else if (video.status() == VideoStatus.COMPLETED) {
+            Clip clip = MediaDecoder.decode(files.path(id, VideoFiles.Variant.VIDEO), MediaDecoder.Target.asStored(), MediaDecoder.Fit.CROP).clip();
+            for (int t = 0; t < clip.frames(); t++) {
+                ByteArrayOutputStream png = new ByteArrayOutputStream();
+                ImageIO.write(ClipWriter.frame(clip, t, FRAME_SCALE), "png", png);
+                event(out, "frame", json.createObjectNode().put("index", t).put("frames", clip.frames())
+                        .put("png", Base64.getEncoder().encodeToString(png.toByteArray())).toString());
+            }
+        }
+        event(out, "done", "{}");
+    }
+
+    private static void event(OutputStream out, String name, String data) throws IOException {
+        out.write(("event: " + name + "\ndata: " + data + "\n\n").getBytes(StandardCharsets.UTF_8));
+        out.flush();
+    }
+
+    private void score(Context ctx) throws IOException {
+        RequestForm form = RequestForm.read(ctx, json, SCORE, uploads);
+        byte[] bytes = form.file("file");
+        if (bytes == null) {
+            throw ApiError.missing("file");
+        }
+        UploadCheck.Kind kind = uploads.video("file", bytes);
+        String prompt = form.text("prompt", ServeConfig.MAX_PROMPT_CHARS);
+        Files.createDirectories(scratch);
+        Path tmp = Files.createTempFile(scratch, "score-", "." + kind.name().toLowerCase(java.util.Locale.ROOT));
+        Clip clip;
+        try {
+            Files.write(tmp, bytes);
+            clip = MediaDecoder.decode(tmp, MediaDecoder.Target.asStored(), MediaDecoder.Fit.CROP).clip();
+        } catch (IOException | RuntimeException e) {
+            throw ApiError.invalid("file", "'file' could not be decoded as a video.");
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+        ObjectNode out = json.createObjectNode();
+        out.put("object", "score");
+        out.put("model", maker.name());
+        out.put("frames", Math.min(clip.frames(), maker.spec().frames()));
+        out.put("bits_per_dim", maker.bitsPerDim(clip, null));
+        if (prompt != null) {
+            out.put("prompt", prompt);
+            out.put("conditional_bits_per_dim", maker.bitsPerDim(clip, prompt));
+        }
+        ctx.json(out);
+    }
+}

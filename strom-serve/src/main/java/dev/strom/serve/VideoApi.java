@@ -1,0 +1,243 @@
+package dev.strom.serve;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+
+import javax.imageio.ImageIO;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+
+/** The OpenAI Videos API: create, retrieve, list, delete, download content, remix, extend, edit; and cancel. */
+final class VideoApi {
+
+    private static final Set<String> CREATE = Set.of("prompt", "model", "seconds", "size", "input_reference", "seed", "guidance");
+    private static final Set<String> REMIX = Set.of("prompt");
+    private static final Set<String> EXTEND = Set.of("prompt", "video", "seconds");
+    private static final Set<String> EDIT = Set.of("prompt", "video");
+
+    private final ObjectMapper json;
+    private final JobStore store;
+    private final VideoQueue queue;
+    private final VideoFiles files;
+    private final VideoMaker maker;
+    private final UploadCheck uploads;
+
+    VideoApi(ObjectMapper json, JobStore store, VideoQueue queue, VideoFiles files, VideoMaker maker, UploadCheck uploads) {
+        this.json = json;
+        this.store = store;
+        this.queue = queue;
+        this.files = files;
+        this.maker = maker;
+        this.uploads = uploads;
+    }
+
+    void routes(Javalin app) {
+        app.post("/v1/videos", this::create);
+        app.get("/v1/videos", this::list);
+        app.post("/v1/videos/extensions", ctx -> refuseEdit(ctx, Mode.EXTEND, EXTEND));
+        app.post("/v1/videos/edits", ctx -> refuseEdit(ctx, Mode.EDIT, EDIT));
+        app.get("/v1/videos/{id}", ctx -> ctx.json(find(ctx).toApi(json)));
+        app.delete("/v1/videos/{id}", this::delete);
+        app.get("/v1/videos/{id}/content", this::content);
+        app.post("/v1/videos/{id}/remix", this::remix);
+        app.post("/v1/videos/{id}/cancel", ctx -> {
+            VideoId id = VideoId.parse(ctx.pathParam("id"));
+            queue.cancel(id);
+            ctx.json(find(ctx).toApi(json));
+        });
+    }
+
+    private void create(Context ctx) {
+        RequestForm form = RequestForm.read(ctx, json, CREATE, uploads);
+        String prompt = form.requiredText("prompt", ServeConfig.MAX_PROMPT_CHARS);
+        List<String> notes = new ArrayList<>();
+        String model = form.text("model", 64);
+        if (model != null && !model.equals(maker.name())) {
+            if (!model.startsWith("sora-")) {
+                throw ApiError.invalid("model", "Unknown model '" + model + "'; this server has " + maker.name() + ".");
+            }
+            notes.add("requested model " + model + ", made by " + maker.name());
+        }
+        String size = form.text("size", 32);
+        String seconds = form.wholeText("seconds");
+        Long seed = form.integer("seed", 0, Long.MAX_VALUE);
+        Double guidance = form.number("guidance", 0, 20);
+        Mode mode = Mode.TEXT;
+        if (form.has("input_reference")) {
+            checkImage(form.file("input_reference"));
+            mode = Mode.IMAGE;
+        }
+        OutputShape shape = OutputShape.fit(maker.spec(), size, seconds);
+        notes.addAll(shape.notes());
+        requireSupported(mode, "input_reference");
+        VideoRecord video = new VideoRecord(VideoId.random(), System.currentTimeMillis(), null, VideoStatus.QUEUED, 0,
+                maker.name(), prompt, seed != null ? seed : ThreadLocalRandom.current().nextLong(1L << 31),
+                guidance != null ? guidance.floatValue() : maker.defaults().guidance(), shape.frames(), shape.fps(),
+                shape.scale(), shape.nativeSize(), mode, null, null, size, seconds, notes, null, null, null, null);
+        queue.submit(video);
+        ctx.json(video.toApi(json));
+    }
+
+    /** A remix keeps the source's seed, guidance and shape and changes the prompt. */
+    private void remix(Context ctx) {
+        VideoRecord source = find(ctx);
+        RequestForm form = RequestForm.read(ctx, json, REMIX, uploads);
+        String prompt = form.requiredText("prompt", ServeConfig.MAX_PROMPT_CHARS);
+        if (source.status() != VideoStatus.COMPLETED) {
+            throw ApiError.invalid(null, "Video " + source.id() + " is " + source.status().wire() + "; only completed videos can be remixed.");
+        }
+        VideoRecord video = new VideoRecord(VideoId.random(), System.currentTimeMillis(), null, VideoStatus.QUEUED, 0,
+                source.model(), prompt, source.seed(), source.guidance(), source.frames(), source.fps(), source.scale(),
+                source.nativeSize(), Mode.TEXT, null, source.id().toString(), source.requestedSize(),
+                source.requestedSeconds(), source.notes(), null, null, null, null);
+        queue.submit(video);
+        ctx.json(video.toApi(json));
+    }
+
+    /** Extend and edit: the request is checked in full, then refused until the engine does the mode. */
+    private void refuseEdit(Context ctx, Mode mode, Set<String> fields) {
+        RequestForm form = RequestForm.read(ctx, json, fields, uploads);
+        form.requiredText("prompt", ServeConfig.MAX_PROMPT_CHARS);
+        if (fields.contains("seconds")) {
+            OutputShape.fit(maker.spec(), null, form.wholeText("seconds"));
+        }
+        if (form.file("video") != null) {
+            uploads.video("video", form.file("video"));
+        } else {
+            JsonNode ref = form.raw("video");
+            if (ref == null) {
+                throw ApiError.missing("video");
+            }
+            String id = ref.isObject() ? ref.path("id").asText(null) : ref.isTextual() ? referencedId(ref.asText()) : null;
+            if (id == null) {
+                throw ApiError.invalid("video", "'video' must be an uploaded video or {\"id\": \"video_...\"}.");
+            }
+            store.find(VideoId.parse(id)).orElseThrow(() -> ApiError.notFound(id));
+        }
+        requireSupported(mode, "video");
+    }
+
+    /** Multipart sends an object reference as JSON text; a bare id is accepted too. */
+    private String referencedId(String text) {
+        try {
+            JsonNode node = json.readTree(text);
+            return node != null && node.isObject() ? node.path("id").asText(null) : text;
+        } catch (IOException e) {
+            return text;
+        }
+    }
+
+    private void requireSupported(Mode mode, String param) {
+        if (!maker.supports(mode)) {
+            throw ApiError.unsupported(param, switch (mode) {
+                case IMAGE -> "Image-to-video (input_reference) is not available in this engine yet; the upload was checked and is valid.";
+                case EXTEND -> "Extending videos is not available in this engine yet.";
+                case EDIT -> "Editing videos is not available in this engine yet.";
+                case TEXT -> "Text-to-video is not available.";
+            });
+        }
+    }
+
+    /** The reference must be an image by its bytes and must decode (WebP is checked by signature only). */
+    private void checkImage(byte[] bytes) {
+        if (bytes == null) {
+            throw ApiError.unsupported("input_reference", "input_reference must be an uploaded image file; image_url and file_id are not supported.");
+        }
+        UploadCheck.Kind kind = uploads.image("input_reference", bytes);
+        if (kind == UploadCheck.Kind.WEBP) {
+            return;
+        }
+        try {
+            var image = ImageIO.read(new ByteArrayInputStream(bytes));
+            if (image == null || image.getWidth() > 8192 || image.getHeight() > 8192) {
+                throw ApiError.invalid("input_reference", "input_reference is not a readable image of at most 8192x8192.");
+            }
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof ApiError a) {
+                throw a;
+            }
+            throw ApiError.invalid("input_reference", "input_reference is not a readable image.");
+        }
+    }
+
+    private void list(Context ctx) {
+        int limit = queryInt(ctx, "limit", 20, 1, 100);
+        String order = ctx.queryParam("order");
+        if (order != null && !order.equals("asc") && !order.equals("desc")) {
+            throw ApiError.invalid("order", "order must be asc or desc");
+        }
+        VideoRecord after = null;
+        if (ctx.queryParam("after") != null) {
+            after = store.find(VideoId.parse(ctx.queryParam("after")))
+                    .orElseThrow(() -> ApiError.invalid("after", "'after' must be the id of a listed video"));
+        }
+        List<VideoRecord> page = store.page(after, limit, "asc".equals(order));
+        boolean more = page.size() > limit;
+        List<VideoRecord> data = more ? page.subList(0, limit) : page;
+        ObjectNode out = json.createObjectNode();
+        out.put("object", "list");
+        ArrayNode items = out.putArray("data");
+        data.forEach(v -> items.add(v.toApi(json)));
+        out.put("first_id", data.isEmpty() ? null : data.get(0).id().toString());
+        out.put("last_id", data.isEmpty() ? null : data.get(data.size() - 1).id().toString());
+        out.put("has_more", more);
+        ctx.json(out);
+    }
+
+    private void delete(Context ctx) throws IOException {
+        VideoId id = VideoId.parse(ctx.pathParam("id"));
+        queue.delete(id);
+        ObjectNode out = json.createObjectNode();
+        out.put("id", id.toString());
+        out.put("object", "video.deleted");
+        out.put("deleted", true);
+        ctx.json(out);
+    }
+
+    private void content(Context ctx) throws IOException {
+        VideoRecord video = find(ctx);
+        VideoFiles.Variant variant = VideoFiles.Variant.parse(ctx.queryParam("variant"));
+        if (video.status() != VideoStatus.COMPLETED) {
+            throw ApiError.invalid(null, "Video " + video.id() + " is " + video.status().wire() + "; content is available once it is completed.");
+        }
+        Path file = files.path(video.id(), variant);
+        if (!Files.isRegularFile(file)) {
+            throw new ApiError(404, "invalid_request_error", "not_found", "variant", "The " + variant.name().toLowerCase(java.util.Locale.ROOT)
+                    + " of " + video.id() + " is missing on this machine (is the data directory shared between workers?).");
+        }
+        ctx.contentType(variant.contentType());
+        ctx.header("Content-Length", String.valueOf(Files.size(file)));
+        ctx.result(Files.newInputStream(file));
+    }
+
+    private VideoRecord find(Context ctx) {
+        VideoId id = VideoId.parse(ctx.pathParam("id"));
+        return store.find(id).orElseThrow(() -> ApiError.notFound(id.toString()));
+    }
+
+    static int queryInt(Context ctx, String name, int fallback, int min, int max) {
+        String v = ctx.queryParam(name);
+        if (v == null) {
+            return fallback;
+        }
+        try {
+            int n = Integer.parseInt(v);
+            if (n >= min && n <= max) {
+                return n;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw ApiError.invalid(name, "'" + name + "' must be a whole number from " + min + " to " + max);
+    }
+}

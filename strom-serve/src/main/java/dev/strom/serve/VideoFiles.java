@@ -1,0 +1,91 @@
+package dev.strom.serve;
+
+import dev.strom.data.AtomicFiles;
+import dev.strom.data.Clip;
+import dev.strom.media.ClipWriter;
+import dev.strom.media.ContactSheet;
+import dev.strom.media.StillImage;
+
+import javax.imageio.ImageIO;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * A video's files under the data directory: {@code videos/<id>/video.mp4}, {@code thumbnail.webp} and
+ * {@code spritesheet.jpg}. Paths are built only from parsed {@link VideoId}s and the fixed variant names.
+ */
+public final class VideoFiles {
+
+    /** The download variants of the Videos API and the files behind them. */
+    public enum Variant {
+        VIDEO("video.mp4", "video/mp4"), THUMBNAIL("thumbnail.webp", "image/webp"), SPRITESHEET("spritesheet.jpg", "image/jpeg");
+
+        final String file;
+        final String contentType;
+
+        Variant(String file, String contentType) {
+            this.file = file;
+            this.contentType = contentType;
+        }
+
+        public String contentType() {
+            return contentType;
+        }
+
+        public static Variant parse(String text) {
+            if (text == null) {
+                return VIDEO;
+            }
+            for (Variant v : values()) {
+                if (v.name().toLowerCase(Locale.ROOT).equals(text)) {
+                    return v;
+                }
+            }
+            throw ApiError.invalid("variant", "variant must be video, thumbnail or spritesheet");
+        }
+    }
+
+    private final Path root;
+
+    public VideoFiles(Path dataDir) throws IOException {
+        this.root = Files.createDirectories(dataDir.resolve("videos"));
+    }
+
+    public Path path(VideoId id, Variant variant) {
+        return root.resolve(id.toString()).resolve(variant.file);
+    }
+
+    /** Writes all variants of a finished clip; the MP4 last, so its presence means the set is whole. */
+    public void write(VideoId id, Clip clip, int scale, String prompt) throws IOException {
+        Path dir = Files.createDirectories(root.resolve(id.toString()));
+        StillImage.writeWebp(ClipWriter.frame(clip, clip.frames() / 2, scale), dir.resolve(Variant.THUMBNAIL.file), 80);
+        AtomicFiles.write(dir.resolve(Variant.SPRITESHEET.file),
+                out -> ImageIO.write(ContactSheet.of(clip, Math.max(1, scale / 2), 8), "jpg", out));
+        writeMp4(clip, dir.resolve(Variant.VIDEO.file), scale, prompt);
+    }
+
+    /**
+     * The single place where a delivered MP4 is written and finalised: provenance (a C2PA manifest and a
+     * watermark) belongs here, before the file becomes visible under its final name.
+     */
+    private static void writeMp4(Clip clip, Path target, int scale, String prompt) throws IOException {
+        ClipWriter.write(clip, target, scale, Map.of("title", prompt, "encoder", "Strom"));
+    }
+
+    public void delete(VideoId id) throws IOException {
+        Path dir = root.resolve(id.toString());
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}

@@ -1,0 +1,109 @@
+package dev.strom.serve;
+
+import dev.strom.data.Clip;
+import dev.strom.media.ClipWriter;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Scoring, the model list, and modes the engine cannot do yet. */
+class StromExtrasTest {
+
+    static Http http;
+
+    @BeforeAll
+    static void connect() throws Exception {
+        http = new Http(TestServer.baseUrl());
+    }
+
+    private static byte[] mp4(Path dir, int size, int shade) throws Exception {
+        byte[] rgb = new byte[16 * size * size * 3];
+        java.util.Arrays.fill(rgb, (byte) shade);
+        Path file = dir.resolve("clip-" + size + ".mp4");
+        ClipWriter.write(new Clip(16, size, size, 8, rgb), file, 4);
+        return Files.readAllBytes(file);
+    }
+
+    @Test
+    void anUploadedClipIsScoredInBitsPerDimension(@TempDir Path tmp) throws Exception {
+        Http.Reply score = http.multipart("/v1/scores", "file", "clip.mp4", mp4(tmp, 32, 90), "prompt", null, "a grey background");
+        assertEquals(200, score.status(), score.body()::toString);
+        assertEquals(16, score.body().path("frames").asInt());
+        double bpd = score.body().path("bits_per_dim").asDouble();
+        assertTrue(bpd > 0 && bpd < 16, "bits/dim of an 8-bit clip lies between 0 and 16: " + bpd);
+        assertTrue(score.body().path("conditional_bits_per_dim").isNumber());
+    }
+
+    @Test
+    void aClipAtAnotherSizeIsRefused(@TempDir Path tmp) throws Exception {
+        Http.Reply score = http.multipart("/v1/scores", "file", "clip.mp4", mp4(tmp, 16, 90));
+        assertEquals(400, score.status());
+        assertTrue(score.body().path("error").path("message").asText().contains("32x32"));
+    }
+
+    @Test
+    void theEventStreamReportsProgressThenEveryFrameThenDone() throws Exception {
+        String id = http.json("POST", "/v1/videos", "{\"prompt\": \"a white cube moving left on a red background\", \"seed\": 2}")
+                .body().path("id").asText();
+        var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(TestServer.baseUrl() + "/v1/videos/" + id + "/events"))
+                .header("Authorization", "Bearer " + TestServer.KEY).build();
+        List<String> lines = java.net.http.HttpClient.newHttpClient()
+                .send(request, java.net.http.HttpResponse.BodyHandlers.ofLines()).body().toList();
+        List<String> events = lines.stream().filter(l -> l.startsWith("event: ")).map(l -> l.substring(7)).toList();
+        List<Integer> progress = new ArrayList<>();
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).equals("event: progress")) {
+                progress.add(new ObjectMapper().readTree(lines.get(i + 1).substring(6)).path("progress").asInt());
+            }
+        }
+        assertEquals("done", events.get(events.size() - 1));
+        assertEquals(16, events.stream().filter("frame"::equals).count());
+        assertEquals(100, progress.get(progress.size() - 1));
+        for (int i = 1; i < progress.size(); i++) {
+            assertTrue(progress.get(i) >= progress.get(i - 1), "progress never goes back: " + progress);
+        }
+        http.json("DELETE", "/v1/videos/" + id, null);
+    }
+
+    @Test
+    void theModelListNamesTheServedModel() throws Exception {
+        Http.Reply models = http.json("GET", "/v1/models", null);
+        assertEquals(200, models.status());
+        assertEquals("strom-world-32", models.body().path("data").path(0).path("id").asText());
+    }
+
+    @Test
+    void aValidReferenceImageIsCheckedThenRefusedAsUnsupportedForNow() throws Exception {
+        ByteArrayOutputStream png = new ByteArrayOutputStream();
+        ImageIO.write(new BufferedImage(32, 32, BufferedImage.TYPE_INT_RGB), "png", png);
+        Http.Reply reply = http.multipart("/v1/videos", "prompt", null, "the apple rolls away", "input_reference", "start.png", png.toByteArray());
+        assertEquals(400, reply.status());
+        assertEquals("unsupported", reply.body().path("error").path("code").asText());
+        assertEquals("input_reference", reply.body().path("error").path("param").asText());
+    }
+
+    @Test
+    void extendAndEditAreRefusedAsUnsupportedAfterTheRequestIsChecked() throws Exception {
+        Http.Reply missing = http.json("POST", "/v1/videos/extensions", "{\"prompt\": \"go on\", \"video\": {\"id\": \"video_00000000000000000000000000000000\"}}");
+        assertEquals(404, missing.status(), "the referenced video must exist");
+        Http.Reply created = http.json("POST", "/v1/videos", "{\"prompt\": \"a red apple\", \"seed\": 1}");
+        String id = created.body().path("id").asText();
+        Http.Reply extend = http.json("POST", "/v1/videos/extensions", "{\"prompt\": \"go on\", \"video\": {\"id\": \"" + id + "\"}}");
+        assertEquals("unsupported", extend.body().path("error").path("code").asText());
+        Http.Reply edit = http.json("POST", "/v1/videos/edits", "{\"prompt\": \"bluer\", \"video\": {\"id\": \"" + id + "\"}}");
+        assertEquals("unsupported", edit.body().path("error").path("code").asText());
+        http.json("DELETE", "/v1/videos/" + id, null);
+    }
+}

@@ -1,0 +1,60 @@
+package dev.strom.serve;
+
+import dev.strom.store.ModelStore;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
+
+/** One in-process server on a free port with the bundled model, shared by the test classes of a run. */
+final class TestServer {
+
+    static final String KEY = "test-key";
+
+    private static StromServer shared;
+
+    private TestServer() {
+    }
+
+    static synchronized StromServer shared() throws IOException {
+        if (shared == null) {
+            Path data = Files.createTempDirectory("strom-serve-test");
+            shared = StromServer.start(config(data, 0, null, "in-process", 8));
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                shared.close();
+                deleteTree(data);
+            }));
+        }
+        return shared;
+    }
+
+    static String baseUrl() throws IOException {
+        return "http://localhost:" + shared().port();
+    }
+
+    static Path modelDir() {
+        return Path.of(System.getProperty("strom.home", "..")).resolve("models").resolve("world-32");
+    }
+
+    static ServeConfig config(Path data, int port, String database, String worker, int queueLimit) throws IOException {
+        var sampling = ModelStore.readConfig(modelDir()).path("strom").path("sampling");
+        return new ServeConfig(port, data, database, 1, queueLimit, 4L << 20, modelDir(),
+                new VideoMaker.Sampling((float) sampling.path("cfg").asDouble(3.0), (float) sampling.path("temperature").asDouble(1.0)),
+                ApiKeys.parse(KEY), worker);
+    }
+
+    /** Deletes a directory tree, passing over files that vanish meanwhile (a closing database tidies up too). */
+    static void deleteTree(Path dir) {
+        for (int attempt = 0; attempt < 3 && Files.exists(dir); attempt++) {
+            try (Stream<Path> files = Files.walk(dir)) {
+                for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
+            } catch (IOException | java.io.UncheckedIOException e) {
+                // something changed under the walk: look again
+            }
+        }
+    }
+}
