@@ -110,9 +110,15 @@ final class StromApi {
         Files.createDirectories(scratch);
         Path tmp = Files.createTempFile(scratch, "score-", "." + kind.name().toLowerCase(java.util.Locale.ROOT));
         Clip clip;
+        String resampled = null;
         try {
             Files.write(tmp, bytes);
             clip = MediaDecoder.decode(tmp, MediaDecoder.Target.asStored(), MediaDecoder.Fit.CROP).clip();
+            if (clip.width() != maker.spec().size() || clip.height() != maker.spec().size()) {
+                // footage from elsewhere is scored as the model sees it: its size and fps, centre crop
+                resampled = clip.width() + "x" + clip.height() + " at " + clip.fps() + " fps";
+                clip = maker.atModelSize(tmp);
+            }
         } catch (IOException | RuntimeException e) {
             throw ApiError.invalid("file", "'file' could not be decoded as a video.");
         } finally {
@@ -122,6 +128,9 @@ final class StromApi {
         out.put("object", "score");
         out.put("model", maker.name());
         out.put("frames", Math.min(clip.frames(), maker.spec().frames()));
+        if (resampled != null) {
+            out.put("resampled_from", resampled);
+        }
         out.put("bits_per_dim", maker.bitsPerDim(clip, null));
         if (prompt != null) {
             out.put("prompt", prompt);

@@ -44,8 +44,8 @@ final class VideoApi {
     void routes(Javalin app) {
         app.post("/v1/videos", this::create);
         app.get("/v1/videos", this::list);
-        app.post("/v1/videos/extensions", ctx -> refuseEdit(ctx, Mode.EXTEND, EXTEND));
-        app.post("/v1/videos/edits", ctx -> refuseEdit(ctx, Mode.EDIT, EDIT));
+        app.post("/v1/videos/extensions", ctx -> fromVideo(ctx, Mode.EXTEND, EXTEND));
+        app.post("/v1/videos/edits", ctx -> fromVideo(ctx, Mode.EDIT, EDIT));
         app.get("/v1/videos/{id}", ctx -> ctx.json(find(ctx).toApi(json)));
         app.delete("/v1/videos/{id}", this::delete);
         app.get("/v1/videos/{id}/content", this::content);
@@ -57,7 +57,7 @@ final class VideoApi {
         });
     }
 
-    private void create(Context ctx) {
+    private void create(Context ctx) throws IOException {
         RequestForm form = RequestForm.read(ctx, json, CREATE, uploads);
         String prompt = form.requiredText("prompt", ServeConfig.MAX_PROMPT_CHARS);
         List<String> notes = new ArrayList<>();
@@ -72,20 +72,33 @@ final class VideoApi {
         String seconds = form.wholeText("seconds");
         Long seed = form.integer("seed", 0, Long.MAX_VALUE);
         Double guidance = form.number("guidance", 0, 20);
-        Mode mode = Mode.TEXT;
-        if (form.has("input_reference")) {
-            checkImage(form.file("input_reference"));
-            mode = Mode.IMAGE;
-        }
+        byte[] still = form.has("input_reference") ? form.file("input_reference") : null;
+        UploadCheck.Kind stillKind = form.has("input_reference") ? checkImage(still) : null;
         OutputShape shape = OutputShape.fit(maker.spec(), size, seconds);
         notes.addAll(shape.notes());
-        requireSupported(mode, "input_reference");
-        VideoRecord video = new VideoRecord(VideoId.random(), System.currentTimeMillis(), null, VideoStatus.QUEUED, 0,
+        VideoId id = VideoId.random();
+        String reference = null;
+        if (still != null) {
+            reference = files.saveReference(id, still, stillKind);
+            notes.add("input_reference is frame 0, centre-cropped to " + maker.spec().size() + "x" + maker.spec().size());
+        }
+        VideoRecord video = new VideoRecord(id, System.currentTimeMillis(), null, VideoStatus.QUEUED, 0,
                 maker.name(), prompt, seed != null ? seed : ThreadLocalRandom.current().nextLong(1L << 31),
                 guidance != null ? guidance.floatValue() : maker.defaults().guidance(), shape.frames(), shape.fps(),
-                shape.scale(), shape.nativeSize(), mode, null, null, size, seconds, notes, null, null, null, null);
-        queue.submit(video);
+                shape.scale(), shape.nativeSize(), still != null ? Mode.IMAGE : Mode.TEXT, reference, null, size, seconds,
+                notes, null, null, null, null);
+        submit(video);
         ctx.json(video.toApi(json));
+    }
+
+    /** Queues a video; an upload kept for it goes again when the queue refuses it. */
+    private void submit(VideoRecord video) throws IOException {
+        try {
+            queue.submit(video);
+        } catch (RuntimeException e) {
+            files.delete(video.id());
+            throw e;
+        }
     }
 
     /** A remix keeps the source's seed, guidance and shape and changes the prompt. */
@@ -104,27 +117,60 @@ final class VideoApi {
         ctx.json(video.toApi(json));
     }
 
-    /** Extend and edit: the request is checked in full, then refused until the engine does the mode. */
-    private void refuseEdit(Context ctx, Mode mode, Set<String> fields) {
+    /**
+     * Extend and edit: the source is an uploaded clip or a completed video ({"id": ...}); it is read at the model's
+     * size and fps now, so a clip that does not decode is refused here rather than failing later.
+     */
+    private void fromVideo(Context ctx, Mode mode, Set<String> fields) throws IOException {
         RequestForm form = RequestForm.read(ctx, json, fields, uploads);
-        form.requiredText("prompt", ServeConfig.MAX_PROMPT_CHARS);
-        if (fields.contains("seconds")) {
-            OutputShape.fit(maker.spec(), null, form.wholeText("seconds"));
-        }
-        if (form.file("video") != null) {
-            uploads.video("video", form.file("video"));
+        String prompt = form.requiredText("prompt", ServeConfig.MAX_PROMPT_CHARS);
+        String seconds = fields.contains("seconds") ? form.wholeText("seconds") : null;
+        OutputShape shape = OutputShape.fit(maker.spec(), null, seconds);
+        VideoId id = VideoId.random();
+        String reference;
+        Path source;
+        byte[] upload = form.file("video");
+        if (upload != null) {
+            reference = files.saveReference(id, upload, uploads.video("video", upload));
+            source = files.reference(id, reference);
         } else {
             JsonNode ref = form.raw("video");
             if (ref == null) {
                 throw ApiError.missing("video");
             }
-            String id = ref.isObject() ? ref.path("id").asText(null) : ref.isTextual() ? referencedId(ref.asText()) : null;
-            if (id == null) {
+            String sourceId = ref.isObject() ? ref.path("id").asText(null) : ref.isTextual() ? referencedId(ref.asText()) : null;
+            if (sourceId == null) {
                 throw ApiError.invalid("video", "'video' must be an uploaded video or {\"id\": \"video_...\"}.");
             }
-            store.find(VideoId.parse(id)).orElseThrow(() -> ApiError.notFound(id));
+            VideoRecord parent = store.find(VideoId.parse(sourceId)).orElseThrow(() -> ApiError.notFound(sourceId));
+            if (parent.status() != VideoStatus.COMPLETED) {
+                throw ApiError.invalid("video", "Video " + parent.id() + " is " + parent.status().wire() + "; only completed videos can be used.");
+            }
+            reference = parent.id().toString();
+            source = files.path(parent.id(), VideoFiles.Variant.VIDEO);
         }
-        requireSupported(mode, "video");
+        int sourceFrames;
+        try {
+            sourceFrames = maker.atModelSize(source).frames();
+        } catch (IOException | RuntimeException e) {
+            files.delete(id);
+            throw ApiError.invalid("video", "'video' could not be decoded as a video.");
+        }
+        int limit = (int) Math.round(OutputShape.MAX_SECONDS * maker.spec().fps());
+        if (sourceFrames > limit) {
+            files.delete(id);
+            throw ApiError.invalid("video", "'video' is longer than " + OutputShape.MAX_SECONDS + " seconds at the model's "
+                    + maker.spec().fps() + " fps.");
+        }
+        List<String> notes = new ArrayList<>(mode == Mode.EXTEND ? shape.notes() : List.of());
+        notes.add("source read as " + sourceFrames + " frames of " + maker.spec().size() + "x" + maker.spec().size()
+                + " at " + maker.spec().fps() + " fps");
+        int frames = mode == Mode.EXTEND ? sourceFrames + shape.frames() : sourceFrames;
+        VideoRecord video = new VideoRecord(id, System.currentTimeMillis(), null, VideoStatus.QUEUED, 0, maker.name(),
+                prompt, ThreadLocalRandom.current().nextLong(1L << 31), maker.defaults().guidance(), frames, shape.fps(),
+                shape.scale(), shape.nativeSize(), mode, reference, null, null, seconds, notes, null, null, null, null);
+        submit(video);
+        ctx.json(video.toApi(json));
     }
 
     /** Multipart sends an object reference as JSON text; a bare id is accepted too. */
@@ -137,25 +183,14 @@ final class VideoApi {
         }
     }
 
-    private void requireSupported(Mode mode, String param) {
-        if (!maker.supports(mode)) {
-            throw ApiError.unsupported(param, switch (mode) {
-                case IMAGE -> "Image-to-video (input_reference) is not available in this engine yet; the upload was checked and is valid.";
-                case EXTEND -> "Extending videos is not available in this engine yet.";
-                case EDIT -> "Editing videos is not available in this engine yet.";
-                case TEXT -> "Text-to-video is not available.";
-            });
-        }
-    }
-
     /** The reference must be an image by its bytes and must decode (WebP is checked by signature only). */
-    private void checkImage(byte[] bytes) {
+    private UploadCheck.Kind checkImage(byte[] bytes) {
         if (bytes == null) {
             throw ApiError.unsupported("input_reference", "input_reference must be an uploaded image file; image_url and file_id are not supported.");
         }
         UploadCheck.Kind kind = uploads.image("input_reference", bytes);
         if (kind == UploadCheck.Kind.WEBP) {
-            return;
+            return kind;
         }
         try {
             var image = ImageIO.read(new ByteArrayInputStream(bytes));
@@ -168,6 +203,7 @@ final class VideoApi {
             }
             throw ApiError.invalid("input_reference", "input_reference is not a readable image.");
         }
+        return kind;
     }
 
     private void list(Context ctx) {

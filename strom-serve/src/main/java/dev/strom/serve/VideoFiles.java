@@ -77,6 +77,33 @@ public final class VideoFiles {
         ClipWriter.write(clip, target, scale, Map.of("title", prompt, "encoder", "Strom"));
     }
 
+    /** Keeps an uploaded still or clip with the job that uses it, as {@code reference.<kind>}; returns that name. */
+    public String saveReference(VideoId id, byte[] bytes, UploadCheck.Kind kind) throws IOException {
+        Path dir = Files.createDirectories(root.resolve(id.toString()));
+        String name = "reference." + kind.name().toLowerCase(Locale.ROOT);
+        AtomicFiles.write(dir.resolve(name), out -> out.write(bytes));
+        return name;
+    }
+
+    /**
+     * The file a video's stored reference names: an upload kept in its own folder, or another video's MP4
+     * (stored as that video's id); null for text-to-video.
+     */
+    public Path reference(VideoRecord video) {
+        return video.reference() == null ? null : reference(video.id(), video.reference());
+    }
+
+    /** The file {@code reference} names for video {@code id}. */
+    public Path reference(VideoId id, String reference) {
+        if (reference.startsWith(VideoId.PREFIX)) {
+            return path(VideoId.parse(reference), Variant.VIDEO);
+        }
+        if (!reference.matches("reference\\.[a-z0-9]+")) {
+            throw new IllegalStateException("stored reference is not a reference file name: " + reference);
+        }
+        return root.resolve(id.toString()).resolve(reference);
+    }
+
     public void delete(VideoId id) throws IOException {
         Path dir = root.resolve(id.toString());
         if (!Files.exists(dir)) {

@@ -9,7 +9,7 @@ import java.util.regex.Pattern;
  */
 public record VideoId(UUID uuid) {
 
-    private static final String PREFIX = "video_";
+    static final String PREFIX = "video_";
     private static final Pattern FORM = Pattern.compile("video_[0-9a-f]{32}");
 
     public static VideoId random() {

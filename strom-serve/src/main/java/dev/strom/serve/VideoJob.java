@@ -44,7 +44,7 @@ public final class VideoJob implements JobRequestHandler<VideoJob.Request> {
         }
         int[] last = {0};
         try {
-            Clip clip = maker.make(video, fraction -> {
+            Clip clip = maker.make(video, files.reference(video), fraction -> {
                 int percent = (int) (fraction * (1 - WRITING_SHARE) * 100);
                 if (Thread.currentThread().isInterrupted()) {
                     return false;

@@ -3,6 +3,8 @@ package dev.strom.serve;
 import ai.djl.ndarray.NDManager;
 import dev.strom.data.Clip;
 import dev.strom.flow.JacobiInverse;
+import dev.strom.flow.StarFlow;
+import dev.strom.media.MediaDecoder;
 import dev.strom.store.ModelStore;
 import dev.strom.video.TextToVideo;
 import dev.strom.video.VideoSpec;
@@ -17,7 +19,8 @@ import java.util.concurrent.CancellationException;
 /**
  * The one place the server calls the engine. The model is loaded once per process and used by one job at
  * a time (its tensors live in one manager); the job queue's worker count bounds how many wait here.
- * Modes other than text are refused by {@link #supports} until the engine does them.
+ * Every mode goes through the same engine call: a still or a clip becomes the opening frames
+ * (image-to-video, extension), or the source of an edit.
  */
 public final class VideoMaker implements AutoCloseable {
 
@@ -61,31 +64,37 @@ public final class VideoMaker implements AutoCloseable {
         return defaults;
     }
 
-    public boolean supports(Mode mode) {
-        return mode == Mode.TEXT;
-    }
-
-    /** Makes the clip a stored video asks for; throws CancellationException when progress says stop. */
-    public synchronized Clip make(VideoRecord video, Progress progress) {
-        if (!supports(video.mode())) {
-            throw new IllegalArgumentException(video.mode() + " is not supported by this engine yet");
-        }
+    /**
+     * Makes the clip a stored video asks for from its reference file (null for text-to-video); throws
+     * CancellationException when progress says stop.
+     */
+    public synchronized Clip make(VideoRecord video, Path reference, Progress progress) throws IOException {
+        float[] opening = switch (video.mode()) {
+            case TEXT -> null;
+            case IMAGE -> MediaDecoder.read(reference, new MediaDecoder.Target(spec().size(), spec().fps(), 1),
+                    MediaDecoder.Fit.CROP).toModelLayout();
+            case EXTEND, EDIT -> atModelSize(reference).toModelLayout();
+        };
         var g = new TextToVideo.Generation(video.prompt(), video.seed(), video.guidance(), video.frames(),
-                new JacobiInverse(16, 32, 1e-3), true, defaults.temperature());
-        float[] x = model.generate(g, (done, total, frac) -> {
+                new JacobiInverse(16, 32, 1e-3), true, defaults.temperature(), opening);
+        StarFlow.Progress p = (done, total, frac) -> {
             if (!progress.update((done + frac) / total)) {
                 throw new CancellationException("stopped");
             }
-        });
+        };
+        float[] x = video.mode() == Mode.EDIT ? model.edit(g, p, null) : model.generate(g, p);
         return Clip.fromModelLayout(x, video.frames(), spec().size(), spec().size(), video.fps());
     }
 
-    /** Exact bits/dim of a clip at the model's size (its first frames up to the model's length), unconditional. */
+    /** Every frame of a clip as the model sees it: its size, its fps, centre-cropped. */
+    public Clip atModelSize(Path clip) throws IOException {
+        return MediaDecoder.decode(clip, new MediaDecoder.Target(spec().size(), spec().fps(), 0), MediaDecoder.Fit.CROP).clip();
+    }
+
+    /** Exact bits/dim of a clip at the model's size (its first frames up to the model's length), given the prompt or none. */
     public synchronized double bitsPerDim(Clip clip, String prompt) {
-        int size = spec().size();
-        if (clip.width() != size || clip.height() != size) {
-            throw ApiError.invalid("file", "clip is " + clip.width() + "x" + clip.height() + " but the model works at "
-                    + size + "x" + size);
+        if (clip.width() != spec().size() || clip.height() != spec().size()) {
+            throw new IllegalArgumentException("bits/dim needs a clip at the model's size (see atModelSize)");
         }
         int frames = Math.min(clip.frames(), spec().frames());
         float[] x = Arrays.copyOf(clip.toModelLayout(), spec().dims(frames));

@@ -6,9 +6,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import javax.imageio.ImageIO;
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,7 +15,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Scoring, the model list, and modes the engine cannot do yet. */
+/** Scoring, the model list, the event stream. */
 class StromExtrasTest {
 
     static Http http;
@@ -47,10 +44,11 @@ class StromExtrasTest {
     }
 
     @Test
-    void aClipAtAnotherSizeIsRefused(@TempDir Path tmp) throws Exception {
+    void aClipAtAnotherSizeIsScoredAsTheModelSeesIt(@TempDir Path tmp) throws Exception {
         Http.Reply score = http.multipart("/v1/scores", "file", "clip.mp4", mp4(tmp, 16, 90));
-        assertEquals(400, score.status());
-        assertTrue(score.body().path("error").path("message").asText().contains("32x32"));
+        assertEquals(200, score.status(), score.body()::toString);
+        assertEquals("16x16 at 8.0 fps", score.body().path("resampled_from").asText());
+        assertTrue(score.body().path("bits_per_dim").asDouble() > 0);
     }
 
     @Test
@@ -82,28 +80,5 @@ class StromExtrasTest {
         Http.Reply models = http.json("GET", "/v1/models", null);
         assertEquals(200, models.status());
         assertEquals("strom-world-32", models.body().path("data").path(0).path("id").asText());
-    }
-
-    @Test
-    void aValidReferenceImageIsCheckedThenRefusedAsUnsupportedForNow() throws Exception {
-        ByteArrayOutputStream png = new ByteArrayOutputStream();
-        ImageIO.write(new BufferedImage(32, 32, BufferedImage.TYPE_INT_RGB), "png", png);
-        Http.Reply reply = http.multipart("/v1/videos", "prompt", null, "the apple rolls away", "input_reference", "start.png", png.toByteArray());
-        assertEquals(400, reply.status());
-        assertEquals("unsupported", reply.body().path("error").path("code").asText());
-        assertEquals("input_reference", reply.body().path("error").path("param").asText());
-    }
-
-    @Test
-    void extendAndEditAreRefusedAsUnsupportedAfterTheRequestIsChecked() throws Exception {
-        Http.Reply missing = http.json("POST", "/v1/videos/extensions", "{\"prompt\": \"go on\", \"video\": {\"id\": \"video_00000000000000000000000000000000\"}}");
-        assertEquals(404, missing.status(), "the referenced video must exist");
-        Http.Reply created = http.json("POST", "/v1/videos", "{\"prompt\": \"a red apple\", \"seed\": 1}");
-        String id = created.body().path("id").asText();
-        Http.Reply extend = http.json("POST", "/v1/videos/extensions", "{\"prompt\": \"go on\", \"video\": {\"id\": \"" + id + "\"}}");
-        assertEquals("unsupported", extend.body().path("error").path("code").asText());
-        Http.Reply edit = http.json("POST", "/v1/videos/edits", "{\"prompt\": \"bluer\", \"video\": {\"id\": \"" + id + "\"}}");
-        assertEquals("unsupported", edit.body().path("error").path("code").asText());
-        http.json("DELETE", "/v1/videos/" + id, null);
     }
 }
