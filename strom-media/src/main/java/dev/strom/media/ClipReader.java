@@ -41,6 +41,15 @@ public final class ClipReader {
     }
 
     public static Decoded read(Path file) throws IOException {
+        return read(file, true);
+    }
+
+    /** The frames exactly as stored, without undoing Strom's upscale (what a watermark detector needs). */
+    public static Clip readStored(Path file) throws IOException {
+        return read(file, false).clip();
+    }
+
+    private static Decoded read(Path file, boolean toNativeSize) throws IOException {
         if (!Files.isRegularFile(file)) {
             throw new IOException("no such file: " + file);
         }
@@ -76,7 +85,7 @@ public final class ClipReader {
             throw new IOException("no frames in " + file.getFileName());
         }
         int w = sw, h = sh;
-        if (comment != null && comment.startsWith(ClipWriter.NATIVE_TAG)) {
+        if (toNativeSize && comment != null && comment.startsWith(ClipWriter.NATIVE_TAG)) {
             String[] wh = comment.substring(ClipWriter.NATIVE_TAG.length()).trim().split("x");
             try {
                 w = Integer.parseInt(wh[0]);
