@@ -52,9 +52,13 @@ public record SigningIdentity(PrivateKey key, List<X509Certificate> chain, boole
     /** Where the key and chain live. */
     public record Location(Path key, Path certificates) {
 
-        /** {@code STROM_SIGNING_KEY} / {@code STROM_SIGNING_CERTS}, else {@code ~/.strom/signing/}. */
+        /**
+         * {@code STROM_SIGNING_KEY} / {@code STROM_SIGNING_CERTS}, else the directory in the system property
+         * {@code strom.signing.dir}, else {@code ~/.strom/signing/}.
+         */
         public static Location fromEnvironment() {
-            Path dir = Path.of(System.getProperty("user.home"), ".strom", "signing");
+            String configured = System.getProperty("strom.signing.dir");
+            Path dir = configured != null ? Path.of(configured) : Path.of(System.getProperty("user.home"), ".strom", "signing");
             String key = System.getenv("STROM_SIGNING_KEY");
             String certs = System.getenv("STROM_SIGNING_CERTS");
             return new Location(key != null ? Path.of(key) : dir.resolve("signer.key"),
