@@ -60,8 +60,14 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--no-denoise", description = "skip the final score-based denoising step")
     boolean noDenoise;
 
+    @Option(names = "--no-provenance", description = "write no C2PA manifest and no watermark (logged; by default every file carries both)")
+    boolean noProvenance;
+
     @Mixin
     ModelOption model;
+
+    @Mixin
+    SigningOption signing;
 
     @Override
     public Integer call() throws Exception {
@@ -98,9 +104,14 @@ final class GenerateCommand implements Callable<Integer> {
                     (done, total, frac) -> bar.update((done + frac) / total, "block " + Math.min(done + 1, total) + "/" + total));
             double rate = fps != null ? fps : video.spec().fps();
             Clip clip = Clip.fromModelLayout(x, n, video.spec().size(), video.spec().size(), rate);
-            ClipWriter.write(clip, file, scale, Map.of("title", prompt, "encoder", "Strom"));
+            Provenance provenance = Provenance.open(noProvenance, signing, dirPath);
+            String settings = String.join("|", prompt, "seed " + seed, "cfg " + sampling.guidance(), "frames " + n,
+                    "temperature " + sampling.temperature(), sampler.name(), "denoise " + !noDenoise);
+            ClipWriter.write(clip, file, scale, Map.of("title", prompt, "encoder", "Strom"), provenance.watermark(clip, scale, settings));
+            provenance.sign(file);
             if (sheet != null) {
                 ContactSheet.write(clip, sheet, 4);
+                provenance.sign(sheet);
             }
             bar.finish(String.format(Locale.ROOT, "%d frames %dx%d at %.0f fps in %.1f s", n, clip.width() * scale,
                     clip.height() * scale, rate, (System.nanoTime() - t0) / 1e9));

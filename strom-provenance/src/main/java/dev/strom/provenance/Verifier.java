@@ -19,7 +19,7 @@ public final class Verifier {
         }
         ContentCredentials.Status manifest = ContentCredentials.status(file);
         WatermarkDetection watermark = isVideo(file) ? Watermark.detect(ClipReader.readStored(file)) : null;
-        return new Verification(file.toString(), manifest, watermark);
+        return Verification.of(file.toString(), manifest, watermark);
     }
 
     private static boolean isVideo(Path file) {

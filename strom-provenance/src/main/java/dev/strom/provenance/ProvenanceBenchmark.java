@@ -1,0 +1,132 @@
+package dev.strom.provenance;
+
+import dev.strom.data.Clip;
+import dev.strom.data.world.CaptionedWorld;
+import dev.strom.media.ClipReader;
+import dev.strom.media.ClipWriter;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Measures the provenance step on given clips (generated ones, at their native size): watermark bit
+ * accuracy and detection after each attack and all combined, image quality of marked against unmarked
+ * files, the time marking and signing add per clip, and the false-positive rate on unmarked clips of the
+ * built-in world.
+ */
+public final class ProvenanceBenchmark {
+
+    private ProvenanceBenchmark() {
+    }
+
+    public static Map<String, Object> run(List<Clip> clips, int scale, ProvenanceStamp stamp, int unmarkedClips, Path work)
+            throws IOException {
+        Files.createDirectories(work);
+        Map<String, double[]> accuracy = new LinkedHashMap<>();
+        Map<String, int[]> detected = new LinkedHashMap<>();
+        accuracy.put("none", new double[clips.size()]);
+        detected.put("none", new int[1]);
+        for (Attack a : Attack.values()) {
+            accuracy.put(a.name().toLowerCase(Locale.ROOT), new double[clips.size()]);
+            detected.put(a.name().toLowerCase(Locale.ROOT), new int[1]);
+        }
+        double psnr = 0, ssim = 0, plainSeconds = 0, stampedSeconds = 0, verifySeconds = 0;
+        List<Double> unmarkedGeneratedScores = new ArrayList<>();
+        int manifestsValid = 0;
+        for (int i = 0; i < clips.size(); i++) {
+            Clip clip = clips.get(i);
+            String settings = "benchmark clip " + i;
+            Path plain = work.resolve("plain-" + i + ".mp4");
+            Path marked = work.resolve("marked-" + i + ".mp4");
+            long t0 = System.nanoTime();
+            ClipWriter.write(clip, plain, scale);
+            long t1 = System.nanoTime();
+            ClipWriter.write(clip, marked, scale, Map.of(), stamp.watermark(clip, scale, settings));
+            stamp.sign(marked);
+            long t2 = System.nanoTime();
+            plainSeconds += (t1 - t0) / 1e9;
+            stampedSeconds += (t2 - t1) / 1e9;
+
+            long t3 = System.nanoTime();
+            Verification v = Verifier.verify(marked);
+            verifySeconds += (System.nanoTime() - t3) / 1e9;
+            manifestsValid += v.manifest().valid() ? 1 : 0;
+            WatermarkPayload payload = stamp.payload(settings);
+            record(accuracy, detected, "none", i, payload, v.watermark());
+            unmarkedGeneratedScores.add(Watermark.detect(ClipReader.readStored(plain)).score());
+
+            Clip decodedPlain = ClipReader.readStored(plain);
+            ImageQuality q = ImageQuality.between(decodedPlain, ClipReader.readStored(marked));
+            psnr += q.psnr() / clips.size();
+            ssim += q.ssim() / clips.size();
+            for (Attack a : Attack.values()) {
+                Path attacked = work.resolve(a.name().toLowerCase(Locale.ROOT) + "-" + i + ".mp4");
+                a.apply(marked, attacked);
+                record(accuracy, detected, a.name().toLowerCase(Locale.ROOT), i, payload, Watermark.detect(ClipReader.readStored(attacked)));
+            }
+        }
+        Map<String, Object> attacks = new LinkedHashMap<>();
+        for (String name : accuracy.keySet()) {
+            double[] acc = accuracy.get(name);
+            double mean = 0, min = 1;
+            for (double x : acc) {
+                mean += x / acc.length;
+                min = Math.min(min, x);
+            }
+            attacks.put(name, Map.of("mean_bit_accuracy", round(mean), "min_bit_accuracy", round(min),
+                    "detected", detected.get(name)[0] + "/" + clips.size()));
+        }
+        Map<String, Object> report = new LinkedHashMap<>();
+        report.put("clips", clips.size());
+        report.put("stored_size", clips.get(0).width() * scale + "x" + clips.get(0).height() * scale);
+        report.put("payload_bits", WatermarkPayload.BITS);
+        report.put("detection_threshold", Watermark.THRESHOLD);
+        report.put("attacks", attacks);
+        report.put("psnr_db_marked_vs_unmarked", round(psnr));
+        report.put("ssim_marked_vs_unmarked", round(ssim));
+        report.put("manifests_valid", manifestsValid + "/" + clips.size());
+        report.put("write_seconds_per_clip_without_provenance", round(plainSeconds / clips.size()));
+        report.put("write_seconds_per_clip_with_provenance", round(stampedSeconds / clips.size()));
+        report.put("provenance_seconds_added_per_clip", round((stampedSeconds - plainSeconds) / clips.size()));
+        report.put("verify_seconds_per_clip", round(verifySeconds / clips.size()));
+        report.put("unmarked_generated_max_score", round(unmarkedGeneratedScores.stream().mapToDouble(d -> d).max().orElse(0)));
+        report.put("false_positives", falsePositives(unmarkedClips, scale, work));
+        return report;
+    }
+
+    /** Unmarked clips of the built-in world, written as Strom writes, run through the detector. */
+    private static Map<String, Object> falsePositives(int n, int scale, Path work) throws IOException {
+        CaptionedWorld world = new CaptionedWorld(32, 16, 8, 0);
+        int positives = 0;
+        double maxScore = 0;
+        Path file = work.resolve("unmarked.mp4");
+        for (int i = 0; i < n; i++) {
+            ClipWriter.write(world.render(world.trainingScene(500_000 + i)), file, scale);
+            WatermarkDetection d = Watermark.detect(ClipReader.readStored(file));
+            positives += d.detected() ? 1 : 0;
+            maxScore = Math.max(maxScore, d.score());
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("unmarked_clips", n);
+        out.put("detected", positives);
+        out.put("rate", round(positives / (double) n));
+        out.put("max_score", round(maxScore));
+        return out;
+    }
+
+    private static void record(Map<String, double[]> accuracy, Map<String, int[]> detected, String name, int i,
+                               WatermarkPayload payload, WatermarkDetection d) {
+        accuracy.get(name)[i] = payload.agreement(d.payload());
+        detected.get(name)[0] += d.detected() ? 1 : 0;
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 10000) / 10000.0;
+    }
+}
