@@ -55,7 +55,7 @@ final class BenchCommand implements Callable<Integer> {
             + "watermark bit accuracy per attack and combined, false positives on unmarked clips, PSNR/SSIM, time added per clip")
     boolean provenance;
 
-    @Option(names = "--provenance-clips", defaultValue = "4", description = "generated clips for --provenance (default ${DEFAULT-VALUE})")
+    @Option(names = "--provenance-clips", defaultValue = "8", description = "generated clips for --provenance (default ${DEFAULT-VALUE})")
     int provenanceClips;
 
     @Option(names = "--unmarked", defaultValue = "200", description = "unmarked clips for the false-positive rate (default ${DEFAULT-VALUE})")

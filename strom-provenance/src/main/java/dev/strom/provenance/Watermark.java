@@ -71,10 +71,6 @@ public final class Watermark {
         this.amplitude = amplitude;
     }
 
-    public WatermarkPayload payload() {
-        return payload;
-    }
-
     /**
      * The watermark for one clip, as it will be stored (upscaled by {@code scale}). The embedder knows the
      * picture, so it measures how much the picture itself pushes each bit's statistic the wrong way and marks
@@ -119,25 +115,6 @@ public final class Watermark {
             }
             image.setRGB(0, y, w, 1, row, 0, w);
         }
-    }
-
-    /** Marks a clip's frames as they are (a clip already at the size it will be stored). */
-    public Clip embed(Clip clip) {
-        byte[] rgb = clip.rgb().clone();
-        int w = clip.width();
-        int h = clip.height();
-        for (int t = 0; t < clip.frames(); t++) {
-            for (int y = 0; y < h; y++) {
-                for (int x = 0; x < w; x++) {
-                    int d = shift(x, y, w, h);
-                    int i = ((t * h + y) * w + x) * 3;
-                    for (int k = 0; k < 3; k++) {
-                        rgb[i + k] = (byte) clamp((rgb[i + k] & 0xff) + d);
-                    }
-                }
-            }
-        }
-        return new Clip(clip.frames(), h, w, clip.fps(), rgb);
     }
 
     /**
