@@ -2,7 +2,6 @@ package dev.strom.provenance;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -17,8 +16,9 @@ import java.util.Optional;
 /**
  * C2PA in ISO BMFF (MP4): the manifest store rides in a top-level {@code uuid} box with C2PA's UUID, bound
  * to the file by a {@code c2pa.hash.bmff.v2} assertion. Version 2 hashes every top-level box that is not
- * excluded together with its file offset, so moving boxes around breaks the binding too. The box is
- * appended after the last box, which moves no existing box and needs no chunk offsets rewritten.
+ * excluded together with its file offset, so moving boxes around breaks the binding too. The box goes right
+ * after {@code ftyp}, where C2PA tools put it, so the sample tables' chunk offsets ({@code stco}, {@code co64})
+ * move by its size.
  */
 final class Mp4Embedding implements Embedding {
 
@@ -39,17 +39,76 @@ final class Mp4Embedding implements Embedding {
         if (boxes.stream().anyMatch(b -> isC2pa(file, b))) {
             throw new IOException("the file already carries a C2PA manifest");
         }
-        List<Map<String, Object>> exclusions = defaultExclusions();
+        // The store's size does not depend on the hash it holds, so a store for a dummy hash tells how far
+        // everything after ftyp moves; the hash is then taken over the file as it will be.
+        byte[] placeholder = c2paBox(store(new byte[32], generator, identity));
+        int size = placeholder.length;
+        TopBox ftyp = boxes.get(0);
+        int at = (int) (ftyp.offset() + ftyp.size());
+        byte[] moved = new byte[file.length + size];
+        System.arraycopy(file, 0, moved, 0, at);
+        System.arraycopy(file, at, moved, at + size, file.length - at);
+        // the dummy box holds the place (the hash skips it as it will skip the real one)
+        System.arraycopy(placeholder, 0, moved, at, size);
+        for (TopBox b : topLevel(moved)) {
+            if (b.type().equals("moov")) {
+                shiftChunkOffsets(moved, (int) b.offset() + 8, (int) (b.offset() + b.size()), at, size);
+            }
+        }
+        byte[] box = c2paBox(store(hash(moved, topLevel(moved), defaultExclusions()), generator, identity));
+        if (box.length != size) {
+            throw new IllegalStateException("C2PA box changed size while signing");
+        }
+        System.arraycopy(box, 0, moved, at, size);
+        return moved;
+    }
+
+    private static byte[] store(byte[] hash, ContentCredentials.Generator generator, SigningIdentity identity) throws IOException {
         Map<String, Object> fields = new LinkedHashMap<>();
-        fields.put("exclusions", exclusions);
+        fields.put("exclusions", defaultExclusions());
         fields.put("alg", "sha256");
-        fields.put("hash", hash(file, boxes, exclusions));
+        fields.put("hash", hash);
         fields.put("name", "jumbf manifest");
-        byte[] store = ContentCredentials.build(generator, new ContentCredentials.HardBinding(LABEL, fields), identity);
-        ByteArrayOutputStream out = new ByteArrayOutputStream(file.length + store.length + 64);
-        out.writeBytes(file);
-        out.writeBytes(c2paBox(store));
-        return out.toByteArray();
+        return ContentCredentials.build(generator, new ContentCredentials.HardBinding(LABEL, fields), identity);
+    }
+
+    /** Adds {@code delta} to every chunk offset at or after {@code from} in the sample tables inside [start, end). */
+    private static void shiftChunkOffsets(byte[] file, int start, int end, long from, int delta) throws IOException {
+        ByteBuffer b = ByteBuffer.wrap(file);
+        int p = start;
+        while (p + 8 <= end) {
+            int size = b.getInt(p);
+            String type = new String(file, p + 4, 4, StandardCharsets.ISO_8859_1);
+            if (size < 8 || p + size > end) {
+                throw new IOException("malformed MP4 box inside moov at offset " + p);
+            }
+            switch (type) {
+                case "trak", "mdia", "minf", "stbl" -> shiftChunkOffsets(file, p + 8, p + size, from, delta);
+                case "stco" -> {
+                    int n = b.getInt(p + 12);
+                    for (int i = 0; i < n; i++) {
+                        int q = p + 16 + 4 * i;
+                        long offset = b.getInt(q) & 0xffffffffL;
+                        if (offset >= from) {
+                            b.putInt(q, (int) (offset + delta));
+                        }
+                    }
+                }
+                case "co64" -> {
+                    int n = b.getInt(p + 12);
+                    for (int i = 0; i < n; i++) {
+                        int q = p + 16 + 8 * i;
+                        long offset = b.getLong(q);
+                        if (offset >= from) {
+                            b.putLong(q, offset + delta);
+                        }
+                    }
+                }
+                default -> {
+                }
+            }
+            p += size;
+        }
     }
 
     @Override

@@ -39,7 +39,12 @@ class ContentCredentialsTest {
     void aSignedMp4ValidatesWithTheOfficialSdkUpToItsUntrustedLocalRoot() throws Exception {
         Path mp4 = dir.resolve("signed.mp4");
         ClipWriter.write(clip(1), mp4, 8);
+        byte[] before = dev.strom.media.ClipReader.readStored(mp4).rgb();
         ContentCredentials.sign(mp4, GENERATOR, identity);
+        assertTrue(java.util.Arrays.equals(before, dev.strom.media.ClipReader.readStored(mp4).rgb()),
+                "the same frames after the manifest moved the media data");
+        assertEquals(List.of("ftyp", "uuid"), Mp4Embedding.topLevel(Files.readAllBytes(mp4)).stream()
+                .map(Mp4Embedding.TopBox::type).limit(2).toList(), "the manifest box follows ftyp");
 
         OfficialC2paSdk.Report report = OfficialC2paSdk.read(mp4, "video/mp4");
         assertTrue(report.present(), report.json().toString());
