@@ -49,7 +49,7 @@ final class VerifyCommand implements Callable<Integer> {
             out.append("C2PA:        manifest present, ").append(m.valid() ? "valid" : "INVALID").append('\n');
             if (m.signer() != null) {
                 out.append("signed by:   ").append(m.signer())
-                        .append(m.selfSigned() ? " (self-signed chain: not from a trusted authority)" : "").append('\n');
+                        .append(m.selfSigned() ? " (the chain ends in a self-signed root; Strom checks no trust list)" : "").append('\n');
             }
             if (m.generator() != null) {
                 out.append("generator:   ").append(m.generator()).append('\n');

@@ -48,7 +48,11 @@ public final class ContentCredentials {
                    String bindingLabel, JsonNode binding) {
     }
 
-    /** What a file's manifest says: present, valid, who signed it (and whether that root is self-signed). */
+    /**
+     * What a file's manifest says: present; valid (signature, assertion hashes and hard binding all check out);
+     * who signed it; whether the chain it carries ends in a self-signed root (as Strom's local identity does:
+     * nothing in the file says anyone else vouches for the signer; no trust list is consulted); the generator.
+     */
     public record Status(boolean present, boolean valid, String signer, boolean selfSigned, String generator,
                          List<String> problems) {
 
