@@ -104,7 +104,10 @@ public final class ContentCredentials {
 
     /** The manifest store's bytes (a JUMBF superbox) for the given binding. */
     static byte[] build(Generator generator, HardBinding binding, SigningIdentity identity) throws IOException {
-        String label = "urn:c2pa:" + UUID.randomUUID();
+        // Identifiers follow from what is signed, so the same clip gives the same file (Strom is deterministic).
+        byte[] fields = CBOR.writeValueAsBytes(binding.fields());
+        String seed = generator + "|" + java.util.HexFormat.of().formatHex(sha256(fields, 0, fields.length));
+        String label = "urn:c2pa:" + UUID.nameUUIDFromBytes((seed + "|manifest").getBytes(java.nio.charset.StandardCharsets.UTF_8));
         Map<String, Object> softwareAgent = new LinkedHashMap<>();
         softwareAgent.put("name", "Strom");
         softwareAgent.put("version", generator.version());
@@ -121,7 +124,7 @@ public final class ContentCredentials {
         info.put("version", generator.version());
         info.put("dev.strom.model", generator.modelId());
         Map<String, Object> claim = new LinkedHashMap<>();
-        claim.put("instanceID", "xmp:iid:" + UUID.randomUUID());
+        claim.put("instanceID", "xmp:iid:" + UUID.nameUUIDFromBytes((seed + "|instance").getBytes(java.nio.charset.StandardCharsets.UTF_8)));
         claim.put("claim_generator_info", info);
         claim.put("signature", "self#jumbf=/c2pa/" + label + "/" + SIGNATURE);
         claim.put("created_assertions", List.of(hashedUri(ACTIONS, actions), hashedUri(binding.label(), hash)));

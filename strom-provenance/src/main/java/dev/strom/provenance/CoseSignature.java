@@ -26,6 +26,7 @@ final class CoseSignature {
     private static final int X5CHAIN = 33;
     private static final int ES256 = -7;
     private static final CBORFactory CBOR = new CBORFactory();
+    private static final java.security.Provider BOUNCY_CASTLE = new org.bouncycastle.jce.provider.BouncyCastleProvider();
 
     private CoseSignature() {
     }
@@ -34,10 +35,11 @@ final class CoseSignature {
         byte[] protectedHeader = protectedHeader(identity.chain());
         byte[] signature;
         try {
-            Signature s = Signature.getInstance("SHA256withECDSAinP1363Format");
+            // deterministic ECDSA (RFC 6979): the same claim and key give the same signature, so the same file
+            Signature s = Signature.getInstance("SHA256withECDDSA", BOUNCY_CASTLE);
             s.initSign(identity.key());
             s.update(toBeSigned(protectedHeader, claim));
-            signature = s.sign();
+            signature = rawSignature(s.sign());
         } catch (GeneralSecurityException e) {
             throw new IOException("cannot sign the claim: " + e.getMessage(), e);
         }
@@ -90,6 +92,18 @@ final class CoseSignature {
             throw new GeneralSecurityException("claim signature does not match");
         }
         return chain;
+    }
+
+    /** DER ECDSA-Sig-Value to COSE's fixed-width r || s (32 bytes each for P-256). */
+    private static byte[] rawSignature(byte[] der) {
+        org.bouncycastle.asn1.ASN1Sequence seq = org.bouncycastle.asn1.ASN1Sequence.getInstance(der);
+        byte[] out = new byte[64];
+        for (int i = 0; i < 2; i++) {
+            byte[] v = org.bouncycastle.util.BigIntegers.asUnsignedByteArray(32,
+                    org.bouncycastle.asn1.ASN1Integer.getInstance(seq.getObjectAt(i)).getValue());
+            System.arraycopy(v, 0, out, 32 * i, 32);
+        }
+        return out;
     }
 
     private static byte[] protectedHeader(List<X509Certificate> chain) throws IOException {

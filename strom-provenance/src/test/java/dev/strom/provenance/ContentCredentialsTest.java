@@ -88,6 +88,17 @@ class ContentCredentialsTest {
     }
 
     @Test
+    void theSameClipSignedTwiceGivesTheSameBytes() throws Exception {
+        Path a = dir.resolve("twice-a.mp4");
+        Path b = dir.resolve("twice-b.mp4");
+        ClipWriter.write(clip(4), a, 8);
+        Files.copy(a, b);
+        ContentCredentials.sign(a, GENERATOR, identity);
+        ContentCredentials.sign(b, GENERATOR, identity);
+        assertTrue(java.util.Arrays.equals(Files.readAllBytes(a), Files.readAllBytes(b)));
+    }
+
+    @Test
     void aFileWithoutAManifestReportsNone() throws Exception {
         Path mp4 = dir.resolve("plain.mp4");
         ClipWriter.write(clip(3), mp4, 8);
