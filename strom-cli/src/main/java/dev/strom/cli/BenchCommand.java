@@ -51,8 +51,21 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--no-model", description = "skip the generation benchmark with the model")
     boolean noModel;
 
+    @Option(names = "--provenance", description = "measure the provenance step instead, on clips the model generates: "
+            + "watermark bit accuracy per attack and combined, false positives on unmarked clips, PSNR/SSIM, time added per clip")
+    boolean provenance;
+
+    @Option(names = "--provenance-clips", defaultValue = "8", description = "generated clips for --provenance (default ${DEFAULT-VALUE})")
+    int provenanceClips;
+
+    @Option(names = "--unmarked", defaultValue = "200", description = "unmarked clips for the false-positive rate (default ${DEFAULT-VALUE})")
+    int unmarked;
+
     @Mixin
     ModelOption model;
+
+    @Mixin
+    SigningOption signing;
 
     @Override
     public Integer call() throws Exception {
@@ -63,6 +76,9 @@ final class BenchCommand implements Callable<Integer> {
         report.put("machine", Map.of("cores", Runtime.getRuntime().availableProcessors(),
                 "os_arch", System.getProperty("os.arch")));
         try (NDManager manager = NDManager.newBaseManager()) {
+            if (provenance) {
+                report.put("provenance", ProvenanceBench.run(model, signing, manager, provenanceClips, unmarked));
+            } else {
             report.put("engine", EngineBenchmark.run(manager, EngineBenchmark.benchConfig(), frames, batch, steps,
                     jacobiBlock, jacobiThreshold));
             if (!noModel) {
@@ -73,6 +89,7 @@ final class BenchCommand implements Callable<Integer> {
                     report.put("generation", gen);
                 }
             }
+            }
         }
         report.put("peak_rss_mib", PeakRss.mebibytes());
         String json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report);
@@ -80,7 +97,7 @@ final class BenchCommand implements Callable<Integer> {
         if (out != null) {
             dev.strom.data.AtomicFiles.writeString(out, json + "\n");
         }
-        if (html != null) {
+        if (html != null && !provenance) {
             Map<String, Double> times = new LinkedHashMap<>();
             @SuppressWarnings("unchecked")
             Map<String, Object> engine = (Map<String, Object>) report.get("engine");

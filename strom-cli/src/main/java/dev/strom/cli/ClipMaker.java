@@ -81,9 +81,16 @@ final class ClipMaker {
             dev.strom.flow.StarFlow.Progress progress = (done, total, frac) -> bar.update((done + frac) / total, n + " frames");
             float[] x = mode == Mode.EDIT ? video.edit(g, progress, sink) : video.generate(g, progress, sink);
             Clip clip = Clip.fromModelLayout(x, n, spec.size(), spec.size(), rate);
-            ClipWriter.write(clip, file, o.scale, Map.of("title", prompt, "encoder", "Strom"));
+            Provenance provenance = Provenance.open(o.noProvenance, o.signing, model.resolve());
+            String settings = String.join("|", mode.name(), prompt, "seed " + s.seed, "cfg " + sampling.guidance(),
+                    "frames " + n, "temperature " + sampling.temperature(), s.sampler.name(), "denoise " + !s.noDenoise,
+                    "opening " + java.util.Arrays.hashCode(context));
+            ClipWriter.write(clip, file, o.scale, Map.of("title", prompt, "encoder", "Strom"),
+                    provenance.watermark(clip, o.scale, settings));
+            provenance.sign(file);
             if (o.sheet != null) {
                 ContactSheet.write(clip, o.sheet, 4);
+                provenance.sign(o.sheet);
             }
             bar.finish(String.format(Locale.ROOT, "%d frames %dx%d at %.0f fps in %.1f s", n, clip.width() * o.scale,
                     clip.height() * o.scale, rate, (System.nanoTime() - t0) / 1e9));

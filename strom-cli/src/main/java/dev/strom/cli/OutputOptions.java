@@ -1,13 +1,17 @@
 package dev.strom.cli;
 
 import dev.strom.media.VideoFormat;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 
-/** Where and how a made clip is written: the file, its fps and upscale, an optional contact sheet and live preview. */
+/**
+ * Where and how a made clip is written: the file, its fps and upscale, an optional contact sheet and live
+ * preview, and its provenance (C2PA manifest and watermark, on unless --no-provenance).
+ */
 final class OutputOptions {
 
     @Option(names = {"-o", "--out"}, paramLabel = "FILE", description = "output file: .mp4, .webm or .gif (default: strom-<seed>.mp4)")
@@ -24,6 +28,12 @@ final class OutputOptions {
 
     @Option(names = "--preview", paramLabel = "PNG", description = "keep this PNG contact sheet up to date while frames are made (streaming)")
     Path preview;
+
+    @Option(names = "--no-provenance", description = "write no C2PA manifest and no watermark (logged; by default every file carries both)")
+    boolean noProvenance;
+
+    @Mixin
+    SigningOption signing;
 
     /** Checks everything before any work starts and returns the output file. */
     Path validate(long seed) {

@@ -44,6 +44,12 @@ final class ServeCommand implements Callable<Integer> {
     @Mixin
     ModelOption model;
 
+    @Option(names = "--no-provenance", description = "deliver videos without C2PA manifest and watermark (logged; by default every video carries both)")
+    boolean noProvenance;
+
+    @Mixin
+    SigningOption signing;
+
     @Override
     public Integer call() throws Exception {
         if (maxUploadMb < 1) {
@@ -53,7 +59,11 @@ final class ServeCommand implements Callable<Integer> {
         ModelOption.Sampling sampling = model.sampling(null, null);
         String worker = InetAddress.getLocalHost().getHostName() + ":" + ManagementFactory.getRuntimeMXBean().getPid();
         ServeConfig config = new ServeConfig(port, data, database, workers, queueLimit, maxUploadMb * (1L << 20),
-                model.resolve(), new VideoMaker.Sampling(sampling.guidance(), sampling.temperature()), keys, worker);
+                model.resolve(), new VideoMaker.Sampling(sampling.guidance(), sampling.temperature()), keys, worker,
+                noProvenance ? null : signing.location());
+        if (noProvenance) {
+            System.err.println("strom: provenance off (--no-provenance): videos are delivered without C2PA manifest and watermark");
+        }
         StromServer server = StromServer.start(config);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -33,6 +33,14 @@ public final class ClipWriter {
     /** Comment prefix that records the model's native frame size. */
     public static final String NATIVE_TAG = "strom native=";
 
+    /** Changes each frame, at the size written, just before it is encoded (Strom's watermark does this). */
+    @FunctionalInterface
+    public interface FrameFilter {
+        FrameFilter NONE = (t, image) -> { };
+
+        void apply(int frame, BufferedImage image);
+    }
+
     private ClipWriter() {
     }
 
@@ -41,6 +49,22 @@ public final class ClipWriter {
     }
 
     public static void write(Clip clip, Path target, int scale, Map<String, String> metadata) throws IOException {
+        write(clip, target, scale, metadata, FrameFilter.NONE);
+    }
+
+    /**
+     * Writes the clip at the stored size as H.264 MP4 of the given quality with no metadata at all, the way a
+     * platform re-encodes an upload (so readers see the stored size as native).
+     */
+    public static void writeReencoded(Clip clip, Path target, int crf) throws IOException {
+        if (VideoFormat.of(target) != VideoFormat.MP4) {
+            throw new IllegalArgumentException("re-encoding writes MP4 only");
+        }
+        AtomicFiles.write(target, ".part.mp4", tmp -> writeVideo(clip, tmp, 1, VideoFormat.MP4, Map.of(), FrameFilter.NONE, crf));
+    }
+
+    public static void write(Clip clip, Path target, int scale, Map<String, String> metadata, FrameFilter filter)
+            throws IOException {
         if (scale < 1) {
             throw new IllegalArgumentException("scale must be >= 1");
         }
@@ -57,8 +81,8 @@ public final class ClipWriter {
         // FFmpeg picks nothing from the name (the format is set), but keep the extension for readers.
         AtomicFiles.write(target, ".part." + format.extension(), tmp -> {
             switch (format) {
-                case GIF -> writeGif(clip, tmp, scale);
-                case MP4, WEBM -> writeVideo(clip, tmp, scale, format, meta);
+                case GIF -> writeGif(clip, tmp, scale, filter);
+                case MP4, WEBM -> writeVideo(clip, tmp, scale, format, meta, filter, format == VideoFormat.MP4 ? 16 : 24);
             }
         });
     }
@@ -78,8 +102,8 @@ public final class ClipWriter {
         return img;
     }
 
-    private static void writeVideo(Clip clip, Path file, int scale, VideoFormat format, Map<String, String> meta)
-            throws IOException {
+    private static void writeVideo(Clip clip, Path file, int scale, VideoFormat format, Map<String, String> meta,
+                                   FrameFilter filter, int crf) throws IOException {
         int w = clip.width() * scale;
         int h = clip.height() * scale;
         if (w % 2 != 0 || h % 2 != 0) {
@@ -93,18 +117,20 @@ public final class ClipWriter {
             rec.setPixelFormat(avutil.AV_PIX_FMT_YUV420P);
             if (format == VideoFormat.MP4) {
                 rec.setVideoCodec(avcodec.AV_CODEC_ID_H264);
-                rec.setVideoOption("crf", "16");
+                rec.setVideoOption("crf", String.valueOf(crf));
                 rec.setVideoOption("preset", "medium");
                 rec.setOption("movflags", "+faststart");
             } else {
                 rec.setVideoCodec(avcodec.AV_CODEC_ID_VP9);
-                rec.setVideoOption("crf", "24");
+                rec.setVideoOption("crf", String.valueOf(crf));
                 rec.setVideoBitrate(0);
             }
             rec.setMetadata(meta);
             rec.start();
             for (int t = 0; t < clip.frames(); t++) {
-                Frame f = conv.convert(frame(clip, t, scale));
+                BufferedImage img = frame(clip, t, scale);
+                filter.apply(t, img);
+                Frame f = conv.convert(img);
                 rec.record(f, avutil.AV_PIX_FMT_BGR24);
             }
             rec.stop();
@@ -112,7 +138,7 @@ public final class ClipWriter {
     }
 
     /** GIF through ImageIO with one palette of the clip's most frequent colours (nearest match for the rest). */
-    private static void writeGif(Clip clip, Path file, int scale) throws IOException {
+    private static void writeGif(Clip clip, Path file, int scale, FrameFilter filter) throws IOException {
         IndexColorModel palette = Palette.of(clip);
         ImageWriter writer = ImageIO.getImageWritersByFormatName("gif").next();
         try (ImageOutputStream out = ImageIO.createImageOutputStream(file.toFile())) {
@@ -120,7 +146,9 @@ public final class ClipWriter {
             writer.prepareWriteSequence(null);
             int delay = (int) Math.round(100 / clip.fps());
             for (int t = 0; t < clip.frames(); t++) {
-                BufferedImage indexed = Palette.apply(frame(clip, t, scale), palette);
+                BufferedImage img = frame(clip, t, scale);
+                filter.apply(t, img);
+                BufferedImage indexed = Palette.apply(img, palette);
                 IIOMetadata meta = writer.getDefaultImageMetadata(ImageTypeSpecifier.createFromRenderedImage(indexed), null);
                 String fmt = meta.getNativeMetadataFormatName();
                 IIOMetadataNode root = (IIOMetadataNode) meta.getAsTree(fmt);

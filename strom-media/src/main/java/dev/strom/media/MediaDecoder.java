@@ -64,15 +64,23 @@ public final class MediaDecoder {
 
     /** The first window of a file (fewer frames when the file is shorter). */
     public static Clip read(Path file, Target target, Fit fit) throws IOException {
-        return decode(file, target, fit, target.frames()).clip();
+        return decode(file, target, fit, target.frames(), true).clip();
     }
 
     /** Every frame of a file, resampled and fitted. */
     public static Media decode(Path file, Target target, Fit fit) throws IOException {
-        return decode(file, target, fit, 0);
+        return decode(file, target, fit, 0, true);
     }
 
-    private static Media decode(Path file, Target target, Fit fit, int maxFrames) throws IOException {
+    /**
+     * Every frame exactly as the file stores it, without undoing Strom's upscale: the pixels a watermark
+     * detector or a quality measure must see.
+     */
+    public static Clip storedPixels(Path file) throws IOException {
+        return decode(file, Target.asStored(), Fit.CROP, 0, false).clip();
+    }
+
+    private static Media decode(Path file, Target target, Fit fit, int maxFrames, boolean nativeSize) throws IOException {
         if (!Files.isRegularFile(file)) {
             throw new IOException("no such file: " + file);
         }
@@ -94,7 +102,7 @@ public final class MediaDecoder {
                 throw new IOException("no video stream in " + file.getFileName());
             }
             double sourceFps = g.getFrameRate() > 0 ? g.getFrameRate() : 8;
-            Shape shape = Shape.of(storedWidth, storedHeight, g.getMetadata("comment"), target.size(), fit);
+            Shape shape = Shape.of(storedWidth, storedHeight, nativeSize ? g.getMetadata("comment") : null, target.size(), fit);
             rate = new FrameRate(target.fps() > 0 ? target.fps() : sourceFps, sourceFps, target.fps() > 0, maxFrames);
             Frame f;
             while (!rate.full() && (f = g.grabImage()) != null) {

@@ -40,6 +40,34 @@ class ClipWriterTest {
     }
 
     @Test
+    void aFrameFilterSeesEveryFrameAtTheStoredSizeBeforeEncoding() throws IOException {
+        Path mp4 = dir.resolve("filtered.mp4");
+        java.util.List<Integer> seen = new java.util.ArrayList<>();
+        ClipWriter.write(apple(), mp4, 8, java.util.Map.of(), (t, image) -> {
+            assertEquals(256, image.getWidth());
+            seen.add(t);
+            java.awt.Graphics g = image.getGraphics();
+            g.setColor(java.awt.Color.WHITE);
+            g.fillRect(0, 0, 64, 64);
+        });
+        assertEquals(java.util.stream.IntStream.range(0, 16).boxed().toList(), seen);
+        Clip stored = MediaDecoder.storedPixels(mp4);
+        assertEquals(256, stored.width(), "storedPixels keeps the stored size");
+        assertTrue(stored.pixel(3, 10, 10, 0) > 240 && stored.pixel(3, 10, 10, 2) > 240, "the filter's change was encoded");
+    }
+
+    @Test
+    void reencodingWritesTheStoredSizeWithNoMetadata() throws IOException {
+        Path mp4 = dir.resolve("apple.mp4");
+        Path again = dir.resolve("again.mp4");
+        ClipWriter.write(apple(), mp4, 8);
+        ClipWriter.writeReencoded(MediaDecoder.storedPixels(mp4), again, 28);
+        MediaDecoder.Media d = stored(again);
+        assertEquals(256, d.clip().width(), "no native-size comment any more");
+        assertTrue(Files.size(again) < Files.size(mp4), "CRF 28 spends fewer bits than Strom's CRF 16");
+    }
+
+    @Test
     void mp4DecodesToTheSameFramesSizeAndRate() throws IOException {
         Clip clip = apple();
         Path mp4 = dir.resolve("apple.mp4");

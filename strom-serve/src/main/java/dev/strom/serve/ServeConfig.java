@@ -1,13 +1,17 @@
 package dev.strom.serve;
 
+import dev.strom.provenance.SigningIdentity;
+
 import java.nio.file.Path;
 
 /**
  * How one server process runs. {@code database} is a JDBC URL; null means the embedded H2 file in the
  * data directory. Several processes given the same PostgreSQL URL (and data directory) share one queue.
+ * {@code signing} is where the C2PA key and certificates are; null turns provenance off (no manifest, no watermark).
  */
 public record ServeConfig(int port, Path dataDir, String database, int workers, int queueLimit, long maxUploadBytes,
-                          Path modelDir, VideoMaker.Sampling sampling, ApiKeys keys, String workerName) {
+                          Path modelDir, VideoMaker.Sampling sampling, ApiKeys keys, String workerName,
+                          SigningIdentity.Location signing) {
 
     public static final int MAX_PROMPT_CHARS = 1000;
 

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.strom.data.Clip;
 import dev.strom.media.MediaDecoder;
+import dev.strom.provenance.Verification;
+import dev.strom.provenance.Verifier;
 import dev.strom.media.ClipWriter;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
@@ -25,6 +27,7 @@ import java.util.Set;
 final class StromApi {
 
     private static final Set<String> SCORE = Set.of("file", "prompt");
+    private static final Set<String> VERIFY = Set.of("file");
     private static final long POLL_MILLIS = 250;
     private static final long STREAM_LIMIT_MILLIS = 15 * 60 * 1000;
     private static final int FRAME_SCALE = 4;
@@ -51,6 +54,7 @@ final class StromApi {
     void routes(Javalin app) {
         app.get("/v1/videos/{id}/events", this::events);
         app.post("/v1/scores", this::score);
+        app.post("/v1/verifications", this::verify);
         app.get("/v1/models", ctx -> {
             ObjectNode out = json.createObjectNode().put("object", "list");
             out.putArray("data").addObject().put("id", maker.name()).put("object", "model").put("created", modelCreated)
@@ -97,6 +101,31 @@ final class StromApi {
     private static void event(OutputStream out, String name, String data) throws IOException {
         out.write(("event: " + name + "\ndata: " + data + "\n\n").getBytes(StandardCharsets.UTF_8));
         out.flush();
+    }
+
+    /** Strom provenance of an uploaded file: its C2PA manifest (present, valid, signer) and the watermark. */
+    private void verify(Context ctx) throws IOException {
+        RequestForm form = RequestForm.read(ctx, json, VERIFY, uploads);
+        byte[] bytes = form.file("file");
+        if (bytes == null) {
+            throw ApiError.missing("file");
+        }
+        UploadCheck.Kind kind = uploads.any("file", bytes);
+        Files.createDirectories(scratch);
+        Path tmp = Files.createTempFile(scratch, "verify-", "." + kind.name().toLowerCase(java.util.Locale.ROOT));
+        Verification v;
+        try {
+            Files.write(tmp, bytes);
+            v = Verifier.verify(tmp);
+        } catch (IOException | RuntimeException e) {
+            throw ApiError.invalid("file", "'file' could not be read as an image or video.");
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+        ObjectNode out = json.valueToTree(v);
+        out.remove("file");
+        out.put("object", "verification");
+        ctx.json(out);
     }
 
     private void score(Context ctx) throws IOException {

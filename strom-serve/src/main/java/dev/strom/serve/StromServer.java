@@ -7,6 +7,8 @@ import io.javalin.config.SizeUnit;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
+import dev.strom.provenance.ContentCredentials;
+import dev.strom.provenance.ProvenanceStamp;
 import org.jobrunr.jobs.mappers.JobMapper;
 import org.jobrunr.scheduling.JobRequestScheduler;
 import org.jobrunr.server.BackgroundJobServer;
@@ -50,6 +52,12 @@ public final class StromServer implements AutoCloseable {
         this.app = app;
     }
 
+    /** Strom's version, from the jar's manifest ("dev" when run from classes). */
+    static String version() {
+        String v = StromServer.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
+    }
+
     public static StromServer start(ServeConfig config) throws IOException {
         Path data = Files.createDirectories(config.dataDir());
         VideoMaker maker = new VideoMaker(config.modelDir(), config.sampling());
@@ -60,7 +68,13 @@ public final class StromServer implements AutoCloseable {
             db = Database.open(config.jdbcUrl());
             JobStore store = new JobStore(db);
             store.createTable();
-            VideoFiles files = new VideoFiles(data);
+            ProvenanceStamp provenance = config.signing() == null ? null : ProvenanceStamp.open(config.signing(),
+                    new ContentCredentials.Generator(version(), config.modelDir().toAbsolutePath().normalize().getFileName().toString()));
+            if (provenance != null && provenance.identity().created()) {
+                LOG.warn("created a local C2PA signing identity in {}; its root is self-signed, so validators will call "
+                        + "the signer untrusted (configure your own with --signing-key/--signing-certs)", config.signing().key().getParent());
+            }
+            VideoFiles files = new VideoFiles(data, provenance);
             JacksonJsonMapper jobJson = new JacksonJsonMapper();
             jobs = SqlStorageProviderFactory.using(db);
             jobs.setJobMapper(new JobMapper(jobJson));

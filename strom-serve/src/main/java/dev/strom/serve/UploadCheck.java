@@ -45,6 +45,15 @@ public final class UploadCheck {
         return kind;
     }
 
+    /** Any image or video the server knows, by its first bytes. */
+    public Kind any(String param, byte[] bytes) {
+        Kind kind = check(param, bytes);
+        if (kind == null) {
+            throw ApiError.invalid(param, "'" + param + "' must be an MP4, WebM, GIF, PNG, JPEG or WebP file");
+        }
+        return kind;
+    }
+
     private Kind check(String param, byte[] bytes) {
         if (bytes.length == 0) {
             throw ApiError.invalid(param, "'" + param + "' is empty");

@@ -5,6 +5,7 @@ import dev.strom.data.Clip;
 import dev.strom.media.ClipWriter;
 import dev.strom.media.ContactSheet;
 import dev.strom.media.StillImage;
+import dev.strom.provenance.ProvenanceStamp;
 
 import javax.imageio.ImageIO;
 import java.io.IOException;
@@ -51,30 +52,40 @@ public final class VideoFiles {
     }
 
     private final Path root;
+    private final ProvenanceStamp provenance;
 
-    public VideoFiles(Path dataDir) throws IOException {
+    /** @param provenance watermarks and signs every MP4; null writes them without */
+    public VideoFiles(Path dataDir, ProvenanceStamp provenance) throws IOException {
         this.root = Files.createDirectories(dataDir.resolve("videos"));
+        this.provenance = provenance;
     }
 
     public Path path(VideoId id, Variant variant) {
         return root.resolve(id.toString()).resolve(variant.file);
     }
 
-    /** Writes all variants of a finished clip; the MP4 last, so its presence means the set is whole. */
+    /**
+     * Writes all variants of a finished clip; the MP4 last, so its presence means the set is whole. The video id
+     * is what the watermark's clip id is made from.
+     */
     public void write(VideoId id, Clip clip, int scale, String prompt) throws IOException {
         Path dir = Files.createDirectories(root.resolve(id.toString()));
         StillImage.writeWebp(ClipWriter.frame(clip, clip.frames() / 2, scale), dir.resolve(Variant.THUMBNAIL.file), 80);
         AtomicFiles.write(dir.resolve(Variant.SPRITESHEET.file),
                 out -> ImageIO.write(ContactSheet.of(clip, Math.max(1, scale / 2), 8), "jpg", out));
-        writeMp4(clip, dir.resolve(Variant.VIDEO.file), scale, prompt);
+        writeMp4(clip, dir.resolve(Variant.VIDEO.file), scale, prompt, id.toString());
     }
 
     /**
-     * The single place where a delivered MP4 is written and finalised: provenance (a C2PA manifest and a
-     * watermark) belongs here, before the file becomes visible under its final name.
+     * The single place where a delivered MP4 is written and finalised: watermarked as it is encoded, then
+     * signed (the C2PA manifest), before the job is marked completed and the file can be downloaded.
      */
-    private static void writeMp4(Clip clip, Path target, int scale, String prompt) throws IOException {
-        ClipWriter.write(clip, target, scale, Map.of("title", prompt, "encoder", "Strom"));
+    private void writeMp4(Clip clip, Path target, int scale, String prompt, String clipSettings) throws IOException {
+        ClipWriter.write(clip, target, scale, Map.of("title", prompt, "encoder", "Strom"),
+                provenance == null ? ClipWriter.FrameFilter.NONE : provenance.watermark(clip, scale, clipSettings));
+        if (provenance != null) {
+            provenance.sign(target);
+        }
     }
 
     /** Keeps an uploaded still or clip with the job that uses it, as {@code reference.<kind>}; returns that name. */

@@ -23,7 +23,7 @@ import java.nio.file.Path;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Image-to-video (input_reference), extension and editing through the API, with the bundled model. */
+/** Image-to-video (input_reference), extension, editing and provenance through the API, with the bundled model. */
 class ServeModesTest {
 
     static Http http;
@@ -80,6 +80,28 @@ class ServeModesTest {
         Http.Reply noise = http.multipart("/v1/videos/edits", "prompt", null, "bluer".getBytes(), "video", "v.gif",
                 "GIF89a-but-nothing-else".getBytes());
         assertEquals(400, noise.status(), noise.body()::toString);
+    }
+
+    @Test
+    void deliveredVideosCarryProvenanceAndTheVerificationEndpointSaysSo(@TempDir Path tmp) throws Exception {
+        String id = http.json("POST", "/v1/videos", "{\"prompt\": \"a yellow star spinning on a black background\", \"seed\": 4}")
+                .body().path("id").asText();
+        completed(id);
+        Path mp4 = tmp.resolve("delivered.mp4");
+        HttpRequest get = HttpRequest.newBuilder(URI.create(TestServer.baseUrl() + "/v1/videos/" + id + "/content"))
+                .header("Authorization", "Bearer " + TestServer.KEY).build();
+        HttpClient.newHttpClient().send(get, HttpResponse.BodyHandlers.ofFile(mp4));
+        JsonNode v = http.multipart("/v1/verifications", "file", "delivered.mp4", Files.readAllBytes(mp4)).body();
+        assertEquals("verification", v.path("object").asText(), v::toString);
+        assertTrue(v.path("provenance").asBoolean(), v::toString);
+        assertTrue(v.path("manifest").path("valid").asBoolean(), "a signed C2PA manifest: " + v);
+        assertTrue(v.path("watermark").path("detected").asBoolean(), "the watermark: " + v);
+
+        Path plain = tmp.resolve("plain.mp4");
+        ClipWriter.write(scene.clip(), plain, 8);
+        JsonNode none = http.multipart("/v1/verifications", "file", "plain.mp4", Files.readAllBytes(plain)).body();
+        assertTrue(!none.path("provenance").asBoolean() && !none.path("manifest").path("present").asBoolean()
+                && !none.path("watermark").path("detected").asBoolean(), none::toString);
     }
 
     private static JsonNode completed(String id) throws Exception {

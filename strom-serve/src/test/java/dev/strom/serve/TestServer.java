@@ -42,7 +42,7 @@ final class TestServer {
         var sampling = ModelStore.readConfig(modelDir()).path("strom").path("sampling");
         return new ServeConfig(port, data, database, 1, queueLimit, 4L << 20, modelDir(),
                 new VideoMaker.Sampling((float) sampling.path("cfg").asDouble(3.0), (float) sampling.path("temperature").asDouble(1.0)),
-                ApiKeys.parse(KEY), worker);
+                ApiKeys.parse(KEY), worker, dev.strom.provenance.SigningIdentity.Location.fromEnvironment());
     }
 
     /** Deletes a directory tree, passing over files that vanish meanwhile (a closing database tidies up too). */
