@@ -43,13 +43,14 @@ final class ClipMaker {
     private ClipMaker() {
     }
 
-    static Path make(ModelOption model, SamplingOptions s, OutputOptions o, String prompt, Opening opening, Length length)
-            throws IOException {
-        return make(model, s, o, prompt, opening, length, Mode.CONTINUE);
+    static Path make(VideoOptions v, String prompt, Opening opening, Length length) throws IOException {
+        return make(v, prompt, opening, length, Mode.CONTINUE);
     }
 
-    static Path make(ModelOption model, SamplingOptions s, OutputOptions o, String prompt, Opening opening, Length length,
-                     Mode mode) throws IOException {
+    static Path make(VideoOptions v, String prompt, Opening opening, Length length, Mode mode) throws IOException {
+        ModelOption model = v.model;
+        SamplingOptions s = v.sampling;
+        OutputOptions o = v.output;
         if (prompt == null || prompt.isBlank()) {
             throw new IllegalArgumentException("prompt must not be empty");
         }

@@ -21,17 +21,11 @@ final class EditCommand implements Callable<Integer> {
     String instruction;
 
     @Mixin
-    SamplingOptions sampling;
-
-    @Mixin
-    OutputOptions output;
-
-    @Mixin
-    ModelOption model;
+    VideoOptions video;
 
     @Override
     public Integer call() throws Exception {
-        ClipMaker.make(model, sampling, output, instruction, spec -> ContextInput.clip(clip, spec),
+        ClipMaker.make(video, instruction, spec -> ContextInput.clip(clip, spec),
                 (spec, given) -> given, ClipMaker.Mode.EDIT);
         return 0;
     }

@@ -23,20 +23,14 @@ final class ExtendCommand implements Callable<Integer> {
     double seconds;
 
     @Mixin
-    SamplingOptions sampling;
-
-    @Mixin
-    OutputOptions output;
-
-    @Mixin
-    ModelOption model;
+    VideoOptions video;
 
     @Override
     public Integer call() throws Exception {
         if (!(seconds > 0) || seconds > 600) {
             throw new IllegalArgumentException("--seconds must be between 0 and 600");
         }
-        ClipMaker.make(model, sampling, output, prompt, spec -> ContextInput.clip(clip, spec),
+        ClipMaker.make(video, prompt, spec -> ContextInput.clip(clip, spec),
                 (spec, given) -> given + (int) Math.max(1, Math.round(seconds * spec.fps())));
         return 0;
     }

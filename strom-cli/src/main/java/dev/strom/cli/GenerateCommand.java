@@ -24,20 +24,14 @@ final class GenerateCommand implements Callable<Integer> {
     Path image;
 
     @Mixin
-    SamplingOptions sampling;
-
-    @Mixin
-    OutputOptions output;
-
-    @Mixin
-    ModelOption model;
+    VideoOptions video;
 
     @Override
     public Integer call() throws Exception {
         if (frames != null && frames <= 0) {
             throw new IllegalArgumentException("--frames must be positive, got " + frames);
         }
-        ClipMaker.make(model, sampling, output, prompt, image == null ? null : spec -> ContextInput.image(image, spec),
+        ClipMaker.make(video, prompt, image == null ? null : spec -> ContextInput.image(image, spec),
                 (spec, given) -> frames != null ? frames : spec.frames());
         return 0;
     }

@@ -4,6 +4,7 @@ import dev.strom.data.Clip;
 import dev.strom.data.world.CaptionedWorld;
 import dev.strom.data.world.WorldDataset;
 import dev.strom.media.MediaDecoder;
+import dev.strom.provenance.ImageQuality;
 import dev.strom.media.ClipWriter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -89,20 +90,8 @@ class ModesCommandTest {
         }
     }
 
-    /** Peak signal-to-noise ratio of frame a of clip x against frame b of clip y, 8-bit RGB. */
+    /** PSNR of frame a of clip x against frame b of clip y, 8-bit RGB. */
     static double psnr(Clip x, int a, Clip y, int b) {
-        assertEquals(x.width(), y.width());
-        double se = 0;
-        int n = 0;
-        for (int r = 0; r < x.height(); r++) {
-            for (int c = 0; c < x.width(); c++) {
-                for (int ch = 0; ch < 3; ch++) {
-                    double d = x.pixel(a, r, c, ch) - y.pixel(b, r, c, ch);
-                    se += d * d;
-                    n++;
-                }
-            }
-        }
-        return se == 0 ? Double.POSITIVE_INFINITY : 10 * Math.log10(255.0 * 255.0 / (se / n));
+        return ImageQuality.between(x.window(a, 1), y.window(b, 1)).psnr();
     }
 }

@@ -110,22 +110,32 @@ final class StromApi {
         if (bytes == null) {
             throw ApiError.missing("file");
         }
-        UploadCheck.Kind kind = uploads.any("file", bytes);
-        Files.createDirectories(scratch);
-        Path tmp = Files.createTempFile(scratch, "verify-", "." + kind.name().toLowerCase(java.util.Locale.ROOT));
-        Verification v;
-        try {
-            Files.write(tmp, bytes);
-            v = Verifier.verify(tmp);
-        } catch (IOException | RuntimeException e) {
-            throw ApiError.invalid("file", "'file' could not be read as an image or video.");
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        Verification v = readUpload(bytes, uploads.any("file", bytes), Verifier::verify,
+                "'file' could not be read as an image or video.");
         ObjectNode out = json.valueToTree(v);
         out.remove("file");
         out.put("object", "verification");
         ctx.json(out);
+    }
+
+    /** What {@code reader} makes of an upload, from a scratch file named by its kind that is gone afterwards. */
+    private <T> T readUpload(byte[] bytes, UploadCheck.Kind kind, UploadReader<T> reader, String unreadable)
+            throws IOException {
+        Files.createDirectories(scratch);
+        Path tmp = Files.createTempFile(scratch, "upload-", "." + kind.name().toLowerCase(java.util.Locale.ROOT));
+        try {
+            Files.write(tmp, bytes);
+            return reader.read(tmp);
+        } catch (IOException | RuntimeException e) {
+            throw ApiError.invalid("file", unreadable);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    @FunctionalInterface
+    private interface UploadReader<T> {
+        T read(Path file) throws IOException;
     }
 
     private void score(Context ctx) throws IOException {
@@ -136,23 +146,17 @@ final class StromApi {
         }
         UploadCheck.Kind kind = uploads.video("file", bytes);
         String prompt = form.text("prompt", ServeConfig.MAX_PROMPT_CHARS);
-        Files.createDirectories(scratch);
-        Path tmp = Files.createTempFile(scratch, "score-", "." + kind.name().toLowerCase(java.util.Locale.ROOT));
-        Clip clip;
-        String resampled = null;
-        try {
-            Files.write(tmp, bytes);
-            clip = MediaDecoder.decode(tmp, MediaDecoder.Target.asStored(), MediaDecoder.Fit.CROP).clip();
-            if (clip.width() != maker.spec().size() || clip.height() != maker.spec().size()) {
-                // footage from elsewhere is scored as the model sees it: its size and fps, centre crop
-                resampled = clip.width() + "x" + clip.height() + " at " + clip.fps() + " fps";
-                clip = maker.atModelSize(tmp);
+        String[] resampledFrom = {null};
+        Clip clip = readUpload(bytes, kind, file -> {
+            Clip stored = MediaDecoder.decode(file, MediaDecoder.Target.asStored(), MediaDecoder.Fit.CROP).clip();
+            if (stored.width() == maker.spec().size() && stored.height() == maker.spec().size()) {
+                return stored;
             }
-        } catch (IOException | RuntimeException e) {
-            throw ApiError.invalid("file", "'file' could not be decoded as a video.");
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+            // footage from elsewhere is scored as the model sees it: its size and fps, centre crop
+            resampledFrom[0] = stored.width() + "x" + stored.height() + " at " + stored.fps() + " fps";
+            return maker.atModelSize(file);
+        }, "'file' could not be decoded as a video.");
+        String resampled = resampledFrom[0];
         ObjectNode out = json.createObjectNode();
         out.put("object", "score");
         out.put("model", maker.name());
