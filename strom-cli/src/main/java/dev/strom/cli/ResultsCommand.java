@@ -66,6 +66,18 @@ final class ResultsCommand implements Callable<Integer> {
             s.append(String.format(Locale.ROOT, "| %s | %.3f | %.3f |%n", k.replace('_', ' '),
                     e.path("temporal_generated").path(k).asDouble(), e.path("temporal_real").path(k).asDouble()));
         }
+        JsonNode ed = e.path("editing");
+        if (ed.isObject()) {
+            s.append("\n**Editing** (`strom edit` on clips of the built-in world with an instruction that changes the object or the "
+                    + "background, read by the probe):\n\n| change | changed as asked | other attribute kept | motion kept | clips |\n|---|---|---|---|---|\n");
+            for (String k : new String[]{"object", "background", "all"}) {
+                if (ed.has(k + "_clips")) {
+                    s.append(String.format(Locale.ROOT, "| %s | %.2f | %.2f | %.2f | %d |%n", k, ed.path(k + "_changed_as_asked").asDouble(),
+                            ed.path(k + "_other_attribute_kept").asDouble(), ed.path(k + "_motion_kept").asDouble(),
+                            ed.path(k + "_clips").asInt()));
+                }
+            }
+        }
         JsonNode f = e.path("frechet_probe_features");
         s.append(String.format(Locale.ROOT, "%nFréchet distance in probe features: generated vs real %.2f, real vs real (floor) %.2f.%n%n",
                 f.path("generated_vs_real").asDouble(), f.path("real_vs_real_floor").asDouble()));
@@ -89,6 +101,12 @@ final class ResultsCommand implements Callable<Integer> {
                 row(s, "model: Jacobi " + x.getKey() + " frames, s (s/frame)",
                         new ObjectMapper().getNodeFactory().textNode(x.getValue().path("seconds").asText() + " ("
                                 + x.getValue().path("seconds_per_frame").asText() + ")"));
+            }
+            JsonNode lv = g.path("long_video");
+            if (lv.isObject()) {
+                row(s, "model: long video, s/frame at 1x / 4x the training length (ratio)", new ObjectMapper().getNodeFactory().textNode(
+                        lv.path("seconds_per_frame_1x").asText() + " / " + lv.path("seconds_per_frame_4x").asText()
+                                + " (" + lv.path("ratio_4x_to_1x").asText() + ")"));
             }
         }
         row(s, "peak RSS MiB", b.path("peak_rss_mib"));
