@@ -69,7 +69,7 @@ final class ClipMaker {
                 System.arraycopy(context, 0, sofar, 0, context.length);
             }
             ProgressBar bar = new ProgressBar("generate");
-            TextToVideo.FrameSink sink = o.preview == null ? null : (first, count, frames) -> {
+            TextToVideo.FrameSink sink = o.preview == null ? null : (first, count, frames, draft) -> {
                 System.arraycopy(frames, 0, sofar, first * spec.dims(1), frames.length);
                 try {
                     ContactSheet.write(Clip.fromModelLayout(sofar, first + count, spec.size(), spec.size(), rate), o.preview, 4);

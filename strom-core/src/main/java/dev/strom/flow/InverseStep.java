@@ -19,9 +19,25 @@ public final class InverseStep {
     private final boolean guided;
 
     private final java.util.function.IntConsumer progress;
+    private final FrameListener frames;
+    private final int frameSize;
+    private int framesTold;
+
+    /** Hears of every frame whose tokens are final, in order: [B', frameSize, D] in the block's token order. */
+    @FunctionalInterface
+    interface FrameListener {
+        void frame(int index, NDArray tokens);
+    }
 
     InverseStep(FlowBlock block, KvCache cache, RotaryTable rope, boolean guided, float guidance,
                 java.util.function.IntConsumer progress) {
+        this(block, cache, rope, guided, guidance, progress, null, 1);
+    }
+
+    InverseStep(FlowBlock block, KvCache cache, RotaryTable rope, boolean guided, float guidance,
+                java.util.function.IntConsumer progress, FrameListener frames, int frameSize) {
+        this.frames = frames;
+        this.frameSize = frameSize;
         this.progress = progress;
         this.block = block;
         this.cache = cache;
@@ -57,14 +73,28 @@ public final class InverseStep {
                     known.get(new NDIndex().addAllDim().addSliceDim(0, p - 1))), 1);
             block.predict(inputs, cache, rope);
         }
-        done(p);
+        done(p, () -> known);
         return p;
     }
 
-    /** Tells the listener how many tokens of this block are final. */
-    public void done(int tokens) {
+    /**
+     * Tells the listeners how many tokens of this block are final; {@code solved} gives at least those
+     * tokens [B', >= tokens, D] and is only asked for when a frame has been completed.
+     */
+    public void done(int tokens, java.util.function.Supplier<NDArray> solved) {
         if (progress != null) {
             progress.accept(tokens);
+        }
+        int complete = tokens / frameSize;
+        if (frames != null && complete > framesTold) {
+            try (NDScope scope = new NDScope()) {
+                scope.suppressNotUsedWarning();
+                NDArray all = solved.get();
+                for (int f = framesTold; f < complete; f++) {
+                    frames.frame(f, all.get(new NDIndex().addAllDim().addSliceDim((long) f * frameSize, (long) (f + 1) * frameSize)));
+                }
+            }
+            framesTold = complete;
         }
     }
 

@@ -72,7 +72,8 @@ public final class JacobiInverse implements InverseMethod {
                 step.rewind(chunk);
             }
             start += chunk;
-            step.done(start);
+            int solved = start;
+            step.done(start, () -> x.get(slice(1, solved + 1)));
         }
         NDArray out = x.get(slice(1, n + 1)).duplicate();
         x.close();

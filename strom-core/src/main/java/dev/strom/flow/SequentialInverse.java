@@ -30,7 +30,7 @@ public record SequentialInverse() implements InverseMethod {
             }
             tokens.add(xt);
             previous = xt;
-            step.done(t + 1);
+            step.done(t + 1, () -> NDArrays.concat(tokens, 1));
         }
         NDArray x = NDArrays.concat(tokens, 1);
         tokens.close();

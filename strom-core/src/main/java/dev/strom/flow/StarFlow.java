@@ -176,8 +176,24 @@ public final class StarFlow implements AutoCloseable {
      */
     public NDArray reverse(NDArray z, NDArray y, NDArray yUncond, float guidance, InverseMethod method,
                            Progress progress, NDArray context) {
-        List<NDArray> stages = reverseStages(z, y, yUncond, guidance, method, progress, context);
+        return reverse(z, y, yUncond, guidance, method, progress, context, null);
+    }
+
+    /**
+     * As above, handing each new frame to {@code drafts} as soon as the deep block has made its tokens (the
+     * per-frame blocks below it are inverted for that frame alone right away). Only video flows whose other
+     * blocks are all frame-local can do this; for others {@code drafts} hears nothing.
+     */
+    public NDArray reverse(NDArray z, NDArray y, NDArray yUncond, float guidance, InverseMethod method,
+                           Progress progress, NDArray context, FrameDrafts drafts) {
+        List<NDArray> stages = reverseStages(z, y, yUncond, guidance, method, progress, context, drafts);
         return stages.get(stages.size() - 1);
+    }
+
+    /** Receives frame {@code index} [B, 1, C, H, W] of a sample as soon as it is known; valid during the call only. */
+    @FunctionalInterface
+    public interface FrameDrafts {
+        void frame(int index, NDArray data);
     }
 
     /**
@@ -201,11 +217,11 @@ public final class StarFlow implements AutoCloseable {
     /** As {@link #reverseStages(NDArray, NDArray, NDArray, float, InverseMethod)}, reporting progress. */
     public List<NDArray> reverseStages(NDArray z, NDArray y, NDArray yUncond, float guidance, InverseMethod method,
                                        Progress progress) {
-        return reverseStages(z, y, yUncond, guidance, method, progress, null);
+        return reverseStages(z, y, yUncond, guidance, method, progress, null, null);
     }
 
     private List<NDArray> reverseStages(NDArray z, NDArray y, NDArray yUncond, float guidance, InverseMethod method,
-                                        Progress progress, NDArray context) {
+                                        Progress progress, NDArray context, FrameDrafts drafts) {
         Latent latent = Latent.of(z, config, "noise");
         requireFinite(z, "noise");
         requireText(y, latent.batch(), "text");
@@ -240,14 +256,16 @@ public final class StarFlow implements AutoCloseable {
                     if (!local) {
                         NDArray prefix = knownTokens == null ? null
                                 : block.spec().permutation().apply(knownTokens, new TokenLayout(k, layout.height(), layout.width()));
-                        tokens = invert(block, tokens, y, yUncond, guidance, seen, method, tick, prefix);
+                        InverseStep.FrameListener frames = drafts != null && latent.video() && i == blocks.size() - 1
+                                && framesAreLocalBelow(i) ? draftsFrom(i, latent, y, yUncond, guidance, method, k, drafts) : null;
+                        tokens = invert(block, tokens, y, yUncond, guidance, seen, method, tick, prefix, frames);
                     } else {
                         // only the frames after the context need inverting
                         int fs = layout.frameSize();
                         NDArray frames = tokens.reshape(b, layout.frames(), fs, latent.tokenDim());
                         NDArray later = frames.get(new NDIndex().addAllDim().addSliceDim(k, layout.frames()))
                                 .reshape(b * fresh, fs, latent.tokenDim());
-                        NDArray inverted = invert(block, later, y, yUncond, guidance, seen, method, tick, null)
+                        NDArray inverted = invert(block, later, y, yUncond, guidance, seen, method, tick, null, null)
                                 .reshape(b, (long) fresh * fs, latent.tokenDim());
                         tokens = knownTokens == null ? inverted : NDArrays.concat(new NDList(knownTokens, inverted), 1);
                     }
@@ -282,8 +300,37 @@ public final class StarFlow implements AutoCloseable {
         return (int) c.get(1);
     }
 
+    private boolean framesAreLocalBelow(int top) {
+        for (int j = 0; j < top; j++) {
+            if (!blocks.get(j).isIdentity() && !blocks.get(j).spec().frameLocal()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Turns the top block's finished frame tokens into data by inverting the per-frame blocks below for that frame. */
+    private InverseStep.FrameListener draftsFrom(int top, Latent latent, NDArray y, NDArray yUncond, float guidance,
+                                                 InverseMethod method, int known, FrameDrafts drafts) {
+        TokenLayout frame = latent.layout().singleFrame();
+        long b = latent.batch();
+        return (index, tokens) -> {
+            if (index < known) {
+                return;
+            }
+            NDArray t = blocks.get(top).spec().permutation().apply(tokens.get("0:" + b), frame);
+            for (int j = top - 1; j >= 0; j--) {
+                if (!blocks.get(j).isIdentity()) {
+                    t = invert(blocks.get(j), t, y, yUncond, guidance, frame, method, null, null, null);
+                }
+            }
+            drafts.frame(index, new Latent(b, 1, latent.channels(), latent.height(), latent.width(), latent.patch(), true).unpatchify(t));
+        };
+    }
+
     private NDArray invert(FlowBlock block, NDArray z, NDArray y, NDArray yUncond, float guidance,
-                           TokenLayout layout, InverseMethod method, java.util.function.IntConsumer tick, NDArray known) {
+                           TokenLayout layout, InverseMethod method, java.util.function.IntConsumer tick, NDArray known,
+                           InverseStep.FrameListener frames) {
         boolean conditioned = block.spec().conditioned();
         boolean guided = conditioned && yUncond != null;
         long rows = z.getShape().get(0);
@@ -302,7 +349,8 @@ public final class StarFlow implements AutoCloseable {
                 }
             }
             NDArray knownRows = known != null && guided ? NDArrays.concat(new NDList(known, known)) : known;
-            NDArray xp = method.solve(new InverseStep(block, cache, table, guided, guidance, tick), zp, layout.frameSize(), knownRows);
+            NDArray xp = method.solve(new InverseStep(block, cache, table, guided, guidance, tick, frames, layout.frameSize()),
+                    zp, layout.frameSize(), knownRows);
             if (guided) {
                 xp = xp.get("0:" + rows);
             }

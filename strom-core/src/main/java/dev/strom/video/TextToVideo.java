@@ -100,10 +100,14 @@ public final class TextToVideo implements AutoCloseable {
         }
     }
 
-    /** Receives finished frames in order as soon as their window is done: [count, C, H, W] from frame {@code first}. */
+    /**
+     * Receives frames [count, C, H, W] from frame {@code first} while a clip is made: each frame first as a draft
+     * the moment the flow has made it (before the window's denoising step), then, when its window is done, as
+     * final frames, in order.
+     */
     @FunctionalInterface
     public interface FrameSink {
-        void accept(int first, int count, float[] frames);
+        void accept(int first, int count, float[] frames, boolean draft);
     }
 
     /** Generates one clip [T, C, H, W] in [-1, 1] (not clamped). */
@@ -142,10 +146,13 @@ public final class TextToVideo implements AutoCloseable {
             int first = w;
             StarFlow.Progress step = progress == null ? null
                     : (done, total, frac) -> progress.update(first * total + done, windows * total, frac);
-            float[] made = sampleWindow(g, rng, out, have - context, context, fresh, step);
+            int offset = have - context;
+            StarFlow.FrameDrafts drafts = sink == null ? null
+                    : (index, data) -> sink.accept(offset + index, 1, data.toFloatArray(), true);
+            float[] made = sampleWindow(g, rng, out, have - context, context, fresh, step, drafts);
             System.arraycopy(made, context * plane, out, have * plane, fresh * plane);
             if (sink != null) {
-                sink.accept(have, fresh, java.util.Arrays.copyOfRange(out, have * plane, (have + fresh) * plane));
+                sink.accept(have, fresh, java.util.Arrays.copyOfRange(out, have * plane, (have + fresh) * plane), false);
             }
             have += fresh;
         }
@@ -187,10 +194,13 @@ public final class TextToVideo implements AutoCloseable {
             System.arraycopy(source, from * plane, window, 0, n * plane);
             Generation wg = new Generation(editCaption(g.prompt()), g.seed(), g.guidance(), 2 * n, g.method(), g.denoise(),
                     g.temperature(), null);
-            float[] made = sampleWindow(wg, rng, window, 0, n, n, step);
+            int offset = from - n;
+            StarFlow.FrameDrafts drafts = sink == null ? null
+                    : (index, data) -> sink.accept(offset + index, 1, data.toFloatArray(), true);
+            float[] made = sampleWindow(wg, rng, window, 0, n, n, step, drafts);
             System.arraycopy(made, n * plane, out, from * plane, n * plane);
             if (sink != null) {
-                sink.accept(from, n, java.util.Arrays.copyOfRange(out, from * plane, (from + n) * plane));
+                sink.accept(from, n, java.util.Arrays.copyOfRange(out, from * plane, (from + n) * plane), false);
             }
         }
         return out;
@@ -210,7 +220,7 @@ public final class TextToVideo implements AutoCloseable {
 
     /** One window: {@code context} known frames of {@code clip} from {@code from}, then {@code fresh} new ones. */
     private float[] sampleWindow(Generation g, Random rng, float[] clip, int from, int context, int fresh,
-                                 StarFlow.Progress progress) {
+                                 StarFlow.Progress progress, StarFlow.FrameDrafts drafts) {
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
             int plane = spec.dims(1);
@@ -224,7 +234,7 @@ public final class TextToVideo implements AutoCloseable {
                 known = NoiseAugmentation.apply(manager.create(frames, new Shape(1, context, spec.channels(), spec.size(), spec.size())),
                         flow.config().noiseStd(), rng);
             }
-            NDArray x = flow.reverse(z, y, yEmpty, g.guidance(), g.method(), progress, known);
+            NDArray x = flow.reverse(z, y, yEmpty, g.guidance(), g.method(), progress, known, drafts);
             if (g.denoise() && flow.config().noiseStd() > 0) {
                 x = flow.denoiser() != null ? flow.denoiser().denoise(x, y, flow.rope()) : flow.denoiseWithScore(x, y);
             }

@@ -40,24 +40,54 @@ class LongVideoTest {
     }
 
     @Test
-    void framesStreamOutInOrderAndMatchTheFinishedVideo() {
+    void everyFrameStreamsOutAsADraftTheMomentItIsMadeThenFinalWhenItsWindowIsDone() {
         try (NDManager m = NDManager.newBaseManager(); TextToVideo model = model(m)) {
-            List<int[]> calls = new ArrayList<>();
             int plane = model.spec().dims(1);
-            float[] streamed = new float[13 * plane];
-            float[] video = model.generate(generation(13, null), null, (first, count, frames) -> {
-                calls.add(new int[]{first, count});
-                System.arraycopy(frames, 0, streamed, first * plane, count * plane);
+            float[] finals = new float[13 * plane];
+            List<Integer> drafts = new ArrayList<>();
+            List<int[]> finalCalls = new ArrayList<>();
+            float[] video = model.generate(generation(13, null), null, (first, count, frames, draft) -> {
+                if (draft) {
+                    assertEquals(1, count, "drafts come one frame at a time");
+                    drafts.add(first);
+                } else {
+                    finalCalls.add(new int[]{first, count});
+                    System.arraycopy(frames, 0, finals, first * plane, count * plane);
+                    for (int t = first; t < first + count; t++) {
+                        assertTrue(drafts.contains(t), "frame " + t + " was drafted before its window finished");
+                    }
+                }
             });
+            assertEquals(java.util.stream.IntStream.range(0, 13).boxed().toList(), drafts, "each frame drafted once, in order");
             int next = 0;
-            for (int[] c : calls) {
-                assertEquals(next, c[0], "frames arrive in order, none skipped");
+            for (int[] c : finalCalls) {
+                assertEquals(next, c[0], "final frames arrive in order, none skipped");
                 assertTrue(c[1] <= WINDOW, "a call delivers at most one window");
                 next += c[1];
             }
             assertEquals(13, next);
-            assertEquals(TextToVideo.windowsFor(13, 0, WINDOW, WINDOW / 2), calls.size());
-            assertArrayEquals(video, streamed);
+            assertEquals(TextToVideo.windowsFor(13, 0, WINDOW, WINDOW / 2), finalCalls.size());
+            assertArrayEquals(video, finals);
+        }
+    }
+
+    @Test
+    void aDraftIsTheFrameTheFlowMadeBeforeDenoising() {
+        try (NDManager m = NDManager.newBaseManager(); TextToVideo model = model(m)) {
+            int plane = model.spec().dims(1);
+            float[] drafted = new float[WINDOW * plane];
+            var g = new TextToVideo.Generation("a red apple", 7, 1.5f, WINDOW, new JacobiInverse(4, 8, 0), false, 1f, null);
+            float[] video = model.generate(g, null, (first, count, frames, draft) -> {
+                if (draft) {
+                    System.arraycopy(frames, 0, drafted, first * plane, plane);
+                }
+            });
+            // without denoising, one window: the finished clip is exactly the drafts, up to float rounding
+            double gap = 0;
+            for (int i = 0; i < video.length; i++) {
+                gap = Math.max(gap, Math.abs(video[i] - drafted[i]));
+            }
+            assertTrue(gap < 1e-4, "drafts differ from the finished frames by " + gap);
         }
     }
 
