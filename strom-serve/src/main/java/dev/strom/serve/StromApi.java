@@ -63,7 +63,10 @@ final class StromApi {
         });
     }
 
-    /** Progress events while the video is made, then one "frame" event per frame (PNG, base64), then "done". */
+    /**
+     * Progress events while the video is made, with a "draft" event for each frame as soon as the model has made
+     * it, then one "frame" event per frame of the finished video (PNG, base64), then "done".
+     */
     private void events(Context ctx) throws IOException, InterruptedException {
         VideoId id = VideoId.parse(ctx.pathParam("id"));
         VideoRecord video = store.find(id).orElseThrow(() -> ApiError.notFound(id.toString()));
@@ -72,11 +75,16 @@ final class StromApi {
         OutputStream out = ctx.res().getOutputStream();
         long end = System.currentTimeMillis() + STREAM_LIMIT_MILLIS;
         String last = null;
+        int drafted = 0;
         while (video != null && System.currentTimeMillis() < end) {
             String now = json.writeValueAsString(video.toApi(json));
             if (!now.equals(last)) {
                 event(out, "progress", now);
                 last = now;
+            }
+            for (Path frame; Files.exists(frame = files.liveFrame(id, drafted)); drafted++) {
+                event(out, "draft", json.createObjectNode().put("index", drafted).put("frames", video.frames())
+                        .put("png", Base64.getEncoder().encodeToString(Files.readAllBytes(frame))).toString());
             }
             if (!video.status().active()) {
                 break;

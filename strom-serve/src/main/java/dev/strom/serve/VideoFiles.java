@@ -88,6 +88,18 @@ public final class VideoFiles {
         }
     }
 
+    /** Where frame {@code index} of a video in the making is kept as a PNG (drafts, then final frames). */
+    public Path liveFrame(VideoId id, int index) {
+        return root.resolve(id.toString()).resolve("live").resolve(String.format(Locale.ROOT, "%04d.png", index));
+    }
+
+    /** Stores a frame of a video in the making, so any server process can stream it. */
+    public void writeLiveFrame(VideoId id, int index, java.awt.image.BufferedImage frame) throws IOException {
+        Path file = liveFrame(id, index);
+        Files.createDirectories(file.getParent());
+        AtomicFiles.write(file, out -> ImageIO.write(frame, "png", out));
+    }
+
     /** Keeps an uploaded still or clip with the job that uses it, as {@code reference.<kind>}; returns that name. */
     public String saveReference(VideoId id, byte[] bytes, UploadCheck.Kind kind) throws IOException {
         Path dir = Files.createDirectories(root.resolve(id.toString()));

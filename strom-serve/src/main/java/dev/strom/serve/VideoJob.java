@@ -1,6 +1,8 @@
 package dev.strom.serve;
 
 import dev.strom.data.Clip;
+import dev.strom.media.ClipWriter;
+import dev.strom.video.TextToVideo;
 import org.jobrunr.jobs.lambdas.JobRequest;
 import org.jobrunr.jobs.lambdas.JobRequestHandler;
 
@@ -22,6 +24,8 @@ public final class VideoJob implements JobRequestHandler<VideoJob.Request> {
     }
 
     private static final double WRITING_SHARE = 0.1;
+    /** Upscale of the frames streamed while a video is made (the studio shows them as they come). */
+    static final int LIVE_FRAME_SCALE = 4;
 
     private final JobStore store;
     private final VideoFiles files;
@@ -44,6 +48,17 @@ public final class VideoJob implements JobRequestHandler<VideoJob.Request> {
         }
         int[] last = {0};
         try {
+            int size = maker.spec().size();
+            TextToVideo.FrameSink live = (first, count, frames, draft) -> {
+                Clip part = Clip.fromModelLayout(frames, count, size, size, video.fps());
+                for (int t = 0; t < count; t++) {
+                    try {
+                        files.writeLiveFrame(id, first + t, ClipWriter.frame(part, t, LIVE_FRAME_SCALE));
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }
+            };
             Clip clip = maker.make(video, files.reference(video), fraction -> {
                 int percent = (int) (fraction * (1 - WRITING_SHARE) * 100);
                 if (Thread.currentThread().isInterrupted()) {
@@ -54,7 +69,7 @@ public final class VideoJob implements JobRequestHandler<VideoJob.Request> {
                     return store.progress(id, percent);
                 }
                 return true;
-            });
+            }, live);
             store.progress(id, (int) ((1 - WRITING_SHARE) * 100));
             files.write(id, clip, video.scale(), video.prompt());
             double bitsPerDim = maker.bitsPerDim(clip, null);
@@ -65,6 +80,8 @@ public final class VideoJob implements JobRequestHandler<VideoJob.Request> {
             if (store.find(id).isEmpty()) {
                 files.delete(id);
             }
+        } catch (java.io.UncheckedIOException e) {
+            store.fail(id, "generation_failed", "generation failed: " + e.getCause().getMessage());
         } catch (RuntimeException | java.io.IOException e) {
             store.fail(id, "generation_failed", "generation failed: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
         }

@@ -65,10 +65,11 @@ public final class VideoMaker implements AutoCloseable {
     }
 
     /**
-     * Makes the clip a stored video asks for from its reference file (null for text-to-video); throws
-     * CancellationException when progress says stop.
+     * Makes the clip a stored video asks for from its reference file (null for text-to-video), handing frames
+     * to {@code frames} as they are made; throws CancellationException when progress says stop.
      */
-    public synchronized Clip make(VideoRecord video, Path reference, Progress progress) throws IOException {
+    public synchronized Clip make(VideoRecord video, Path reference, Progress progress, TextToVideo.FrameSink frames)
+            throws IOException {
         float[] opening = switch (video.mode()) {
             case TEXT -> null;
             case IMAGE -> MediaDecoder.read(reference, new MediaDecoder.Target(spec().size(), spec().fps(), 1),
@@ -82,7 +83,7 @@ public final class VideoMaker implements AutoCloseable {
                 throw new CancellationException("stopped");
             }
         };
-        float[] x = video.mode() == Mode.EDIT ? model.edit(g, p, null) : model.generate(g, p);
+        float[] x = video.mode() == Mode.EDIT ? model.edit(g, p, frames) : model.generate(g, p, frames);
         return Clip.fromModelLayout(x, video.frames(), spec().size(), spec().size(), video.fps());
     }
 

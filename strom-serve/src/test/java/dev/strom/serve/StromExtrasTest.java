@@ -52,7 +52,7 @@ class StromExtrasTest {
     }
 
     @Test
-    void theEventStreamReportsProgressThenEveryFrameThenDone() throws Exception {
+    void theEventStreamReportsProgressAndDraftsThenEveryFrameThenDone() throws Exception {
         String id = http.json("POST", "/v1/videos", "{\"prompt\": \"a white cube moving left on a red background\", \"seed\": 2}")
                 .body().path("id").asText();
         var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(TestServer.baseUrl() + "/v1/videos/" + id + "/events"))
@@ -68,6 +68,8 @@ class StromExtrasTest {
         }
         assertEquals("done", events.get(events.size() - 1));
         assertEquals(16, events.stream().filter("frame"::equals).count());
+        assertEquals(16, events.stream().filter("draft"::equals).count(), "every frame drafted while the video was made");
+        assertTrue(events.indexOf("draft") < events.lastIndexOf("progress"), "drafts come before the video is complete: " + events);
         assertEquals(100, progress.get(progress.size() - 1));
         for (int i = 1; i < progress.size(); i++) {
             assertTrue(progress.get(i) >= progress.get(i - 1), "progress never goes back: " + progress);

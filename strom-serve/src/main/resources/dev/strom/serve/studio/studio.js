@@ -43,11 +43,15 @@
           $('progress').value = data.progress;
           say(data.status === 'failed' ? 'Failed: ' + data.error.message : data.status.replace('_', ' ') + ' ' + data.progress + '%',
               data.status === 'failed');
-        } else if (name === 'frame') {
-          const img = document.createElement('img');
+        } else if (name === 'draft' || name === 'frame') {
+          // drafts arrive while the model works; the finished frames then replace them one by one
+          let img = $('frames').children[data.index];
+          if (!img) {
+            img = document.createElement('img');
+            $('frames').append(img);
+          }
           img.src = 'data:image/png;base64,' + data.png;
-          img.alt = 'frame ' + (data.index + 1) + ' of ' + data.frames;
-          $('frames').append(img);
+          img.alt = (name === 'draft' ? 'draft of frame ' : 'frame ') + (data.index + 1) + ' of ' + data.frames;
         }
       }
     }
