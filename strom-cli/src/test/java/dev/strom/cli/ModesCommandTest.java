@@ -62,6 +62,19 @@ class ModesCommandTest {
     }
 
     @Test
+    void anEditIsAsLongAsItsSourceAndDeterministic() throws Exception {
+        Path src = dir.resolve("source.mp4");
+        ClipWriter.write(scene.clip(), src, 8);
+        Path a = dir.resolve("a.gif");
+        Path b = dir.resolve("b.gif");
+        Cli r = Cli.run("edit", src.toString(), "make the background blue", "-o", a.toString());
+        assertEquals(0, r.exit(), r.err());
+        assertEquals(0, Cli.run("edit", src.toString(), "make the background blue", "-o", b.toString()).exit());
+        assertEquals(16, MediaDecoder.decode(a, MediaDecoder.Target.asStored(), MediaDecoder.Fit.CROP).clip().frames());
+        assertTrue(java.util.Arrays.equals(Files.readAllBytes(a), Files.readAllBytes(b)), "same seed, same edit");
+    }
+
+    @Test
     void aLongVideoIsMadeWindowByWindowWithALivePreview() throws Exception {
         Path out = dir.resolve("long.gif");
         Path preview = dir.resolve("preview.png");
