@@ -31,6 +31,8 @@ public record ServeConfig(int port, Path dataDir, String database, int workers, 
     }
 
     public String jdbcUrl() {
-        return database != null ? database : "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("strom");
+        // the server closes the database itself on shutdown, after the job server has signed off; H2's own
+        // shutdown hook would close it first and make that sign-off fail
+        return database != null ? database : "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("strom") + ";DB_CLOSE_ON_EXIT=FALSE";
     }
 }
