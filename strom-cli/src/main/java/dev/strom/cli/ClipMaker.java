@@ -57,8 +57,9 @@ final class ClipMaker {
         Path file = o.validate(s.seed);
         long t0 = System.nanoTime();
         ModelOption.Sampling sampling = model.sampling(s.cfg, s.temperature);
+        Path modelDir = model.resolve();
         try (NDManager manager = NDManager.newBaseManager();
-             TextToVideo video = ModelStore.load(model.resolve(), manager)) {
+             TextToVideo video = ModelStore.load(modelDir, manager)) {
             VideoSpec spec = video.spec();
             float[] context = opening == null ? null : opening.frames(spec);
             int given = context == null ? 0 : context.length / spec.dims(1);
@@ -82,7 +83,7 @@ final class ClipMaker {
             dev.strom.flow.StarFlow.Progress progress = (done, total, frac) -> bar.update((done + frac) / total, n + " frames");
             float[] x = mode == Mode.EDIT ? video.edit(g, progress, sink) : video.generate(g, progress, sink);
             Clip clip = Clip.fromModelLayout(x, n, spec.size(), spec.size(), rate);
-            Provenance provenance = Provenance.open(o.noProvenance, o.signing, model.resolve());
+            Provenance provenance = Provenance.open(o.noProvenance, o.signing, modelDir);
             String settings = String.join("|", mode.name(), prompt, "seed " + s.seed, "cfg " + sampling.guidance(),
                     "frames " + n, "temperature " + sampling.temperature(), s.sampler.name(), "denoise " + !s.noDenoise,
                     "opening " + java.util.Arrays.hashCode(context));

@@ -30,11 +30,6 @@ public final class InverseStep {
     }
 
     InverseStep(FlowBlock block, KvCache cache, RotaryTable rope, boolean guided, float guidance,
-                java.util.function.IntConsumer progress) {
-        this(block, cache, rope, guided, guidance, progress, null, 1);
-    }
-
-    InverseStep(FlowBlock block, KvCache cache, RotaryTable rope, boolean guided, float guidance,
                 java.util.function.IntConsumer progress, FrameListener frames, int frameSize) {
         this.frames = frames;
         this.frameSize = frameSize;

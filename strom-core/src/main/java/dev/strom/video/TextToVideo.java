@@ -138,22 +138,12 @@ public final class TextToVideo implements AutoCloseable {
             System.arraycopy(g.context(), 0, out, 0, given * plane);
         }
         Random rng = new Random(g.seed());
-        int windows = windowsFor(g.frames(), given, window, overlap);
+        Windows windows = new Windows(windowsFor(g.frames(), given, window, overlap), progress, sink);
         int have = given;
         for (int w = 0; have < g.frames(); w++) {
             int context = Math.min(have, overlap);
             int fresh = Math.min(window - context, g.frames() - have);
-            int first = w;
-            StarFlow.Progress step = progress == null ? null
-                    : (done, total, frac) -> progress.update(first * total + done, windows * total, frac);
-            int offset = have - context;
-            StarFlow.FrameDrafts drafts = sink == null ? null
-                    : (index, data) -> sink.accept(offset + index, 1, data.toFloatArray(), true);
-            float[] made = sampleWindow(g, rng, out, have - context, context, fresh, step, drafts);
-            System.arraycopy(made, context * plane, out, have * plane, fresh * plane);
-            if (sink != null) {
-                sink.accept(have, fresh, java.util.Arrays.copyOfRange(out, have * plane, (have + fresh) * plane), false);
-            }
+            sampleWindow(g, rng, out, have - context, context, fresh, out, have - context, w, windows);
             have += fresh;
         }
         return out;
@@ -182,26 +172,16 @@ public final class TextToVideo implements AutoCloseable {
         }
         int frames = source.length / plane;
         int half = Math.max(1, spec.frames() / 2);
-        int windows = (frames + half - 1) / half;
+        Windows windows = new Windows((frames + half - 1) / half, progress, sink);
         float[] out = new float[source.length];
         Random rng = new Random(g.seed());
+        Generation marked = new Generation(editCaption(g.prompt()), g.seed(), g.guidance(), g.frames(), g.method(),
+                g.denoise(), g.temperature(), null);
         for (int w = 0, from = 0; from < frames; w++, from += half) {
             int n = Math.min(half, frames - from);
-            int first = w;
-            StarFlow.Progress step = progress == null ? null
-                    : (done, total, frac) -> progress.update(first * total + done, windows * total, frac);
-            float[] window = new float[2 * n * plane];
-            System.arraycopy(source, from * plane, window, 0, n * plane);
-            Generation wg = new Generation(editCaption(g.prompt()), g.seed(), g.guidance(), 2 * n, g.method(), g.denoise(),
-                    g.temperature(), null);
-            int offset = from - n;
-            StarFlow.FrameDrafts drafts = sink == null ? null
-                    : (index, data) -> sink.accept(offset + index, 1, data.toFloatArray(), true);
-            float[] made = sampleWindow(wg, rng, window, 0, n, n, step, drafts);
-            System.arraycopy(made, n * plane, out, from * plane, n * plane);
-            if (sink != null) {
-                sink.accept(from, n, java.util.Arrays.copyOfRange(out, from * plane, (from + n) * plane), false);
-            }
+            // the source span is the context and the model writes it again: its n new frames land where the
+            // span stands in the source, so the window's frame 0 sits n frames earlier in out
+            sampleWindow(marked, rng, source, from, n, n, out, from - n, w, windows);
         }
         return out;
     }
@@ -218,7 +198,30 @@ public final class TextToVideo implements AutoCloseable {
         return n;
     }
 
-    /** One window: {@code context} known frames of {@code clip} from {@code from}, then {@code fresh} new ones. */
+    /** A run of windows: how many, and who hears of progress and frames. */
+    private record Windows(int count, StarFlow.Progress progress, FrameSink sink) {
+    }
+
+    /**
+     * One window: {@code context} known frames of {@code clip} from {@code from}, then {@code fresh} new ones.
+     * The window's frame 0 stands at frame {@code at} of {@code out}, so the new frames go to {@code at + context};
+     * window {@code index} of {@code windows} reports its progress and frames there.
+     */
+    private void sampleWindow(Generation g, Random rng, float[] clip, int from, int context, int fresh, float[] out,
+                              int at, int index, Windows windows) {
+        int plane = spec.dims(1);
+        int first = at + context;
+        StarFlow.Progress progress = windows.progress() == null ? null
+                : (done, total, frac) -> windows.progress().update(index * total + done, windows.count() * total, frac);
+        StarFlow.FrameDrafts drafts = windows.sink() == null ? null
+                : (frame, data) -> windows.sink().accept(at + frame, 1, data.toFloatArray(), true);
+        float[] made = sampleWindow(g, rng, clip, from, context, fresh, progress, drafts);
+        System.arraycopy(made, context * plane, out, first * plane, fresh * plane);
+        if (windows.sink() != null) {
+            windows.sink().accept(first, fresh, java.util.Arrays.copyOfRange(out, first * plane, (first + fresh) * plane), false);
+        }
+    }
+
     private float[] sampleWindow(Generation g, Random rng, float[] clip, int from, int context, int fresh,
                                  StarFlow.Progress progress, StarFlow.FrameDrafts drafts) {
         try (NDScope scope = new NDScope()) {

@@ -72,6 +72,29 @@ class LongVideoTest {
     }
 
     @Test
+    void anEditStreamsItsOwnFramesAtTheSourcesPlaces() {
+        try (NDManager m = NDManager.newBaseManager(); TextToVideo model = model(m)) {
+            int plane = model.spec().dims(1);
+            float[] source = new float[5 * plane];
+            Random rng = new Random(4);
+            for (int i = 0; i < source.length; i++) {
+                source[i] = rng.nextFloat() * 2 - 1;
+            }
+            List<Integer> drafts = new ArrayList<>();
+            float[] finals = new float[source.length];
+            float[] edited = model.edit(generation(5, source), null, (first, count, frames, draft) -> {
+                if (draft) {
+                    drafts.add(first);
+                } else {
+                    System.arraycopy(frames, 0, finals, first * plane, count * plane);
+                }
+            });
+            assertEquals(java.util.stream.IntStream.range(0, 5).boxed().toList(), drafts, "each edited frame drafted once, in order");
+            assertArrayEquals(edited, finals);
+        }
+    }
+
+    @Test
     void aDraftIsTheFrameTheFlowMadeBeforeDenoising() {
         try (NDManager m = NDManager.newBaseManager(); TextToVideo model = model(m)) {
             int plane = model.spec().dims(1);
