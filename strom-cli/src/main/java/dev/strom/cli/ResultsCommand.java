@@ -69,10 +69,13 @@ final class ResultsCommand implements Callable<Integer> {
         JsonNode ed = e.path("editing");
         if (ed.isObject()) {
             s.append("\n**Editing** (`strom edit` on clips of the built-in world with an instruction that changes the object or the "
-                    + "background, read by the probe):\n\n| change | changed as asked | other attribute kept | motion kept | clips |\n|---|---|---|---|---|\n");
+                    + "background; read by the probe, and from the pixels: the hue of the clip's most common colour, the colour the object is painted in):\n\n"
+                    + "| change | changed as asked (probe) | changed as asked (pixels) | other attribute kept | motion kept | clips |\n"
+                    + "|---|---|---|---|---|---|\n");
             for (String k : new String[]{"object", "background", "all"}) {
                 if (ed.has(k + "_clips")) {
-                    s.append(String.format(Locale.ROOT, "| %s | %.2f | %.2f | %.2f | %d |%n", k, ed.path(k + "_changed_as_asked").asDouble(),
+                    s.append(String.format(Locale.ROOT, "| %s | %.2f | %.2f | %.2f | %.2f | %d |%n", k, ed.path(k + "_changed_as_asked").asDouble(),
+                            ed.path(k + "_changed_as_asked_by_pixels").asDouble(),
                             ed.path(k + "_other_attribute_kept").asDouble(), ed.path(k + "_motion_kept").asDouble(),
                             ed.path(k + "_clips").asInt()));
                 }

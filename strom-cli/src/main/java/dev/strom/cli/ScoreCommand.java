@@ -14,9 +14,6 @@ import picocli.CommandLine.Parameters;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.Arrays;
-import java.util.Collections;
-import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
@@ -53,16 +50,15 @@ final class ScoreCommand implements Callable<Integer> {
                         c.width(), c.height(), c.fps(), size, size, video.spec().fps());
                 c = MediaDecoder.decode(clip, new MediaDecoder.Target(size, video.spec().fps(), 0), MediaDecoder.Fit.CROP).clip();
             }
-            int frames = Math.min(c.frames(), video.spec().frames());
-            float[] x = Arrays.copyOf(c.toModelLayout(), video.spec().dims(frames));
-            double uncond = video.bitsPerDim(List.of(x), frames, Collections.singletonList(null), 0)[0];
-            Double cond = prompt == null ? null : video.bitsPerDim(List.of(x), frames, List.of(prompt), 0)[0];
+            int frames = c.frames();
+            float[] x = c.toModelLayout();
+            double uncond = video.bitsPerDim(x, null, 0);
+            Double cond = prompt == null ? null : video.bitsPerDim(x, prompt, 0);
             Map<String, LosslessCodecs.Rate> rates = Map.of();
             if (codecs) {
                 Path scratch = Files.createTempDirectory("strom-codecs");
                 try {
-                    Clip scored = new Clip(frames, size, size, c.fps(), Arrays.copyOf(c.rgb(), frames * size * size * 3));
-                    rates = LosslessCodecs.measure(scored, scratch);
+                    rates = LosslessCodecs.measure(c, scratch);
                 } finally {
                     try (var files = Files.list(scratch)) {
                         for (Path f : files.toList()) Files.deleteIfExists(f);

@@ -21,6 +21,7 @@ final class WorldTrainingData implements TrainingData {
 
     private static final long STILLS_OFFSET = 1L << 40;
     private static final long WINDOWS_OFFSET = 2L << 40;
+    private static final long OPENINGS_OFFSET = 3L << 40;
 
     private final WorldDataset data;
     private final VideoSpec spec;
@@ -31,9 +32,13 @@ final class WorldTrainingData implements TrainingData {
     private final int windows;
     private final int windowFrames;
     private final int windowsFrom;
+    private final int openings;
+    private final int openingFrames;
+    private final int openingsFrom;
     private final EditPairs editPairs;
     private final int edits;
     private final int editsFrom;
+    private final int editTargetFrames;
 
     WorldTrainingData(JsonNode train, VideoSpec spec, long seed, int batch) {
         double twoObjects = train.path("two_object_share").asDouble(0.15);
@@ -50,11 +55,23 @@ final class WorldTrainingData implements TrainingData {
         this.windows = train.path("windows_per_step").asInt(0);
         this.windowFrames = train.path("window_frames").asInt(4);
         this.windowsFrom = train.path("windows_from_step").asInt(0);
+        // Openings: a clip's first frames. Under teacher forcing the caption's motion words pay off only where
+        // the motion is not yet visible, that is where a clip starts (its placement, its first step), so openings
+        // spend the compute where the text decides most.
+        this.openings = train.path("openings_per_step").asInt(0);
+        this.openingFrames = train.path("opening_frames").asInt(2);
+        this.openingsFrom = train.path("openings_from_step").asInt(0);
         // Editing examples (STARFlow-V's v2v scheme): half a window of a clip, then the same span with one thing
         // changed, captioned "(v2v) <instruction>".
         this.editPairs = new EditPairs(data.world(), seed);
         this.edits = train.path("edits_per_step").asInt(0);
         this.editsFrom = train.path("edits_from_step").asInt(0);
+        // The instruction decides the first edited frame; later ones follow from it, so a few target frames
+        // after the source carry nearly all of the example's signal at a fraction of its cost.
+        this.editTargetFrames = train.path("edit_target_frames").asInt(spec.frames() / 2);
+        if (openingFrames < 1 || openingFrames > spec.frames() || editTargetFrames < 1 || editTargetFrames > spec.frames() / 2) {
+            throw new IllegalArgumentException("opening_frames must be in 1.." + spec.frames() + ", edit_target_frames in 1.." + spec.frames() / 2);
+        }
     }
 
     @Override
@@ -92,6 +109,17 @@ final class WorldTrainingData implements TrainingData {
         if (!shortClips.isEmpty()) {
             parts.add(new BatchPart(shortClips, windowFrames, shortCaptions));
         }
+        List<float[]> openingClips = new ArrayList<>();
+        List<String> openingCaptions = new ArrayList<>();
+        int openingCount = s >= openingsFrom ? openings : 0;
+        for (int i = 0; i < openingCount; i++) {
+            WorldDataset.Sample clip = data.training(OPENINGS_OFFSET + (long) s * openings + i);
+            openingClips.add(Arrays.copyOf(clip.clip().toModelLayout(), openingFrames * plane));
+            openingCaptions.add(clip.caption());
+        }
+        if (!openingClips.isEmpty()) {
+            parts.add(new BatchPart(openingClips, openingFrames, openingCaptions));
+        }
         List<float[]> editClips = new ArrayList<>();
         List<String> editCaptions = new ArrayList<>();
         int half = spec.frames() / 2;
@@ -99,14 +127,14 @@ final class WorldTrainingData implements TrainingData {
         for (int i = 0; i < editCount; i++) {
             EditPairs.Pair pair = editPairs.pair((long) s * edits + i);
             int t = frameRng.nextInt(spec.frames() - half + 1);
-            float[] both = new float[2 * half * plane];
+            float[] both = new float[(half + editTargetFrames) * plane];
             System.arraycopy(pair.source().toModelLayout(), t * plane, both, 0, half * plane);
-            System.arraycopy(pair.target().toModelLayout(), t * plane, both, half * plane, half * plane);
+            System.arraycopy(pair.target().toModelLayout(), t * plane, both, half * plane, editTargetFrames * plane);
             editClips.add(both);
             editCaptions.add(TextToVideo.editCaption(pair.instruction()));
         }
         if (!editClips.isEmpty()) {
-            parts.add(new BatchPart(editClips, 2 * half, editCaptions));
+            parts.add(new BatchPart(editClips, half + editTargetFrames, editCaptions));
         }
         return parts;
     }

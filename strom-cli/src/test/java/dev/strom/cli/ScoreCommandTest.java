@@ -54,4 +54,22 @@ class ScoreCommandTest {
         double conditional = score(clip, "real2.mp4", "a red apple moving left on a blue background");
         assertTrue(conditional > 0 && conditional < junk, "conditional " + conditional);
     }
+
+    @Test
+    void aClipLongerThanTheModelIsScoredToItsLastFrame() throws Exception {
+        CaptionedWorld world = new CaptionedWorld(32, 32, 8, 0);
+        Clip clip = world.render(world.scene(new Scene.Combo(Thing.APPLE, Motion.RIGHT, Hue.BLUE), 5));
+        int[] lateShuffle = new int[32];
+        for (int t = 0; t < 32; t++) {
+            lateShuffle[t] = t < 24 ? t : 24 + (t - 24) * 3 % 8;
+        }
+        Path file = dir.resolve("long.mp4");
+        ClipWriter.write(clip, file, 8);
+        Cli r = Cli.run("score", file.toString(), "--json");
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains("\"frames\": 32"), "all 32 frames are scored: " + r.out());
+        double ordered = score(clip, "ordered.mp4", null);
+        double shuffled = score(clip.reorder(lateShuffle), "late-shuffle.mp4", null);
+        assertTrue(ordered < shuffled, "shuffling only frames 24-31 costs bits: " + ordered + " vs " + shuffled);
+    }
 }

@@ -279,6 +279,57 @@ public final class TextToVideo implements AutoCloseable {
     }
 
     /**
+     * Exact bits per dimension of one 8-bit clip of any length under the model, given the prompt (null: the
+     * empty caption). Up to the training length this is {@link #bitsPerDim}; a longer clip is scored under the
+     * density the model samples long videos from ({@link #generate}): the first window, then each later window's
+     * new frames given its context frames. The flow is causal in time, so those conditionals are exact:
+     * bits(context + new) - bits(context). The cost grows linearly with the clip's length.
+     *
+     * @param clip [T, C, H, W] in [-1, 1], on the 8-bit grid
+     */
+    public double bitsPerDim(float[] clip, String prompt, long seed) {
+        int plane = spec.dims(1);
+        if (clip.length == 0 || clip.length % plane != 0) {
+            throw new IllegalArgumentException("a clip must hold whole " + spec.size() + "x" + spec.size() + " RGB frames");
+        }
+        int frames = clip.length / plane;
+        int window = spec.frames();
+        if (frames <= window) {
+            return bitsPerDim(List.of(clip), frames, java.util.Collections.singletonList(prompt), seed)[0];
+        }
+        // one dequantisation of the whole clip, so every window scores the same values
+        Random rng = new Random(seed);
+        float[] x = new float[clip.length];
+        for (int j = 0; j < x.length; j++) {
+            x[j] = clip[j] + (float) (rng.nextDouble() / 127.5);
+        }
+        int overlap = Math.max(1, window / 2);
+        double bits = 0;
+        for (int have = 0; have < frames; ) {
+            int context = Math.min(have, overlap);
+            int fresh = Math.min(window - context, frames - have);
+            bits += bits(x, have - context, context + fresh, prompt);
+            if (context > 0) {
+                bits -= bits(x, have - context, context, prompt);
+            }
+            have += fresh;
+        }
+        return bits / clip.length;
+    }
+
+    /** Total bits of frames [from, from + count) of an already dequantised clip, scored as a clip of their own. */
+    private double bits(float[] x, int from, int count, String prompt) {
+        try (NDScope scope = new NDScope()) {
+            scope.suppressNotUsedWarning();
+            int plane = spec.dims(1);
+            NDArray frames = manager.create(java.util.Arrays.copyOfRange(x, from * plane, (from + count) * plane),
+                    new Shape(1, count, spec.channels(), spec.size(), spec.size()));
+            NDArray y = text.encode(manager, List.of(prompt == null ? "" : prompt));
+            return FlowLoss.bitsPerDim(flow.forward(frames, y).lossPerSample().getFloat(0)) * count * plane;
+        }
+    }
+
+    /**
      * {@link #bitsPerDim} over many clips, {@code batch} at a time to bound memory; each batch draws its
      * dequantisation offsets from the same seed.
      */

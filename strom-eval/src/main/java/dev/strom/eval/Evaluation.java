@@ -98,19 +98,24 @@ public final class Evaluation {
             double changed = objectEdit ? (v.thing() == after.thing() ? 1 : 0) : (v.background() == after.background() ? 1 : 0);
             double kept = objectEdit ? (v.background() == after.background() ? 1 : 0) : (v.thing() == after.thing() ? 1 : 0);
             double motion = v.motion() == after.motion() ? 1 : 0;
+            // the same question read from the pixels: the corners' hue, the colour the object is painted in
+            double pixels = objectEdit ? (TemporalQuality.objectHue(clip) == after.thing().hue() ? 1 : 0)
+                    : (TemporalQuality.backgroundHue(clip) == after.background() ? 1 : 0);
             String kind = objectEdit ? "object" : "background";
             for (String key : new String[]{"all", kind}) {
-                double[] acc = sums.computeIfAbsent(key, k -> new double[4]);
+                double[] acc = sums.computeIfAbsent(key, k -> new double[5]);
                 acc[0] += changed;
                 acc[1] += kept;
                 acc[2] += motion;
                 acc[3]++;
+                acc[4] += pixels;
             }
             progress.accept((i + 1) + "/" + count + " " + p.instruction());
         }
         Map<String, Double> m = new LinkedHashMap<>();
         sums.forEach((k, a) -> {
             m.put(k + "_changed_as_asked", a[0] / a[3]);
+            m.put(k + "_changed_as_asked_by_pixels", a[4] / a[3]);
             m.put(k + "_other_attribute_kept", a[1] / a[3]);
             m.put(k + "_motion_kept", a[2] / a[3]);
             m.put(k + "_clips", a[3]);

@@ -1,11 +1,17 @@
 package dev.strom.eval;
 
 import dev.strom.data.Clip;
+import dev.strom.data.world.CaptionedWorld;
+import dev.strom.data.world.Hue;
 import dev.strom.data.world.Motion;
 
+import java.awt.Color;
+import java.util.Comparator;
+
 /**
- * Pixel-level temporal measures of a world clip, needing no ground truth: the background colour is the
- * clip's most common colour, the object is what differs from it.
+ * Pixel-level readings of a world clip, needing no learned probe: the background colour is the clip's most
+ * common colour, the object is what differs from it. Besides the temporal measures, they tell which background
+ * a clip shows and what colour its object has, so edits and motion can be checked against ground truth.
  */
 public final class TemporalQuality {
 
@@ -34,6 +40,48 @@ public final class TemporalQuality {
         return out;
     }
 
+    /** The built-in world's background hue nearest to the clip's background colour. */
+    public static Hue backgroundHue(Clip c) {
+        int[] bg = background(c);
+        return CaptionedWorld.BACKGROUNDS.stream()
+                .min(Comparator.comparingDouble(h -> distance(bg, h.color())))
+                .orElseThrow();
+    }
+
+    /** How near (Euclidean, 8-bit RGB) a pixel must be to a hue to count as painted in it rather than blended. */
+    private static final double PURE = 30;
+
+    /**
+     * The hue most of the object's pixels are painted in, over all frames: each object pixel near one of the
+     * world's colours (other than the background's) votes for it; blends at the edges are near none and do
+     * not vote. Null when no frame shows an object.
+     */
+    public static Hue objectHue(Clip c) {
+        int[] bg = background(c);
+        Hue background = backgroundHue(c);
+        int[] votes = new int[Hue.values().length];
+        int[] rgb = new int[3];
+        for (int t = 0; t < c.frames(); t++)
+            for (int y = 0; y < c.height(); y++)
+                for (int x = 0; x < c.width(); x++) {
+                    if (!isObject(c, t, y, x, bg)) continue;
+                    for (int k = 0; k < 3; k++) rgb[k] = c.pixel(t, y, x, k);
+                    for (Hue h : Hue.values()) {
+                        if (h != background && distance(rgb, h.color()) <= PURE) votes[h.ordinal()]++;
+                    }
+                }
+        int best = -1;
+        for (int h = 0; h < votes.length; h++) {
+            if (votes[h] > 0 && (best < 0 || votes[h] > votes[best])) best = h;
+        }
+        return best < 0 ? null : Hue.values()[best];
+    }
+
+    private static double distance(int[] rgb, Color c) {
+        double dr = rgb[0] - c.getRed(), dg = rgb[1] - c.getGreen(), db = rgb[2] - c.getBlue();
+        return Math.sqrt(dr * dr + dg * dg + db * db);
+    }
+
     private static boolean isObject(Clip c, int t, int y, int x, int[] bg) {
         int d = 0;
         for (int k = 0; k < 3; k++) d += Math.abs(c.pixel(t, y, x, k) - bg[k]);
@@ -60,7 +108,7 @@ public final class TemporalQuality {
     }
 
     /** Object centre (x, y) and area per frame; NaN centre where no object pixel is seen. */
-    static double[][] track(Clip c) {
+    public static double[][] track(Clip c) {
         int[] bg = background(c);
         double[][] out = new double[c.frames()][3];
         for (int t = 0; t < c.frames(); t++) {

@@ -11,9 +11,6 @@ import dev.strom.video.VideoSpec;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.Arrays;
-import java.util.Collections;
-import java.util.List;
 import java.util.concurrent.CancellationException;
 
 /**
@@ -92,15 +89,12 @@ public final class VideoMaker implements AutoCloseable {
         return MediaDecoder.decode(clip, new MediaDecoder.Target(spec().size(), spec().fps(), 0), MediaDecoder.Fit.CROP).clip();
     }
 
-    /** Exact bits/dim of a clip at the model's size (its first frames up to the model's length), given the prompt or none. */
+    /** Exact bits/dim of a clip at the model's size (any length; see {@link TextToVideo#bitsPerDim(float[], String, long)}), given the prompt or none. */
     public synchronized double bitsPerDim(Clip clip, String prompt) {
         if (clip.width() != spec().size() || clip.height() != spec().size()) {
             throw new IllegalArgumentException("bits/dim needs a clip at the model's size (see atModelSize)");
         }
-        int frames = Math.min(clip.frames(), spec().frames());
-        float[] x = Arrays.copyOf(clip.toModelLayout(), spec().dims(frames));
-        List<String> prompts = prompt == null ? Collections.singletonList(null) : List.of(prompt);
-        return model.bitsPerDim(List.of(x), frames, prompts, 0)[0];
+        return model.bitsPerDim(clip.toModelLayout(), prompt, 0);
     }
 
     @Override
