@@ -90,7 +90,11 @@ final class TrainCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** The model's config: a preset or file, or with --init the model's own with the chosen train section. */
+    /**
+     * The model's config: a preset or file, or with --init the model's own with the chosen train section (and
+     * the chosen model_kwargs over the model's: options whose new weights start at zero, as pos_embed, can be
+     * switched on for a fine-tune; anything that changes existing weights' shapes fails to load).
+     */
     private ObjectNode configuration() throws IOException {
         if (init == null) {
             ObjectNode cfg = loadConfig(config != null ? config : "bundled");
@@ -100,7 +104,11 @@ final class TrainCommand implements Callable<Integer> {
             return cfg;
         }
         ObjectNode cfg = ((ObjectNode) ModelStore.readConfig(init)).deepCopy();
-        cfg.set("train", loadConfig(config != null ? config : "finetune").path("train").deepCopy());
+        ObjectNode chosen = loadConfig(config != null ? config : "finetune");
+        cfg.set("train", chosen.path("train").deepCopy());
+        if (chosen.path("model_kwargs") instanceof ObjectNode kwargs && cfg.path("model_kwargs") instanceof ObjectNode own) {
+            own.setAll(kwargs.deepCopy());
+        }
         return cfg;
     }
 

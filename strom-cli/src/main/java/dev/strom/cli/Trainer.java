@@ -88,7 +88,7 @@ final class Trainer {
                 if (Files.exists(checkpoint)) {
                     throw new IllegalArgumentException(o.out() + " already holds a checkpoint: use --resume or another --out");
                 }
-                model = o.init() != null ? ModelStore.load(o.init(), manager) : ModelStore.create(config, manager, o.seed());
+                model = o.init() != null ? ModelStore.load(o.init(), config, manager) : ModelStore.create(config, manager, o.seed());
             }
             try (model) {
                 TrainingData data = source.open(model.spec());

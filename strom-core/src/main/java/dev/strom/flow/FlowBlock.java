@@ -33,6 +33,11 @@ public final class FlowBlock {
     private final List<TransformerLayer> layers = new ArrayList<>();
     private final Norm finalNorm;
     private final Linear projOut;
+    /** The deep block's learned embedding of a token's place in its frame [1, frameSize, width], or null. */
+    private final NDArray placeEmbed;
+    /** The deep block's learned embedding of a token's frame index [1, frames, width], or null. */
+    private final NDArray frameEmbed;
+    private final int frameSize;
 
     FlowBlock(Parameters p, FlowConfig cfg, FlowConfig.BlockSpec spec) {
         this.spec = spec;
@@ -40,11 +45,15 @@ public final class FlowBlock {
         this.headDim = cfg.headDim();
         this.softClip = cfg.softClip();
         this.softplus = cfg.softplus();
+        int side = cfg.imgSize() / cfg.patchSize();
+        this.frameSize = side * side;
         if (spec.layers() == 0) {
             // An identity block, as the reference allows: no parameters, no effect.
             sos = null;
             projIn = projTxt = projOut = null;
             finalNorm = null;
+            placeEmbed = null;
+            frameEmbed = null;
             return;
         }
         String name = "blocks." + spec.index();
@@ -57,6 +66,9 @@ public final class FlowBlock {
         }
         finalNorm = cfg.finalNorm() ? new Norm.RmsNorm(p, name + ".final_norm", w) : null;
         projOut = new Linear(p, name + ".proj_out", w, 2 * tokenDim, true, Init.ZEROS);
+        placeEmbed = cfg.positionEmbedding() && spec.top() ? p.declareOptional(name + ".pos_embed", new long[]{1, frameSize, w}) : null;
+        frameEmbed = placeEmbed != null && cfg.positionFrames() > 0
+                ? p.declareOptional(name + ".frame_embed", new long[]{1, cfg.positionFrames(), w}) : null;
     }
 
     public FlowConfig.BlockSpec spec() {
@@ -85,7 +97,7 @@ public final class FlowBlock {
         int n = layout.length();
         NDArray xp = spec.permutation().apply(x, layout);
         NDArray shifted = NDArrays.concat(new NDList(sosFor(b), xp.get(new NDIndex().addAllDim().addSliceDim(0, n - 1))), 1);
-        NDArray h = projIn.apply(shifted);
+        NDArray h = withPlaces(projIn.apply(shifted), 0);
         int textLength = 0;
         if (projTxt != null) {
             textLength = (int) y.getShape().get(1);
@@ -120,6 +132,7 @@ public final class FlowBlock {
     void prefill(NDArray y, KvCache cache, RotaryTable rope) {
         int l = (int) y.getShape().get(1);
         run(projTxt.apply(y), l, cache, rope);
+        cache.endPrefix();
     }
 
     /**
@@ -128,7 +141,7 @@ public final class FlowBlock {
      */
     NDArray[] predict(NDArray inputs, KvCache cache, RotaryTable rope) {
         int n = (int) inputs.getShape().get(1);
-        NDArray h = run(projIn.apply(inputs), n, cache, rope);
+        NDArray h = run(withPlaces(projIn.apply(inputs), cache.length() - cache.prefix()), n, cache, rope);
         if (finalNorm != null) {
             h = finalNorm.apply(h);
         }
@@ -143,6 +156,31 @@ public final class FlowBlock {
         }
         cache.advance(n);
         return h;
+    }
+
+    /**
+     * Adds each token's place-in-frame (and frame index) embedding to h [B', n, W], whose first token is token
+     * {@code first} of the sequence (places follow the sequence index, as rotary positions do).
+     */
+    private NDArray withPlaces(NDArray h, int first) {
+        if (placeEmbed == null) {
+            return h;
+        }
+        int n = (int) h.getShape().get(1);
+        int firstFrame = first / frameSize;
+        int offset = first - firstFrame * frameSize;
+        int frames = (offset + n + frameSize - 1) / frameSize;
+        NDArray places = placeEmbed.tile(new long[]{1, frames, 1});
+        if (frameEmbed != null) {
+            long covered = frameEmbed.getShape().get(1);
+            if (firstFrame + frames > covered) {
+                throw new IllegalArgumentException("this model's frame embedding covers " + covered
+                        + " frames; longer videos are made in windows");
+            }
+            NDArray perFrame = frameEmbed.get(new NDIndex().addAllDim().addSliceDim(firstFrame, firstFrame + frames));
+            places = places.add(perFrame.repeat(1, frameSize));
+        }
+        return h.add(places.get(new NDIndex().addAllDim().addSliceDim(offset, offset + n)));
     }
 
     /** proj_out, soft clip, then a = softplus(. + softplus^-1(1)) (or exp) and b. */

@@ -35,6 +35,13 @@ import java.util.List;
  * @param noiseStd         sigma of the training noise augmentation
  * @param condNoiseLevel   the loss is weighted by noiseStd/0.3 (STARFlow-V)
  * @param latentNormRegularization weight of the mean-square penalty on block inputs
+ * @param positionEmbedding the deep block adds a learned embedding of each token's place in its frame
+ *                         (Strom's {@code pos_embed}; not in the reference): rotary positions are only
+ *                         relative, and without an absolute place the text cannot say where things start
+ * @param positionFrames   with positionEmbedding, also a learned embedding of the frame index for clips of up
+ *                         to this many frames ({@code pos_embed_frames}; 0 for none): so the text can say what
+ *                         happens at a given frame, as an edit's first target frame; longer videos are made
+ *                         in windows of at most this length anyway
  */
 public record FlowConfig(
         int inChannels, int imgSize, int patchSize, int channels, int topChannels, int[] layersPerBlock,
@@ -42,7 +49,8 @@ public record FlowConfig(
         boolean softplus, boolean swiglu, boolean bias, boolean qkNorm, boolean postNorm, boolean finalNorm,
         NormType normType, float softClip, boolean reversedOrder, int temporalCausal, boolean shallowBlockLocal,
         int ptSeqLen, boolean denoiser, boolean conditionalDenoiser, int denoiserWindow,
-        float noiseStd, boolean condNoiseLevel, float latentNormRegularization) {
+        float noiseStd, boolean condNoiseLevel, float latentNormRegularization, boolean positionEmbedding,
+        int positionFrames) {
 
     /** Normalisation inside transformer layers. */
     public enum NormType { LAYER_NORM, RMS_NORM, NONE }
@@ -63,6 +71,7 @@ public record FlowConfig(
         require(!shallowBlockLocal || condTopOnly, "shallow_block_local requires cond_top_only");
         require(!reversedOrder || temporalCausal == 0, "seq_order must be L2R for temporal-causal video");
         require(noiseStd >= 0, "noise_std must not be negative");
+        require(positionFrames >= 0 && (positionFrames == 0 || positionEmbedding), "pos_embed_frames needs pos_embed and must not be negative");
     }
 
     private static void require(boolean ok, String message) {
@@ -191,7 +200,8 @@ public record FlowConfig(
                 k.path("pt_seq_len").asInt(0), denoiser, flag(k, "conditional_denoiser", false),
                 k.path("denoiser_window").asInt(0),
                 (float) root.path("noise_std").asDouble(0), root.path("cond_noise_level").asInt(0) != 0,
-                (float) root.path("latent_norm_regularization").asDouble(0));
+                (float) root.path("latent_norm_regularization").asDouble(0), flag(k, "pos_embed", false),
+                k.path("pos_embed_frames").asInt(0));
     }
 
     private static int req(JsonNode k, String name) {
@@ -243,6 +253,8 @@ public record FlowConfig(
         k.put("conditional_denoiser", conditionalDenoiser ? 1 : 0);
         if (denoiserWindow > 0) k.put("denoiser_window", denoiserWindow); else k.putNull("denoiser_window");
         k.putNull("local_attn_window");
+        if (positionEmbedding) k.put("pos_embed", 1);
+        if (positionFrames > 0) k.put("pos_embed_frames", positionFrames);
         root.put("noise_std", noiseStd);
         root.put("cond_noise_level", condNoiseLevel ? 1 : 0);
         root.put("latent_norm_regularization", latentNormRegularization);

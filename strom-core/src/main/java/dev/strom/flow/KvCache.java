@@ -16,6 +16,7 @@ public final class KvCache implements AutoCloseable {
     private final NDArray[] values;
     private final int capacity;
     private int length;
+    private int prefix;
 
     KvCache(NDManager manager, int layers, long batch, int kvHeads, int capacity, int headDim) {
         this.capacity = capacity;
@@ -31,6 +32,16 @@ public final class KvCache implements AutoCloseable {
     /** Positions filled so far (text prefix included). */
     public int length() {
         return length;
+    }
+
+    /** Positions of the text prefix at the start (0 before or without one). */
+    public int prefix() {
+        return prefix;
+    }
+
+    /** Marks everything cached so far as the text prefix. */
+    void endPrefix() {
+        prefix = length;
     }
 
     public int capacity() {

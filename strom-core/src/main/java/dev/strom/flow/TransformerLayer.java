@@ -20,7 +20,7 @@ public final class TransformerLayer {
     public static TransformerLayer plain(Parameters p, String name, int width, int heads, int headDim) {
         FlowConfig cfg = new FlowConfig(1, 1, 1, width, width, new int[]{1}, headDim, heads, heads, 0, 0, false,
                 true, false, true, false, false, false, FlowConfig.NormType.LAYER_NORM, 0, false, 0, false, 0,
-                false, false, 0, 0, false, 0);
+                false, false, 0, 0, false, 0, false, 0);
         return new TransformerLayer(p, name, cfg, cfg.block(0), 0);
     }
 

@@ -74,6 +74,21 @@ public final class Parameters implements AutoCloseable {
         return array;
     }
 
+    /**
+     * Declares a parameter that came after some checkpoints and whose zero value leaves a model as it was
+     * without it: it starts at zero, and a checkpoint that lacks it loads with zeros (so such a checkpoint can
+     * be fine-tuned with it).
+     */
+    public NDArray declareOptional(String name, long[] shape) {
+        if (loaded != null && !loaded.containsKey(name)) {
+            NDArray array = manager.zeros(new Shape(shape));
+            array.setName(name);
+            values.put(name, array);
+            return array;
+        }
+        return declare(name, shape, Init.ZEROS);
+    }
+
     /** After all modules are built: loaded tensors that nothing declared mean config and checkpoint differ. */
     public void requireAllUsed() {
         if (loaded == null) {

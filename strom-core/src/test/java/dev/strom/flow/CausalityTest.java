@@ -29,7 +29,8 @@ class CausalityTest {
     static Stream<Arguments> videoModels() {
         return Stream.of(
                 Arguments.of("frame-local shallow blocks", (Supplier<FlowConfig>) FlowFixtures::videoFrameLocal),
-                Arguments.of("clip-wide shallow blocks with text", (Supplier<FlowConfig>) FlowFixtures::videoTextEverywhere));
+                Arguments.of("clip-wide shallow blocks with text", (Supplier<FlowConfig>) FlowFixtures::videoTextEverywhere),
+                Arguments.of("deep block with place embeddings", (Supplier<FlowConfig>) FlowFixtures::videoWithPlaces));
     }
 
     @ParameterizedTest(name = "forward, {0}")

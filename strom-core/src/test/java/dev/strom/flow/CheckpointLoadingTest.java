@@ -53,6 +53,24 @@ class CheckpointLoadingTest {
     }
 
     @Test
+    void aCheckpointWithoutPositionEmbeddingsLoadsWithThemAtZeroAndComputesTheSameBits() {
+        try (NDManager m = NDManager.newBaseManager();
+             StarFlow without = FlowFixtures.perturbedModel(FlowFixtures.videoFrameLocal(), m, 72)) {
+            FlowConfig withPlaces = FlowFixtures.config("temporal_causal", 2, "shallow_block_local", 1, "pt_seq_len", 3, "pos_embed", 1,
+                    "pos_embed_frames", 2);
+            try (StarFlow loaded = StarFlow.load(withPlaces, m, without.parameters().snapshot())) {
+                for (String added : new String[]{"blocks.2.pos_embed", "blocks.2.frame_embed"}) {
+                    assertEquals(0f, loaded.parameters().get(added).abs().max().getFloat(), added + " starts at zero");
+                }
+                Random rng = new Random(20);
+                NDArray x = FlowFixtures.latent(m, withPlaces, rng, 1, 2);
+                NDArray y = FlowFixtures.text(m, withPlaces, rng, 1);
+                assertArrayEquals(without.forward(x, y).z().toFloatArray(), loaded.forward(x, y).z().toFloatArray());
+            }
+        }
+    }
+
+    @Test
     void checkpointOfADifferentWidthIsRejectedNamingTensorAndShapes() {
         try (NDManager m = NDManager.newBaseManager();
              StarFlow wide = StarFlow.initialise(FlowFixtures.config("channels", 64), m, 1)) {

@@ -87,6 +87,11 @@ final class FlowFixtures {
         return config("temporal_causal", 2, "shallow_block_local", 1, "pt_seq_len", 3);
     }
 
+    /** Frame-local causal video whose deep block also embeds each token's place and frame (pos_embed, 4 frames). */
+    static FlowConfig videoWithPlaces() {
+        return config("temporal_causal", 2, "shallow_block_local", 1, "pos_embed", 1, "pos_embed_frames", 4);
+    }
+
     /** Causal video whose shallow blocks see the whole clip, and text goes into every block. */
     static FlowConfig videoTextEverywhere() {
         return config("temporal_causal", 2, "shallow_block_local", 0, "cond_top_only", 0);
@@ -119,8 +124,8 @@ final class FlowFixtures {
     }
 
     /**
-     * A model with every proj_out.weight set to 0.05 N(0,1) (a fresh model has them at zero, which
-     * makes each block a constant affine map), deterministic in {@code seed}.
+     * A model with every proj_out.weight and position embedding set to 0.05 N(0,1) (a fresh model has them at
+     * zero, which makes each block a constant affine map and the places no different), deterministic in {@code seed}.
      */
     static StarFlow perturbedModel(FlowConfig cfg, NDManager m, long seed) {
         StarFlow model = StarFlow.initialise(cfg, m, seed);
@@ -131,7 +136,7 @@ final class FlowFixtures {
     static void perturbProjOut(StarFlow model, long seed) {
         Random rng = new Random(seed);
         for (String name : model.parameters().names()) {
-            if (name.endsWith("proj_out.weight")) {
+            if (name.endsWith("proj_out.weight") || name.endsWith("_embed") && !name.endsWith("sos_embed")) {
                 NDArray p = model.parameters().get(name);
                 float[] v = new float[(int) p.size()];
                 for (int i = 0; i < v.length; i++) {

@@ -38,6 +38,8 @@ class InvertibilityTest {
                         (Supplier<FlowConfig>) FlowFixtures::imageUnconditionalVariants, 0),
                 Arguments.of("image, patch 2, identity middle block",
                         (Supplier<FlowConfig>) FlowFixtures::imagePatchedWithIdentityBlock, 0),
+                Arguments.of("video, deep block with place embeddings (pos_embed)",
+                        (Supplier<FlowConfig>) FlowFixtures::videoWithPlaces, 3),
                 Arguments.of("video, patch 2, identity first block",
                         (Supplier<FlowConfig>) FlowFixtures::videoPatchedWithIdentityBlock, 2));
     }

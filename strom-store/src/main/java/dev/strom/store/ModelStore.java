@@ -62,7 +62,14 @@ public final class ModelStore {
 
     /** Loads a model directory; every tensor must match the config. */
     public static TextToVideo load(Path dir, NDManager manager) throws IOException {
-        JsonNode config = readConfig(dir);
+        return load(dir, readConfig(dir), manager);
+    }
+
+    /**
+     * Loads a model directory's weights under another config (its own, with options switched on whose new
+     * weights start at zero, as {@code pos_embed}); every tensor must match that config.
+     */
+    public static TextToVideo load(Path dir, JsonNode config, NDManager manager) throws IOException {
         Path weights = dir.resolve(WEIGHTS);
         if (!Files.isRegularFile(weights)) {
             throw new IOException("model directory has no " + WEIGHTS + ": " + dir);
