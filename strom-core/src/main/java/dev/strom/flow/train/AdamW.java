@@ -19,10 +19,22 @@ public final class AdamW {
     private final TrainSettings s;
     private final Map<String, NDArray> first = new HashMap<>();
     private final Map<String, NDArray> second = new HashMap<>();
+    private final Map<String, Float> scales = new HashMap<>();
     private int updates;
 
     public AdamW(TrainSettings settings) {
         this.s = settings;
+    }
+
+    /**
+     * Multiplies the learning rate of one parameter: parameters new to a fine-tuned model start at zero beside
+     * trained ones and would otherwise take most of a short run to matter.
+     */
+    public void scaleLearningRate(String name, float factor) {
+        if (!(factor > 0)) {
+            throw new IllegalArgumentException("learning-rate factor must be > 0");
+        }
+        scales.put(name, factor);
     }
 
     /** Applies one update to every parameter in place; grads are already clipped. */
@@ -36,13 +48,14 @@ public final class AdamW {
             if (g == null) {
                 continue;
             }
+            float plr = lr * scales.getOrDefault(e.getKey(), 1f);
             NDArray m = first.computeIfAbsent(e.getKey(), k -> detached(p.zerosLike()));
             NDArray v = second.computeIfAbsent(e.getKey(), k -> detached(p.zerosLike()));
-            p.muli(1 - lr * s.weightDecay());
+            p.muli(1 - plr * s.weightDecay());
             m.muli(s.beta1()).addi(g.mul(1 - s.beta1()));
             v.muli(s.beta2()).addi(g.square().mul(1 - s.beta2()));
             NDArray denom = v.sqrt().div(Math.sqrt(bc2)).add(s.epsilon());
-            p.subi(m.div(denom).mul(lr / bc1));
+            p.subi(m.div(denom).mul(plr / bc1));
         }
     }
 

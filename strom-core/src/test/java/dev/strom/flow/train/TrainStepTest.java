@@ -163,6 +163,21 @@ class TrainStepTest {
     }
 
     @Test
+    void aScaledParameterTakesProportionallyLargerSteps() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray plain = m.create(new float[]{1f}, new Shape(1));
+            NDArray scaled = m.create(new float[]{1f}, new Shape(1));
+            TrainSettings s = new TrainSettings(0.01f, 0.01f, 0, 100, 0.9f, 0.95f, 1e-8f, 0f, 0f, 1e9f);
+            TrainStep step = new TrainStep(new java.util.LinkedHashMap<>(Map.of("plain", plain, "scaled", scaled)), s);
+            step.optimizer().scaleLearningRate("scaled", 10f);
+            step.run(() -> plain.square().sum().add(scaled.square().sum()));
+            // Adam's first step moves each parameter by lr times the sign of its gradient
+            assertEquals(1 - 0.01, plain.getFloat(0), 1e-5);
+            assertEquals(1 - 0.1, scaled.getFloat(0), 1e-5);
+        }
+    }
+
+    @Test
     void gradientsAreClippedToTheGlobalNorm() {
         try (NDManager m = NDManager.newBaseManager()) {
             NDArray w = m.create(new float[]{0f, 0f}, new Shape(2));
