@@ -2,12 +2,7 @@ package dev.strom.cli;
 
 import dev.strom.data.Clip;
 import dev.strom.data.world.CaptionedWorld;
-import dev.strom.data.world.Hue;
-import dev.strom.data.world.Motion;
-import dev.strom.data.world.Scene;
-import dev.strom.data.world.Thing;
 import dev.strom.data.world.WorldDataset;
-import dev.strom.eval.TemporalQuality;
 import dev.strom.media.MediaDecoder;
 import dev.strom.provenance.ImageQuality;
 import dev.strom.media.ClipWriter;
@@ -77,21 +72,6 @@ class ModesCommandTest {
         assertEquals(0, Cli.run("edit", src.toString(), "make the background blue", "-o", b.toString()).exit());
         assertEquals(16, MediaDecoder.decode(a, MediaDecoder.Target.asStored(), MediaDecoder.Fit.CROP).clip().frames());
         assertTrue(java.util.Arrays.equals(Files.readAllBytes(a), Files.readAllBytes(b)), "same seed, same edit");
-    }
-
-    @Test
-    void anEditChangesTheBackgroundItNamesAndKeepsTheObject() throws Exception {
-        CaptionedWorld world = new CaptionedWorld(32, 16, 8, 0);
-        Clip source = world.render(world.scene(new Scene.Combo(Thing.APPLE, Motion.RIGHT, Hue.BLUE), 11));
-        Path src = dir.resolve("apple.mp4");
-        ClipWriter.write(source, src, 8);
-        Path out = dir.resolve("green.mp4");
-        Cli r = Cli.run("edit", src.toString(), "make the background green", "-o", out.toString());
-        assertEquals(0, r.exit(), r.err());
-        Clip made = MediaDecoder.decode(out, MediaDecoder.Target.asStored(), MediaDecoder.Fit.CROP).clip();
-        assertEquals(Hue.BLUE, TemporalQuality.backgroundHue(source), "the source is on blue");
-        assertEquals(Hue.GREEN, TemporalQuality.backgroundHue(made), "the edit is on green");
-        assertEquals(Hue.RED, TemporalQuality.objectHue(made), "the apple stays");
     }
 
     @Test
