@@ -143,6 +143,48 @@ class LongVideoTest {
         }
     }
 
+    @Test
+    void aClipUpToTheTrainingLengthScoresAsInABatch() {
+        try (NDManager m = NDManager.newBaseManager(); TextToVideo model = model(m)) {
+            float[] clip = eightBit(new Random(31), WINDOW * model.spec().dims(1));
+            double alone = model.bitsPerDim(clip, "a red apple", 5);
+            double batch = model.bitsPerDim(List.of(clip), WINDOW, List.of("a red apple"), 5)[0];
+            assertEquals(batch, alone, 1e-9);
+        }
+    }
+
+    @Test
+    void aLongClipIsScoredWindowByWindowAndLaterWindowsSeeOnlyTheirContext() {
+        try (NDManager m = NDManager.newBaseManager(); TextToVideo model = model(m)) {
+            int plane = model.spec().dims(1);
+            // 4-frame windows, 2 of context: windows cover frames 0-3, then 4-5 given 2-3, then 6-7 given 4-5
+            float[] a = eightBit(new Random(32), 8 * plane);
+            float[] b = a.clone();
+            float[] other = eightBit(new Random(33), 2 * plane);
+            System.arraycopy(other, 0, b, 0, 2 * plane);
+            // frames 0-1 differ: only the first window's term can change
+            double longA = model.bitsPerDim(a, null, 5);
+            double longB = model.bitsPerDim(b, null, 5);
+            double firstA = model.bitsPerDim(Arrays.copyOf(a, WINDOW * plane), null, 5) * WINDOW * plane;
+            double firstB = model.bitsPerDim(Arrays.copyOf(b, WINDOW * plane), null, 5) * WINDOW * plane;
+            assertEquals(firstA - firstB, (longA - longB) * 8 * plane, 1e-2 * Math.abs(firstA - firstB) + 1e-3,
+                    "frames outside a later window's context do not enter its term");
+            assertTrue(Math.abs(firstA - firstB) > 1, "the two clips do score differently");
+            float[] c = a.clone();
+            System.arraycopy(other, 0, c, 6 * plane, 2 * plane);
+            assertTrue(model.bitsPerDim(c, null, 5) != longA, "the last frames are scored too");
+        }
+    }
+
+    /** Random values on the 8-bit grid in [-1, 1]. */
+    private static float[] eightBit(Random rng, int n) {
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = rng.nextInt(256) / 127.5f - 1;
+        }
+        return x;
+    }
+
     private static TextToVideo.Generation generation(int frames, float[] opening) {
         return new TextToVideo.Generation("a red apple", 7, 1.5f, frames, new JacobiInverse(4, 8, 1e-3), false, 1f, opening);
     }
