@@ -39,7 +39,7 @@ final class InfoCommand implements Callable<Integer> {
         for (int i = 0; i < f.numBlocks(); i++) {
             var b = f.block(i);
             blocks.append(String.format("%s%d layers x %d wide (%s%s)", i == 0 ? "" : ", ", b.layers(), b.width(),
-                    b.permutation().name().toLowerCase(), b.top() ? ", deep, text" : b.frameLocal() ? ", per frame" : ""));
+                    b.permutation().name().toLowerCase(), b.top() ? ", deep, text" + (f.positionEmbedding() ? ", place" + (f.positionFrames() > 0 ? " and frame (" + f.positionFrames() + ")" : "") + " embeddings" : "") : b.frameLocal() ? ", per frame" : ""));
         }
         System.out.println("flow blocks:  " + blocks);
         System.out.printf("tokens:       patch %d -> %d tokens/frame of %d dims; noise sigma %.3f%n", f.patchSize(),
@@ -59,6 +59,10 @@ final class InfoCommand implements Callable<Integer> {
                                 ? String.format(" (%.4f before fine-tuning)", card.path("heldout_bits_per_dim_before").asDouble()) : "");
             }
             System.out.println("reproduce:    " + card.path("command").asText());
+            for (JsonNode stage : card.path("stages")) {
+                System.out.println("  stage:      " + stage.path("steps").asInt() + " steps, "
+                        + ProgressBar.duration(stage.path("train_seconds").asDouble()) + ": " + stage.path("command").asText());
+            }
         }
         return 0;
     }
