@@ -55,6 +55,16 @@ public final class Evaluation {
     }
 
     /** Generates one clip per held-out triple, language and sample, and lets the probe read each. */
+    /**
+     * The prompt for sample k of a held-out triple: a caption of its scene from a template chosen by the triple's
+     * name (not its hashCode, which for enums changes from one JVM run to the next).
+     */
+    static String heldOutPrompt(CaptionedWorld world, Scene.Combo c, int k, boolean german) {
+        Scene scene = world.scene(c, k);
+        Random rng = new Random(31L * c.toString().hashCode() + k);
+        return german ? Captions.german(scene, rng) : Captions.english(scene, rng);
+    }
+
     public static List<Generated> adherence(TextToVideo model, Probe probe, CaptionedWorld world, int perCombo,
                                             float guidance, float temperature, Consumer<String> progress) {
         List<Scene.Combo> combos = CaptionedWorld.HELD_OUT.stream()
@@ -64,9 +74,7 @@ public final class Evaluation {
         for (boolean german : new boolean[]{false, true}) {
             for (Scene.Combo c : combos) {
                 for (int k = 0; k < perCombo; k++) {
-                    Scene scene = world.scene(c, k);
-                    Random rng = new Random(31L * c.hashCode() + k);
-                    String prompt = german ? Captions.german(scene, rng) : Captions.english(scene, rng);
+                    String prompt = heldOutPrompt(world, c, k, german);
                     float[] x = model.generate(new TextToVideo.Generation(prompt, 1000 + k, guidance,
                             model.spec().frames(), new JacobiInverse(16, 32, 1e-3), true, temperature), null);
                     Clip clip = Clip.fromModelLayout(x, model.spec().frames(), model.spec().size(), model.spec().size(),

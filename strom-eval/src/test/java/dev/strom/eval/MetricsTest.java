@@ -27,6 +27,16 @@ class MetricsTest {
     }
 
     @Test
+    void heldOutPromptsAreTheSameInEveryRun() {
+        // pinned strings: a seed taken from an enum's identity hash would pick other templates in another JVM
+        var world = new dev.strom.data.world.CaptionedWorld(32, 16, 8, 0);
+        var combo = new dev.strom.data.world.Scene.Combo(dev.strom.data.world.Thing.APPLE,
+                dev.strom.data.world.Motion.SHRINK, dev.strom.data.world.Hue.GREEN);
+        assertEquals("green background, a red apple shrinking", Evaluation.heldOutPrompt(world, combo, 0, false));
+        assertEquals("ein roter Apfel wird kleiner auf grünem Hintergrund", Evaluation.heldOutPrompt(world, combo, 0, true));
+    }
+
+    @Test
     void frechetDistanceOfASetWithItselfIsZeroAndGrowsWithCorruption() {
         double[][] a = gaussians(200, 8, 0, 1);
         assertEquals(0, FrechetDistance.between(a, a), 1e-6);
