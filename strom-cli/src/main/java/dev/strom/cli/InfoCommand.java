@@ -35,11 +35,13 @@ final class InfoCommand implements Callable<Integer> {
         System.out.println("model:        " + p.toAbsolutePath());
         System.out.printf("video:        %d frames of %dx%d RGB at %s fps%n", v.path("frames").asInt(), f.imgSize(), f.imgSize(),
                 v.path("fps").asText());
+        String positions = !f.positionEmbedding() ? ""
+                : f.positionFrames() > 0 ? ", place and frame (" + f.positionFrames() + ") embeddings" : ", place embeddings";
         StringBuilder blocks = new StringBuilder();
         for (int i = 0; i < f.numBlocks(); i++) {
             var b = f.block(i);
             blocks.append(String.format("%s%d layers x %d wide (%s%s)", i == 0 ? "" : ", ", b.layers(), b.width(),
-                    b.permutation().name().toLowerCase(), b.top() ? ", deep, text" + (f.positionEmbedding() ? ", place" + (f.positionFrames() > 0 ? " and frame (" + f.positionFrames() + ")" : "") + " embeddings" : "") : b.frameLocal() ? ", per frame" : ""));
+                    b.permutation().name().toLowerCase(), b.top() ? ", deep, text" + positions : b.frameLocal() ? ", per frame" : ""));
         }
         System.out.println("flow blocks:  " + blocks);
         System.out.printf("tokens:       patch %d -> %d tokens/frame of %d dims; noise sigma %.3f%n", f.patchSize(),

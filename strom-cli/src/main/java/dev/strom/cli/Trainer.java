@@ -97,15 +97,12 @@ final class Trainer {
                     System.err.printf(java.util.Locale.ROOT, "held-out bits/dim of %s before fine-tuning: %.4f%n", o.init(), before);
                 }
                 TrainStep step = new TrainStep(model.parameters(), TrainSettings.starflow(lr, warmup, o.steps()));
-                if (o.init() != null) {
-                    // weights the fine-tuned model did not have (zero-started options such as pos_embed)
-                    float scale = (float) train.path("new_parameter_lr_scale").asDouble(1);
-                    java.util.Set<String> had = dev.strom.store.SafetensorsFile.read(o.init().resolve(ModelStore.WEIGHTS)).keySet();
-                    for (String name : model.parameters().keySet()) {
-                        if (!had.contains(name) && scale != 1) {
-                            step.optimizer().scaleLearningRate(name, scale);
-                            System.err.printf(java.util.Locale.ROOT, "%s is new: learning rate x%.3g%n", name, scale);
-                        }
+                // weights the fine-tuned model did not have (zero-started options such as pos_embed)
+                float scale = (float) train.path("new_parameter_lr_scale").asDouble(1);
+                if (scale != 1) {
+                    for (String name : model.flow().parameters().zeroStarted()) {
+                        step.optimizer().scaleLearningRate(name, scale);
+                        System.err.printf(java.util.Locale.ROOT, "%s is new: learning rate x%.3g%n", name, scale);
                     }
                 }
                 if (optimizerState != null) {

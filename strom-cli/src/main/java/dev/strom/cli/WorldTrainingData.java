@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.function.IntSupplier;
 
 /**
  * The built-in captioned world: full clips, plus (from a given step) stills as one-frame clips, short
@@ -85,41 +86,11 @@ final class WorldTrainingData implements TrainingData {
         List<BatchPart> parts = new ArrayList<>(List.of(new BatchPart(clips, spec.frames(), captions)));
         int plane = 3 * spec.size() * spec.size();
         Random frameRng = new Random(seed * 7_000_003L + s);
-        List<float[]> stills = new ArrayList<>();
-        List<String> stillCaptions = new ArrayList<>();
-        int stillCount = s >= imagesFrom ? images : 0;
-        for (int i = 0; i < stillCount; i++) {
-            WorldDataset.Sample still = data.training(STILLS_OFFSET + (long) s * images + i);
-            int t = frameRng.nextInt(spec.frames());
-            stills.add(Arrays.copyOfRange(still.clip().toModelLayout(), t * plane, (t + 1) * plane));
-            stillCaptions.add(still.caption());
-        }
-        if (!stills.isEmpty()) {
-            parts.add(new BatchPart(stills, 1, stillCaptions));
-        }
-        List<float[]> shortClips = new ArrayList<>();
-        List<String> shortCaptions = new ArrayList<>();
-        int windowCount = s >= windowsFrom ? windows : 0;
-        for (int i = 0; i < windowCount; i++) {
-            WorldDataset.Sample clip = data.training(WINDOWS_OFFSET + (long) s * windows + i);
-            int t = frameRng.nextInt(spec.frames() - windowFrames + 1);
-            shortClips.add(Arrays.copyOfRange(clip.clip().toModelLayout(), t * plane, (t + windowFrames) * plane));
-            shortCaptions.add(clip.caption());
-        }
-        if (!shortClips.isEmpty()) {
-            parts.add(new BatchPart(shortClips, windowFrames, shortCaptions));
-        }
-        List<float[]> openingClips = new ArrayList<>();
-        List<String> openingCaptions = new ArrayList<>();
-        int openingCount = s >= openingsFrom ? openings : 0;
-        for (int i = 0; i < openingCount; i++) {
-            WorldDataset.Sample clip = data.training(OPENINGS_OFFSET + (long) s * openings + i);
-            openingClips.add(Arrays.copyOf(clip.clip().toModelLayout(), openingFrames * plane));
-            openingCaptions.add(clip.caption());
-        }
-        if (!openingClips.isEmpty()) {
-            parts.add(new BatchPart(openingClips, openingFrames, openingCaptions));
-        }
+        // stills and windows start at a random frame (drawn in this order, stills first), openings at frame 0
+        addExcerpts(parts, s >= imagesFrom ? images : 0, STILLS_OFFSET, s, 1, () -> frameRng.nextInt(spec.frames()));
+        addExcerpts(parts, s >= windowsFrom ? windows : 0, WINDOWS_OFFSET, s, windowFrames,
+                () -> frameRng.nextInt(spec.frames() - windowFrames + 1));
+        addExcerpts(parts, s >= openingsFrom ? openings : 0, OPENINGS_OFFSET, s, openingFrames, () -> 0);
         List<float[]> editClips = new ArrayList<>();
         List<String> editCaptions = new ArrayList<>();
         int half = spec.frames() / 2;
@@ -137,6 +108,25 @@ final class WorldTrainingData implements TrainingData {
             parts.add(new BatchPart(editClips, half + editTargetFrames, editCaptions));
         }
         return parts;
+    }
+
+    /**
+     * Adds a part of {@code count} excerpts of {@code frames} frames, from training samples numbered after
+     * {@code offset} for step s, each starting where {@code start} says; nothing when count is 0.
+     */
+    private void addExcerpts(List<BatchPart> parts, int count, long offset, int s, int frames, IntSupplier start) {
+        int plane = 3 * spec.size() * spec.size();
+        List<float[]> clips = new ArrayList<>();
+        List<String> captions = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            WorldDataset.Sample sample = data.training(offset + (long) s * count + i);
+            int t = start.getAsInt();
+            clips.add(Arrays.copyOfRange(sample.clip().toModelLayout(), t * plane, (t + frames) * plane));
+            captions.add(sample.caption());
+        }
+        if (!clips.isEmpty()) {
+            parts.add(new BatchPart(clips, frames, captions));
+        }
     }
 
     /** Mean conditional bits/dim on one clip of every held-out triple, English captions. */

@@ -26,6 +26,7 @@ public final class Parameters implements AutoCloseable {
     private final Map<String, TensorData> loaded;
     private final Set<String> ignorable;
     private final long seed;
+    private final Set<String> zeroStarted = new LinkedHashSet<>();
 
     private Parameters(NDManager manager, Map<String, TensorData> loaded, Set<String> ignorable, long seed) {
         this.manager = manager;
@@ -49,9 +50,6 @@ public final class Parameters implements AutoCloseable {
 
     /** Declares a parameter and returns its value. */
     public NDArray declare(String name, long[] shape, Init init) {
-        if (values.containsKey(name)) {
-            throw new IllegalStateException("parameter declared twice: " + name);
-        }
         float[] data;
         if (loaded == null) {
             Random rng = new Random(seed * 1_000_003L + name.hashCode());
@@ -68,25 +66,35 @@ public final class Parameters implements AutoCloseable {
             }
             data = t.values();
         }
-        NDArray array = manager.create(data, new Shape(shape));
-        array.setName(name);
-        values.put(name, array);
-        return array;
+        return store(name, shape, data);
     }
 
     /**
      * Declares a parameter that came after some checkpoints and whose zero value leaves a model as it was
      * without it: it starts at zero, and a checkpoint that lacks it loads with zeros (so such a checkpoint can
-     * be fine-tuned with it).
+     * be fine-tuned with it; {@link #zeroStarted} names those).
      */
     public NDArray declareOptional(String name, long[] shape) {
         if (loaded != null && !loaded.containsKey(name)) {
-            NDArray array = manager.zeros(new Shape(shape));
-            array.setName(name);
-            values.put(name, array);
-            return array;
+            zeroStarted.add(name);
+            return store(name, shape, new float[(int) new Shape(shape).size()]);
         }
         return declare(name, shape, Init.ZEROS);
+    }
+
+    /** Optional parameters the loaded checkpoint did not have, so they start at zero. */
+    public Set<String> zeroStarted() {
+        return Collections.unmodifiableSet(zeroStarted);
+    }
+
+    private NDArray store(String name, long[] shape, float[] data) {
+        if (values.containsKey(name)) {
+            throw new IllegalStateException("parameter declared twice: " + name);
+        }
+        NDArray array = manager.create(data, new Shape(shape));
+        array.setName(name);
+        values.put(name, array);
+        return array;
     }
 
     /** After all modules are built: loaded tensors that nothing declared mean config and checkpoint differ. */

@@ -138,13 +138,11 @@ public final class TextToVideo implements AutoCloseable {
             System.arraycopy(g.context(), 0, out, 0, given * plane);
         }
         Random rng = new Random(g.seed());
-        Windows windows = new Windows(windowsFor(g.frames(), given, window, overlap), progress, sink);
-        int have = given;
-        for (int w = 0; have < g.frames(); w++) {
-            int context = Math.min(have, overlap);
-            int fresh = Math.min(window - context, g.frames() - have);
-            sampleWindow(g, rng, out, have - context, context, fresh, out, have - context, w, windows);
-            have += fresh;
+        List<Span> spans = spans(g.frames(), given, window, overlap);
+        Windows windows = new Windows(spans.size(), progress, sink);
+        for (int w = 0; w < spans.size(); w++) {
+            Span span = spans.get(w);
+            sampleWindow(g, rng, out, span.start(), span.context(), span.fresh(), out, span.start(), w, windows);
         }
         return out;
     }
@@ -188,14 +186,26 @@ public final class TextToVideo implements AutoCloseable {
 
     /** How many windows {@link #generate} runs for a clip of {@code frames} with {@code given} context frames. */
     static int windowsFor(int frames, int given, int window, int overlap) {
-        int have = given;
-        int n = 0;
-        while (have < frames) {
+        return spans(frames, given, window, overlap).size();
+    }
+
+    /** One window of a clip made (or scored) window by window: {@code context} known frames from {@code start}, then {@code fresh} more. */
+    private record Span(int start, int context, int fresh) {
+    }
+
+    /**
+     * The windows of a clip of {@code frames} whose first {@code given} frames are known: each takes up to
+     * {@code overlap} frames already there as context and adds new ones up to the {@code window} length.
+     */
+    private static List<Span> spans(int frames, int given, int window, int overlap) {
+        List<Span> spans = new ArrayList<>();
+        for (int have = given; have < frames; ) {
             int context = Math.min(have, overlap);
-            have += Math.min(window - context, frames - have);
-            n++;
+            int fresh = Math.min(window - context, frames - have);
+            spans.add(new Span(have - context, context, fresh));
+            have += fresh;
         }
-        return n;
+        return spans;
     }
 
     /** A run of windows: how many, and who hears of progress and frames. */
@@ -258,10 +268,7 @@ public final class TextToVideo implements AutoCloseable {
             int d = spec.dims(frames);
             float[] all = new float[clips.size() * d];
             for (int i = 0; i < clips.size(); i++) {
-                float[] c = clips.get(i);
-                for (int j = 0; j < d; j++) {
-                    all[i * d + j] = c[j] + (float) (rng.nextDouble() / 127.5);
-                }
+                dequantise(clips.get(i), d, rng, all, i * d);
             }
             NDArray x = manager.create(all, new Shape(clips.size(), frames, spec.channels(), spec.size(), spec.size()));
             List<String> p = new ArrayList<>();
@@ -298,34 +305,37 @@ public final class TextToVideo implements AutoCloseable {
             return bitsPerDim(List.of(clip), frames, java.util.Collections.singletonList(prompt), seed)[0];
         }
         // one dequantisation of the whole clip, so every window scores the same values
-        Random rng = new Random(seed);
         float[] x = new float[clip.length];
-        for (int j = 0; j < x.length; j++) {
-            x[j] = clip[j] + (float) (rng.nextDouble() / 127.5);
-        }
-        int overlap = Math.max(1, window / 2);
-        double bits = 0;
-        for (int have = 0; have < frames; ) {
-            int context = Math.min(have, overlap);
-            int fresh = Math.min(window - context, frames - have);
-            bits += bits(x, have - context, context + fresh, prompt);
-            if (context > 0) {
-                bits -= bits(x, have - context, context, prompt);
+        dequantise(clip, clip.length, new Random(seed), x, 0);
+        try (NDScope scope = new NDScope()) {
+            scope.suppressNotUsedWarning();
+            NDArray y = text.encode(manager, List.of(prompt == null ? "" : prompt));
+            double bits = 0;
+            for (Span span : spans(frames, 0, window, Math.max(1, window / 2))) {
+                bits += bits(x, span.start(), span.context() + span.fresh(), y);
+                if (span.context() > 0) {
+                    bits -= bits(x, span.start(), span.context(), y);
+                }
             }
-            have += fresh;
+            return bits / clip.length;
         }
-        return bits / clip.length;
     }
 
     /** Total bits of frames [from, from + count) of an already dequantised clip, scored as a clip of their own. */
-    private double bits(float[] x, int from, int count, String prompt) {
+    private double bits(float[] x, int from, int count, NDArray y) {
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
             int plane = spec.dims(1);
             NDArray frames = manager.create(java.util.Arrays.copyOfRange(x, from * plane, (from + count) * plane),
                     new Shape(1, count, spec.channels(), spec.size(), spec.size()));
-            NDArray y = text.encode(manager, List.of(prompt == null ? "" : prompt));
             return FlowLoss.bitsPerDim(flow.forward(frames, y).lossPerSample().getFloat(0)) * count * plane;
+        }
+    }
+
+    /** Uniform dequantisation of the first n 8-bit values: adds [0, 1/127.5) offsets drawn from rng, into out from at. */
+    private static void dequantise(float[] clip, int n, Random rng, float[] out, int at) {
+        for (int j = 0; j < n; j++) {
+            out[at + j] = clip[j] + (float) (rng.nextDouble() / 127.5);
         }
     }
 

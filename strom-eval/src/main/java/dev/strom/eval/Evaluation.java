@@ -54,7 +54,6 @@ public final class Evaluation {
         return sums;
     }
 
-    /** Generates one clip per held-out triple, language and sample, and lets the probe read each. */
     /**
      * The prompt for sample k of a held-out triple: a caption of its scene from a template chosen by the triple's
      * name (not its hashCode, which for enums changes from one JVM run to the next).
@@ -65,6 +64,7 @@ public final class Evaluation {
         return german ? Captions.german(scene, rng) : Captions.english(scene, rng);
     }
 
+    /** Generates one clip per held-out triple, language and sample, and lets the probe read each. */
     public static List<Generated> adherence(TextToVideo model, Probe probe, CaptionedWorld world, int perCombo,
                                             float guidance, float temperature, Consumer<String> progress) {
         List<Scene.Combo> combos = CaptionedWorld.HELD_OUT.stream()
@@ -106,7 +106,7 @@ public final class Evaluation {
             double changed = objectEdit ? (v.thing() == after.thing() ? 1 : 0) : (v.background() == after.background() ? 1 : 0);
             double kept = objectEdit ? (v.background() == after.background() ? 1 : 0) : (v.thing() == after.thing() ? 1 : 0);
             double motion = v.motion() == after.motion() ? 1 : 0;
-            // the same question read from the pixels: the corners' hue, the colour the object is painted in
+            // the same question read from the pixels: the hue of the clip's most common colour, the colour the object is painted in
             double pixels = objectEdit ? (TemporalQuality.objectHue(clip) == after.thing().hue() ? 1 : 0)
                     : (TemporalQuality.backgroundHue(clip) == after.background() ? 1 : 0);
             String kind = objectEdit ? "object" : "background";

@@ -42,7 +42,10 @@ public final class TemporalQuality {
 
     /** The built-in world's background hue nearest to the clip's background colour. */
     public static Hue backgroundHue(Clip c) {
-        int[] bg = background(c);
+        return nearestBackground(background(c));
+    }
+
+    private static Hue nearestBackground(int[] bg) {
         return CaptionedWorld.BACKGROUNDS.stream()
                 .min(Comparator.comparingDouble(h -> distance(bg, h.color())))
                 .orElseThrow();
@@ -58,7 +61,7 @@ public final class TemporalQuality {
      */
     public static Hue objectHue(Clip c) {
         int[] bg = background(c);
-        Hue background = backgroundHue(c);
+        Hue background = nearestBackground(bg);
         int[] votes = new int[Hue.values().length];
         int[] rgb = new int[3];
         for (int t = 0; t < c.frames(); t++)

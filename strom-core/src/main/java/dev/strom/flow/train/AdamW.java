@@ -68,11 +68,12 @@ public final class AdamW {
         return updates;
     }
 
-    /** Moments and step count, to resume exactly. */
+    /** Moments, step count and learning-rate factors, to resume exactly. */
     public Map<String, TensorData> state() {
         Map<String, TensorData> out = new LinkedHashMap<>();
         first.forEach((k, v) -> out.put("adam.m." + k, Parameters.heap(v)));
         second.forEach((k, v) -> out.put("adam.v." + k, Parameters.heap(v)));
+        scales.forEach((k, f) -> out.put("adam.lr_scale." + k, new TensorData(new long[]{1}, new float[]{f})));
         out.put("adam.updates", new TensorData(new long[]{1}, new float[]{updates}));
         return out;
     }
@@ -83,6 +84,11 @@ public final class AdamW {
             throw new IllegalArgumentException("optimizer state has no 'adam.updates'");
         }
         updates = (int) u.values()[0];
+        state.forEach((k, t) -> {
+            if (k.startsWith("adam.lr_scale.")) {
+                scaleLearningRate(k.substring("adam.lr_scale.".length()), t.values()[0]);
+            }
+        });
         for (Map.Entry<String, NDArray> e : params.entrySet()) {
             restoreInto(first, "adam.m.", e, state);
             restoreInto(second, "adam.v.", e, state);

@@ -178,6 +178,22 @@ class TrainStepTest {
     }
 
     @Test
+    void aResumedOptimizerKeepsItsLearningRateFactors() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            TrainSettings s = new TrainSettings(0.01f, 0.01f, 0, 100, 0.9f, 0.95f, 1e-8f, 0f, 0f, 1e9f);
+            NDArray before = m.create(new float[]{1f}, new Shape(1));
+            TrainStep first = new TrainStep(new java.util.LinkedHashMap<>(Map.of("scaled", before)), s);
+            first.optimizer().scaleLearningRate("scaled", 10f);
+            Map<String, TensorData> state = first.optimizer().state();
+            NDArray after = m.create(new float[]{1f}, new Shape(1));
+            TrainStep resumed = new TrainStep(new java.util.LinkedHashMap<>(Map.of("scaled", after)), s);
+            resumed.optimizer().restore(state, Map.of("scaled", after));
+            resumed.run(() -> after.square().sum());
+            assertEquals(1 - 0.1, after.getFloat(0), 1e-5, "the factor of 10 survives the checkpoint");
+        }
+    }
+
+    @Test
     void gradientsAreClippedToTheGlobalNorm() {
         try (NDManager m = NDManager.newBaseManager()) {
             NDArray w = m.create(new float[]{0f, 0f}, new Shape(2));
