@@ -19,7 +19,9 @@ import java.util.Locale;
 /** The training curve: one row per step, written as CSV and drawn as a PNG. */
 final class LossLog {
 
-    record Row(int step, double loss, double bitsPerDim, double gradNorm, double learningRate, double seconds) {
+    /** One step; {@code contrast} is the mean caption-contrast cross-entropy (nats), NaN without contrast. */
+    record Row(int step, double loss, double bitsPerDim, double gradNorm, double learningRate, double seconds,
+               double contrast) {
     }
 
     private final List<Row> rows = new ArrayList<>();
@@ -41,7 +43,8 @@ final class LossLog {
                 int step = Integer.parseInt(f[0]);
                 if (step < upToStep) {
                     log.add(new Row(step, Double.parseDouble(f[1]), Double.parseDouble(f[2]), Double.parseDouble(f[3]),
-                            Double.parseDouble(f[4]), Double.parseDouble(f[5])));
+                            Double.parseDouble(f[4]), Double.parseDouble(f[5]),
+                            f.length > 6 ? Double.parseDouble(f[6]) : Double.NaN));
                 }
             }
         }
@@ -49,10 +52,10 @@ final class LossLog {
     }
 
     void writeCsv(Path file) throws IOException {
-        StringBuilder sb = new StringBuilder("step,loss,bits_per_dim,grad_norm,learning_rate,seconds\n");
+        StringBuilder sb = new StringBuilder("step,loss,bits_per_dim,grad_norm,learning_rate,seconds,contrast\n");
         for (Row r : rows) {
-            sb.append(String.format(Locale.ROOT, "%d,%.6f,%.6f,%.6f,%.8f,%.3f%n", r.step, r.loss, r.bitsPerDim,
-                    r.gradNorm, r.learningRate, r.seconds));
+            sb.append(String.format(Locale.ROOT, "%d,%.6f,%.6f,%.6f,%.8f,%.3f,%.6f%n", r.step, r.loss, r.bitsPerDim,
+                    r.gradNorm, r.learningRate, r.seconds, r.contrast));
         }
         AtomicFiles.writeString(file, sb.toString());
     }

@@ -58,6 +58,8 @@ final class Trainer {
         float lr = (float) train.path("learning_rate").asDouble(1e-3);
         int warmup = train.path("warmup").asInt(100);
         float captionDrop = (float) train.path("caption_dropout").asDouble(0.1);
+        // how much telling a clip's caption from wrong ones counts, per dimension, beside its likelihood
+        float contrastWeight = (float) train.path("caption_contrast_weight").asDouble(0);
         Thread hook = new Thread(() -> {
             stop.set(true);
             try {
@@ -117,22 +119,36 @@ final class Trainer {
                     List<TrainingData.BatchPart> parts = data.batch(s);
                     Random rng = new Random(o.seed() * 1_000_003L + s);
                     double[] nll = new double[1];
+                    double[] contrast = {0, 0, 0};
                     TrainStep.Result r = step.run(() -> {
                         NDArray loss = null;
                         for (int i = 0; i < parts.size(); i++) {
                             TrainingData.BatchPart p = parts.get(i);
-                            NDArray part = model.trainingLoss(p.clips(), p.frames(), p.captions(), captionDrop, rng,
-                                    i == 0 ? nll : null);
+                            NDArray part;
+                            if (p.contrasted()) {
+                                TextToVideo.Contrast c = model.captionContrast(p.clips(), p.frames(), p.candidates(), rng,
+                                        i == 0 ? nll : null);
+                                contrast[0] += c.crossEntropy().getFloat();
+                                contrast[1]++;
+                                contrast[2] += c.accuracy();
+                                part = c.loss().add(c.crossEntropy().mul(contrastWeight / model.spec().dims(p.frames())));
+                            } else {
+                                part = model.trainingLoss(p.clips(), p.frames(), p.captions(), captionDrop, rng,
+                                        i == 0 ? nll : null);
+                            }
                             loss = loss == null ? part : loss.add(part);
                         }
                         return loss;
                     });
                     double seconds = elapsedBefore + (System.nanoTime() - t0) / 1e9;
                     double bpd = r.skipped() ? Double.NaN : FlowLoss.bitsPerDim(nll[0]);
-                    log.add(new LossLog.Row(s, r.loss(), bpd, r.gradNorm(), r.learningRate(), seconds));
+                    double contrastMean = contrast[1] > 0 ? contrast[0] / contrast[1] : Double.NaN;
+                    log.add(new LossLog.Row(s, r.loss(), bpd, r.gradNorm(), r.learningRate(), seconds, contrastMean));
                     s++;
-                    bar.update((double) (s - start) / Math.max(1, o.stopAt() - start), String.format("step %d/%d loss %.4f bpd %.3f%s", s, o.stopAt(),
-                            r.loss(), bpd, r.skipped() ? " (skipped: " + r.reason() + ")" : ""));
+                    String contrastNote = contrast[1] > 0
+                            ? String.format(" contrast %.3f (own caption first %.0f%%)", contrastMean, 100 * contrast[2] / contrast[1]) : "";
+                    bar.update((double) (s - start) / Math.max(1, o.stopAt() - start), String.format("step %d/%d loss %.4f bpd %.3f%s%s", s, o.stopAt(),
+                            r.loss(), bpd, contrastNote, r.skipped() ? " (skipped: " + r.reason() + ")" : ""));
                     if (s % o.checkpointEvery() == 0 && s < o.stopAt()) {
                         save(model, step, log, checkpoint, s, seconds, data, before, null);
                     }

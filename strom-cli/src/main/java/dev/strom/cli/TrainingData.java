@@ -13,8 +13,32 @@ import java.util.List;
  */
 interface TrainingData {
 
-    /** Clips of {@code frames} frames each, in the model's layout [T, C, H, W], with their captions. */
-    record BatchPart(List<float[]> clips, int frames, List<String> captions) {
+    /**
+     * Clips of {@code frames} frames each, in the model's layout [T, C, H, W], with their captions; for caption
+     * contrast, also wrong captions per clip (the same number for each), else none.
+     */
+    record BatchPart(List<float[]> clips, int frames, List<String> captions, List<List<String>> wrongCaptions) {
+
+        BatchPart(List<float[]> clips, int frames, List<String> captions) {
+            this(clips, frames, captions, List.of());
+        }
+
+        boolean contrasted() {
+            return !wrongCaptions.isEmpty();
+        }
+
+        /** Each clip's candidates for caption contrast: its own caption first, then the wrong ones (if any). */
+        List<List<String>> candidates() {
+            List<List<String>> out = new java.util.ArrayList<>();
+            for (int i = 0; i < clips.size(); i++) {
+                List<String> c = new java.util.ArrayList<>(List.of(captions.get(i)));
+                if (contrasted()) {
+                    c.addAll(wrongCaptions.get(i));
+                }
+                out.add(c);
+            }
+            return out;
+        }
     }
 
     /** Opens the data once the model's clip format is known. */

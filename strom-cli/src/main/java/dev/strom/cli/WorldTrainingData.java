@@ -3,12 +3,17 @@ package dev.strom.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.strom.data.world.CaptionedWorld;
 import dev.strom.data.world.EditPairs;
+import dev.strom.data.world.Hue;
+import dev.strom.data.world.Motion;
+import dev.strom.data.world.Scene;
+import dev.strom.data.world.Thing;
 import dev.strom.data.world.WorldDataset;
 import dev.strom.video.TextToVideo;
 import dev.strom.video.VideoSpec;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 import java.util.function.IntSupplier;
@@ -23,6 +28,7 @@ final class WorldTrainingData implements TrainingData {
     private static final long STILLS_OFFSET = 1L << 40;
     private static final long WINDOWS_OFFSET = 2L << 40;
     private static final long OPENINGS_OFFSET = 3L << 40;
+    private static final long CONTRAST_OFFSET = 4L << 40;
 
     private final WorldDataset data;
     private final VideoSpec spec;
@@ -40,6 +46,10 @@ final class WorldTrainingData implements TrainingData {
     private final int edits;
     private final int editsFrom;
     private final int editTargetFrames;
+    private final int contrastOpenings;
+    private final int contrastEdits;
+    private final int wrongCaptions;
+    private final double motionShare;
 
     WorldTrainingData(JsonNode train, VideoSpec spec, long seed, int batch) {
         double twoObjects = train.path("two_object_share").asDouble(0.15);
@@ -70,6 +80,16 @@ final class WorldTrainingData implements TrainingData {
         // The instruction decides the first edited frame; later ones follow from it, so a few target frames
         // after the source carry nearly all of the example's signal at a fraction of its cost.
         this.editTargetFrames = train.path("edit_target_frames").asInt(spec.frames() / 2);
+        // Caption contrast (see TextToVideo.captionContrast): openings under their own caption and under captions
+        // naming other motions, and an edit's source with its first target frame under the true instruction and
+        // under instructions asking for other results. The likelihood barely rewards these decisions; contrast does.
+        this.contrastOpenings = train.path("contrast_openings_per_step").asInt(0);
+        this.contrastEdits = train.path("contrast_edits_per_step").asInt(0);
+        this.wrongCaptions = train.path("contrast_wrong_captions").asInt(3);
+        this.motionShare = train.path("contrast_motion_share").asDouble(1);
+        if (wrongCaptions < 1 || wrongCaptions >= Motion.values().length) {
+            throw new IllegalArgumentException("contrast_wrong_captions must be in 1.." + (Motion.values().length - 1));
+        }
         if (openingFrames < 1 || openingFrames > spec.frames() || editTargetFrames < 1 || editTargetFrames > spec.frames() / 2) {
             throw new IllegalArgumentException("opening_frames must be in 1.." + spec.frames() + ", edit_target_frames in 1.." + spec.frames() / 2);
         }
@@ -107,7 +127,85 @@ final class WorldTrainingData implements TrainingData {
         if (!editClips.isEmpty()) {
             parts.add(new BatchPart(editClips, half + editTargetFrames, editCaptions));
         }
+        Random wrongRng = new Random(seed * 9_000_011L + s);
+        addContrastOpenings(parts, s, wrongRng);
+        addContrastEdits(parts, s, frameRng, wrongRng);
         return parts;
+    }
+
+    private void addContrastOpenings(List<BatchPart> parts, int s, Random rng) {
+        int plane = 3 * spec.size() * spec.size();
+        List<float[]> clips = new ArrayList<>();
+        List<String> captions = new ArrayList<>();
+        List<List<String>> wrong = new ArrayList<>();
+        for (int i = 0; i < contrastOpenings; i++) {
+            long index = CONTRAST_OFFSET + (long) s * contrastOpenings + i;
+            WorldDataset.Sample sample = data.training(index);
+            clips.add(Arrays.copyOf(sample.clip().toModelLayout(), openingFrames * plane));
+            captions.add(sample.caption());
+            wrong.add(wrongScenes(sample.scene(), rng).stream().map(o -> data.trainingCaption(index, o)).toList());
+        }
+        if (!clips.isEmpty()) {
+            parts.add(new BatchPart(clips, openingFrames, captions, wrong));
+        }
+    }
+
+    /**
+     * Scenes that differ from {@code scene} in one attribute of its primary object, {@code wrongCaptions} of them,
+     * distinct: another motion for a share {@code contrast_motion_share} of them (what the text decides least
+     * well), else another object or background (visible ones only).
+     */
+    private List<Scene> wrongScenes(Scene scene, Random rng) {
+        List<Scene> motions = new ArrayList<>();
+        for (Motion m : Motion.values()) {
+            if (m != scene.primary().motion()) {
+                motions.add(scene.withPrimaryMotion(m));
+            }
+        }
+        Collections.shuffle(motions, rng);
+        if (motionShare >= 1) {
+            return motions.subList(0, wrongCaptions);
+        }
+        List<Scene> looks = new ArrayList<>();
+        for (Thing t : Thing.values()) {
+            if (t != scene.primary().thing() && CaptionedWorld.visible(t, scene.background())) {
+                looks.add(scene.withPrimaryThing(t));
+            }
+        }
+        for (Hue bg : CaptionedWorld.BACKGROUNDS) {
+            if (bg != scene.background() && scene.actors().stream().allMatch(a -> CaptionedWorld.visible(a.thing(), bg))) {
+                looks.add(scene.withBackground(bg));
+            }
+        }
+        Collections.shuffle(looks, rng);
+        List<Scene> out = new ArrayList<>();
+        while (out.size() < wrongCaptions) {
+            boolean motion = looks.isEmpty() || !motions.isEmpty() && rng.nextDouble() < motionShare;
+            out.add((motion ? motions : looks).remove(0));
+        }
+        return out;
+    }
+
+    private void addContrastEdits(List<BatchPart> parts, int s, Random frameRng, Random rng) {
+        int plane = 3 * spec.size() * spec.size();
+        int half = spec.frames() / 2;
+        List<float[]> clips = new ArrayList<>();
+        List<String> captions = new ArrayList<>();
+        List<List<String>> wrong = new ArrayList<>();
+        for (int i = 0; i < contrastEdits; i++) {
+            EditPairs.Pair pair = editPairs.pair(CONTRAST_OFFSET + (long) s * contrastEdits + i);
+            int t = frameRng.nextInt(spec.frames() - half + 1);
+            // the source span and the first edited frame: where the instruction decides
+            float[] both = new float[(half + 1) * plane];
+            System.arraycopy(pair.source().toModelLayout(), t * plane, both, 0, half * plane);
+            System.arraycopy(pair.target().toModelLayout(), t * plane, both, half * plane, plane);
+            clips.add(both);
+            captions.add(TextToVideo.editCaption(pair.instruction()));
+            wrong.add(pair.wrongInstructions(wrongCaptions, rng).stream().map(TextToVideo::editCaption).toList());
+        }
+        if (!clips.isEmpty()) {
+            parts.add(new BatchPart(clips, half + 1, captions, wrong));
+        }
     }
 
     /**

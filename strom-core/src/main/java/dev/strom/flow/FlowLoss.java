@@ -17,7 +17,11 @@ public final class FlowLoss {
      * inputs of every block.
      */
     public static NDArray training(ForwardPass pass, FlowConfig cfg) {
-        NDArray perSample = pass.lossPerSample();
+        return training(pass.lossPerSample(), pass, cfg);
+    }
+
+    /** {@link #training(ForwardPass, FlowConfig)} over the given per-sample losses of the pass (some of its rows). */
+    public static NDArray training(NDArray perSample, ForwardPass pass, FlowConfig cfg) {
         if (cfg.condNoiseLevel()) {
             perSample = Scalar.mul(perSample, cfg.noiseStd() / 0.3);
         }
@@ -28,6 +32,26 @@ public final class FlowLoss {
             }
         }
         return loss;
+    }
+
+    /**
+     * The log-likelihoods [clips, K] of a pass whose rows come in groups of K: one clip under each of its K
+     * candidate captions, the true one first. In nats, up to a constant shared by each group.
+     */
+    public static NDArray captionLogLikelihoods(ForwardPass pass, int candidates) {
+        long dims = pass.z().size() / pass.batch();
+        return Scalar.mul(pass.lossPerSample(), -dims).reshape(pass.batch() / candidates, candidates);
+    }
+
+    /**
+     * Caption contrast: which of K captions was a clip made from, read off the model's own likelihoods
+     * ({@link #captionLogLikelihoods}, true caption first): the mean cross-entropy of picking the true caption,
+     * in nats per clip. Everything the caption does not decide cancels between a group's rows, so the gradient
+     * lands on the few tokens the text decides (where an object starts, which way it first moves, what an edit
+     * turns into), which the likelihood alone weighs with a few bits of a clip's hundreds of thousands.
+     */
+    public static NDArray captionContrast(NDArray logLikelihoods) {
+        return logLikelihoods.logSoftmax(1).get(":, 0").neg().mean();
     }
 
     /**

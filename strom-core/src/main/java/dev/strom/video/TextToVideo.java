@@ -3,6 +3,7 @@ package dev.strom.video;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.strom.flow.FlowLoss;
 import dev.strom.flow.ForwardPass;
@@ -372,6 +373,49 @@ public final class TextToVideo implements AutoCloseable {
             nllOut[0] = pass.loss().getFloat();
         }
         return FlowLoss.training(pass, flow.config());
+    }
+
+    /**
+     * What {@link #captionContrast} returns: the training loss under the true captions, the contrast term, and
+     * the log-likelihoods it came from [clips, K] (true caption first).
+     */
+    public record Contrast(NDArray loss, NDArray crossEntropy, NDArray logLikelihoods) {
+
+        /** The share of clips whose own caption is the most likely of their candidates. */
+        public double accuracy() {
+            return logLikelihoods.argMax(1).eq(0).toType(DataType.FLOAT32, false).mean().getFloat();
+        }
+    }
+
+    /**
+     * The likelihood objective plus caption contrast ({@link FlowLoss#captionContrast}) for clips, each with K
+     * candidate captions, its own first. All of a clip's candidates see the same noise augmentation, so they
+     * differ only in the caption; no caption dropout (the captions are the point). {@code nllOut[0]} gets the
+     * per-dim NLL under the true captions.
+     */
+    public Contrast captionContrast(List<float[]> clips, int frames, List<List<String>> candidates, Random rng,
+                                    double[] nllOut) {
+        int k = candidates.get(0).size();
+        if (k < 2 || candidates.size() != clips.size() || candidates.stream().anyMatch(c -> c.size() != k)) {
+            throw new IllegalArgumentException("caption contrast needs the same number (>= 2) of candidates for every clip");
+        }
+        int d = spec.dims(frames);
+        float[] all = new float[clips.size() * d];
+        for (int i = 0; i < clips.size(); i++) {
+            System.arraycopy(clips.get(i), 0, all, i * d, d);
+        }
+        NDArray x = manager.create(all, new Shape(clips.size(), frames, spec.channels(), spec.size(), spec.size()));
+        x = NoiseAugmentation.apply(x, flow.config().noiseStd(), rng).repeat(0, k);
+        NDArray y = text.encode(manager, candidates.stream().flatMap(List::stream).toList());
+        ForwardPass pass = flow.forward(x, y);
+        NDArray trueRows = manager.arange(0, clips.size() * k, k, DataType.INT64);
+        NDArray nll = pass.lossPerSample().get(trueRows);
+        if (nllOut != null) {
+            nllOut[0] = nll.mean().getFloat();
+        }
+        NDArray logLikelihoods = FlowLoss.captionLogLikelihoods(pass, k);
+        return new Contrast(FlowLoss.training(nll, pass, flow.config()), FlowLoss.captionContrast(logLikelihoods),
+                logLikelihoods);
     }
 
     @Override

@@ -1,12 +1,7 @@
 package dev.strom.video;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import dev.strom.flow.FlowConfig;
 import dev.strom.flow.JacobiInverse;
-import dev.strom.flow.StarFlow;
-import dev.strom.tensor.Parameters;
-import dev.strom.text.HashedTextEncoder;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -189,29 +184,7 @@ class LongVideoTest {
         return new TextToVideo.Generation("a red apple", 7, 1.5f, frames, new JacobiInverse(4, 8, 1e-3), false, 1f, opening);
     }
 
-    /** A random 4-frame, 4x4 video model whose blocks are not the identity. */
     private static TextToVideo model(NDManager m) {
-        String json = """
-                {"model_kwargs": {"in_channels": 3, "img_size": %d, "patch_size": 2, "channels": 32, "top_block_channels": 32,
-                 "num_blocks": 2, "layers_per_block": [1, 1], "head_dim": 32, "rope": 1, "sos": 1, "txt_size": 6, "txt_dim": 16,
-                 "cond_top_only": 1, "use_softplus": 1, "use_final_norm": 1, "soft_clip": 4.0, "seq_order": "L2R",
-                 "temporal_causal": 2, "shallow_block_local": 1},
-                 "noise_std": 0.1}""".formatted(SIZE);
-        StarFlow flow = StarFlow.initialise(FlowConfig.fromJson(json), m, 11);
-        Random rng = new Random(12);
-        for (var e : flow.parameters().all().entrySet()) {
-            if (e.getKey().contains("proj_out")) {
-                // the output projections start at zero (identity blocks); give them weights so frames interact
-                NDArray p = e.getValue();
-                float[] w = new float[(int) p.size()];
-                for (int i = 0; i < w.length; i++) {
-                    w[i] = (float) rng.nextGaussian() * 0.05f;
-                }
-                p.set(w);
-            }
-        }
-        Parameters textParams = Parameters.initialised(m, 13);
-        HashedTextEncoder text = new HashedTextEncoder(textParams, new HashedTextEncoder.Config(64, 64, 6, 4, 16, 1, 1));
-        return new TextToVideo(flow, text, textParams, new VideoSpec(WINDOW, SIZE, 8), m);
+        return VideoFixtures.model(m, WINDOW, SIZE);
     }
 }

@@ -15,9 +15,34 @@ public final class EditPairs {
     /** What an edit changes. */
     public enum Change { OBJECT, BACKGROUND }
 
-    /** One example: the clip before and after, the instruction, and the ground truth of both. */
+    /** One example: the clip before and after, the instruction (from template {@code template}), and the ground truth of both. */
     public record Pair(Clip source, Clip target, String instruction, Scene before, Scene after, Change change,
-                       boolean german) {
+                       boolean german, int template) {
+
+        /**
+         * Instructions in this pair's language and template that ask for other results: other objects or
+         * backgrounds the scene could take (the unchanged source among them), {@code count} of them, distinct,
+         * drawn by {@code rng}. For caption contrast: the source and target stay, only the words differ.
+         */
+        public List<String> wrongInstructions(int count, Random rng) {
+            List<Scene> others = new java.util.ArrayList<>();
+            Scene.Combo to = after.combo();
+            if (change == Change.OBJECT) {
+                for (Thing t : Thing.values()) {
+                    others.add(edited(before, new Scene.Combo(t, to.motion(), to.background())));
+                }
+            } else {
+                for (Hue bg : CaptionedWorld.BACKGROUNDS) {
+                    others.add(edited(before, new Scene.Combo(to.thing(), to.motion(), bg)));
+                }
+            }
+            others.removeIf(o -> o.combo().equals(to) || !CaptionedWorld.visible(o.primary().thing(), o.background()));
+            if (others.size() < count) {
+                throw new IllegalArgumentException("only " + others.size() + " other results for " + instruction);
+            }
+            java.util.Collections.shuffle(others, rng);
+            return others.subList(0, count).stream().map(o -> EditPairs.instruction(before, o, change, german, template)).toList();
+        }
     }
 
     private final CaptionedWorld world;
@@ -44,8 +69,9 @@ public final class EditPairs {
             Scene before = world.scene(from, rng.nextLong());
             Scene after = edited(before, to);
             boolean german = rng.nextBoolean();
-            return new Pair(world.render(before), world.render(after), instruction(before, after, change, german, rng),
-                    before, after, change, german);
+            int template = rng.nextInt(2);
+            return new Pair(world.render(before), world.render(after), instruction(before, after, change, german, template),
+                    before, after, change, german, template);
         }
     }
 
@@ -55,9 +81,8 @@ public final class EditPairs {
         return new Scene(List.of(new Scene.Actor(to.thing(), a.motion(), a.x(), a.y(), a.size(), a.travel())), to.background());
     }
 
-    /** Words that ask for the change from {@code before} to {@code after}, from varied templates. */
-    public static String instruction(Scene before, Scene after, Change change, boolean german, Random rng) {
-        int template = rng.nextInt(2);
+    /** Words that ask for the change from {@code before} to {@code after}, from template 0 or 1. */
+    public static String instruction(Scene before, Scene after, Change change, boolean german, int template) {
         if (change == Change.BACKGROUND) {
             Hue bg = after.background();
             if (german) {

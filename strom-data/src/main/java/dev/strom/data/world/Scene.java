@@ -16,6 +16,29 @@ public record Scene(List<Actor> actors, Hue background) {
         return actors.get(0);
     }
 
+    /** The same scene with its primary object moving another way (placement kept). */
+    public Scene withPrimaryMotion(Motion m) {
+        Actor a = primary();
+        return withPrimary(new Actor(a.thing(), m, a.x(), a.y(), a.size(), a.travel()));
+    }
+
+    /** The same scene with another primary object (motion and placement kept). */
+    public Scene withPrimaryThing(Thing t) {
+        Actor a = primary();
+        return withPrimary(new Actor(t, a.motion(), a.x(), a.y(), a.size(), a.travel()));
+    }
+
+    /** The same objects on another background. */
+    public Scene withBackground(Hue bg) {
+        return new Scene(actors, bg);
+    }
+
+    private Scene withPrimary(Actor a) {
+        List<Actor> changed = new java.util.ArrayList<>(actors);
+        changed.set(0, a);
+        return new Scene(List.copyOf(changed), background);
+    }
+
     /** The (object, motion, background) triple of the primary object. */
     public Combo combo() {
         return new Combo(primary().thing(), primary().motion(), background);

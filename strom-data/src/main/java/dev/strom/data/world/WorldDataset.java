@@ -30,12 +30,31 @@ public final class WorldDataset {
 
     /** Training sample number i (never a held-out triple). */
     public Sample training(long i) {
-        long s = mix(seed, i);
-        Scene scene = world.trainingScene(s);
-        Random rng = new Random(s ^ 0x5DEECE66DL);
-        boolean german = rng.nextBoolean();
-        String caption = german ? Captions.german(scene, rng) : Captions.english(scene, rng);
-        return new Sample(world.render(scene), caption, scene, german);
+        Scene scene = world.trainingScene(mix(seed, i));
+        CaptionStyle style = trainingStyle(i);
+        return new Sample(world.render(scene), style.caption(scene), scene, style.german());
+    }
+
+    /**
+     * Training sample i's caption for another scene, in the same language and template: what sample i would be
+     * called had its scene been {@code other} (for caption contrast, where only the ground truth may differ).
+     */
+    public String trainingCaption(long i, Scene other) {
+        return trainingStyle(i).caption(other);
+    }
+
+    private CaptionStyle trainingStyle(long i) {
+        long s = mix(seed, i) ^ 0x5DEECE66DL;
+        return new CaptionStyle(new Random(s).nextBoolean(), s);
+    }
+
+    /** A caption's language and the generator state its template is drawn from. */
+    private record CaptionStyle(boolean german, long seed) {
+        String caption(Scene scene) {
+            Random rng = new Random(seed);
+            rng.nextBoolean();
+            return german ? Captions.german(scene, rng) : Captions.english(scene, rng);
+        }
     }
 
     public List<Sample> trainingBatch(long step, int batch) {

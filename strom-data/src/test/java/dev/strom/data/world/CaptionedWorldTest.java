@@ -11,6 +11,7 @@ import java.util.Arrays;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class CaptionedWorldTest {
@@ -91,6 +92,27 @@ class CaptionedWorldTest {
         Scene heart = world.scene(new Scene.Combo(Thing.HEART, Motion.GROW, Hue.GREEN), 1);
         String de = Captions.german(heart, new java.util.Random(0));
         assertTrue(de.contains("Herz") && de.contains("grünem"), de);
+    }
+
+    @Test
+    void aTrainingCaptionForAnotherMotionDiffersOnlyInTheMotionWords() {
+        WorldDataset d = new WorldDataset(world, 5);
+        for (int i = 0; i < 30; i++) {
+            WorldDataset.Sample s = d.training(i);
+            assertEquals(s.caption(), d.trainingCaption(i, s.scene()), "the sample's own scene gives its own caption");
+            Motion other = s.scene().primary().motion() == Motion.UP ? Motion.DOWN : Motion.UP;
+            String moved = d.trainingCaption(i, s.scene().withPrimaryMotion(other));
+            assertNotEquals(s.caption(), moved);
+            String word = s.german() ? (other == Motion.UP ? "nach oben" : "nach unten") : (other == Motion.UP ? " up" : " down");
+            assertTrue(moved.contains(word), moved + " names " + word);
+            assertEquals(s.caption().split(" ").length - wordsOf(s.scene().primary().motion(), s.german()) + wordsOf(other, s.german()),
+                    moved.split(" ").length,
+                    "same template: " + s.caption() + " / " + moved);
+        }
+    }
+
+    private static int wordsOf(Motion m, boolean german) {
+        return german ? (m.verb + " " + m.rest).trim().split(" ").length : m.english().split(" ").length;
     }
 
     /** Writes a contact sheet of a few training clips to target/ for a person to look at. */

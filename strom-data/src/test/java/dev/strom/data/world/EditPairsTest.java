@@ -52,11 +52,27 @@ class EditPairsTest {
         assertEquals("turn the apple into a star", EditPairs.instruction(
                 new Scene(java.util.List.of(new Scene.Actor(Thing.APPLE, Motion.LEFT, .5, .5, .4, .4)), Hue.BLUE),
                 new Scene(java.util.List.of(new Scene.Actor(Thing.STAR, Motion.LEFT, .5, .5, .4, .4)), Hue.BLUE),
-                EditPairs.Change.OBJECT, false, new java.util.Random(0) {
-                    @Override
-                    public int nextInt(int bound) {
-                        return 0;
-                    }
-                }));
+                EditPairs.Change.OBJECT, false, 0));
+    }
+
+    @Test
+    void wrongInstructionsAskForOtherResultsInTheSameWords() {
+        for (int i = 0; i < 40; i++) {
+            EditPairs.Pair p = pairs.pair(i);
+            java.util.List<String> wrong = p.wrongInstructions(3, new java.util.Random(i));
+            assertEquals(3, wrong.size());
+            assertEquals(3, new java.util.HashSet<>(wrong).size(), "distinct: " + wrong);
+            for (String w : wrong) {
+                assertFalse(w.equals(p.instruction()), "never the true instruction: " + w);
+                // same template and language: the words before the named result agree
+                String head = p.instruction().substring(0, p.instruction().lastIndexOf(' '));
+                String wHead = w.substring(0, w.lastIndexOf(' '));
+                if (p.change() == EditPairs.Change.BACKGROUND) {
+                    assertEquals(head, wHead, w + " vs " + p.instruction());
+                } else {
+                    assertEquals(p.instruction().split(" ")[0], w.split(" ")[0], w + " vs " + p.instruction());
+                }
+            }
+        }
     }
 }

@@ -1,0 +1,93 @@
+package dev.strom.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.strom.video.TextToVideo;
+import dev.strom.video.VideoSpec;
+import org.junit.jupiter.api.Test;
+
+import java.util.HashSet;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The built-in world as training data: which parts a step's batch has, and caption contrast among them. */
+class WorldTrainingDataTest {
+
+    private static final VideoSpec SPEC = new VideoSpec(8, 16, 8);
+
+    private static ObjectNode train(boolean contrast) {
+        ObjectNode t = new ObjectMapper().createObjectNode();
+        t.put("images_per_step", 2).put("openings_per_step", 2).put("edits_per_step", 2).put("edit_target_frames", 2);
+        if (contrast) {
+            t.put("contrast_openings_per_step", 3).put("contrast_edits_per_step", 2).put("contrast_wrong_captions", 3);
+        }
+        return t;
+    }
+
+    @Test
+    void contrastAddsOpeningsAndEditsUnderWrongCaptionsWithoutChangingTheOtherParts() {
+        List<TrainingData.BatchPart> plain = new WorldTrainingData(train(false), SPEC, 3, 2).batch(7);
+        List<TrainingData.BatchPart> with = new WorldTrainingData(train(true), SPEC, 3, 2).batch(7);
+        assertEquals(plain.size() + 2, with.size());
+        for (int i = 0; i < plain.size(); i++) {
+            assertEquals(plain.get(i).captions(), with.get(i).captions(), "part " + i + " is the same data");
+            assertArrayEquals(plain.get(i).clips().get(0), with.get(i).clips().get(0));
+            assertTrue(!with.get(i).contrasted());
+        }
+        TrainingData.BatchPart openings = with.get(plain.size());
+        assertEquals(2, openings.frames(), "openings: a clip's first two frames");
+        assertEquals(3, openings.clips().size());
+        TrainingData.BatchPart edits = with.get(plain.size() + 1);
+        assertEquals(SPEC.frames() / 2 + 1, edits.frames(), "the source span and the first edited frame");
+        for (TrainingData.BatchPart part : List.of(openings, edits)) {
+            assertTrue(part.contrasted());
+            for (List<String> candidates : part.candidates()) {
+                assertEquals(4, candidates.size(), "own caption and three wrong ones");
+                assertEquals(4, new HashSet<>(candidates).size(), "all different: " + candidates);
+            }
+        }
+        edits.candidates().forEach(c -> c.forEach(caption -> assertTrue(caption.startsWith(TextToVideo.EDIT_MARKER), caption)));
+        assertNotEquals(openings.candidates().get(0).get(0), openings.candidates().get(0).get(1));
+    }
+
+    @Test
+    void theSameStepGivesTheSameContrastEveryTime() {
+        List<TrainingData.BatchPart> a = new WorldTrainingData(train(true), SPEC, 3, 2).batch(11);
+        List<TrainingData.BatchPart> b = new WorldTrainingData(train(true), SPEC, 3, 2).batch(11);
+        for (int i = 0; i < a.size(); i++) {
+            assertEquals(a.get(i).candidates(), b.get(i).candidates(), "a resumed run sees the same captions");
+        }
+    }
+
+    @Test
+    void withNoMotionShareWrongCaptionsChangeOnlyTheObjectOrTheBackground() {
+        ObjectNode t = train(true).put("contrast_openings_per_step", 40).put("contrast_motion_share", 0.0);
+        TrainingData.BatchPart part = new WorldTrainingData(t, SPEC, 3, 2).batch(2).stream()
+                .filter(p -> p.contrasted() && p.frames() == 2).findFirst().orElseThrow();
+        for (List<String> c : part.candidates()) {
+            assertEquals(4, new HashSet<>(c).size(), "all different: " + c);
+            String[] own = c.get(0).split(" ");
+            for (String wrong : c.subList(1, 4)) {
+                // the object's colour word, article and noun, or the background's colour: the motion words stay
+                String[] w = wrong.split(" ");
+                assertEquals(own.length, w.length, wrong + " / " + c.get(0));
+                int differ = 0;
+                for (int i = 0; i < w.length; i++) {
+                    differ += w[i].equals(own[i]) ? 0 : 1;
+                }
+                assertTrue(differ >= 1 && differ <= 3, wrong + " / " + c.get(0));
+            }
+        }
+    }
+
+    @Test
+    void moreWrongCaptionsThanOtherMotionsIsRefused() {
+        ObjectNode t = train(true).put("contrast_wrong_captions", 9);
+        assertThrows(IllegalArgumentException.class, () -> new WorldTrainingData(t, SPEC, 3, 2));
+    }
+}

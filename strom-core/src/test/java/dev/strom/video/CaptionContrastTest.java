@@ -1,0 +1,123 @@
+package dev.strom.video;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import dev.strom.flow.FlowLoss;
+import dev.strom.flow.ForwardPass;
+import dev.strom.flow.train.TrainSettings;
+import dev.strom.flow.train.TrainStep;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Caption contrast: a clip is scored under its own caption and under wrong ones, and the model learns to tell
+ * which caption it was made from by its own likelihood, so that the few tokens the text decides get a say in
+ * training that the likelihood alone does not give them.
+ */
+class CaptionContrastTest {
+
+    private static final int FRAMES = 2;
+    private static final int SIZE = 4;
+
+    @Test
+    void theCrossEntropyIsThatOfPickingTheTrueCaptionByLikelihood() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            // two clips, two candidates each; per-row loss = 0.5 mean(z^2) (log-dets zero), D = 3 per row
+            float[][] z = {{1, 0, 0}, {2, 0, 0}, {0, 0, 0}, {0.5f, 0.5f, 0}};
+            float[] flat = new float[12];
+            for (int r = 0; r < 4; r++) {
+                System.arraycopy(z[r], 0, flat, 3 * r, 3);
+            }
+            NDArray zs = m.create(flat, new ai.djl.ndarray.types.Shape(4, 3));
+            ForwardPass pass = new ForwardPass(zs, List.of(zs), List.of(zs.zerosLike()), null);
+            double expected = 0;
+            for (int clip = 0; clip < 2; clip++) {
+                // log p = -D * loss = -0.5 * sum(z^2)
+                double own = -0.5 * sq(z[2 * clip]);
+                double other = -0.5 * sq(z[2 * clip + 1]);
+                expected += -(own - Math.log(Math.exp(own) + Math.exp(other)));
+            }
+            NDArray logLikelihoods = FlowLoss.captionLogLikelihoods(pass, 2);
+            assertEquals(-0.5 * sq(z[1]), logLikelihoods.getFloat(0, 1), 1e-5, "clip 0 under its wrong caption");
+            assertEquals(expected / 2, FlowLoss.captionContrast(logLikelihoods).getFloat(), 1e-5);
+        }
+    }
+
+    @Test
+    void underItsOwnCaptionTheObjectiveIsTheLikelihoodLoss() {
+        try (NDManager m = NDManager.newBaseManager(); TextToVideo model = VideoFixtures.model(m, FRAMES, SIZE)) {
+            List<float[]> clips = clips(model, 2, 1);
+            double[] nllContrast = new double[1];
+            double[] nllPlain = new double[1];
+            float contrast = model.captionContrast(clips, FRAMES, List.of(List.of("a red apple", "a blue fish"),
+                    List.of("a green star", "a red apple")), new Random(5), nllContrast).loss().getFloat();
+            float plain = model.trainingLoss(clips, FRAMES, List.of("a red apple", "a green star"), 0f, new Random(5),
+                    nllPlain).getFloat();
+            assertEquals(plain, contrast, 1e-5);
+            assertEquals(nllPlain[0], nllContrast[0], 1e-5);
+        }
+    }
+
+    @Test
+    void aClipUnderCandidatesThatSayTheSameCannotBeToldApart() {
+        try (NDManager m = NDManager.newBaseManager(); TextToVideo model = VideoFixtures.model(m, FRAMES, SIZE)) {
+            float ce = model.captionContrast(clips(model, 2, 2), FRAMES, List.of(List.of("a red apple", "a red apple", "a red apple"),
+                    List.of("ein Fisch", "ein Fisch", "ein Fisch")), new Random(1), null).crossEntropy().getFloat();
+            assertEquals(Math.log(3), ce, 1e-4, "the same caption three times: one in three");
+        }
+    }
+
+    @Test
+    void aFewStepsOnTheContrastTeachTheModelWhichCaptionAClipHas() {
+        try (NDManager m = NDManager.newBaseManager(); TextToVideo model = VideoFixtures.model(m, FRAMES, SIZE)) {
+            List<float[]> clips = clips(model, 4, 3);
+            List<List<String>> candidates = List.of(
+                    List.of("moving left", "moving right"), List.of("moving right", "moving left"),
+                    List.of("moving left", "moving right"), List.of("moving right", "moving left"));
+            float before = model.captionContrast(clips, FRAMES, candidates, new Random(9), null).crossEntropy().getFloat();
+            TrainStep step = new TrainStep(model.parameters(), TrainSettings.starflow(3e-3f, 0, 100));
+            for (int i = 0; i < 5; i++) {
+                step.run(() -> model.captionContrast(clips, FRAMES, candidates, new Random(9), null).crossEntropy());
+            }
+            float after = model.captionContrast(clips, FRAMES, candidates, new Random(9), null).crossEntropy().getFloat();
+            assertTrue(after < before - 0.1, "cross-entropy " + before + " -> " + after);
+        }
+    }
+
+    @Test
+    void everyClipNeedsTheSameNumberOfCandidatesAndAtLeastTwo() {
+        try (NDManager m = NDManager.newBaseManager(); TextToVideo model = VideoFixtures.model(m, FRAMES, SIZE)) {
+            List<float[]> clips = clips(model, 2, 4);
+            assertThrows(IllegalArgumentException.class, () -> model.captionContrast(clips, FRAMES,
+                    List.of(List.of("a"), List.of("b")), new Random(1), null));
+            assertThrows(IllegalArgumentException.class, () -> model.captionContrast(clips, FRAMES,
+                    List.of(List.of("a", "b"), List.of("b", "c", "d")), new Random(1), null));
+        }
+    }
+
+    private static double sq(float[] v) {
+        double s = 0;
+        for (float x : v) {
+            s += x * x;
+        }
+        return s;
+    }
+
+    private static List<float[]> clips(TextToVideo model, int count, long seed) {
+        Random rng = new Random(seed);
+        int d = model.spec().dims(FRAMES);
+        return java.util.stream.IntStream.range(0, count).mapToObj(i -> {
+            float[] x = new float[d];
+            for (int j = 0; j < d; j++) {
+                x[j] = rng.nextFloat() * 2 - 1;
+            }
+            return x;
+        }).toList();
+    }
+}

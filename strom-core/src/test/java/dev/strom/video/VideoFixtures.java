@@ -1,0 +1,43 @@
+package dev.strom.video;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import dev.strom.flow.FlowConfig;
+import dev.strom.flow.StarFlow;
+import dev.strom.tensor.Parameters;
+import dev.strom.text.HashedTextEncoder;
+
+import java.util.Random;
+
+/** Small random text-to-video models for specs that need a whole pipeline. */
+final class VideoFixtures {
+
+    private VideoFixtures() {
+    }
+
+    /** A random {@code frames}-frame, size x size video model whose blocks are not the identity. */
+    static TextToVideo model(NDManager m, int frames, int size) {
+        String json = """
+                {"model_kwargs": {"in_channels": 3, "img_size": %d, "patch_size": 2, "channels": 32, "top_block_channels": 32,
+                 "num_blocks": 2, "layers_per_block": [1, 1], "head_dim": 32, "rope": 1, "sos": 1, "txt_size": 6, "txt_dim": 16,
+                 "cond_top_only": 1, "use_softplus": 1, "use_final_norm": 1, "soft_clip": 4.0, "seq_order": "L2R",
+                 "temporal_causal": 2, "shallow_block_local": 1},
+                 "noise_std": 0.1}""".formatted(size);
+        StarFlow flow = StarFlow.initialise(FlowConfig.fromJson(json), m, 11);
+        Random rng = new Random(12);
+        for (var e : flow.parameters().all().entrySet()) {
+            if (e.getKey().contains("proj_out")) {
+                // the output projections start at zero (identity blocks); give them weights so frames interact
+                NDArray p = e.getValue();
+                float[] w = new float[(int) p.size()];
+                for (int i = 0; i < w.length; i++) {
+                    w[i] = (float) rng.nextGaussian() * 0.05f;
+                }
+                p.set(w);
+            }
+        }
+        Parameters textParams = Parameters.initialised(m, 13);
+        HashedTextEncoder text = new HashedTextEncoder(textParams, new HashedTextEncoder.Config(64, 64, 6, 4, 16, 1, 1));
+        return new TextToVideo(flow, text, textParams, new VideoSpec(frames, size, 8), m);
+    }
+}
