@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.strom.data.AtomicFiles;
 import dev.strom.data.world.CaptionedWorld;
 import dev.strom.data.world.WorldDataset;
+import dev.strom.eval.CaptionChoice;
 import dev.strom.eval.Evaluation;
 import dev.strom.eval.Probe;
 import dev.strom.media.ClipWriter;
@@ -95,6 +96,8 @@ final class EvalCommand implements Callable<Integer> {
                             msg -> editBar.update((double) ++e[0] / edits, msg.length() > 60 ? msg.substring(0, 60) : msg)));
                     editBar.finish(null);
                 }
+                System.err.println("eval: caption choice by likelihood");
+                report.put("caption_choice", CaptionChoice.measure(video, data, new dev.strom.data.world.EditPairs(world, 4242), edits));
                 report.put("frechet_probe_features", Evaluation.frechet(probe, data, new WorldDataset(world, 777), genClips, 4));
                 StringBuilder rows = new StringBuilder();
                 for (int i = 0; i < gen.size(); i++) {

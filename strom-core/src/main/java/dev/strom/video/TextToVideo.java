@@ -381,9 +381,11 @@ public final class TextToVideo implements AutoCloseable {
      */
     public record Contrast(NDArray loss, NDArray crossEntropy, NDArray logLikelihoods) {
 
-        /** The share of clips whose own caption is the most likely of their candidates. */
+        /** The share of clips whose own caption is more likely than each of the wrong ones (a tie is a miss). */
         public double accuracy() {
-            return logLikelihoods.argMax(1).eq(0).toType(DataType.FLOAT32, false).mean().getFloat();
+            NDArray own = logLikelihoods.get(":, 0");
+            NDArray bestWrong = logLikelihoods.get(":, 1:").max(new int[]{1});
+            return own.gt(bestWrong).toType(DataType.FLOAT32, false).mean().getFloat();
         }
     }
 

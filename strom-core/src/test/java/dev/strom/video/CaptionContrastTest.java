@@ -70,6 +70,8 @@ class CaptionContrastTest {
             float ce = model.captionContrast(clips(model, 2, 2), FRAMES, List.of(List.of("a red apple", "a red apple", "a red apple"),
                     List.of("ein Fisch", "ein Fisch", "ein Fisch")), new Random(1), null).crossEntropy().getFloat();
             assertEquals(Math.log(3), ce, 1e-4, "the same caption three times: one in three");
+            assertEquals(0, model.captionContrast(clips(model, 2, 2), FRAMES, List.of(List.of("a", "a"), List.of("b", "b")),
+                    new Random(1), null).accuracy(), "a tie is not a correct choice");
         }
     }
 

@@ -20,28 +20,41 @@ public final class EditPairs {
                        boolean german, int template) {
 
         /**
-         * Instructions in this pair's language and template that ask for other results: other objects or
-         * backgrounds the scene could take (the unchanged source among them), {@code count} of them, distinct,
-         * drawn by {@code rng}. For caption contrast: the source and target stay, only the words differ.
+         * Every instruction in this pair's language and template that asks for another result: the other objects or
+         * backgrounds the scene could take (the unchanged source among them), in a fixed order.
          */
-        public List<String> wrongInstructions(int count, Random rng) {
-            List<Scene> others = new java.util.ArrayList<>();
+        public List<String> otherInstructions() {
+            List<String> out = new java.util.ArrayList<>();
             Scene.Combo to = after.combo();
             if (change == Change.OBJECT) {
                 for (Thing t : Thing.values()) {
-                    others.add(edited(before, new Scene.Combo(t, to.motion(), to.background())));
+                    add(out, new Scene.Combo(t, to.motion(), to.background()));
                 }
             } else {
                 for (Hue bg : CaptionedWorld.BACKGROUNDS) {
-                    others.add(edited(before, new Scene.Combo(to.thing(), to.motion(), bg)));
+                    add(out, new Scene.Combo(to.thing(), to.motion(), bg));
                 }
             }
-            others.removeIf(o -> o.combo().equals(to) || !CaptionedWorld.visible(o.primary().thing(), o.background()));
+            return out;
+        }
+
+        private void add(List<String> out, Scene.Combo other) {
+            if (!other.equals(after.combo()) && CaptionedWorld.visible(other.thing(), other.background())) {
+                out.add(EditPairs.instruction(before, edited(before, other), change, german, template));
+            }
+        }
+
+        /**
+         * {@code count} of {@link #otherInstructions()}, distinct, drawn by {@code rng}. For caption contrast: the
+         * source and target stay, only the words differ.
+         */
+        public List<String> wrongInstructions(int count, Random rng) {
+            List<String> others = new java.util.ArrayList<>(otherInstructions());
             if (others.size() < count) {
                 throw new IllegalArgumentException("only " + others.size() + " other results for " + instruction);
             }
             java.util.Collections.shuffle(others, rng);
-            return others.subList(0, count).stream().map(o -> EditPairs.instruction(before, o, change, german, template)).toList();
+            return others.subList(0, count);
         }
     }
 

@@ -1,0 +1,91 @@
+package dev.strom.eval;
+
+import ai.djl.ndarray.NDScope;
+import dev.strom.data.world.CaptionedWorld;
+import dev.strom.data.world.Captions;
+import dev.strom.data.world.EditPairs;
+import dev.strom.data.world.Hue;
+import dev.strom.data.world.Motion;
+import dev.strom.data.world.Scene;
+import dev.strom.data.world.Thing;
+import dev.strom.data.world.WorldDataset;
+import dev.strom.video.TextToVideo;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.function.Function;
+
+/**
+ * How much the model's words decide, read off its exact likelihood: a held-out clip's opening (first two
+ * frames) is scored under captions that differ only in the motion, the object or the background, and an edit's
+ * source with its first edited frame under every instruction the pair could have had; the share where the true
+ * words are the most likely is the model's zero-shot accuracy. These are the decisions sampling has to get
+ * right before anything else follows from the frames, and the ones the likelihood alone weighs least.
+ */
+public final class CaptionChoice {
+
+    private static final int OPENING = 2;
+
+    private CaptionChoice() {
+    }
+
+    /** Accuracies, and what guessing would score, over held-out openings and {@code edits} edits. */
+    public static Map<String, Double> measure(TextToVideo model, WorldDataset data, EditPairs pairs, int edits) {
+        int plane = model.spec().dims(1);
+        double[] hits = new double[4];
+        double[] chance = new double[4];
+        List<WorldDataset.Sample> held = data.heldOut(false, 2);
+        for (int j = 0; j < held.size(); j++) {
+            Scene s = held.get(j).scene();
+            boolean german = j % 2 == 1;
+            long template = j;
+            Function<Scene, String> caption = x -> german ? Captions.german(x, new Random(template)) : Captions.english(x, new Random(template));
+            float[] opening = Arrays.copyOf(held.get(j).clip().toModelLayout(), OPENING * plane);
+            List<List<Scene>> alternatives = List.of(
+                    Arrays.stream(Motion.values()).map(s::withPrimaryMotion).toList(),
+                    Arrays.stream(Thing.values()).filter(t -> CaptionedWorld.visible(t, s.background())).map(s::withPrimaryThing).toList(),
+                    CaptionedWorld.BACKGROUNDS.stream().filter(bg -> CaptionedWorld.visible(s.primary().thing(), bg)).map(s::withBackground).toList());
+            for (int a = 0; a < 3; a++) {
+                List<String> candidates = new ArrayList<>(List.of(caption.apply(s)));
+                alternatives.get(a).stream().map(caption).filter(c -> !c.equals(candidates.get(0))).forEach(candidates::add);
+                hits[a] += firstIsMostLikely(model, opening, OPENING, candidates, j);
+                chance[a] += 1.0 / candidates.size();
+            }
+        }
+        int half = model.spec().frames() / 2;
+        for (int i = 0; i < edits; i++) {
+            EditPairs.Pair p = pairs.pair(i);
+            float[] both = new float[(half + 1) * plane];
+            System.arraycopy(p.source().toModelLayout(), 0, both, 0, half * plane);
+            System.arraycopy(p.target().toModelLayout(), 0, both, half * plane, plane);
+            List<String> candidates = new ArrayList<>(List.of(TextToVideo.editCaption(p.instruction())));
+            p.otherInstructions().stream().map(TextToVideo::editCaption).forEach(candidates::add);
+            hits[3] += firstIsMostLikely(model, both, half + 1, candidates, i);
+            chance[3] += 1.0 / candidates.size();
+        }
+        Map<String, Double> out = new LinkedHashMap<>();
+        String[] names = {"motion_from_opening", "object_from_opening", "background_from_opening"};
+        for (int a = 0; a < 3; a++) {
+            out.put(names[a], hits[a] / held.size());
+            out.put(names[a] + "_chance", chance[a] / held.size());
+        }
+        out.put("openings", (double) held.size());
+        if (edits > 0) {
+            out.put("edit_result_from_first_frame", hits[3] / edits);
+            out.put("edit_result_from_first_frame_chance", chance[3] / edits);
+            out.put("edits", (double) edits);
+        }
+        return out;
+    }
+
+    private static double firstIsMostLikely(TextToVideo model, float[] clip, int frames, List<String> candidates, long seed) {
+        try (NDScope scope = new NDScope()) {
+            scope.suppressNotUsedWarning();
+            return model.captionContrast(List.of(clip), frames, List.of(candidates), new Random(seed), null).accuracy();
+        }
+    }
+}
