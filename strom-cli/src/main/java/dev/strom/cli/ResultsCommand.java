@@ -81,6 +81,19 @@ final class ResultsCommand implements Callable<Integer> {
                 }
             }
         }
+        JsonNode cc = e.path("caption_choice");
+        if (cc.isObject()) {
+            s.append("\n**Caption choice** (what the words decide, read off the exact likelihood: a held-out clip's first two frames "
+                    + "scored under captions that differ only in the motion, the object or the background, and an edit's source with "
+                    + "its first edited frame under every instruction it could have had; share where the true words are the most likely):\n\n"
+                    + "| decision | model | chance | cases |\n|---|---|---|---|\n");
+            for (String k : new String[]{"motion_from_opening", "object_from_opening", "background_from_opening", "edit_result_from_first_frame"}) {
+                if (cc.has(k)) {
+                    s.append(String.format(Locale.ROOT, "| %s | %.2f | %.2f | %d |%n", k.replace('_', ' '), cc.path(k).asDouble(),
+                            cc.path(k + "_chance").asDouble(), cc.path(k.startsWith("edit") ? "edits" : "openings").asInt()));
+                }
+            }
+        }
         JsonNode f = e.path("frechet_probe_features");
         s.append(String.format(Locale.ROOT, "%nFréchet distance in probe features: generated vs real %.2f, real vs real (floor) %.2f.%n%n",
                 f.path("generated_vs_real").asDouble(), f.path("real_vs_real_floor").asDouble()));
