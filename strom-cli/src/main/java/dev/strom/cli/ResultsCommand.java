@@ -67,33 +67,21 @@ final class ResultsCommand implements Callable<Integer> {
                     e.path("temporal_generated").path(k).asDouble(), e.path("temporal_real").path(k).asDouble()));
         }
         JsonNode ed = e.path("editing");
-        if (ed.isObject()) {
-            s.append("\n**Editing** (`strom edit` on clips of the built-in world with an instruction that changes the object or the "
-                    + "background; read by the probe, and from the pixels: the hue of the clip's most common colour, the colour the object is painted in):\n\n"
-                    + "| change | changed as asked (probe) | changed as asked (pixels) | other attribute kept | motion kept | clips |\n"
-                    + "|---|---|---|---|---|---|\n");
-            for (String k : new String[]{"object", "background", "all"}) {
-                if (ed.has(k + "_clips")) {
-                    s.append(String.format(Locale.ROOT, "| %s | %.2f | %.2f | %.2f | %.2f | %d |%n", k, ed.path(k + "_changed_as_asked").asDouble(),
-                            ed.path(k + "_changed_as_asked_by_pixels").asDouble(),
-                            ed.path(k + "_other_attribute_kept").asDouble(), ed.path(k + "_motion_kept").asDouble(),
-                            ed.path(k + "_clips").asInt()));
-                }
-            }
-        }
+        section(s, ed, "\n**Editing** (`strom edit` on clips of the built-in world with an instruction that changes the object or the "
+                + "background; read by the probe, and from the pixels: the hue of the clip's most common colour, the colour the object is painted in):\n\n"
+                + "| change | changed as asked (probe) | changed as asked (pixels) | other attribute kept | motion kept | clips |\n"
+                + "|---|---|---|---|---|---|\n", new String[]{"object", "background", "all"}, k -> k + "_clips",
+                k -> String.format(Locale.ROOT, "| %s | %.2f | %.2f | %.2f | %.2f | %d |%n", k, ed.path(k + "_changed_as_asked").asDouble(),
+                        ed.path(k + "_changed_as_asked_by_pixels").asDouble(), ed.path(k + "_other_attribute_kept").asDouble(),
+                        ed.path(k + "_motion_kept").asDouble(), ed.path(k + "_clips").asInt()));
         JsonNode cc = e.path("caption_choice");
-        if (cc.isObject()) {
-            s.append("\n**Caption choice** (what the words decide, read off the exact likelihood: a held-out clip's first two frames "
-                    + "scored under captions that differ only in the motion, the object or the background, and an edit's source with "
-                    + "its first edited frame under every instruction it could have had; share where the true words are the most likely):\n\n"
-                    + "| decision | model | chance | cases |\n|---|---|---|---|\n");
-            for (String k : new String[]{"motion_from_opening", "object_from_opening", "background_from_opening", "edit_result_from_first_frame"}) {
-                if (cc.has(k)) {
-                    s.append(String.format(Locale.ROOT, "| %s | %.2f | %.2f | %d |%n", k.replace('_', ' '), cc.path(k).asDouble(),
-                            cc.path(k + "_chance").asDouble(), cc.path(k.startsWith("edit") ? "edits" : "openings").asInt()));
-                }
-            }
-        }
+        section(s, cc, "\n**Caption choice** (what the words decide, read off the exact likelihood: a held-out clip's first two frames "
+                + "scored under captions that differ only in the motion, the object or the background, and an edit's source with "
+                + "its first edited frame under every instruction it could have had; share where the true words are the most likely):\n\n"
+                + "| decision | model | chance | cases |\n|---|---|---|---|\n",
+                new String[]{"motion_from_opening", "object_from_opening", "background_from_opening", "edit_result_from_first_frame"}, k -> k,
+                k -> String.format(Locale.ROOT, "| %s | %.2f | %.2f | %d |%n", k.replace('_', ' '), cc.path(k).asDouble(),
+                        cc.path(k + "_chance").asDouble(), cc.path(k.startsWith("edit") ? "edits" : "openings").asInt()));
         JsonNode f = e.path("frechet_probe_features");
         s.append(String.format(Locale.ROOT, "%nFréchet distance in probe features: generated vs real %.2f, real vs real (floor) %.2f.%n%n",
                 f.path("generated_vs_real").asDouble(), f.path("real_vs_real_floor").asDouble()));
@@ -127,6 +115,20 @@ final class ResultsCommand implements Callable<Integer> {
         }
         row(s, "peak RSS MiB", b.path("peak_rss_mib"));
         return s.toString();
+    }
+
+    /** A table of one row per key that the report holds ({@code present} names the field that says so); nothing without the report part. */
+    private static void section(StringBuilder s, JsonNode part, String heading, String[] keys,
+                                java.util.function.UnaryOperator<String> present, java.util.function.UnaryOperator<String> row) {
+        if (!part.isObject()) {
+            return;
+        }
+        s.append(heading);
+        for (String k : keys) {
+            if (part.has(present.apply(k))) {
+                s.append(row.apply(k));
+            }
+        }
     }
 
     private static void table(StringBuilder s, JsonNode obj, String h1, String h2) {

@@ -20,7 +20,7 @@ import java.util.function.IntSupplier;
 
 /**
  * The built-in captioned world: full clips, plus (from a given step) stills as one-frame clips, short
- * windows and editing pairs, as the train section asks. Sample indices and the frame-picking generator are those the bundled
+ * windows and editing pairs, and openings and edits for caption contrast, as the train section asks. Sample indices and the frame-picking generator are those the bundled
  * model was trained with; changing them changes its reproduction.
  */
 final class WorldTrainingData implements TrainingData {
@@ -81,8 +81,9 @@ final class WorldTrainingData implements TrainingData {
         // after the source carry nearly all of the example's signal at a fraction of its cost.
         this.editTargetFrames = train.path("edit_target_frames").asInt(spec.frames() / 2);
         // Caption contrast (see TextToVideo.captionContrast): openings under their own caption and under captions
-        // naming other motions, and an edit's source with its first target frame under the true instruction and
-        // under instructions asking for other results. The likelihood barely rewards these decisions; contrast does.
+        // naming another motion (a share contrast_motion_share of them) or another object or background, and an
+        // edit's source with its first target frame under the true instruction and under instructions asking for
+        // other results. The likelihood barely rewards these decisions; contrast does.
         this.contrastOpenings = train.path("contrast_openings_per_step").asInt(0);
         this.contrastEdits = train.path("contrast_edits_per_step").asInt(0);
         this.wrongCaptions = train.path("contrast_wrong_captions").asInt(3);
