@@ -24,7 +24,9 @@ import java.util.function.Function;
  * frames) is scored under captions that differ only in the motion, the object or the background, and an edit's
  * source with its first edited frame under every instruction the pair could have had; the share where the true
  * words are the most likely is the model's zero-shot accuracy. These are the decisions sampling has to get
- * right before anything else follows from the frames, and the ones the likelihood alone weighs least.
+ * right before anything else follows from the frames, and the ones the likelihood alone weighs least. Frames are
+ * noise-augmented as in training (the regime the model samples in; its context frames get the same noise), with
+ * one draw shared by all of a clip's candidates.
  */
 public final class CaptionChoice {
 
