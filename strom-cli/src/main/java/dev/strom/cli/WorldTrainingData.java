@@ -3,10 +3,8 @@ package dev.strom.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.strom.data.world.CaptionedWorld;
 import dev.strom.data.world.EditPairs;
-import dev.strom.data.world.Hue;
 import dev.strom.data.world.Motion;
 import dev.strom.data.world.Scene;
-import dev.strom.data.world.Thing;
 import dev.strom.data.world.WorldDataset;
 import dev.strom.video.TextToVideo;
 import dev.strom.video.VideoSpec;
@@ -105,13 +103,12 @@ final class WorldTrainingData implements TrainingData {
             captions.add(b.caption());
         }
         List<BatchPart> parts = new ArrayList<>(List.of(new BatchPart(clips, spec.frames(), captions)));
-        int plane = 3 * spec.size() * spec.size();
         Random frameRng = new Random(seed * 7_000_003L + s);
         // stills and windows start at a random frame (drawn in this order, stills first), openings at frame 0
-        addExcerpts(parts, s >= imagesFrom ? images : 0, STILLS_OFFSET, s, 1, () -> frameRng.nextInt(spec.frames()));
+        addExcerpts(parts, s >= imagesFrom ? images : 0, STILLS_OFFSET, s, 1, () -> frameRng.nextInt(spec.frames()), null);
         addExcerpts(parts, s >= windowsFrom ? windows : 0, WINDOWS_OFFSET, s, windowFrames,
-                () -> frameRng.nextInt(spec.frames() - windowFrames + 1));
-        addExcerpts(parts, s >= openingsFrom ? openings : 0, OPENINGS_OFFSET, s, openingFrames, () -> 0);
+                () -> frameRng.nextInt(spec.frames() - windowFrames + 1), null);
+        addExcerpts(parts, s >= openingsFrom ? openings : 0, OPENINGS_OFFSET, s, openingFrames, () -> 0, null);
         List<float[]> editClips = new ArrayList<>();
         List<String> editCaptions = new ArrayList<>();
         int half = spec.frames() / 2;
@@ -119,36 +116,17 @@ final class WorldTrainingData implements TrainingData {
         for (int i = 0; i < editCount; i++) {
             EditPairs.Pair pair = editPairs.pair((long) s * edits + i);
             int t = frameRng.nextInt(spec.frames() - half + 1);
-            float[] both = new float[(half + editTargetFrames) * plane];
-            System.arraycopy(pair.source().toModelLayout(), t * plane, both, 0, half * plane);
-            System.arraycopy(pair.target().toModelLayout(), t * plane, both, half * plane, editTargetFrames * plane);
-            editClips.add(both);
+            editClips.add(pair.excerpt(t, half, editTargetFrames));
             editCaptions.add(TextToVideo.editCaption(pair.instruction()));
         }
         if (!editClips.isEmpty()) {
             parts.add(new BatchPart(editClips, half + editTargetFrames, editCaptions));
         }
         Random wrongRng = new Random(seed * 9_000_011L + s);
-        addContrastOpenings(parts, s, wrongRng);
+        addExcerpts(parts, contrastOpenings, CONTRAST_OFFSET, s, openingFrames, () -> 0, (index, sample) ->
+                wrongScenes(sample.scene(), wrongRng).stream().map(o -> data.trainingCaption(index, o)).toList());
         addContrastEdits(parts, s, frameRng, wrongRng);
         return parts;
-    }
-
-    private void addContrastOpenings(List<BatchPart> parts, int s, Random rng) {
-        int plane = 3 * spec.size() * spec.size();
-        List<float[]> clips = new ArrayList<>();
-        List<String> captions = new ArrayList<>();
-        List<List<String>> wrong = new ArrayList<>();
-        for (int i = 0; i < contrastOpenings; i++) {
-            long index = CONTRAST_OFFSET + (long) s * contrastOpenings + i;
-            WorldDataset.Sample sample = data.training(index);
-            clips.add(Arrays.copyOf(sample.clip().toModelLayout(), openingFrames * plane));
-            captions.add(sample.caption());
-            wrong.add(wrongScenes(sample.scene(), rng).stream().map(o -> data.trainingCaption(index, o)).toList());
-        }
-        if (!clips.isEmpty()) {
-            parts.add(new BatchPart(clips, openingFrames, captions, wrong));
-        }
     }
 
     /**
@@ -157,27 +135,13 @@ final class WorldTrainingData implements TrainingData {
      * well), else another object or background (visible ones only).
      */
     private List<Scene> wrongScenes(Scene scene, Random rng) {
-        List<Scene> motions = new ArrayList<>();
-        for (Motion m : Motion.values()) {
-            if (m != scene.primary().motion()) {
-                motions.add(scene.withPrimaryMotion(m));
-            }
-        }
+        List<Scene> motions = CaptionedWorld.otherMotions(scene);
         Collections.shuffle(motions, rng);
         if (motionShare >= 1) {
             return motions.subList(0, wrongCaptions);
         }
-        List<Scene> looks = new ArrayList<>();
-        for (Thing t : Thing.values()) {
-            if (t != scene.primary().thing() && CaptionedWorld.visible(t, scene.background())) {
-                looks.add(scene.withPrimaryThing(t));
-            }
-        }
-        for (Hue bg : CaptionedWorld.BACKGROUNDS) {
-            if (bg != scene.background() && scene.actors().stream().allMatch(a -> CaptionedWorld.visible(a.thing(), bg))) {
-                looks.add(scene.withBackground(bg));
-            }
-        }
+        List<Scene> looks = new ArrayList<>(CaptionedWorld.otherObjects(scene));
+        looks.addAll(CaptionedWorld.otherBackgrounds(scene));
         Collections.shuffle(looks, rng);
         List<Scene> out = new ArrayList<>();
         while (out.size() < wrongCaptions) {
@@ -188,7 +152,6 @@ final class WorldTrainingData implements TrainingData {
     }
 
     private void addContrastEdits(List<BatchPart> parts, int s, Random frameRng, Random rng) {
-        int plane = 3 * spec.size() * spec.size();
         int half = spec.frames() / 2;
         List<float[]> clips = new ArrayList<>();
         List<String> captions = new ArrayList<>();
@@ -197,10 +160,7 @@ final class WorldTrainingData implements TrainingData {
             EditPairs.Pair pair = editPairs.pair(CONTRAST_OFFSET + (long) s * contrastEdits + i);
             int t = frameRng.nextInt(spec.frames() - half + 1);
             // the source span and the first edited frame: where the instruction decides
-            float[] both = new float[(half + 1) * plane];
-            System.arraycopy(pair.source().toModelLayout(), t * plane, both, 0, half * plane);
-            System.arraycopy(pair.target().toModelLayout(), t * plane, both, half * plane, plane);
-            clips.add(both);
+            clips.add(pair.excerpt(t, half, 1));
             captions.add(TextToVideo.editCaption(pair.instruction()));
             wrong.add(pair.wrongInstructions(wrongCaptions, rng).stream().map(TextToVideo::editCaption).toList());
         }
@@ -209,22 +169,35 @@ final class WorldTrainingData implements TrainingData {
         }
     }
 
+    /** Wrong captions for training sample {@code index}, for caption contrast. */
+    @FunctionalInterface
+    private interface WrongCaptions {
+        List<String> of(long index, WorldDataset.Sample sample);
+    }
+
     /**
      * Adds a part of {@code count} excerpts of {@code frames} frames, from training samples numbered after
-     * {@code offset} for step s, each starting where {@code start} says; nothing when count is 0.
+     * {@code offset} for step s, each starting where {@code start} says, with wrong captions for caption
+     * contrast if {@code wrong} is given; nothing when count is 0.
      */
-    private void addExcerpts(List<BatchPart> parts, int count, long offset, int s, int frames, IntSupplier start) {
+    private void addExcerpts(List<BatchPart> parts, int count, long offset, int s, int frames, IntSupplier start,
+                             WrongCaptions wrong) {
         int plane = 3 * spec.size() * spec.size();
         List<float[]> clips = new ArrayList<>();
         List<String> captions = new ArrayList<>();
+        List<List<String>> wrongCaptions = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            WorldDataset.Sample sample = data.training(offset + (long) s * count + i);
+            long index = offset + (long) s * count + i;
+            WorldDataset.Sample sample = data.training(index);
             int t = start.getAsInt();
             clips.add(Arrays.copyOfRange(sample.clip().toModelLayout(), t * plane, (t + frames) * plane));
             captions.add(sample.caption());
+            if (wrong != null) {
+                wrongCaptions.add(wrong.of(index, sample));
+            }
         }
         if (!clips.isEmpty()) {
-            parts.add(new BatchPart(clips, frames, captions));
+            parts.add(new BatchPart(clips, frames, captions, wrongCaptions));
         }
     }
 

@@ -35,12 +35,12 @@ public final class FlowLoss {
     }
 
     /**
-     * The log-likelihoods [clips, K] of a pass whose rows come in groups of K: one clip under each of its K
-     * candidate captions, the true one first. In nats, up to a constant shared by each group.
+     * The log-likelihoods [clips, K] from the per-sample losses ({@link ForwardPass#lossPerSample}) of a pass over
+     * {@code dims}-dimensional rows that come in groups of K: one clip under each of its K candidate captions, the
+     * true one first. In nats, up to a constant shared by each group.
      */
-    public static NDArray captionLogLikelihoods(ForwardPass pass, int candidates) {
-        long dims = pass.z().size() / pass.batch();
-        return Scalar.mul(pass.lossPerSample(), -dims).reshape(pass.batch() / candidates, candidates);
+    public static NDArray captionLogLikelihoods(NDArray lossPerSample, long dims, int candidates) {
+        return Scalar.mul(lossPerSample, -dims).reshape(lossPerSample.size() / candidates, candidates);
     }
 
     /**

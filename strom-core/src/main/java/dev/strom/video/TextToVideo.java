@@ -360,13 +360,7 @@ public final class TextToVideo implements AutoCloseable {
      */
     public NDArray trainingLoss(List<float[]> clips, int frames, List<String> captions, float captionDrop, Random rng,
                                 double[] nllOut) {
-        int d = spec.dims(frames);
-        float[] all = new float[clips.size() * d];
-        for (int i = 0; i < clips.size(); i++) {
-            System.arraycopy(clips.get(i), 0, all, i * d, d);
-        }
-        NDArray x = manager.create(all, new Shape(clips.size(), frames, spec.channels(), spec.size(), spec.size()));
-        x = NoiseAugmentation.apply(x, flow.config().noiseStd(), rng);
+        NDArray x = NoiseAugmentation.apply(batchOf(clips, frames), flow.config().noiseStd(), rng);
         NDArray y = text.encode(manager, new CaptionDropout(captionDrop).apply(captions, rng));
         ForwardPass pass = flow.forward(x, y);
         if (nllOut != null) {
@@ -401,23 +395,28 @@ public final class TextToVideo implements AutoCloseable {
         if (k < 2 || candidates.size() != clips.size() || candidates.stream().anyMatch(c -> c.size() != k)) {
             throw new IllegalArgumentException("caption contrast needs the same number (>= 2) of candidates for every clip");
         }
+        NDArray x = NoiseAugmentation.apply(batchOf(clips, frames), flow.config().noiseStd(), rng).repeat(0, k);
+        NDArray y = text.encode(manager, candidates.stream().flatMap(List::stream).toList());
+        ForwardPass pass = flow.forward(x, y);
+        NDArray perSample = pass.lossPerSample();
+        // rows come clip by clip, the true caption first
+        NDArray nll = perSample.reshape(clips.size(), k).get(":, 0");
+        if (nllOut != null) {
+            nllOut[0] = nll.mean().getFloat();
+        }
+        NDArray logLikelihoods = FlowLoss.captionLogLikelihoods(perSample, spec.dims(frames), k);
+        return new Contrast(FlowLoss.training(nll, pass, flow.config()), FlowLoss.captionContrast(logLikelihoods),
+                logLikelihoods);
+    }
+
+    /** Clips of {@code frames} frames each, stacked into one [B, T, C, H, W] array. */
+    private NDArray batchOf(List<float[]> clips, int frames) {
         int d = spec.dims(frames);
         float[] all = new float[clips.size() * d];
         for (int i = 0; i < clips.size(); i++) {
             System.arraycopy(clips.get(i), 0, all, i * d, d);
         }
-        NDArray x = manager.create(all, new Shape(clips.size(), frames, spec.channels(), spec.size(), spec.size()));
-        x = NoiseAugmentation.apply(x, flow.config().noiseStd(), rng).repeat(0, k);
-        NDArray y = text.encode(manager, candidates.stream().flatMap(List::stream).toList());
-        ForwardPass pass = flow.forward(x, y);
-        NDArray trueRows = manager.arange(0, clips.size() * k, k, DataType.INT64);
-        NDArray nll = pass.lossPerSample().get(trueRows);
-        if (nllOut != null) {
-            nllOut[0] = nll.mean().getFloat();
-        }
-        NDArray logLikelihoods = FlowLoss.captionLogLikelihoods(pass, k);
-        return new Contrast(FlowLoss.training(nll, pass, flow.config()), FlowLoss.captionContrast(logLikelihoods),
-                logLikelihoods);
+        return manager.create(all, new Shape(clips.size(), frames, spec.channels(), spec.size(), spec.size()));
     }
 
     @Override

@@ -43,7 +43,7 @@ class CaptionContrastTest {
                 double other = -0.5 * sq(z[2 * clip + 1]);
                 expected += -(own - Math.log(Math.exp(own) + Math.exp(other)));
             }
-            NDArray logLikelihoods = FlowLoss.captionLogLikelihoods(pass, 2);
+            NDArray logLikelihoods = FlowLoss.captionLogLikelihoods(pass.lossPerSample(), 3, 2);
             assertEquals(-0.5 * sq(z[1]), logLikelihoods.getFloat(0, 1), 1e-5, "clip 0 under its wrong caption");
             assertEquals(expected / 2, FlowLoss.captionContrast(logLikelihoods).getFloat(), 1e-5);
         }

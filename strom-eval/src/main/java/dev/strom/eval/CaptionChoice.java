@@ -4,10 +4,7 @@ import ai.djl.ndarray.NDScope;
 import dev.strom.data.world.CaptionedWorld;
 import dev.strom.data.world.Captions;
 import dev.strom.data.world.EditPairs;
-import dev.strom.data.world.Hue;
-import dev.strom.data.world.Motion;
 import dev.strom.data.world.Scene;
-import dev.strom.data.world.Thing;
 import dev.strom.data.world.WorldDataset;
 import dev.strom.video.TextToVideo;
 
@@ -47,10 +44,8 @@ public final class CaptionChoice {
             long template = j;
             Function<Scene, String> caption = x -> german ? Captions.german(x, new Random(template)) : Captions.english(x, new Random(template));
             float[] opening = Arrays.copyOf(held.get(j).clip().toModelLayout(), OPENING * plane);
-            List<List<Scene>> alternatives = List.of(
-                    Arrays.stream(Motion.values()).map(s::withPrimaryMotion).toList(),
-                    Arrays.stream(Thing.values()).filter(t -> CaptionedWorld.visible(t, s.background())).map(s::withPrimaryThing).toList(),
-                    CaptionedWorld.BACKGROUNDS.stream().filter(bg -> CaptionedWorld.visible(s.primary().thing(), bg)).map(s::withBackground).toList());
+            List<List<Scene>> alternatives = List.of(CaptionedWorld.otherMotions(s), CaptionedWorld.otherObjects(s),
+                    CaptionedWorld.otherBackgrounds(s));
             for (int a = 0; a < 3; a++) {
                 List<String> candidates = new ArrayList<>(List.of(caption.apply(s)));
                 alternatives.get(a).stream().map(caption).filter(c -> !c.equals(candidates.get(0))).forEach(candidates::add);
@@ -61,9 +56,7 @@ public final class CaptionChoice {
         int half = model.spec().frames() / 2;
         for (int i = 0; i < edits; i++) {
             EditPairs.Pair p = pairs.pair(i);
-            float[] both = new float[(half + 1) * plane];
-            System.arraycopy(p.source().toModelLayout(), 0, both, 0, half * plane);
-            System.arraycopy(p.target().toModelLayout(), 0, both, half * plane, plane);
+            float[] both = p.excerpt(0, half, 1);
             List<String> candidates = new ArrayList<>(List.of(TextToVideo.editCaption(p.instruction())));
             p.otherInstructions().stream().map(TextToVideo::editCaption).forEach(candidates::add);
             hits[3] += firstIsMostLikely(model, both, half + 1, candidates, i);

@@ -71,6 +71,39 @@ public final class CaptionedWorld {
         return thing.hue() != background;
     }
 
+    /** The scene with its primary object moving each other way, in the order of {@link Motion#values()}. */
+    public static List<Scene> otherMotions(Scene s) {
+        List<Scene> out = new ArrayList<>();
+        for (Motion m : Motion.values()) {
+            if (m != s.primary().motion()) {
+                out.add(s.withPrimaryMotion(m));
+            }
+        }
+        return out;
+    }
+
+    /** The scene with each other object in its primary object's place that stays visible on its background. */
+    public static List<Scene> otherObjects(Scene s) {
+        List<Scene> out = new ArrayList<>();
+        for (Thing t : Thing.values()) {
+            if (t != s.primary().thing() && visible(t, s.background())) {
+                out.add(s.withPrimaryThing(t));
+            }
+        }
+        return out;
+    }
+
+    /** The scene on each other background on which all its objects stay visible, in the order of {@link #BACKGROUNDS}. */
+    public static List<Scene> otherBackgrounds(Scene s) {
+        List<Scene> out = new ArrayList<>();
+        for (Hue bg : BACKGROUNDS) {
+            if (bg != s.background() && s.actors().stream().allMatch(a -> visible(a.thing(), bg))) {
+                out.add(s.withBackground(bg));
+            }
+        }
+        return out;
+    }
+
     /** A training scene: random, never a held-out triple. */
     public Scene trainingScene(long seed) {
         Random rng = new Random(seed);

@@ -20,6 +20,18 @@ public final class EditPairs {
                        boolean german, int template) {
 
         /**
+         * What source-prefix training and scoring see, in the model layout [T, C, H, W]: source frames
+         * [from, from + sourceFrames), then the edited frames [from, from + targetFrames) of the same span.
+         */
+        public float[] excerpt(int from, int sourceFrames, int targetFrames) {
+            int plane = 3 * source.width() * source.height();
+            float[] out = new float[(sourceFrames + targetFrames) * plane];
+            System.arraycopy(source.toModelLayout(), from * plane, out, 0, sourceFrames * plane);
+            System.arraycopy(target.toModelLayout(), from * plane, out, sourceFrames * plane, targetFrames * plane);
+            return out;
+        }
+
+        /**
          * Every instruction in this pair's language and template that asks for another result: the other objects or
          * backgrounds the scene could take (the unchanged source among them), in a fixed order.
          */
