@@ -69,17 +69,21 @@ final class ResultsCommand implements Callable<Integer> {
         JsonNode ed = e.path("editing");
         section(s, ed, "\n**Editing** (`strom edit` on clips of the built-in world with an instruction that changes the object or the "
                 + "background; read by the probe, and from the pixels: the hue of the clip's most common colour, the colour the object is painted in):\n\n"
-                + "| change | changed as asked (probe) | changed as asked (pixels) | other attribute kept | motion kept | clips |\n"
+                + "| change | changed as asked (probe / pixels) | other attribute kept (probe / pixels) | both, pixels | motion kept | clips |\n"
                 + "|---|---|---|---|---|---|\n", new String[]{"object", "background", "all"}, k -> k + "_clips",
-                k -> String.format(Locale.ROOT, "| %s | %.2f | %.2f | %.2f | %.2f | %d |%n", k, ed.path(k + "_changed_as_asked").asDouble(),
-                        ed.path(k + "_changed_as_asked_by_pixels").asDouble(), ed.path(k + "_other_attribute_kept").asDouble(),
-                        ed.path(k + "_motion_kept").asDouble(), ed.path(k + "_clips").asInt()));
+                k -> String.format(Locale.ROOT, "| %s | %.2f / %.2f | %.2f / %.2f | %.2f | %.2f | %d |%n", k,
+                        ed.path(k + "_changed_as_asked").asDouble(), ed.path(k + "_changed_as_asked_by_pixels").asDouble(),
+                        ed.path(k + "_other_attribute_kept").asDouble(), ed.path(k + "_other_attribute_kept_by_pixels").asDouble(),
+                        ed.path(k + "_whole_edit_right_by_pixels").asDouble(), ed.path(k + "_motion_kept").asDouble(),
+                        ed.path(k + "_clips").asInt()));
         JsonNode cc = e.path("caption_choice");
         section(s, cc, "\n**Caption choice** (what the words decide, read off the exact likelihood: a held-out clip's first two frames "
-                + "scored under captions that differ only in the motion, the object or the background, and an edit's source with "
-                + "its first edited frame under every instruction it could have had; share where the true words are the most likely):\n\n"
+                + "scored under captions that differ only in the motion, the object or the background; the rest of the clip, given "
+                + "those two frames, under captions that differ in the motion; and an edit's first edited frame, given its source, under "
+                + "every instruction it could have had; share where the true words are the most likely):\n\n"
                 + "| decision | model | chance | cases |\n|---|---|---|---|\n",
-                new String[]{"motion_from_opening", "object_from_opening", "background_from_opening", "edit_result_from_first_frame"}, k -> k,
+                new String[]{"motion_from_opening", "object_from_opening", "background_from_opening", "motion_from_continuation",
+                        "edit_result_from_first_frame"}, k -> k,
                 k -> String.format(Locale.ROOT, "| %s | %.2f | %.2f | %d |%n", k.replace('_', ' '), cc.path(k).asDouble(),
                         cc.path(k + "_chance").asDouble(), cc.path(k.startsWith("edit") ? "edits" : "openings").asInt()));
         JsonNode f = e.path("frechet_probe_features");

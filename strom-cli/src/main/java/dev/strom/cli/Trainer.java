@@ -126,12 +126,12 @@ final class Trainer {
                             TrainingData.BatchPart p = parts.get(i);
                             NDArray part;
                             if (p.contrasted()) {
-                                TextToVideo.Contrast c = model.captionContrast(p.clips(), p.frames(), p.candidates(), rng,
+                                TextToVideo.Contrast c = model.captionContrast(p.clips(), p.frames(), p.scoredFrom(), p.candidates(), rng,
                                         i == 0 ? nll : null);
                                 contrast[0] += c.crossEntropy().getFloat();
                                 contrast[1]++;
                                 contrast[2] += c.accuracy();
-                                part = c.loss().add(c.crossEntropy().mul(contrastWeight / model.spec().dims(p.frames())));
+                                part = c.loss().add(c.crossEntropy().mul(contrastWeight / model.spec().dims(p.frames() - p.scoredFrom())));
                             } else {
                                 part = model.trainingLoss(p.clips(), p.frames(), p.captions(), captionDrop, rng,
                                         i == 0 ? nll : null);

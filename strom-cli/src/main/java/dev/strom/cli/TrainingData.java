@@ -15,12 +15,14 @@ interface TrainingData {
 
     /**
      * Clips of {@code frames} frames each, in the model's layout [T, C, H, W], with their captions; for caption
-     * contrast, also wrong captions per clip (the same number for each), else none.
+     * contrast, also wrong captions per clip (the same number for each), else none, and the frame from which the
+     * contrast reads the clips ({@link TextToVideo#captionContrast}).
      */
-    record BatchPart(List<float[]> clips, int frames, List<String> captions, List<List<String>> wrongCaptions) {
+    record BatchPart(List<float[]> clips, int frames, List<String> captions, List<List<String>> wrongCaptions,
+                     int scoredFrom) {
 
         BatchPart(List<float[]> clips, int frames, List<String> captions) {
-            this(clips, frames, captions, List.of());
+            this(clips, frames, captions, List.of(), 0);
         }
 
         boolean contrasted() {

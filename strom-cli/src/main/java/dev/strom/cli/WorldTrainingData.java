@@ -18,7 +18,7 @@ import java.util.function.IntSupplier;
 
 /**
  * The built-in captioned world: full clips, plus (from a given step) stills as one-frame clips, short
- * windows and editing pairs, and openings and edits for caption contrast, as the train section asks. Sample indices and the frame-picking generator are those the bundled
+ * windows and editing pairs, and openings, edits and whole clips for caption contrast, as the train section asks. Sample indices and the frame-picking generator are those the bundled
  * model was trained with; changing them changes its reproduction.
  */
 final class WorldTrainingData implements TrainingData {
@@ -27,6 +27,7 @@ final class WorldTrainingData implements TrainingData {
     private static final long WINDOWS_OFFSET = 2L << 40;
     private static final long OPENINGS_OFFSET = 3L << 40;
     private static final long CONTRAST_OFFSET = 4L << 40;
+    private static final long CONTRAST_CLIPS_OFFSET = 5L << 40;
 
     private final WorldDataset data;
     private final VideoSpec spec;
@@ -46,6 +47,9 @@ final class WorldTrainingData implements TrainingData {
     private final int editTargetFrames;
     private final int contrastOpenings;
     private final int contrastEdits;
+    private final boolean contrastEditResultOnly;
+    private final int contrastClips;
+    private final int contrastClipsFrom;
     private final int wrongCaptions;
     private final double motionShare;
 
@@ -84,6 +88,18 @@ final class WorldTrainingData implements TrainingData {
         // other results. The likelihood barely rewards these decisions; contrast does.
         this.contrastOpenings = train.path("contrast_openings_per_step").asInt(0);
         this.contrastEdits = train.path("contrast_edits_per_step").asInt(0);
+        // Read an edit's first edited frame given its source ("result"), not the source too: every instruction
+        // fits the source equally, so what the source's likelihood adds is noise. Stages 4 and 5 read both.
+        String editsRead = train.path("contrast_edits_read").asText("source_and_result");
+        if (!editsRead.equals("result") && !editsRead.equals("source_and_result")) {
+            throw new IllegalArgumentException("contrast_edits_read must be result or source_and_result, not " + editsRead);
+        }
+        this.contrastEditResultOnly = editsRead.equals("result");
+        // Whole clips read from a later frame on: does the text keep the object going the named way (and being the
+        // named object) once the opening is seen? Contrast on openings leaves the later frames free to ignore the
+        // words, and over a whole clip they came to favour wrong ones slightly.
+        this.contrastClips = train.path("contrast_clips_per_step").asInt(0);
+        this.contrastClipsFrom = train.path("contrast_clips_read_from").asInt(2);
         this.wrongCaptions = train.path("contrast_wrong_captions").asInt(3);
         this.motionShare = train.path("contrast_motion_share").asDouble(1);
         if (wrongCaptions < 1 || wrongCaptions >= Motion.values().length) {
@@ -91,6 +107,9 @@ final class WorldTrainingData implements TrainingData {
         }
         if (openingFrames < 1 || openingFrames > spec.frames() || editTargetFrames < 1 || editTargetFrames > spec.frames() / 2) {
             throw new IllegalArgumentException("opening_frames must be in 1.." + spec.frames() + ", edit_target_frames in 1.." + spec.frames() / 2);
+        }
+        if (contrastClipsFrom < 1 || contrastClipsFrom >= spec.frames()) {
+            throw new IllegalArgumentException("contrast_clips_read_from must be in 1.." + (spec.frames() - 1));
         }
     }
 
@@ -105,10 +124,10 @@ final class WorldTrainingData implements TrainingData {
         List<BatchPart> parts = new ArrayList<>(List.of(new BatchPart(clips, spec.frames(), captions)));
         Random frameRng = new Random(seed * 7_000_003L + s);
         // stills and windows start at a random frame (drawn in this order, stills first), openings at frame 0
-        addExcerpts(parts, s >= imagesFrom ? images : 0, STILLS_OFFSET, s, 1, () -> frameRng.nextInt(spec.frames()), null);
+        addExcerpts(parts, s >= imagesFrom ? images : 0, STILLS_OFFSET, s, 1, () -> frameRng.nextInt(spec.frames()), null, 0);
         addExcerpts(parts, s >= windowsFrom ? windows : 0, WINDOWS_OFFSET, s, windowFrames,
-                () -> frameRng.nextInt(spec.frames() - windowFrames + 1), null);
-        addExcerpts(parts, s >= openingsFrom ? openings : 0, OPENINGS_OFFSET, s, openingFrames, () -> 0, null);
+                () -> frameRng.nextInt(spec.frames() - windowFrames + 1), null, 0);
+        addExcerpts(parts, s >= openingsFrom ? openings : 0, OPENINGS_OFFSET, s, openingFrames, () -> 0, null, 0);
         List<float[]> editClips = new ArrayList<>();
         List<String> editCaptions = new ArrayList<>();
         int half = spec.frames() / 2;
@@ -123,9 +142,11 @@ final class WorldTrainingData implements TrainingData {
             parts.add(new BatchPart(editClips, half + editTargetFrames, editCaptions));
         }
         Random wrongRng = new Random(seed * 9_000_011L + s);
-        addExcerpts(parts, contrastOpenings, CONTRAST_OFFSET, s, openingFrames, () -> 0, (index, sample) ->
-                wrongScenes(sample.scene(), wrongRng).stream().map(o -> data.trainingCaption(index, o)).toList());
+        WrongCaptions wrong = (index, sample) ->
+                wrongScenes(sample.scene(), wrongRng).stream().map(o -> data.trainingCaption(index, o)).toList();
+        addExcerpts(parts, contrastOpenings, CONTRAST_OFFSET, s, openingFrames, () -> 0, wrong, 0);
         addContrastEdits(parts, s, frameRng, wrongRng);
+        addExcerpts(parts, contrastClips, CONTRAST_CLIPS_OFFSET, s, spec.frames(), () -> 0, wrong, contrastClipsFrom);
         return parts;
     }
 
@@ -165,7 +186,7 @@ final class WorldTrainingData implements TrainingData {
             wrong.add(pair.wrongInstructions(wrongCaptions, rng).stream().map(TextToVideo::editCaption).toList());
         }
         if (!clips.isEmpty()) {
-            parts.add(new BatchPart(clips, half + 1, captions, wrong));
+            parts.add(new BatchPart(clips, half + 1, captions, wrong, contrastEditResultOnly ? half : 0));
         }
     }
 
@@ -178,10 +199,10 @@ final class WorldTrainingData implements TrainingData {
     /**
      * Adds a part of {@code count} excerpts of {@code frames} frames, from training samples numbered after
      * {@code offset} for step s, each starting where {@code start} says, with wrong captions for caption
-     * contrast if {@code wrong} is given; nothing when count is 0.
+     * contrast (read from frame {@code scoredFrom}) if {@code wrong} is given; nothing when count is 0.
      */
     private void addExcerpts(List<BatchPart> parts, int count, long offset, int s, int frames, IntSupplier start,
-                             WrongCaptions wrong) {
+                             WrongCaptions wrong, int scoredFrom) {
         int plane = 3 * spec.size() * spec.size();
         List<float[]> clips = new ArrayList<>();
         List<String> captions = new ArrayList<>();
@@ -197,7 +218,7 @@ final class WorldTrainingData implements TrainingData {
             }
         }
         if (!clips.isEmpty()) {
-            parts.add(new BatchPart(clips, frames, captions, wrongCaptions));
+            parts.add(new BatchPart(clips, frames, captions, wrongCaptions, scoredFrom));
         }
     }
 

@@ -53,6 +53,38 @@ class WorldTrainingDataTest {
         }
         edits.candidates().forEach(c -> c.forEach(caption -> assertTrue(caption.startsWith(TextToVideo.EDIT_MARKER), caption)));
         assertNotEquals(openings.candidates().get(0).get(0), openings.candidates().get(0).get(1));
+        assertEquals(0, openings.scoredFrom(), "an opening is read whole");
+        assertEquals(0, edits.scoredFrom(), "by default an edit is read with its source, as stages 4 and 5 were trained");
+    }
+
+    @Test
+    void contrastClipsAreWholeClipsReadFromALaterFrameAddedAfterEverythingElse() {
+        ObjectNode t = train(true).put("contrast_clips_per_step", 2).put("contrast_clips_read_from", 3);
+        List<TrainingData.BatchPart> before = new WorldTrainingData(train(true), SPEC, 3, 2).batch(5);
+        List<TrainingData.BatchPart> with = new WorldTrainingData(t, SPEC, 3, 2).batch(5);
+        assertEquals(before.size() + 1, with.size());
+        for (int i = 0; i < before.size(); i++) {
+            assertEquals(before.get(i).candidates(), with.get(i).candidates(), "part " + i + " is the same data");
+        }
+        TrainingData.BatchPart clips = with.get(before.size());
+        assertEquals(SPEC.frames(), clips.frames(), "whole clips");
+        assertEquals(3, clips.scoredFrom(), "the contrast reads the continuation");
+        assertEquals(2, clips.clips().size());
+        clips.candidates().forEach(c -> assertEquals(4, new HashSet<>(c).size(), "all different: " + c));
+        assertThrows(IllegalArgumentException.class, () -> new WorldTrainingData(train(true).put("contrast_clips_read_from", 0),
+                SPEC, 3, 2), "from frame 0 it would be an opening");
+        assertThrows(IllegalArgumentException.class, () -> new WorldTrainingData(
+                train(true).put("contrast_clips_read_from", SPEC.frames()), SPEC, 3, 2), "no frame left to read");
+    }
+
+    @Test
+    void editsCanBeReadByTheirFirstEditedFrameAlone() {
+        ObjectNode t = train(true).put("contrast_edits_read", "result");
+        TrainingData.BatchPart edits = new WorldTrainingData(t, SPEC, 3, 2).batch(7).stream()
+                .filter(p -> p.contrasted() && p.frames() == SPEC.frames() / 2 + 1).findFirst().orElseThrow();
+        assertEquals(SPEC.frames() / 2, edits.scoredFrom(), "the first edited frame, given the source");
+        assertThrows(IllegalArgumentException.class, () -> new WorldTrainingData(train(true).put("contrast_edits_read", "source"),
+                SPEC, 3, 2));
     }
 
     @Test

@@ -33,6 +33,21 @@ public record ForwardPass(NDArray z, List<NDArray> outputs, List<NDArray> logdet
         return sum.neg();
     }
 
+    /**
+     * The NLL per dimension up to a constant, per sample and frame [B, T] (T = 1 for images): every block keeps
+     * frames in order (video permutations reverse tokens only inside a frame), so each frame's share of z and of
+     * every log-det is read off directly. A frame's entry is its NLL given the frames before it, and the mean
+     * over frames is {@link #lossPerSample()}.
+     */
+    public NDArray lossPerFrame() {
+        long frames = z.getShape().dimension() == 5 ? z.getShape().get(1) : 1;
+        NDArray sum = Scalar.mul(z.square().reshape(batch(), frames, -1).mean(new int[]{2}), 0.5f);
+        for (NDArray l : logdets) {
+            sum = sum.sub(l.reshape(batch(), frames, -1).mean(new int[]{2}));
+        }
+        return sum;
+    }
+
     /** The NLL per dimension up to a constant, per sample [B]: (-log p(x) - D/2 log 2 pi) / D. */
     public NDArray lossPerSample() {
         return lossZ().add(lossLogdet());

@@ -386,14 +386,20 @@ public final class TextToVideo implements AutoCloseable {
     /**
      * The likelihood objective plus caption contrast ({@link FlowLoss#captionContrast}) for clips, each with K
      * candidate captions, its own first. All of a clip's candidates see the same noise augmentation, so they
-     * differ only in the caption; no caption dropout (the captions are the point). {@code nllOut[0]} gets the
-     * per-dim NLL under the true captions.
+     * differ only in the caption; no caption dropout (the captions are the point). The contrast reads frames
+     * {@code scoredFrom} onward, each given the true frames before it: from 0 it asks which caption made the whole
+     * clip; from a later frame, which caption the clip's continuation follows once its opening is seen (where a
+     * whole-clip contrast is already decided by the opening and would teach the later frames nothing).
+     * {@code nllOut[0]} gets the per-dim NLL of the whole clips under the true captions.
      */
-    public Contrast captionContrast(List<float[]> clips, int frames, List<List<String>> candidates, Random rng,
-                                    double[] nllOut) {
+    public Contrast captionContrast(List<float[]> clips, int frames, int scoredFrom, List<List<String>> candidates,
+                                    Random rng, double[] nllOut) {
         int k = candidates.get(0).size();
         if (k < 2 || candidates.size() != clips.size() || candidates.stream().anyMatch(c -> c.size() != k)) {
             throw new IllegalArgumentException("caption contrast needs the same number (>= 2) of candidates for every clip");
+        }
+        if (scoredFrom < 0 || scoredFrom >= frames) {
+            throw new IllegalArgumentException("caption contrast must score frames from 0.." + (frames - 1) + ", not " + scoredFrom);
         }
         NDArray x = NoiseAugmentation.apply(batchOf(clips, frames), flow.config().noiseStd(), rng).repeat(0, k);
         NDArray y = text.encode(manager, candidates.stream().flatMap(List::stream).toList());
@@ -404,7 +410,8 @@ public final class TextToVideo implements AutoCloseable {
         if (nllOut != null) {
             nllOut[0] = nll.mean().getFloat();
         }
-        NDArray logLikelihoods = FlowLoss.captionLogLikelihoods(perSample, spec.dims(frames), k);
+        NDArray scored = scoredFrom == 0 ? perSample : pass.lossPerFrame().get(":, " + scoredFrom + ":").mean(new int[]{1});
+        NDArray logLikelihoods = FlowLoss.captionLogLikelihoods(scored, spec.dims(frames - scoredFrom), k);
         return new Contrast(FlowLoss.training(nll, pass, flow.config()), FlowLoss.captionContrast(logLikelihoods),
                 logLikelihoods);
     }

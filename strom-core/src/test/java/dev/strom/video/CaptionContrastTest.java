@@ -8,6 +8,7 @@ import dev.strom.flow.train.TrainSettings;
 import dev.strom.flow.train.TrainStep;
 import org.junit.jupiter.api.Test;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 
@@ -55,7 +56,7 @@ class CaptionContrastTest {
             List<float[]> clips = clips(model, 2, 1);
             double[] nllContrast = new double[1];
             double[] nllPlain = new double[1];
-            float contrast = model.captionContrast(clips, FRAMES, List.of(List.of("a red apple", "a blue fish"),
+            float contrast = model.captionContrast(clips, FRAMES, 0, List.of(List.of("a red apple", "a blue fish"),
                     List.of("a green star", "a red apple")), new Random(5), nllContrast).loss().getFloat();
             float plain = model.trainingLoss(clips, FRAMES, List.of("a red apple", "a green star"), 0f, new Random(5),
                     nllPlain).getFloat();
@@ -67,10 +68,10 @@ class CaptionContrastTest {
     @Test
     void aClipUnderCandidatesThatSayTheSameCannotBeToldApart() {
         try (NDManager m = NDManager.newBaseManager(); TextToVideo model = VideoFixtures.model(m, FRAMES, SIZE)) {
-            float ce = model.captionContrast(clips(model, 2, 2), FRAMES, List.of(List.of("a red apple", "a red apple", "a red apple"),
+            float ce = model.captionContrast(clips(model, 2, 2), FRAMES, 0, List.of(List.of("a red apple", "a red apple", "a red apple"),
                     List.of("ein Fisch", "ein Fisch", "ein Fisch")), new Random(1), null).crossEntropy().getFloat();
             assertEquals(Math.log(3), ce, 1e-4, "the same caption three times: one in three");
-            assertEquals(0, model.captionContrast(clips(model, 2, 2), FRAMES, List.of(List.of("a", "a"), List.of("b", "b")),
+            assertEquals(0, model.captionContrast(clips(model, 2, 2), FRAMES, 0, List.of(List.of("a", "a"), List.of("b", "b")),
                     new Random(1), null).accuracy(), "a tie is not a correct choice");
         }
     }
@@ -82,13 +83,32 @@ class CaptionContrastTest {
             List<List<String>> candidates = List.of(
                     List.of("moving left", "moving right"), List.of("moving right", "moving left"),
                     List.of("moving left", "moving right"), List.of("moving right", "moving left"));
-            float before = model.captionContrast(clips, FRAMES, candidates, new Random(9), null).crossEntropy().getFloat();
+            float before = model.captionContrast(clips, FRAMES, 0, candidates, new Random(9), null).crossEntropy().getFloat();
             TrainStep step = new TrainStep(model.parameters(), TrainSettings.starflow(3e-3f, 0, 100));
             for (int i = 0; i < 5; i++) {
-                step.run(() -> model.captionContrast(clips, FRAMES, candidates, new Random(9), null).crossEntropy());
+                step.run(() -> model.captionContrast(clips, FRAMES, 0, candidates, new Random(9), null).crossEntropy());
             }
-            float after = model.captionContrast(clips, FRAMES, candidates, new Random(9), null).crossEntropy().getFloat();
+            float after = model.captionContrast(clips, FRAMES, 0, candidates, new Random(9), null).crossEntropy().getFloat();
             assertTrue(after < before - 0.1, "cross-entropy " + before + " -> " + after);
+        }
+    }
+
+    @Test
+    void fromALaterFrameTheContrastReadsTheContinuationGivenTheOpening() {
+        try (NDManager m = NDManager.newBaseManager(); TextToVideo model = VideoFixtures.model(m, FRAMES, SIZE)) {
+            float[] clip = clips(model, 1, 6).get(0);
+            List<List<String>> candidates = List.of(List.of("moving left", "moving right", "ein Fisch"));
+            float[] whole = model.captionContrast(List.of(clip), FRAMES, 0, candidates, new Random(3), null)
+                    .logLikelihoods().toFloatArray();
+            float[] continuation = model.captionContrast(List.of(clip), FRAMES, 1, candidates, new Random(3), null)
+                    .logLikelihoods().toFloatArray();
+            float[] opening = model.captionContrast(List.of(Arrays.copyOf(clip, model.spec().dims(1))), 1, 0, candidates,
+                    new Random(3), null).logLikelihoods().toFloatArray();
+            for (int c = 0; c < 3; c++) {
+                // the flow is causal in time: log p(x | y) = log p(x_0 | y) + log p(x_1 | x_0, y)
+                assertEquals(whole[c], opening[c] + continuation[c], 2e-3, "candidate " + c);
+            }
+            assertTrue(Math.abs(continuation[0] - continuation[1]) > 1e-3, "the caption still weighs on the continuation");
         }
     }
 
@@ -96,10 +116,12 @@ class CaptionContrastTest {
     void everyClipNeedsTheSameNumberOfCandidatesAndAtLeastTwo() {
         try (NDManager m = NDManager.newBaseManager(); TextToVideo model = VideoFixtures.model(m, FRAMES, SIZE)) {
             List<float[]> clips = clips(model, 2, 4);
-            assertThrows(IllegalArgumentException.class, () -> model.captionContrast(clips, FRAMES,
+            assertThrows(IllegalArgumentException.class, () -> model.captionContrast(clips, FRAMES, 0,
                     List.of(List.of("a"), List.of("b")), new Random(1), null));
-            assertThrows(IllegalArgumentException.class, () -> model.captionContrast(clips, FRAMES,
+            assertThrows(IllegalArgumentException.class, () -> model.captionContrast(clips, FRAMES, 0,
                     List.of(List.of("a", "b"), List.of("b", "c", "d")), new Random(1), null));
+            assertThrows(IllegalArgumentException.class, () -> model.captionContrast(clips, FRAMES, FRAMES,
+                    List.of(List.of("a", "b"), List.of("b", "c")), new Random(1), null), "no frame left to score");
         }
     }
 

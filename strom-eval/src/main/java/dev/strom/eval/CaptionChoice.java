@@ -18,10 +18,11 @@ import java.util.function.Function;
 
 /**
  * How much the model's words decide, read off its exact likelihood: a held-out clip's opening (first two
- * frames) is scored under captions that differ only in the motion, the object or the background, and an edit's
- * source with its first edited frame under every instruction the pair could have had; the share where the true
- * words are the most likely is the model's zero-shot accuracy. These are the decisions sampling has to get
- * right before anything else follows from the frames, and the ones the likelihood alone weighs least. Frames are
+ * frames) is scored under captions that differ only in the motion, the object or the background; the rest of the
+ * clip, given its opening, under captions that differ in the motion (does the text keep the object going the
+ * named way?); and an edit's first edited frame, given its source, under every instruction the pair could have
+ * had. The share where the true words are the most likely is the model's zero-shot accuracy. These are the
+ * decisions sampling has to get right, and the ones the likelihood alone weighs least. Frames are
  * noise-augmented as in training (the regime the model samples in; its context frames get the same noise), with
  * one draw shared by all of a clip's candidates.
  */
@@ -35,21 +36,24 @@ public final class CaptionChoice {
     /** Accuracies, and what guessing would score, over held-out openings and {@code edits} edits. */
     public static Map<String, Double> measure(TextToVideo model, WorldDataset data, EditPairs pairs, int edits) {
         int plane = model.spec().dims(1);
-        double[] hits = new double[4];
-        double[] chance = new double[4];
+        double[] hits = new double[5];
+        double[] chance = new double[5];
         List<WorldDataset.Sample> held = data.heldOut(false, 2);
         for (int j = 0; j < held.size(); j++) {
             Scene s = held.get(j).scene();
             boolean german = j % 2 == 1;
             long template = j;
             Function<Scene, String> caption = x -> german ? Captions.german(x, new Random(template)) : Captions.english(x, new Random(template));
-            float[] opening = Arrays.copyOf(held.get(j).clip().toModelLayout(), OPENING * plane);
+            float[] clip = held.get(j).clip().toModelLayout();
+            float[] opening = Arrays.copyOf(clip, OPENING * plane);
             List<List<Scene>> alternatives = List.of(CaptionedWorld.otherMotions(s), CaptionedWorld.otherObjects(s),
-                    CaptionedWorld.otherBackgrounds(s));
-            for (int a = 0; a < 3; a++) {
+                    CaptionedWorld.otherBackgrounds(s), CaptionedWorld.otherMotions(s));
+            for (int a = 0; a < 4; a++) {
                 List<String> candidates = new ArrayList<>(List.of(caption.apply(s)));
                 alternatives.get(a).stream().map(caption).filter(c -> !c.equals(candidates.get(0))).forEach(candidates::add);
-                hits[a] += firstIsMostLikely(model, opening, OPENING, candidates, j);
+                hits[a] += a < 3
+                        ? firstIsMostLikely(model, opening, OPENING, 0, candidates, j)
+                        : firstIsMostLikely(model, clip, model.spec().frames(), OPENING, candidates, j);
                 chance[a] += 1.0 / candidates.size();
             }
         }
@@ -59,28 +63,32 @@ public final class CaptionChoice {
             float[] both = p.excerpt(0, half, 1);
             List<String> candidates = new ArrayList<>(List.of(TextToVideo.editCaption(p.instruction())));
             p.otherInstructions().stream().map(TextToVideo::editCaption).forEach(candidates::add);
-            hits[3] += firstIsMostLikely(model, both, half + 1, candidates, i);
-            chance[3] += 1.0 / candidates.size();
+            hits[4] += firstIsMostLikely(model, both, half + 1, half, candidates, i);
+            chance[4] += 1.0 / candidates.size();
         }
         Map<String, Double> out = new LinkedHashMap<>();
-        String[] names = {"motion_from_opening", "object_from_opening", "background_from_opening"};
-        for (int a = 0; a < 3; a++) {
+        String[] names = {"motion_from_opening", "object_from_opening", "background_from_opening",
+                "motion_from_continuation"};
+        for (int a = 0; a < 4; a++) {
             out.put(names[a], hits[a] / held.size());
             out.put(names[a] + "_chance", chance[a] / held.size());
         }
         out.put("openings", (double) held.size());
         if (edits > 0) {
-            out.put("edit_result_from_first_frame", hits[3] / edits);
-            out.put("edit_result_from_first_frame_chance", chance[3] / edits);
+            out.put("edit_result_from_first_frame", hits[4] / edits);
+            out.put("edit_result_from_first_frame_chance", chance[4] / edits);
             out.put("edits", (double) edits);
         }
         return out;
     }
 
-    private static double firstIsMostLikely(TextToVideo model, float[] clip, int frames, List<String> candidates, long seed) {
+    /** Whether frames {@code scoredFrom} onward of the clip, given those before, are most likely under the first candidate. */
+    private static double firstIsMostLikely(TextToVideo model, float[] clip, int frames, int scoredFrom,
+                                            List<String> candidates, long seed) {
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
-            return model.captionContrast(List.of(clip), frames, List.of(candidates), new Random(seed), null).accuracy();
+            return model.captionContrast(List.of(clip), frames, scoredFrom, List.of(candidates), new Random(seed), null)
+                    .accuracy();
         }
     }
 }

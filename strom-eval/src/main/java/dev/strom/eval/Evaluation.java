@@ -88,18 +88,17 @@ public final class Evaluation {
     }
 
     /**
-     * Edits {@code count} clips of the built-in world (pairs from a seed the model never trained on) and lets the
-     * probe read the results: how often the attribute the instruction names became the asked one, and how often
-     * the attributes it does not name stayed as they were, per kind of change and language mix.
+     * Edits {@code count} clips of the built-in world (pairs from a seed the model never trained on) and reads the
+     * results, by the probe and from the pixels against the ground truth (the object's and the background's
+     * hue): how often the attribute the instruction names became the asked one, how often the attribute it does
+     * not name stayed as it was, and how often both held, per kind of change and language mix.
      */
     public static Map<String, Double> editing(TextToVideo model, Probe probe, EditPairs pairs, int count, float guidance,
                                               float temperature, Consumer<String> progress) {
         Map<String, double[]> sums = new LinkedHashMap<>();
         for (int i = 0; i < count; i++) {
             EditPairs.Pair p = pairs.pair(i);
-            float[] x = model.edit(new TextToVideo.Generation(p.instruction(), 2000 + i, guidance, model.spec().frames(),
-                    new JacobiInverse(16, 32, 1e-3), true, temperature, p.source().toModelLayout()), null, null);
-            Clip clip = Clip.fromModelLayout(x, p.source().frames(), model.spec().size(), model.spec().size(), model.spec().fps());
+            Clip clip = edited(model, p, 2000 + i, guidance, temperature);
             Probe.Verdict v = probe.classify(List.of(clip)).get(0);
             Scene.Combo after = p.after().combo();
             boolean objectEdit = p.change() == EditPairs.Change.OBJECT;
@@ -107,16 +106,19 @@ public final class Evaluation {
             double kept = objectEdit ? (v.background() == after.background() ? 1 : 0) : (v.thing() == after.thing() ? 1 : 0);
             double motion = v.motion() == after.motion() ? 1 : 0;
             // the same question read from the pixels: the hue of the clip's most common colour, the colour the object is painted in
-            double pixels = objectEdit ? (TemporalQuality.objectHue(clip) == after.thing().hue() ? 1 : 0)
-                    : (TemporalQuality.backgroundHue(clip) == after.background() ? 1 : 0);
+            EditGroundTruth.Check truth = EditGroundTruth.check(clip, p);
+            double pixels = truth.changed() ? 1 : 0;
+            double keptPixels = truth.kept() ? 1 : 0;
             String kind = objectEdit ? "object" : "background";
             for (String key : new String[]{"all", kind}) {
-                double[] acc = sums.computeIfAbsent(key, k -> new double[5]);
+                double[] acc = sums.computeIfAbsent(key, k -> new double[7]);
                 acc[0] += changed;
                 acc[1] += kept;
                 acc[2] += motion;
                 acc[3]++;
                 acc[4] += pixels;
+                acc[5] += keptPixels;
+                acc[6] += truth.right() ? 1 : 0;
             }
             progress.accept((i + 1) + "/" + count + " " + p.instruction());
         }
@@ -125,10 +127,19 @@ public final class Evaluation {
             m.put(k + "_changed_as_asked", a[0] / a[3]);
             m.put(k + "_changed_as_asked_by_pixels", a[4] / a[3]);
             m.put(k + "_other_attribute_kept", a[1] / a[3]);
+            m.put(k + "_other_attribute_kept_by_pixels", a[5] / a[3]);
+            m.put(k + "_whole_edit_right_by_pixels", a[6] / a[3]);
             m.put(k + "_motion_kept", a[2] / a[3]);
             m.put(k + "_clips", a[3]);
         });
         return m;
+    }
+
+    /** What {@code strom edit} makes of a pair's source under its instruction (Jacobi sampling, denoised). */
+    public static Clip edited(TextToVideo model, EditPairs.Pair p, long seed, float guidance, float temperature) {
+        float[] x = model.edit(new TextToVideo.Generation(p.instruction(), seed, guidance, model.spec().frames(),
+                new JacobiInverse(16, 32, 1e-3), true, temperature, p.source().toModelLayout()), null, null);
+        return Clip.fromModelLayout(x, p.source().frames(), model.spec().size(), model.spec().size(), model.spec().fps());
     }
 
     /** Accuracy per attribute and all-correct for a list of (asked, seen) pairs. */

@@ -27,7 +27,8 @@ class CaptionChoiceTest {
             Map<String, Double> r = CaptionChoice.measure(model, new WorldDataset(world, 4242), new EditPairs(world, 4242), 6);
             assertEquals(1.0 / 9, r.get("motion_from_opening_chance"), 1e-9, "nine motions, one caption each");
             assertEquals(24.0, r.get("openings"));
-            for (String k : new String[]{"motion_from_opening", "object_from_opening", "background_from_opening", "edit_result_from_first_frame"}) {
+            for (String k : new String[]{"motion_from_opening", "object_from_opening", "background_from_opening", "motion_from_continuation",
+                        "edit_result_from_first_frame"}) {
                 assertTrue(r.get(k) >= 0 && r.get(k) <= 1, k + " " + r.get(k));
             }
             assertTrue(r.get("background_from_opening") > 2 * r.get("background_from_opening_chance"), r.toString());

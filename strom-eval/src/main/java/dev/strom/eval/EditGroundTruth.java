@@ -1,0 +1,37 @@
+package dev.strom.eval;
+
+import dev.strom.data.world.EditPairs;
+import dev.strom.data.world.Scene;
+import dev.strom.data.Clip;
+
+/**
+ * An edit of a built-in-world clip read against what the world says it should show: the hue of the clip's most
+ * common colour (its background) and the hue the object is painted in, beside those of the pair's edited scene.
+ * Every object of the world has its own hue, so the hues tell an object edit as well as a background edit.
+ */
+public final class EditGroundTruth {
+
+    /**
+     * @param changed whether the attribute the instruction names shows the asked value
+     * @param kept    whether the attribute it does not name still shows the source's value
+     */
+    public record Check(boolean changed, boolean kept) {
+
+        /** The whole edit is right: the asked change made, the rest kept. */
+        public boolean right() {
+            return changed && kept;
+        }
+    }
+
+    private EditGroundTruth() {
+    }
+
+    public static Check check(Clip edited, EditPairs.Pair pair) {
+        Scene.Combo after = pair.after().combo();
+        boolean objectHue = TemporalQuality.objectHue(edited) == after.thing().hue();
+        boolean backgroundHue = TemporalQuality.backgroundHue(edited) == after.background();
+        return pair.change() == EditPairs.Change.OBJECT
+                ? new Check(objectHue, backgroundHue)
+                : new Check(backgroundHue, objectHue);
+    }
+}
