@@ -290,8 +290,9 @@ public final class TextToVideo implements AutoCloseable {
      * Exact bits per dimension of one 8-bit clip of any length under the model, given the prompt (null: the
      * empty caption). Up to the training length this is {@link #bitsPerDim}; a longer clip is scored under the
      * density the model samples long videos from ({@link #generate}): the first window, then each later window's
-     * new frames given its context frames. The flow is causal in time, so those conditionals are exact:
-     * bits(context + new) - bits(context). The cost grows linearly with the clip's length.
+     * new frames given its context frames. The flow is causal in time, so those conditionals are exact and come
+     * out of one pass over the window ({@link ForwardPass#lossPerFrame}). The cost grows linearly with the clip's
+     * length.
      *
      * @param clip [T, C, H, W] in [-1, 1], on the 8-bit grid
      */
@@ -313,23 +314,29 @@ public final class TextToVideo implements AutoCloseable {
             NDArray y = text.encode(manager, List.of(prompt == null ? "" : prompt));
             double bits = 0;
             for (Span span : spans(frames, 0, window, Math.max(1, window / 2))) {
-                bits += bits(x, span.start(), span.context() + span.fresh(), y);
-                if (span.context() > 0) {
-                    bits -= bits(x, span.start(), span.context(), y);
-                }
+                bits += bits(x, span.start(), span.context(), span.fresh(), y);
             }
             return bits / clip.length;
         }
     }
 
-    /** Total bits of frames [from, from + count) of an already dequantised clip, scored as a clip of their own. */
-    private double bits(float[] x, int from, int count, NDArray y) {
+    /**
+     * Total bits of the {@code fresh} frames after the {@code context} frames from {@code from} of an already
+     * dequantised clip, given those context frames, in a window of their own.
+     */
+    private double bits(float[] x, int from, int context, int fresh, NDArray y) {
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
             int plane = spec.dims(1);
+            int count = context + fresh;
             NDArray frames = manager.create(java.util.Arrays.copyOfRange(x, from * plane, (from + count) * plane),
                     new Shape(1, count, spec.channels(), spec.size(), spec.size()));
-            return FlowLoss.bitsPerDim(flow.forward(frames, y).lossPerSample().getFloat(0)) * count * plane;
+            float[] perFrame = flow.forward(frames, y).lossPerFrame().toFloatArray();
+            double bits = 0;
+            for (int t = context; t < count; t++) {
+                bits += FlowLoss.bitsPerDim(perFrame[t]) * plane;
+            }
+            return bits;
         }
     }
 
