@@ -2,7 +2,10 @@ package dev.strom.cli;
 
 import java.io.PrintStream;
 
-/** A one-line progress bar on stderr; without a terminal it prints a line every tenth of the way. */
+/**
+ * A one-line progress bar on stderr; without a terminal (a log file) it prints a line every tenth of the way,
+ * and at least once a minute, so a long run's log shows it is alive.
+ */
 final class ProgressBar {
 
     private final PrintStream out = System.err;
@@ -10,6 +13,9 @@ final class ProgressBar {
     private final boolean terminal = System.console() != null;
     private final long started = System.nanoTime();
     private int lastDecile = -1;
+    private long lastPrinted = started;
+
+    private static final long QUIET_NANOS = 60_000_000_000L;
 
     ProgressBar(String label) {
         this.label = label;
@@ -28,8 +34,10 @@ final class ProgressBar {
             out.flush();
         } else {
             int decile = (int) (fraction * 10);
-            if (decile != lastDecile) {
+            long now = System.nanoTime();
+            if (decile != lastDecile || now - lastPrinted >= QUIET_NANOS) {
                 lastDecile = decile;
+                lastPrinted = now;
                 out.println(line);
             }
         }
