@@ -46,16 +46,15 @@ public final class CaptionChoice {
             Function<Scene, String> caption = x -> german ? Captions.german(x, new Random(template)) : Captions.english(x, new Random(template));
             float[] clip = held.get(j).clip().toModelLayout();
             float[] opening = Arrays.copyOf(clip, OPENING * plane);
-            List<List<Scene>> alternatives = List.of(CaptionedWorld.otherMotions(s), CaptionedWorld.otherObjects(s),
-                    CaptionedWorld.otherBackgrounds(s), CaptionedWorld.otherMotions(s));
-            for (int a = 0; a < 4; a++) {
-                List<String> candidates = new ArrayList<>(List.of(caption.apply(s)));
-                alternatives.get(a).stream().map(caption).filter(c -> !c.equals(candidates.get(0))).forEach(candidates::add);
-                hits[a] += a < 3
-                        ? firstIsMostLikely(model, opening, OPENING, 0, candidates, j)
-                        : firstIsMostLikely(model, clip, model.spec().frames(), OPENING, candidates, j);
-                chance[a] += 1.0 / candidates.size();
+            List<String> motions = candidates(s, CaptionedWorld.otherMotions(s), caption);
+            List<List<String>> openingCandidates = List.of(motions, candidates(s, CaptionedWorld.otherObjects(s), caption),
+                    candidates(s, CaptionedWorld.otherBackgrounds(s), caption));
+            for (int a = 0; a < 3; a++) {
+                hits[a] += firstIsMostLikely(model, opening, OPENING, 0, openingCandidates.get(a), j);
+                chance[a] += 1.0 / openingCandidates.get(a).size();
             }
+            hits[3] += firstIsMostLikely(model, clip, model.spec().frames(), OPENING, motions, j);
+            chance[3] += 1.0 / motions.size();
         }
         int half = model.spec().frames() / 2;
         for (int i = 0; i < edits; i++) {
@@ -79,6 +78,13 @@ public final class CaptionChoice {
             out.put("edit_result_from_first_frame_chance", chance[4] / edits);
             out.put("edits", (double) edits);
         }
+        return out;
+    }
+
+    /** The scene's own caption, then those of the other scenes that read differently. */
+    private static List<String> candidates(Scene s, List<Scene> others, Function<Scene, String> caption) {
+        List<String> out = new ArrayList<>(List.of(caption.apply(s)));
+        others.stream().map(caption).filter(c -> !c.equals(out.get(0))).forEach(out::add);
         return out;
     }
 

@@ -17,6 +17,16 @@ public final class EditGroundTruth {
      */
     public record Check(boolean changed, boolean kept) {
 
+        /**
+         * Whichever way the attributes were read: whether the object, and the background, show what the pair's
+         * edited scene shows, sorted into the asked change and the rest by what the pair changes.
+         */
+        public static Check of(EditPairs.Pair pair, boolean objectAsEdited, boolean backgroundAsEdited) {
+            return pair.change() == EditPairs.Change.OBJECT
+                    ? new Check(objectAsEdited, backgroundAsEdited)
+                    : new Check(backgroundAsEdited, objectAsEdited);
+        }
+
         /** The whole edit is right: the asked change made, the rest kept. */
         public boolean right() {
             return changed && kept;
@@ -28,10 +38,7 @@ public final class EditGroundTruth {
 
     public static Check check(Clip edited, EditPairs.Pair pair) {
         Scene.Combo after = pair.after().combo();
-        boolean objectHue = TemporalQuality.objectHue(edited) == after.thing().hue();
-        boolean backgroundHue = TemporalQuality.backgroundHue(edited) == after.background();
-        return pair.change() == EditPairs.Change.OBJECT
-                ? new Check(objectHue, backgroundHue)
-                : new Check(backgroundHue, objectHue);
+        return Check.of(pair, TemporalQuality.objectHue(edited) == after.thing().hue(),
+                TemporalQuality.backgroundHue(edited) == after.background());
     }
 }

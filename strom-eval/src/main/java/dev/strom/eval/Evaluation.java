@@ -101,23 +101,19 @@ public final class Evaluation {
             Clip clip = edited(model, p, 2000 + i, guidance, temperature);
             Probe.Verdict v = probe.classify(List.of(clip)).get(0);
             Scene.Combo after = p.after().combo();
-            boolean objectEdit = p.change() == EditPairs.Change.OBJECT;
-            double changed = objectEdit ? (v.thing() == after.thing() ? 1 : 0) : (v.background() == after.background() ? 1 : 0);
-            double kept = objectEdit ? (v.background() == after.background() ? 1 : 0) : (v.thing() == after.thing() ? 1 : 0);
-            double motion = v.motion() == after.motion() ? 1 : 0;
+            EditGroundTruth.Check probed = EditGroundTruth.Check.of(p, v.thing() == after.thing(),
+                    v.background() == after.background());
             // the same question read from the pixels: the hue of the clip's most common colour, the colour the object is painted in
             EditGroundTruth.Check truth = EditGroundTruth.check(clip, p);
-            double pixels = truth.changed() ? 1 : 0;
-            double keptPixels = truth.kept() ? 1 : 0;
-            String kind = objectEdit ? "object" : "background";
+            String kind = p.change() == EditPairs.Change.OBJECT ? "object" : "background";
             for (String key : new String[]{"all", kind}) {
                 double[] acc = sums.computeIfAbsent(key, k -> new double[7]);
-                acc[0] += changed;
-                acc[1] += kept;
-                acc[2] += motion;
+                acc[0] += probed.changed() ? 1 : 0;
+                acc[1] += probed.kept() ? 1 : 0;
+                acc[2] += v.motion() == after.motion() ? 1 : 0;
                 acc[3]++;
-                acc[4] += pixels;
-                acc[5] += keptPixels;
+                acc[4] += truth.changed() ? 1 : 0;
+                acc[5] += truth.kept() ? 1 : 0;
                 acc[6] += truth.right() ? 1 : 0;
             }
             progress.accept((i + 1) + "/" + count + " " + p.instruction());
