@@ -89,17 +89,19 @@ public final class ProvenanceBenchmark {
         Map<String, Object> attacks = new LinkedHashMap<>();
         for (String name : accuracy.keySet()) {
             double[] acc = accuracy.get(name);
-            double mean = 0, min = 1, score = 0;
+            double mean = 0, min = 1, score = 0, minScore = Double.MAX_VALUE;
             for (int i = 0; i < acc.length; i++) {
                 mean += acc[i] / acc.length;
                 min = Math.min(min, acc[i]);
                 score += scores.get(name)[i] / acc.length;
+                minScore = Math.min(minScore, scores.get(name)[i]);
             }
             Map<String, Object> a = new LinkedHashMap<>();
             a.put("mean_bit_accuracy", round(mean));
             a.put("min_bit_accuracy", round(min));
             a.put("detected", detected.get(name)[0] + "/" + clips.size());
             a.put("mean_score", round(score));
+            a.put("min_score", round(minScore));
             attacks.put(name, a);
         }
         Map<String, Object> report = new LinkedHashMap<>();

@@ -13,7 +13,9 @@ import java.util.SplittableRandom;
  * bit times a fixed pseudo-random sign. Every bit owns 10 or 11 cells scattered over the grid, and every
  * frame carries the same pattern, so the detector can average frames, survive dropped frames and
  * re-encoding (a static pattern is what inter-frame coding keeps), and find the grid again after scaling or
- * a centred crop by trying frame scales. The decision "marked or not" is a score, the mean reliability of
+ * a centred crop by trying frame scales. Cells where the picture's own structure is far stronger than any
+ * mark (object edges) are left out of the reading, and the embedder, which reads its own output before it is
+ * written, does not spend budget on them. The decision "marked or not" is a score, the mean reliability of
  * the 64 soft bits, against a threshold calibrated on unmarked clips (ProvenanceBenchmark measures the
  * false-positive rate).
  */
@@ -32,14 +34,24 @@ public final class Watermark {
     static final double PIXEL_MSE = 6.0;
     /** Brightness shift in levels with no picture to compensate: all the budget spread evenly over the grid. */
     static final double AMPLITUDE = Math.sqrt(PIXEL_MSE / (COVER * COVER));
-    private static final double MAX_GAIN = 2.0;
+    /** The most one bit may be marked more strongly than the others. */
+    private static final double MAX_GAIN = 3.0;
+    /** The soft value, in standard deviations, the embedder wants every bit to read before the file is coded. */
+    private static final double TARGET = 2.5;
+    /**
+     * Each round strengthens this many of the weakest bits. Strengthening more of them at once lowers the score,
+     * which is highest when all bits are marked alike: the budget goes only where bits are about to flip.
+     */
+    private static final int WEAKEST = 4;
+    /** Rounds of "detect, then strengthen the weakest bits" the embedder may take. */
+    private static final int ROUNDS = 12;
     /** Decision threshold on the score; see {@link #detect}. Calibrated on unmarked clips (ProvenanceBenchmark). */
     static final double THRESHOLD = 1.4;
     /** Crops up to this share of the frame (centred) are searched for. */
     private static final double MAX_SCALE = 1.7;
     private static final double SCALE_STEP = 0.01;
-    /** Residuals beyond this many medians are clipped. */
-    private static final double CLIP = 2.5;
+    /** Residuals beyond this many medians are left out of the detection. */
+    private static final double OUTLIER = 2.5;
     private static final long KEY = 0x5354524f4d574d31L; // "STROMWM1": the public key anyone verifies with
     private static final int[] BIT_OF_CELL = new int[GRID * GRID];
     private static final int[] SIGN_OF_CELL = new int[GRID * GRID];
@@ -65,35 +77,240 @@ public final class Watermark {
     private final WatermarkPayload payload;
     /** Per bit, the brightness shift of its cells in levels. */
     private final double[] amplitude;
+    /** Cells left unmarked: the picture there is so busy that the detector leaves them out anyway. */
+    private final boolean[] muted;
 
-    private Watermark(WatermarkPayload payload, double[] amplitude) {
+    private Watermark(WatermarkPayload payload, double[] amplitude, boolean[] muted) {
         this.payload = payload;
         this.amplitude = amplitude;
+        this.muted = muted;
     }
 
     /**
      * The watermark for one clip, as it will be stored (upscaled by {@code scale}). The embedder knows the
-     * picture, so it measures how much the picture itself pushes each bit's statistic the wrong way and marks
-     * that bit's cells more strongly to cancel it (up to {@value #MAX_GAIN} times as strong as the others);
-     * then all strengths are scaled to spend exactly the {@link #PIXEL_MSE} budget.
+     * picture, so it runs the detector on the marked frames before they leave, and in rounds:
+     * <ul>
+     * <li>marks the {@value #WEAKEST} bits the picture drags lowest more strongly (up to {@value #MAX_GAIN}
+     * times the others), until every bit reads {@value #TARGET} standard deviations or more;</li>
+     * <li>leaves unmarked the cells where the picture is so busy that the detector will leave them out;</li>
+     * <li>scales all strengths to spend exactly the {@link #PIXEL_MSE} budget, counted on what the frames
+     * actually change: where the picture is black or white, shifts past the end of the range are lost, and
+     * what they did not spend goes to the rest.</li>
+     * </ul>
+     * It keeps the round whose weakest bit read highest.
      */
     public static Watermark informed(WatermarkPayload payload, Clip clip, int scale) {
-        int w = clip.width() * scale;
-        int h = clip.height() * scale;
-        double[] host = hostBits(integral(meanLuma(clip), clip.width(), clip.height(), scale), w, h);
-        double[] amplitude = new double[WatermarkPayload.BITS];
-        double meanSquare = 0;
-        for (int k = 0; k < amplitude.length; k++) {
-            double b = payload.bit(k) ? 1 : -1;
-            double opposing = Math.max(0, -b * host[k]);
-            amplitude[k] = Math.min(MAX_GAIN, 1 + opposing / AMPLITUDE);
-            meanSquare += amplitude[k] * amplitude[k] / amplitude.length;
+        Host host = new Host(clip, scale);
+        double[] gain = new double[WatermarkPayload.BITS];
+        Arrays.fill(gain, 1);
+        boolean[] muted = new boolean[GRID * GRID];
+        double budget = host.cost(scaled(payload, gain, AMPLITUDE, muted), false);
+        Watermark best = null;
+        double bestMargin = Double.NEGATIVE_INFINITY;
+        for (int round = 0; round < ROUNDS; round++) {
+            Watermark mark = host.strongestWithin(budget, payload, gain, muted);
+            // the detector searches frame scales, and a scale where the picture's own structure reads larger
+            // than the mark would win with wrong bits: the margins are taken where the detector looks
+            double[] soft = host.read(mark).soft();
+            double[] margin = new double[soft.length];
+            for (int k = 0; k < soft.length; k++) {
+                margin[k] = (payload.bit(k) ? 1 : -1) * soft[k];
+            }
+            double[] sorted = margin.clone();
+            Arrays.sort(sorted);
+            if (sorted[0] > bestMargin) {
+                best = mark;
+                bestMargin = sorted[0];
+            }
+            if (sorted[0] >= TARGET) {
+                break;
+            }
+            double weak = Math.min(TARGET, sorted[WEAKEST - 1]);
+            boolean raised = false;
+            for (int k = 0; k < soft.length; k++) {
+                if (margin[k] <= weak && gain[k] < MAX_GAIN) {
+                    gain[k] = Math.min(MAX_GAIN, gain[k] * 1.25);
+                    raised = true;
+                }
+            }
+            if (!raised) {
+                break;
+            }
+            muted = host.beyondReach(mark);
         }
-        double base = AMPLITUDE / Math.sqrt(meanSquare);
-        for (int k = 0; k < amplitude.length; k++) {
-            amplitude[k] *= base;
+        return best;
+    }
+
+    private static Watermark scaled(WatermarkPayload payload, double[] gain, double base, boolean[] muted) {
+        double[] amplitude = new double[gain.length];
+        for (int k = 0; k < gain.length; k++) {
+            amplitude[k] = gain[k] * base;
         }
-        return new Watermark(payload, amplitude);
+        return new Watermark(payload, amplitude, muted);
+    }
+
+    /**
+     * The clip about to be marked, as the embedder sees it: what a mark costs it and what the detector reads.
+     * A stored pixel's shift depends only on its cell, its checkerboard colour and the native pixel it was
+     * upscaled from, so the stored frame is counted once as groups of such pixels.
+     */
+    private static final class Host {
+        private final int width;
+        private final int height;
+        private final int samples;
+        private final double[] meanLuma;
+        /** Per native pixel, its R, G and B values over all frames, and the lowest and highest of them. */
+        private final int[][] values;
+        private final int[] lowest;
+        private final int[] highest;
+        /** Per group: cell, checkerboard colour, native pixel and how many stored pixels it holds. */
+        private final int[] groupCell;
+        private final int[] groupParity;
+        private final int[] groupPixel;
+        private final int[] groupSize;
+        /** Per stored pixel, its group, or -1 outside the grid. */
+        private final int[] groupOf;
+
+        Host(Clip clip, int scale) {
+            width = clip.width() * scale;
+            height = clip.height() * scale;
+            int pixels = clip.width() * clip.height();
+            samples = clip.frames() * 3;
+            values = new int[pixels][samples];
+            lowest = new int[pixels];
+            highest = new int[pixels];
+            byte[] rgb = clip.rgb();
+            for (int p = 0; p < pixels; p++) {
+                lowest[p] = 255;
+                for (int i = 0; i < samples; i++) {
+                    int v = rgb[((i / 3) * pixels + p) * 3 + i % 3] & 0xff;
+                    values[p][i] = v;
+                    lowest[p] = Math.min(lowest[p], v);
+                    highest[p] = Math.max(highest[p], v);
+                }
+            }
+            double[] lumaOfNativePixel = meanLuma(clip);
+            meanLuma = new double[width * height];
+            groupOf = new int[width * height];
+            java.util.Map<Long, Integer> groups = new java.util.HashMap<>();
+            for (int y = 0; y < height; y++) {
+                for (int x = 0; x < width; x++) {
+                    int p = (y / scale) * clip.width() + x / scale;
+                    meanLuma[y * width + x] = lumaOfNativePixel[p];
+                    int c = cellAt(x, y, width, height);
+                    groupOf[y * width + x] = c < 0 ? -1
+                            : groups.computeIfAbsent(((long) c * 2 + ((x + y) & 1)) * pixels + p, k -> groups.size());
+                }
+            }
+            groupCell = new int[groups.size()];
+            groupParity = new int[groups.size()];
+            groupPixel = new int[groups.size()];
+            groupSize = new int[groups.size()];
+            groups.forEach((key, g) -> {
+                groupPixel[g] = (int) (key % pixels);
+                groupParity[g] = (int) (key / pixels % 2);
+                groupCell[g] = (int) (key / pixels / 2);
+            });
+            for (int g : groupOf) {
+                if (g >= 0) {
+                    groupSize[g]++;
+                }
+            }
+        }
+
+        private int[] shifts(Watermark mark) {
+            int[] d = new int[groupCell.length];
+            for (int g = 0; g < d.length; g++) {
+                d[g] = mark.shift(groupCell[g], groupParity[g]);
+            }
+            return d;
+        }
+
+        /** Whether a shift of {@code d} keeps every value of native pixel {@code p} inside 0..255. */
+        private boolean unclamped(int p, int d) {
+            return lowest[p] + d >= 0 && highest[p] + d <= 255;
+        }
+
+        /** The squared change that marking makes, summed over stored pixels, frames and colour channels. */
+        double cost(Watermark mark, boolean clamped) {
+            int[] d = shifts(mark);
+            double total = 0;
+            for (int g = 0; g < d.length; g++) {
+                int p = groupPixel[g];
+                double change = 0;
+                if (!clamped || unclamped(p, d[g])) {
+                    change = (double) d[g] * d[g] * samples;
+                } else {
+                    for (int v : values[p]) {
+                        int c = clamp(v + d[g]) - v;
+                        change += c * c;
+                    }
+                }
+                total += change * groupSize[g];
+            }
+            return total;
+        }
+
+        /** The given strengths, scaled as far as the budget allows (the cost only grows with the strength). */
+        Watermark strongestWithin(double budget, WatermarkPayload payload, double[] gain, boolean[] muted) {
+            double lo = 0, hi = 2 * AMPLITUDE;
+            for (int i = 0; i < 20; i++) {
+                double mid = (lo + hi) / 2;
+                if (cost(scaled(payload, gain, mid, muted), true) <= budget) {
+                    lo = mid;
+                } else {
+                    hi = mid;
+                }
+            }
+            return scaled(payload, gain, lo, muted);
+        }
+
+        /** What the detector reads from the marked frames at the size they are stored. */
+        Reading read(Watermark mark) {
+            return Watermark.read(markedIntegral(mark), width, height);
+        }
+
+        /**
+         * The cells whose unmarked residual lies beyond the detector's outlier limit for the marked frames:
+         * the detector will leave them out, so marking them would spend budget for nothing.
+         */
+        boolean[] beyondReach(Watermark mark) {
+            double[] marked = residuals(markedIntegral(mark), width, height, 1.0);
+            double[] plain = residuals(integral(meanLuma, width, height, 1), width, height, 1.0);
+            double[] magnitudes = Arrays.stream(marked).filter(r -> !Double.isNaN(r)).map(Math::abs).sorted().toArray();
+            double limit = OUTLIER * magnitudes[magnitudes.length / 2];
+            boolean[] beyond = new boolean[GRID * GRID];
+            for (int c = 0; c < beyond.length; c++) {
+                beyond[c] = Math.abs(plain[c]) > limit;
+            }
+            return beyond;
+        }
+
+        private double[] markedIntegral(Watermark mark) {
+            int[] d = shifts(mark);
+            double[] lumaOfGroup = new double[d.length];
+            for (int g = 0; g < d.length; g++) {
+                int p = groupPixel[g];
+                lumaOfGroup[g] = unclamped(p, d[g]) ? Double.NaN : clampedLuma(p, d[g]);
+            }
+            double[] luma = meanLuma.clone();
+            for (int i = 0; i < luma.length; i++) {
+                int g = groupOf[i];
+                if (g >= 0) {
+                    luma[i] = Double.isNaN(lumaOfGroup[g]) ? luma[i] + d[g] : lumaOfGroup[g];
+                }
+            }
+            return integral(luma, width, height, 1);
+        }
+
+        private double clampedLuma(int p, int d) {
+            double sum = 0;
+            int[] v = values[p];
+            for (int i = 0; i < v.length; i += 3) {
+                sum += 0.299 * clamp(v[i] + d) + 0.587 * clamp(v[i + 1] + d) + 0.114 * clamp(v[i + 2] + d);
+            }
+            return sum / (v.length / 3);
+        }
     }
 
     /** The filter that marks every frame ClipWriter encodes. */
@@ -122,13 +339,25 @@ public final class Watermark {
      * rounded up on one colour of a fine checkerboard and down on the other so the mean is right.
      */
     private int shift(int x, int y, int w, int h) {
+        int c = cellAt(x, y, w, h);
+        return c < 0 ? 0 : shift(c, (x + y) & 1);
+    }
+
+    /** The grid cell that stored pixel (x, y) lies in, or -1 outside the grid. */
+    private static int cellAt(int x, int y, int w, int h) {
         double gx = (x + 0.5 - w / 2.0) / (COVER * w) + 0.5;
         double gy = (y + 0.5 - h / 2.0) / (COVER * h) + 0.5;
         if (gx < 0 || gy < 0 || gx >= 1 || gy >= 1) {
+            return -1;
+        }
+        return (int) (gy * GRID) * GRID + (int) (gx * GRID);
+    }
+
+    private int shift(int cell, int parity) {
+        if (muted[cell]) {
             return 0;
         }
-        int c = (int) (gy * GRID) * GRID + (int) (gx * GRID);
-        return chip(c, payload) * (int) Math.floor(amplitude[BIT_OF_CELL[c]] + (((x + y) & 1) == 0 ? 0.25 : 0.75));
+        return chip(cell, payload) * (int) Math.floor(amplitude[BIT_OF_CELL[cell]] + (parity == 0 ? 0.25 : 0.75));
     }
 
     private static int chip(int cell, WatermarkPayload payload) {
@@ -147,12 +376,25 @@ public final class Watermark {
      * frames); the best scale wins.
      */
     public static WatermarkDetection detect(Clip frames) {
-        int w = frames.width();
-        int h = frames.height();
-        double[] integral = integral(meanLuma(frames), w, h, 1);
+        Reading r = read(integral(meanLuma(frames), frames.width(), frames.height(), 1), frames.width(), frames.height());
+        long bits = 0;
+        double reliability = 0;
+        for (int k = 0; k < WatermarkPayload.BITS; k++) {
+            bits = (bits << 1) | (r.soft[k] > 0 ? 1 : 0);
+            reliability += normalCdf(Math.abs(r.soft[k]));
+        }
+        return new WatermarkDetection(r.score > THRESHOLD, WatermarkPayload.fromBits(bits), r.score, THRESHOLD,
+                reliability / WatermarkPayload.BITS, r.scale);
+    }
+
+    /** The best frame scale's score, the scale, and its soft bits (all 0 where no scale gave a score). */
+    private record Reading(double score, double scale, double[] soft) {
+    }
+
+    private static Reading read(double[] integral, int w, int h) {
         double best = -1;
         double bestScale = 1;
-        double[] bestSoft = null;
+        double[] bestSoft = new double[WatermarkPayload.BITS];
         for (int pass = 0; pass < 2; pass++) {
             // a coarse sweep over all crops, then a fine one around the best
             double from = pass == 0 ? 1.0 : Math.max(1.0, bestScale - SCALE_STEP);
@@ -168,15 +410,7 @@ public final class Watermark {
                 }
             }
         }
-        long bits = 0;
-        double reliability = 0;
-        for (int k = 0; k < WatermarkPayload.BITS; k++) {
-            double t = bestSoft == null ? 0 : bestSoft[k];
-            bits = (bits << 1) | (t > 0 ? 1 : 0);
-            reliability += normalCdf(Math.abs(t));
-        }
-        return new WatermarkDetection(best > THRESHOLD, WatermarkPayload.fromBits(bits), best, THRESHOLD,
-                reliability / WatermarkPayload.BITS, bestScale);
+        return new Reading(best, bestScale, bestSoft);
     }
 
     /**
@@ -219,23 +453,6 @@ public final class Watermark {
         return residual;
     }
 
-    /** Per bit, the picture's own mean signed residual over the bit's cells (in brightness levels). */
-    private static double[] hostBits(double[] integral, int w, int h) {
-        double[] residual = residuals(integral, w, h, 1.0);
-        double[] sum = new double[WatermarkPayload.BITS];
-        int[] n = new int[WatermarkPayload.BITS];
-        for (int c = 0; c < residual.length; c++) {
-            if (!Double.isNaN(residual[c])) {
-                sum[BIT_OF_CELL[c]] += SIGN_OF_CELL[c] * residual[c];
-                n[BIT_OF_CELL[c]]++;
-            }
-        }
-        for (int k = 0; k < sum.length; k++) {
-            sum[k] = n[k] == 0 ? 0 : sum[k] / n[k];
-        }
-        return sum;
-    }
-
     private static double score(double[] integral, int w, int h, double scale, double[] soft) {
         double[] residual = residuals(integral, w, h, scale);
         double[] magnitudes = new double[residual.length];
@@ -248,31 +465,39 @@ public final class Watermark {
         if (seen == 0) {
             return 0;
         }
-        // Object edges give a few huge residuals; clipping them at a multiple of the median keeps them from
-        // drowning the bits they fall on.
+        // Object edges give residuals far larger than the mark: such a cell tells nothing about its bit, and
+        // counting it (even clipped) would push the bit its way and swell the variance every bit is measured
+        // against. Cells beyond a multiple of the median are left out; unmarked frames stay symmetric.
         Arrays.sort(magnitudes, 0, seen);
-        double limit = CLIP * magnitudes[seen / 2] + 1e-6;
+        double limit = OUTLIER * magnitudes[seen / 2] + 1e-6;
         double[] n = new double[WatermarkPayload.BITS];
+        boolean[] present = new boolean[WatermarkPayload.BITS];
         double power = 0;
+        int counted = 0;
         for (int c = 0; c < residual.length; c++) {
             if (Double.isNaN(residual[c])) {
                 continue;
             }
-            double y = Math.max(-limit, Math.min(limit, residual[c]));
-            soft[BIT_OF_CELL[c]] += SIGN_OF_CELL[c] * y;
+            present[BIT_OF_CELL[c]] = true;
+            if (Math.abs(residual[c]) > limit) {
+                continue;
+            }
+            soft[BIT_OF_CELL[c]] += SIGN_OF_CELL[c] * residual[c];
             n[BIT_OF_CELL[c]]++;
-            power += y * y;
+            power += residual[c] * residual[c];
+            counted++;
         }
         if (power == 0) {
             return 0;
         }
-        double variance = power / seen;
+        double variance = power / counted;
         double score = 0;
         for (int k = 0; k < WatermarkPayload.BITS; k++) {
-            if (n[k] == 0) {
+            if (!present[k]) {
                 return 0; // a bit with no cell left: too much of the frame is gone
             }
-            soft[k] /= Math.sqrt(n[k] * variance); // in standard deviations of an unmarked frame's soft bit
+            // in standard deviations of an unmarked frame's soft bit; a bit whose cells are all edges reads 0
+            soft[k] = n[k] == 0 ? 0 : soft[k] / Math.sqrt(n[k] * variance);
             score += Math.abs(soft[k]);
         }
         return score / WatermarkPayload.BITS;
