@@ -143,7 +143,7 @@ public final class TextToVideo implements AutoCloseable {
         Windows windows = new Windows(spans.size(), progress, sink);
         for (int w = 0; w < spans.size(); w++) {
             Span span = spans.get(w);
-            sampleWindow(g, rng, out, span.start(), span.context(), span.fresh(), out, span.start(), w, windows);
+            sampleWindow(g, rng, out, span.start(), span.context(), span.fresh(), out, span.start(), w, windows, null);
         }
         return out;
     }
@@ -180,9 +180,57 @@ public final class TextToVideo implements AutoCloseable {
             int n = Math.min(half, frames - from);
             // the source span is the context and the model writes it again: its n new frames land where the
             // span stands in the source, so the window's frame 0 sits n frames earlier in out
-            sampleWindow(marked, rng, source, from, n, n, out, from - n, w, windows);
+            sampleWindow(marked, rng, source, from, n, n, out, from - n, w, windows, null);
         }
         return out;
+    }
+
+    /**
+     * Remakes a clip under a new prompt, keeping what the prompt does not change. A flow maps every clip to the
+     * noise it would be made from, exactly: the source, pushed forward under the caption it was made with, gives
+     * its noise, and running that noise backwards under the new prompt gives the remix. Where the object
+     * stands, how it moves and when live in the noise and stay; what the captions disagree on changes. Under
+     * the same caption with no guidance the remix is the source again (before denoising).
+     * <p>
+     * A clip longer than the training length is remixed window by window as {@link #generate} makes one: each
+     * window's noise comes from the source, its context from the frames already remixed.
+     *
+     * @param g             the new prompt, and the source clip as context; {@code g.frames()} and
+     *                      {@code g.temperature()} are ignored (the noise is the source's own)
+     * @param sourceCaption the caption the source was made with or is best described by; "" when unknown
+     */
+    public float[] remix(Generation g, String sourceCaption, StarFlow.Progress progress, FrameSink sink) {
+        int plane = spec.dims(1);
+        float[] source = g.context();
+        if (source == null || source.length == 0 || source.length % plane != 0) {
+            throw new IllegalArgumentException("remix needs a source clip of whole " + spec.size() + "x" + spec.size() + " frames");
+        }
+        if (sourceCaption == null) {
+            throw new IllegalArgumentException("the source caption must not be null (\"\" when unknown)");
+        }
+        int frames = source.length / plane;
+        float[] out = new float[source.length];
+        Random rng = new Random(g.seed());
+        List<Span> spans = spans(frames, 0, spec.frames(), Math.max(1, spec.frames() / 2));
+        Windows windows = new Windows(spans.size(), progress, sink);
+        for (int w = 0; w < spans.size(); w++) {
+            Span span = spans.get(w);
+            float[] noise = noiseOf(source, span.start(), span.context() + span.fresh(), sourceCaption, rng);
+            sampleWindow(g, rng, out, span.start(), span.context(), span.fresh(), out, span.start(), w, windows, noise);
+        }
+        return out;
+    }
+
+    /** The noise {@code count} frames of a clip from {@code from} map to under a caption (noise-augmented first, as in training). */
+    private float[] noiseOf(float[] clip, int from, int count, String caption, Random rng) {
+        try (NDScope scope = new NDScope()) {
+            scope.suppressNotUsedWarning();
+            int plane = spec.dims(1);
+            NDArray x = manager.create(java.util.Arrays.copyOfRange(clip, from * plane, (from + count) * plane),
+                    new Shape(1, count, spec.channels(), spec.size(), spec.size()));
+            x = NoiseAugmentation.apply(x, flow.config().noiseStd(), rng);
+            return flow.forward(x, text.encode(manager, List.of(caption))).z().toFloatArray();
+        }
     }
 
     /** How many windows {@link #generate} runs for a clip of {@code frames} with {@code given} context frames. */
@@ -216,17 +264,18 @@ public final class TextToVideo implements AutoCloseable {
     /**
      * One window: {@code context} known frames of {@code clip} from {@code from}, then {@code fresh} new ones.
      * The window's frame 0 stands at frame {@code at} of {@code out}, so the new frames go to {@code at + context};
-     * window {@code index} of {@code windows} reports its progress and frames there.
+     * window {@code index} of {@code windows} reports its progress and frames there. The window starts from
+     * {@code noise} ([context + fresh] frames) when given, else from fresh Gaussian noise at the temperature.
      */
     private void sampleWindow(Generation g, Random rng, float[] clip, int from, int context, int fresh, float[] out,
-                              int at, int index, Windows windows) {
+                              int at, int index, Windows windows, float[] noise) {
         int plane = spec.dims(1);
         int first = at + context;
         StarFlow.Progress progress = windows.progress() == null ? null
                 : (done, total, frac) -> windows.progress().update(index * total + done, windows.count() * total, frac);
         StarFlow.FrameDrafts drafts = windows.sink() == null ? null
                 : (frame, data) -> windows.sink().accept(at + frame, 1, data.toFloatArray(), true);
-        float[] made = sampleWindow(g, rng, clip, from, context, fresh, progress, drafts);
+        float[] made = sampleWindow(g, rng, clip, from, context, fresh, progress, drafts, noise);
         System.arraycopy(made, context * plane, out, first * plane, fresh * plane);
         if (windows.sink() != null) {
             windows.sink().accept(first, fresh, java.util.Arrays.copyOfRange(out, first * plane, (first + fresh) * plane), false);
@@ -234,12 +283,13 @@ public final class TextToVideo implements AutoCloseable {
     }
 
     private float[] sampleWindow(Generation g, Random rng, float[] clip, int from, int context, int fresh,
-                                 StarFlow.Progress progress, StarFlow.FrameDrafts drafts) {
+                                 StarFlow.Progress progress, StarFlow.FrameDrafts drafts, float[] noise) {
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
             int plane = spec.dims(1);
             Shape shape = new Shape(1, context + fresh, spec.channels(), spec.size(), spec.size());
-            NDArray z = NoiseAugmentation.gaussian(manager.zeros(shape), g.temperature(), rng);
+            NDArray z = noise != null ? manager.create(noise, shape)
+                    : NoiseAugmentation.gaussian(manager.zeros(shape), g.temperature(), rng);
             NDArray y = text.encode(manager, List.of(g.prompt()));
             NDArray yEmpty = g.guidance() > 0 ? text.encode(manager, List.of("")) : null;
             NDArray known = null;

@@ -17,12 +17,17 @@ final class VideoFixtures {
 
     /** A random {@code frames}-frame, size x size video model whose blocks are not the identity. */
     static TextToVideo model(NDManager m, int frames, int size) {
+        return model(m, frames, size, 0.1);
+    }
+
+    /** As above, trained (so to speak) with noise augmentation of {@code noiseStd}. */
+    static TextToVideo model(NDManager m, int frames, int size, double noiseStd) {
         String json = """
                 {"model_kwargs": {"in_channels": 3, "img_size": %d, "patch_size": 2, "channels": 32, "top_block_channels": 32,
                  "num_blocks": 2, "layers_per_block": [1, 1], "head_dim": 32, "rope": 1, "sos": 1, "txt_size": 6, "txt_dim": 16,
                  "cond_top_only": 1, "use_softplus": 1, "use_final_norm": 1, "soft_clip": 4.0, "seq_order": "L2R",
                  "temporal_causal": 2, "shallow_block_local": 1},
-                 "noise_std": 0.1}""".formatted(size);
+                 "noise_std": %s}""".formatted(size, noiseStd);
         StarFlow flow = StarFlow.initialise(FlowConfig.fromJson(json), m, 11);
         Random rng = new Random(12);
         for (var e : flow.parameters().all().entrySet()) {
