@@ -37,7 +37,9 @@ final class ClipMaker {
         /** Text-to-video, image-to-video, extension: the opening frames start the result. */
         CONTINUE,
         /** Video editing: the opening frames are the source, the result is the edited clip of the same length. */
-        EDIT
+        EDIT,
+        /** Remix: the opening frames are the source, remade under the prompt from their own noise. */
+        REMIX
     }
 
     private ClipMaker() {
@@ -48,6 +50,12 @@ final class ClipMaker {
     }
 
     static Path make(VideoOptions v, String prompt, Opening opening, Length length, Mode mode) throws IOException {
+        return make(v, prompt, opening, length, mode, null);
+    }
+
+    /** @param sourceCaption for a remix, the caption the source is described by ("" for none); else null */
+    static Path make(VideoOptions v, String prompt, Opening opening, Length length, Mode mode, String sourceCaption)
+            throws IOException {
         ModelOption model = v.model;
         SamplingOptions s = v.sampling;
         OutputOptions o = v.output;
@@ -81,12 +89,16 @@ final class ClipMaker {
             var g = new TextToVideo.Generation(prompt, s.seed, sampling.guidance(), n, s.method(), !s.noDenoise,
                     sampling.temperature(), context);
             dev.strom.flow.StarFlow.Progress progress = (done, total, frac) -> bar.update((done + frac) / total, n + " frames");
-            float[] x = mode == Mode.EDIT ? video.edit(g, progress, sink) : video.generate(g, progress, sink);
+            float[] x = switch (mode) {
+                case CONTINUE -> video.generate(g, progress, sink);
+                case EDIT -> video.edit(g, progress, sink);
+                case REMIX -> video.remix(g, sourceCaption, progress, sink);
+            };
             Clip clip = Clip.fromModelLayout(x, n, spec.size(), spec.size(), rate);
             Provenance provenance = Provenance.open(o.noProvenance, o.signing, modelDir);
             String settings = String.join("|", mode.name(), prompt, "seed " + s.seed, "cfg " + sampling.guidance(),
                     "frames " + n, "temperature " + sampling.temperature(), s.sampler.name(), "denoise " + !s.noDenoise,
-                    "opening " + java.util.Arrays.hashCode(context));
+                    "opening " + java.util.Arrays.hashCode(context)) + (sourceCaption == null ? "" : "|from " + sourceCaption);
             ClipWriter.write(clip, file, o.scale, Map.of("title", prompt, "encoder", "Strom"),
                     provenance.watermark(clip, o.scale, settings));
             provenance.sign(file);

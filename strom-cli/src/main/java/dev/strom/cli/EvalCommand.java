@@ -95,6 +95,12 @@ final class EvalCommand implements Callable<Integer> {
                             sampling.guidance(), sampling.temperature(),
                             msg -> editBar.update((double) ++e[0] / edits, msg.length() > 60 ? msg.substring(0, 60) : msg)));
                     editBar.finish(null);
+                    ProgressBar remixBar = new ProgressBar("remix");
+                    int[] r = {0};
+                    report.put("remix", Evaluation.remixing(video, probe, new dev.strom.data.world.EditPairs(world, 4242), edits,
+                            sampling.guidance(),
+                            msg -> remixBar.update((double) ++r[0] / edits, msg.length() > 60 ? msg.substring(0, 60) : msg)));
+                    remixBar.finish(null);
                 }
                 System.err.println("eval: caption choice by likelihood");
                 report.put("caption_choice", CaptionChoice.measure(video, data, new dev.strom.data.world.EditPairs(world, 4242), edits));

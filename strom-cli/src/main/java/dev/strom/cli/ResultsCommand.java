@@ -66,16 +66,11 @@ final class ResultsCommand implements Callable<Integer> {
             s.append(String.format(Locale.ROOT, "| %s | %.3f | %.3f |%n", k.replace('_', ' '),
                     e.path("temporal_generated").path(k).asDouble(), e.path("temporal_real").path(k).asDouble()));
         }
-        JsonNode ed = e.path("editing");
-        section(s, ed, "\n**Editing** (`strom edit` on clips of the built-in world with an instruction that changes the object or the "
-                + "background; read by the probe, and from the pixels: the hue of the clip's most common colour, the colour the object is painted in):\n\n"
-                + "| change | changed as asked (probe / pixels) | other attribute kept (probe / pixels) | both, pixels | motion kept | clips |\n"
-                + "|---|---|---|---|---|---|\n", new String[]{"object", "background", "all"}, k -> k + "_clips",
-                k -> String.format(Locale.ROOT, "| %s | %.2f / %.2f | %.2f / %.2f | %.2f | %.2f | %d |%n", k,
-                        ed.path(k + "_changed_as_asked").asDouble(), ed.path(k + "_changed_as_asked_by_pixels").asDouble(),
-                        ed.path(k + "_other_attribute_kept").asDouble(), ed.path(k + "_other_attribute_kept_by_pixels").asDouble(),
-                        ed.path(k + "_whole_edit_right_by_pixels").asDouble(), ed.path(k + "_motion_kept").asDouble(),
-                        ed.path(k + "_clips").asInt()));
+        changes(s, e.path("editing"), "\n**Editing** (`strom edit` on clips of the built-in world with an instruction that changes the object or the "
+                + "background; read by the probe, and from the pixels: the hue of the clip's most common colour, the colour the object is painted in; "
+                + "the object's centre against where the edited scene has it):\n\n");
+        changes(s, e.path("remix"), "\n**Remix** (`strom remix` on the same clips: the source, described in the pair's language, remade under "
+                + "the description of the edited scene; read the same way):\n\n");
         JsonNode cc = e.path("caption_choice");
         section(s, cc, "\n**Caption choice** (what the words decide, read off the exact likelihood: a held-out clip's first two frames "
                 + "scored under captions that differ only in the motion, the object or the background; the rest of the clip, given "
@@ -122,6 +117,20 @@ final class ResultsCommand implements Callable<Integer> {
     }
 
     /** A table of one row per key that the report holds ({@code present} names the field that says so); nothing without the report part. */
+    /** One table of changed clips (edits or remixes), by kind of change. */
+    private static void changes(StringBuilder s, JsonNode ed, String title) {
+        section(s, ed, title
+                + "| change | changed as asked (probe / pixels) | other attribute kept (probe / pixels) | both, pixels | motion kept "
+                + "| object seen | object centre off by | clips |\n|---|---|---|---|---|---|---|---|\n",
+                new String[]{"object", "background", "all"}, k -> k + "_clips",
+                k -> String.format(Locale.ROOT, "| %s | %.2f / %.2f | %.2f / %.2f | %.2f | %.2f | %.2f | %.1f px | %d |%n", k,
+                        ed.path(k + "_changed_as_asked").asDouble(), ed.path(k + "_changed_as_asked_by_pixels").asDouble(),
+                        ed.path(k + "_other_attribute_kept").asDouble(), ed.path(k + "_other_attribute_kept_by_pixels").asDouble(),
+                        ed.path(k + "_whole_edit_right_by_pixels").asDouble(), ed.path(k + "_motion_kept").asDouble(),
+                        ed.path(k + "_object_seen_share").asDouble(), ed.path(k + "_object_centre_offset_px").asDouble(),
+                        ed.path(k + "_clips").asInt()));
+    }
+
     private static void section(StringBuilder s, JsonNode part, String heading, String[] keys,
                                 java.util.function.UnaryOperator<String> present, java.util.function.UnaryOperator<String> row) {
         if (!part.isObject()) {

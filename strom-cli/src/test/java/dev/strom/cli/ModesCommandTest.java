@@ -2,7 +2,10 @@ package dev.strom.cli;
 
 import dev.strom.data.Clip;
 import dev.strom.data.world.CaptionedWorld;
+import dev.strom.data.world.Captions;
+import dev.strom.data.world.EditPairs;
 import dev.strom.data.world.WorldDataset;
+import dev.strom.eval.EditGroundTruth;
 import dev.strom.media.MediaDecoder;
 import dev.strom.provenance.ImageQuality;
 import dev.strom.media.ClipWriter;
@@ -13,11 +16,14 @@ import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Image-to-video, extension and long videos from the command line, with the bundled model. */
+/** Image-to-video, extension, editing, remix and long videos from the command line, with the bundled model. */
 class ModesCommandTest {
 
     @TempDir
@@ -74,6 +80,40 @@ class ModesCommandTest {
         assertTrue(java.util.Arrays.equals(Files.readAllBytes(a), Files.readAllBytes(b)), "same seed, same edit");
     }
 
+    /**
+     * The first object change and the first background change of the evaluation's edit pairs: the source written
+     * as Strom writes a clip (its prompt as the title) or as any other file (described with --from), remixed
+     * under the edited scene's caption, shows the new attribute and keeps the other, by the ground truth.
+     */
+    @Test
+    void aRemixChangesWhatTheNewPromptChangesAndKeepsTheRest() throws Exception {
+        EditPairs pairs = new EditPairs(new CaptionedWorld(32, 16, 8, 0), 4242);
+        EditPairs.Pair background = null, object = null;
+        for (int i = 0; background == null || object == null; i++) {
+            EditPairs.Pair p = pairs.pair(i);
+            if (p.change() == EditPairs.Change.BACKGROUND && background == null) {
+                background = p;
+            } else if (p.change() == EditPairs.Change.OBJECT && object == null) {
+                object = p;
+            }
+        }
+        for (EditPairs.Pair p : List.of(background, object)) {
+            String from = Captions.english(p.before(), new Random(1));
+            String to = Captions.english(p.after(), new Random(1));
+            Path src = dir.resolve(p.change() + ".mp4");
+            boolean titled = p == background;
+            ClipWriter.write(p.source(), src, 8, titled ? Map.of("title", from) : Map.of(), ClipWriter.FrameFilter.NONE);
+            Path out = dir.resolve(p.change() + "-remix.mp4");
+            Cli r = titled ? Cli.run("remix", src.toString(), to, "-o", out.toString())
+                    : Cli.run("remix", src.toString(), to, "--from", from, "-o", out.toString());
+            assertEquals(0, r.exit(), r.err());
+            Clip made = MediaDecoder.decode(out, new MediaDecoder.Target(32, 8, 0), MediaDecoder.Fit.CROP).clip();
+            assertEquals(16, made.frames());
+            EditGroundTruth.Check check = EditGroundTruth.check(made, p);
+            assertTrue(check.right(), from + " -> " + to + ": " + check);
+        }
+    }
+
     @Test
     void aLongVideoIsMadeWindowByWindowWithALivePreview() throws Exception {
         Path out = dir.resolve("long.gif");
@@ -96,6 +136,9 @@ class ModesCommandTest {
         Cli e = Cli.run("extend", notImage.toString(), "a red apple", "-o", dir.resolve("y.mp4").toString());
         assertEquals(2, e.exit());
         assertEquals(1, e.errorLines().lines().count(), e.err());
+        Cli m = Cli.run("remix", notImage.toString(), "a red apple", "-o", dir.resolve("z.mp4").toString());
+        assertEquals(2, m.exit());
+        assertEquals(1, m.errorLines().lines().count(), m.err());
         Cli s = Cli.run("extend", notImage.toString(), "a red apple", "--seconds", "0");
         assertEquals(2, s.exit());
         try (var files = Files.list(dir)) {

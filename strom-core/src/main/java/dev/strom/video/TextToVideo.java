@@ -215,21 +215,24 @@ public final class TextToVideo implements AutoCloseable {
         Windows windows = new Windows(spans.size(), progress, sink);
         for (int w = 0; w < spans.size(); w++) {
             Span span = spans.get(w);
-            float[] noise = noiseOf(source, span.start(), span.context() + span.fresh(), sourceCaption, rng);
+            float[] noise = noiseOf(source, span.start(), span.context() + span.fresh(), sourceCaption, g.temperature(), rng);
             sampleWindow(g, rng, out, span.start(), span.context(), span.fresh(), out, span.start(), w, windows, noise);
         }
         return out;
     }
 
-    /** The noise {@code count} frames of a clip from {@code from} map to under a caption (noise-augmented first, as in training). */
-    private float[] noiseOf(float[] clip, int from, int count, String caption, Random rng) {
+    /**
+     * The noise {@code count} frames of a clip from {@code from} map to under a caption (noise-augmented first, as
+     * in training), times the temperature.
+     */
+    private float[] noiseOf(float[] clip, int from, int count, String caption, float temperature, Random rng) {
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
             int plane = spec.dims(1);
             NDArray x = manager.create(java.util.Arrays.copyOfRange(clip, from * plane, (from + count) * plane),
                     new Shape(1, count, spec.channels(), spec.size(), spec.size()));
             x = NoiseAugmentation.apply(x, flow.config().noiseStd(), rng);
-            return flow.forward(x, text.encode(manager, List.of(caption))).z().toFloatArray();
+            return flow.forward(x, text.encode(manager, List.of(caption))).z().mul(temperature).toFloatArray();
         }
     }
 

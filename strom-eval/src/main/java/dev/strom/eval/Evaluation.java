@@ -95,19 +95,39 @@ public final class Evaluation {
      */
     public static Map<String, Double> editing(TextToVideo model, Probe probe, EditPairs pairs, int count, float guidance,
                                               float temperature, Consumer<String> progress) {
+        return changes(probe, pairs, count, i -> edited(model, pairs.pair(i), 2000 + i, guidance, temperature), progress);
+    }
+
+    /**
+     * As {@link #editing}, for {@code strom remix}: each pair's source, described in the pair's language, remade
+     * under the description of the edited scene.
+     */
+    public static Map<String, Double> remixing(TextToVideo model, Probe probe, EditPairs pairs, int count, float guidance,
+                                               Consumer<String> progress) {
+        return changes(probe, pairs, count, i -> remixed(model, pairs.pair(i), 2000 + i, guidance), progress);
+    }
+
+    /**
+     * Reads {@code count} changed clips against their pairs: the asked change and the rest by the probe and by the
+     * pixels, the motion by the probe, and how far the object's centre stands from where the edited scene has it.
+     */
+    private static Map<String, Double> changes(Probe probe, EditPairs pairs, int count, java.util.function.IntFunction<Clip> make,
+                                               Consumer<String> progress) {
         Map<String, double[]> sums = new LinkedHashMap<>();
         for (int i = 0; i < count; i++) {
             EditPairs.Pair p = pairs.pair(i);
-            Clip clip = edited(model, p, 2000 + i, guidance, temperature);
+            Clip clip = make.apply(i);
             Probe.Verdict v = probe.classify(List.of(clip)).get(0);
             Scene.Combo after = p.after().combo();
             EditGroundTruth.Check probed = EditGroundTruth.Check.of(p, v.thing() == after.thing(),
                     v.background() == after.background());
             // the same question read from the pixels: the hue of the clip's most common colour, the colour the object is painted in
             EditGroundTruth.Check truth = EditGroundTruth.check(clip, p);
+            double[][] made = TemporalQuality.track(clip);
+            double[][] wanted = TemporalQuality.track(p.target());
             String kind = p.change() == EditPairs.Change.OBJECT ? "object" : "background";
             for (String key : new String[]{"all", kind}) {
-                double[] acc = sums.computeIfAbsent(key, k -> new double[7]);
+                double[] acc = sums.computeIfAbsent(key, k -> new double[10]);
                 acc[0] += probed.changed() ? 1 : 0;
                 acc[1] += probed.kept() ? 1 : 0;
                 acc[2] += v.motion() == after.motion() ? 1 : 0;
@@ -115,6 +135,13 @@ public final class Evaluation {
                 acc[4] += truth.changed() ? 1 : 0;
                 acc[5] += truth.kept() ? 1 : 0;
                 acc[6] += truth.right() ? 1 : 0;
+                for (int t = 0; t < made.length; t++) {
+                    acc[7]++;
+                    if (!Double.isNaN(made[t][0]) && !Double.isNaN(wanted[t][0])) {
+                        acc[8]++;
+                        acc[9] += Math.hypot(made[t][0] - wanted[t][0], made[t][1] - wanted[t][1]);
+                    }
+                }
             }
             progress.accept((i + 1) + "/" + count + " " + p.instruction());
         }
@@ -126,9 +153,23 @@ public final class Evaluation {
             m.put(k + "_other_attribute_kept_by_pixels", a[5] / a[3]);
             m.put(k + "_whole_edit_right_by_pixels", a[6] / a[3]);
             m.put(k + "_motion_kept", a[2] / a[3]);
+            m.put(k + "_object_seen_share", a[8] / a[7]);
+            m.put(k + "_object_centre_offset_px", a[8] == 0 ? Double.NaN : a[9] / a[8]);
             m.put(k + "_clips", a[3]);
         });
         return m;
+    }
+
+    /**
+     * What {@code strom remix} makes of a pair's source under the description of its edited scene, the source
+     * described in the same words and language (Jacobi sampling, denoised).
+     */
+    public static Clip remixed(TextToVideo model, EditPairs.Pair p, long seed, float guidance) {
+        String from = p.german() ? Captions.german(p.before(), new Random(p.template())) : Captions.english(p.before(), new Random(p.template()));
+        String to = p.german() ? Captions.german(p.after(), new Random(p.template())) : Captions.english(p.after(), new Random(p.template()));
+        float[] x = model.remix(new TextToVideo.Generation(to, seed, guidance, model.spec().frames(),
+                new JacobiInverse(16, 32, 1e-3), true, 1f, p.source().toModelLayout()), from, null, null);
+        return Clip.fromModelLayout(x, p.source().frames(), model.spec().size(), model.spec().size(), model.spec().fps());
     }
 
     /** What {@code strom edit} makes of a pair's source under its instruction (Jacobi sampling, denoised). */

@@ -80,6 +80,24 @@ public final class MediaDecoder {
         return decode(file, Target.asStored(), Fit.CROP, 0, false).clip();
     }
 
+    /** The file's title, or null when it has none; a clip Strom made carries its prompt there. */
+    public static String title(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new IOException("no such file: " + file);
+        }
+        avutil.av_log_set_level(avutil.AV_LOG_QUIET);
+        try (FFmpegFrameGrabber g = new FFmpegFrameGrabber(file.toFile())) {
+            try {
+                g.start();
+            } catch (FFmpegFrameGrabber.Exception e) {
+                throw new IOException("not a readable video or image: " + file.getFileName());
+            }
+            String title = g.getMetadata("title");
+            g.stop();
+            return title == null || title.isBlank() ? null : title;
+        }
+    }
+
     private static Media decode(Path file, Target target, Fit fit, int maxFrames, boolean nativeSize) throws IOException {
         if (!Files.isRegularFile(file)) {
             throw new IOException("no such file: " + file);

@@ -101,7 +101,11 @@ final class VideoApi {
         }
     }
 
-    /** A remix keeps the source's seed, guidance and shape and changes the prompt. */
+    /**
+     * A remix remakes a completed video under a new prompt from the video's own noise (see
+     * {@code TextToVideo.remix}): what the prompts share, placement and motion, stays. It keeps the source's
+     * seed, guidance and shape.
+     */
     private void remix(Context ctx) {
         VideoRecord source = find(ctx);
         RequestForm form = RequestForm.read(ctx, json, REMIX, uploads);
@@ -111,7 +115,7 @@ final class VideoApi {
         }
         VideoRecord video = new VideoRecord(VideoId.random(), System.currentTimeMillis(), null, VideoStatus.QUEUED, 0,
                 source.model(), prompt, source.seed(), source.guidance(), source.frames(), source.fps(), source.scale(),
-                source.nativeSize(), Mode.TEXT, null, source.id().toString(), source.requestedSize(),
+                source.nativeSize(), Mode.REMIX, source.id().toString(), source.id().toString(), source.requestedSize(),
                 source.requestedSeconds(), source.notes(), null, null, null, null);
         queue.submit(video);
         ctx.json(video.toApi(json));

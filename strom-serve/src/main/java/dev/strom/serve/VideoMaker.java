@@ -16,8 +16,8 @@ import java.util.concurrent.CancellationException;
 /**
  * The one place the server calls the engine. The model is loaded once per process and used by one job at
  * a time (its tensors live in one manager); the job queue's worker count bounds how many wait here.
- * Every mode goes through the same engine call: a still or a clip becomes the opening frames
- * (image-to-video, extension), or the source of an edit.
+ * A still or a clip becomes the opening frames (image-to-video, extension), the source of an edit, or the
+ * video a remix starts from.
  */
 public final class VideoMaker implements AutoCloseable {
 
@@ -71,7 +71,7 @@ public final class VideoMaker implements AutoCloseable {
             case TEXT -> null;
             case IMAGE -> MediaDecoder.read(reference, new MediaDecoder.Target(spec().size(), spec().fps(), 1),
                     MediaDecoder.Fit.CROP).toModelLayout();
-            case EXTEND, EDIT -> atModelSize(reference).toModelLayout();
+            case EXTEND, EDIT, REMIX -> atModelSize(reference).toModelLayout();
         };
         var g = new TextToVideo.Generation(video.prompt(), video.seed(), video.guidance(), video.frames(),
                 new JacobiInverse(16, 32, 1e-3), true, defaults.temperature(), opening);
@@ -80,7 +80,12 @@ public final class VideoMaker implements AutoCloseable {
                 throw new CancellationException("stopped");
             }
         };
-        float[] x = video.mode() == Mode.EDIT ? model.edit(g, p, frames) : model.generate(g, p, frames);
+        float[] x = switch (video.mode()) {
+            case TEXT, IMAGE, EXTEND -> model.generate(g, p, frames);
+            case EDIT -> model.edit(g, p, frames);
+            // the source is a video this server made: its title is the prompt it was made with
+            case REMIX -> model.remix(g, java.util.Objects.requireNonNullElse(MediaDecoder.title(reference), ""), p, frames);
+        };
         return Clip.fromModelLayout(x, video.frames(), spec().size(), spec().size(), video.fps());
     }
 
