@@ -98,7 +98,7 @@ final class EvalCommand implements Callable<Integer> {
                     ProgressBar remixBar = new ProgressBar("remix");
                     int[] r = {0};
                     report.put("remix", Evaluation.remixing(video, probe, new dev.strom.data.world.EditPairs(world, 4242), edits,
-                            sampling.guidance(),
+                            sampling.guidance(), sampling.temperature(),
                             msg -> remixBar.update((double) ++r[0] / edits, msg.length() > 60 ? msg.substring(0, 60) : msg)));
                     remixBar.finish(null);
                 }

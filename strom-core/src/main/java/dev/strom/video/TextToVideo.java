@@ -189,14 +189,15 @@ public final class TextToVideo implements AutoCloseable {
      * Remakes a clip under a new prompt, keeping what the prompt does not change. A flow maps every clip to the
      * noise it would be made from, exactly: the source, pushed forward under the caption it was made with, gives
      * its noise, and running that noise backwards under the new prompt gives the remix. Where the object
-     * stands, how it moves and when live in the noise and stay; what the captions disagree on changes. Under
-     * the same caption with no guidance the remix is the source again (before denoising).
+     * stands, how it moves and when live in the noise and stay; what the captions disagree on changes. The
+     * noise is scaled by the temperature like sampled noise: at 1, under the same caption and with no guidance,
+     * the remix is the source again (before denoising); lower keeps less of the source's detail and more of
+     * what the model is sure of (a decoded MP4 remixed at 1 can drift off).
      * <p>
      * A clip longer than the training length is remixed window by window as {@link #generate} makes one: each
      * window's noise comes from the source, its context from the frames already remixed.
      *
-     * @param g             the new prompt, and the source clip as context; {@code g.frames()} and
-     *                      {@code g.temperature()} are ignored (the noise is the source's own)
+     * @param g             the new prompt, and the source clip as context; {@code g.frames()} is ignored
      * @param sourceCaption the caption the source was made with or is best described by; "" when unknown
      */
     public float[] remix(Generation g, String sourceCaption, StarFlow.Progress progress, FrameSink sink) {

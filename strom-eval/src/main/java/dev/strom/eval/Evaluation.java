@@ -103,8 +103,8 @@ public final class Evaluation {
      * under the description of the edited scene.
      */
     public static Map<String, Double> remixing(TextToVideo model, Probe probe, EditPairs pairs, int count, float guidance,
-                                               Consumer<String> progress) {
-        return changes(probe, pairs, count, i -> remixed(model, pairs.pair(i), 2000 + i, guidance), progress);
+                                               float temperature, Consumer<String> progress) {
+        return changes(probe, pairs, count, i -> remixed(model, pairs.pair(i), 2000 + i, guidance, temperature), progress);
     }
 
     /**
@@ -164,11 +164,11 @@ public final class Evaluation {
      * What {@code strom remix} makes of a pair's source under the description of its edited scene, the source
      * described in the same words and language (Jacobi sampling, denoised).
      */
-    public static Clip remixed(TextToVideo model, EditPairs.Pair p, long seed, float guidance) {
+    public static Clip remixed(TextToVideo model, EditPairs.Pair p, long seed, float guidance, float temperature) {
         String from = p.german() ? Captions.german(p.before(), new Random(p.template())) : Captions.english(p.before(), new Random(p.template()));
         String to = p.german() ? Captions.german(p.after(), new Random(p.template())) : Captions.english(p.after(), new Random(p.template()));
         float[] x = model.remix(new TextToVideo.Generation(to, seed, guidance, model.spec().frames(),
-                new JacobiInverse(16, 32, 1e-3), true, 1f, p.source().toModelLayout()), from, null, null);
+                new JacobiInverse(16, 32, 1e-3), true, temperature, p.source().toModelLayout()), from, null, null);
         return Clip.fromModelLayout(x, p.source().frames(), model.spec().size(), model.spec().size(), model.spec().fps());
     }
 
