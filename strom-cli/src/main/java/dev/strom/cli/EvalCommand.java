@@ -89,18 +89,11 @@ final class EvalCommand implements Callable<Integer> {
                 report.put("temporal_real", Evaluation.temporal(probe, real.stream().map(WorldDataset.Sample::clip).toList(),
                         real.stream().map(x -> x.scene().combo()).toList()));
                 if (edits > 0) {
-                    ProgressBar editBar = new ProgressBar("edit");
-                    int[] e = {0};
-                    report.put("editing", Evaluation.editing(video, probe, new dev.strom.data.world.EditPairs(world, 4242), edits,
-                            sampling.guidance(), sampling.temperature(),
-                            msg -> editBar.update((double) ++e[0] / edits, msg.length() > 60 ? msg.substring(0, 60) : msg)));
-                    editBar.finish(null);
-                    ProgressBar remixBar = new ProgressBar("remix");
-                    int[] r = {0};
-                    report.put("remix", Evaluation.remixing(video, probe, new dev.strom.data.world.EditPairs(world, 4242), edits,
-                            sampling.guidance(), sampling.temperature(),
-                            msg -> remixBar.update((double) ++r[0] / edits, msg.length() > 60 ? msg.substring(0, 60) : msg)));
-                    remixBar.finish(null);
+                    var pairs = new dev.strom.data.world.EditPairs(world, 4242);
+                    report.put("editing", counted("edit", edits, step -> Evaluation.editing(video, probe, pairs, edits,
+                            sampling.guidance(), sampling.temperature(), step)));
+                    report.put("remix", counted("remix", edits, step -> Evaluation.remixing(video, probe, pairs, edits,
+                            sampling.guidance(), sampling.temperature(), step)));
                 }
                 System.err.println("eval: caption choice by likelihood");
                 report.put("caption_choice", CaptionChoice.measure(video, data, new dev.strom.data.world.EditPairs(world, 4242), edits));
@@ -153,5 +146,14 @@ final class EvalCommand implements Callable<Integer> {
                 + "<img src=\"adherence.png\" alt=\"prompt adherence\"><h2>Figures</h2><pre>" + html(json) + "</pre>"
                 + "<h2>Generated clips (held-out triples)</h2><table><tr><th>prompt</th><th>asked</th><th>probe saw</th><th>clip</th></tr>"
                 + rows + "</table></html>\n";
+    }
+
+    /** Runs a measurement of {@code total} steps behind a progress bar; it reports each step with a message. */
+    private static <T> T counted(String name, int total, java.util.function.Function<java.util.function.Consumer<String>, T> measure) {
+        ProgressBar bar = new ProgressBar(name);
+        int[] done = {0};
+        T result = measure.apply(msg -> bar.update((double) ++done[0] / total, msg.length() > 60 ? msg.substring(0, 60) : msg));
+        bar.finish(null);
+        return result;
     }
 }

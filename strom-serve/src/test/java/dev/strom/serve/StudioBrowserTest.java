@@ -20,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-/** The studio in Debian's chromium (headless): type a prompt, watch it being made, play the video. */
+/** The studio in Debian's chromium (headless): type a prompt, watch it being made, play the video, remix it. */
 class StudioBrowserTest {
 
     private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
@@ -62,6 +62,13 @@ class StudioBrowserTest {
             assertTrue(((Number) js.executeScript("return arguments[0].videoWidth;", video)).longValue() > 0);
             assertTrue(browser.findElement(By.id("status")).getText().startsWith("completed"));
             assertTrue(browser.findElement(By.cssSelector(card)).getText().contains("bits/dim"));
+
+            String remixed = "a green star moving right on a blue background";
+            browser.findElement(By.id("prompt")).clear();
+            browser.findElement(By.id("prompt")).sendKeys(remixed);
+            browser.findElement(By.cssSelector(card + " button[aria-label='remix with the prompt above: " + prompt + "']")).click();
+            wait.until(d -> d.findElements(By.cssSelector(card)).stream().anyMatch(li -> li.getText().startsWith(remixed)));
+            assertTrue(browser.findElement(By.id("status")).getText().startsWith("completed"));
         } finally {
             browser.quit();
             service.stop();

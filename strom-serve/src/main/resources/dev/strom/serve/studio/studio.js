@@ -108,7 +108,28 @@
       download.href = url;
       download.download = v.id + '.mp4';
       download.textContent = 'Download';
-      li.append(video, document.createElement('br'), download);
+      // a remix keeps where things are and how they move, and takes what the prompt box now says
+      const remix = document.createElement('button');
+      remix.type = 'button';
+      remix.textContent = 'Remix with the prompt above';
+      remix.setAttribute('aria-label', 'remix with the prompt above: ' + v.prompt);
+      remix.addEventListener('click', async () => {
+        const prompt = $('prompt').value.trim();
+        if (!prompt) {
+          say('Write the new prompt in the prompt box, then remix.', true);
+          return;
+        }
+        try {
+          const made = await (await api('/v1/videos/' + v.id + '/remix', {
+            method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ prompt }),
+          })).json();
+          say('queued');
+          await follow(made.id);
+        } catch (e) {
+          say(e.message, true);
+        }
+      });
+      li.append(video, document.createElement('br'), download, ' ', remix);
     } else if (v.status === 'failed' && v.error) {
       const err = document.createElement('p');
       err.className = 'error';
