@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import dev.strom.tensor.Parameters;
 import dev.strom.tensor.TensorData;
@@ -24,6 +25,9 @@ import java.util.regex.Pattern;
  * deep block first.
  */
 public final class StarFlow implements AutoCloseable {
+
+    /** Frames whose drafts are made together (see {@link #draftsFrom}). */
+    private static final int DRAFT_GROUP = 4;
 
     /** Buffers the reference keeps in its state_dict but never reads. */
     private static final Pattern UNUSED_BUFFERS = Pattern.compile("var|blocks\\.\\d+\\.attn_mask|feat_rope(_gen)?\\..*");
@@ -180,9 +184,9 @@ public final class StarFlow implements AutoCloseable {
     }
 
     /**
-     * As above, handing each new frame to {@code drafts} as soon as the deep block has made its tokens (the
-     * per-frame blocks below it are inverted for that frame alone right away). Only video flows whose other
-     * blocks are all frame-local can do this; for others {@code drafts} hears nothing.
+     * As above, handing each new frame to {@code drafts} soon after the deep block has made its tokens (the
+     * per-frame blocks below it are inverted for every four frames, see {@link #draftsFrom}). Only video flows whose
+     * other blocks are all frame-local can do this; for others {@code drafts} hears nothing.
      */
     public NDArray reverse(NDArray z, NDArray y, NDArray yUncond, float guidance, InverseMethod method,
                            Progress progress, NDArray context, FrameDrafts drafts) {
@@ -309,22 +313,47 @@ public final class StarFlow implements AutoCloseable {
         return true;
     }
 
-    /** Turns the top block's finished frame tokens into data by inverting the per-frame blocks below for that frame. */
+    /**
+     * Turns the top block's finished frame tokens into data by inverting the per-frame blocks below. One frame at a
+     * time those blocks cost as much again as the whole sample (their many small steps are overhead, batched they
+     * take a few percent), so frames are inverted {@value #DRAFT_GROUP} at a time, and the last ones when the
+     * top block is done; drafts still reach the listener one by one, in order.
+     */
     private InverseStep.FrameListener draftsFrom(int top, Latent latent, NDArray y, NDArray yUncond, float guidance,
                                                  InverseMethod method, int known, FrameDrafts drafts) {
         TokenLayout frame = latent.layout().singleFrame();
         long b = latent.batch();
+        int last = latent.layout().frames() - 1;
+        List<float[]> waiting = new ArrayList<>();
         return (index, tokens) -> {
             if (index < known) {
                 return;
             }
-            NDArray t = blocks.get(top).spec().permutation().apply(tokens.get("0:" + b), frame);
+            // kept as plain arrays: the tokens live only as long as the caller's scope
+            waiting.add(blocks.get(top).spec().permutation().apply(tokens.get("0:" + b), frame).toFloatArray());
+            if (waiting.size() < DRAFT_GROUP && index < last) {
+                return;
+            }
+            int n = waiting.size();
+            long fs = frame.length();
+            long d = latent.tokenDim();
+            NDManager m = tokens.getManager();
+            NDList group = new NDList(n);
+            for (float[] f : waiting) {
+                group.add(m.create(f, new Shape(b, 1, fs, d)));
+            }
+            NDArray t = NDArrays.concat(group, 1).reshape(b * n, fs, d);
             for (int j = top - 1; j >= 0; j--) {
                 if (!blocks.get(j).isIdentity()) {
                     t = invert(blocks.get(j), t, y, yUncond, guidance, frame, method, null, null, null);
                 }
             }
-            drafts.frame(index, new Latent(b, 1, latent.channels(), latent.height(), latent.width(), latent.patch(), true).unpatchify(t));
+            NDArray frames = t.reshape(b, n, fs, d);
+            Latent one = new Latent(b, 1, latent.channels(), latent.height(), latent.width(), latent.patch(), true);
+            for (int i = 0; i < n; i++) {
+                drafts.frame(index - n + 1 + i, one.unpatchify(frames.get(new NDIndex().addAllDim().addSliceDim(i, i + 1)).reshape(b, fs, d)));
+            }
+            waiting.clear();
         };
     }
 

@@ -103,8 +103,8 @@ public final class TextToVideo implements AutoCloseable {
 
     /**
      * Receives frames [count, C, H, W] from frame {@code first} while a clip is made: each frame first as a draft
-     * the moment the flow has made it (before the window's denoising step), then, when its window is done, as
-     * final frames, in order.
+     * as soon as the flow has made it and the three before it (before the window's denoising step), then, when its
+     * window is done, as final frames, in order.
      */
     @FunctionalInterface
     public interface FrameSink {
