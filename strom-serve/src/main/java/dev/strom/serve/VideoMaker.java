@@ -67,6 +67,11 @@ public final class VideoMaker implements AutoCloseable {
      */
     public synchronized Clip make(VideoRecord video, Path reference, Progress progress, TextToVideo.FrameSink frames)
             throws IOException {
+        if (video.mode() != Mode.TEXT && (reference == null || !java.nio.file.Files.isRegularFile(reference))) {
+            // said without the server's path: the message reaches the client as the video's error
+            throw new IOException("the source of this " + video.mode().name().toLowerCase(java.util.Locale.ROOT)
+                    + " is no longer there (deleted before the job ran?)");
+        }
         float[] opening = switch (video.mode()) {
             case TEXT -> null;
             case IMAGE -> MediaDecoder.read(reference, new MediaDecoder.Target(spec().size(), spec().fps(), 1),
