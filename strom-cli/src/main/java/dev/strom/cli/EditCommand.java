@@ -11,7 +11,8 @@ import java.util.concurrent.Callable;
         description = {"Edits a clip following an instruction (English or German), e.g. \"make the background green\" or "
                 + "\"verwandle den Apfel in einen Stern\".",
                 "The model sees the source frames first and writes them again changed (STARFlow-V's video-to-video scheme); "
-                        + "the result has the source's length at the model's size and fps."})
+                        + "the result has the source's length at the model's size and fps.",
+                "When you can say what the result shows, `strom remix` keeps far more of the source (README, Results)."})
 final class EditCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "CLIP", description = "video to edit (MP4, WebM, GIF, ...)")

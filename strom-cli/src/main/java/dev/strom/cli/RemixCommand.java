@@ -15,7 +15,7 @@ import java.util.concurrent.Callable;
                 "The flow maps the source to the noise it would be made from (under the caption it was made with), then "
                         + "makes the new prompt from that noise. A clip Strom made carries its prompt; for other clips "
                         + "describe the source with --from, else no caption is used. The result has the source's length at "
-                        + "the model's size and fps (--frames does not apply); --temperature scales the source's noise (1 keeps "
+                        + "the model's size and fps; --temperature scales the source's noise (1 keeps "
                         + "the most of it, the model's default is steadier)."})
 final class RemixCommand implements Callable<Integer> {
 
