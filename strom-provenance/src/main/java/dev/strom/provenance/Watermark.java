@@ -111,7 +111,8 @@ public final class Watermark {
             Watermark mark = host.strongestWithin(budget, payload, gain, muted);
             // the detector searches frame scales, and a scale where the picture's own structure reads larger
             // than the mark would win with wrong bits: the margins are taken where the detector looks
-            double[] soft = host.read(mark).soft();
+            double[] marked = host.marked(mark);
+            double[] soft = host.read(marked).soft();
             double[] margin = new double[soft.length];
             for (int k = 0; k < soft.length; k++) {
                 margin[k] = (payload.bit(k) ? 1 : -1) * soft[k];
@@ -136,7 +137,7 @@ public final class Watermark {
             if (!raised) {
                 break;
             }
-            muted = host.beyondReach(mark);
+            muted = host.beyondReach(marked);
         }
         return best;
     }
@@ -159,6 +160,8 @@ public final class Watermark {
         private final int height;
         private final int samples;
         private final double[] meanLuma;
+        /** The unmarked picture's cell residuals, as the detector reads them at scale 1. */
+        private final double[] plainResiduals;
         /** Per native pixel, its R, G and B values over all frames, and the lowest and highest of them. */
         private final int[][] values;
         private final int[] lowest;
@@ -216,6 +219,7 @@ public final class Watermark {
                     groupSize[g]++;
                 }
             }
+            plainResiduals = residuals(integral(meanLuma, width, height, 1), width, height, 1.0);
         }
 
         private int[] shifts(Watermark mark) {
@@ -265,28 +269,26 @@ public final class Watermark {
             return scaled(payload, gain, lo, muted);
         }
 
-        /** What the detector reads from the marked frames at the size they are stored. */
-        Reading read(Watermark mark) {
-            return Watermark.read(markedIntegral(mark), width, height);
+        /** What the detector reads from marked frames (see {@link #marked}) at the size they are stored. */
+        Reading read(double[] marked) {
+            return Watermark.read(marked, width, height);
         }
 
         /**
          * The cells whose unmarked residual lies beyond the detector's outlier limit for the marked frames:
          * the detector will leave them out, so marking them would spend budget for nothing.
          */
-        boolean[] beyondReach(Watermark mark) {
-            double[] marked = residuals(markedIntegral(mark), width, height, 1.0);
-            double[] plain = residuals(integral(meanLuma, width, height, 1), width, height, 1.0);
-            double[] magnitudes = Arrays.stream(marked).filter(r -> !Double.isNaN(r)).map(Math::abs).sorted().toArray();
-            double limit = OUTLIER * magnitudes[magnitudes.length / 2];
+        boolean[] beyondReach(double[] marked) {
+            double limit = outlierLimit(residuals(marked, width, height, 1.0));
             boolean[] beyond = new boolean[GRID * GRID];
             for (int c = 0; c < beyond.length; c++) {
-                beyond[c] = Math.abs(plain[c]) > limit;
+                beyond[c] = Math.abs(plainResiduals[c]) > limit;
             }
             return beyond;
         }
 
-        private double[] markedIntegral(Watermark mark) {
+        /** The summed-area table of the marked frames' mean luma, at the size they are stored. */
+        double[] marked(Watermark mark) {
             int[] d = shifts(mark);
             double[] lumaOfGroup = new double[d.length];
             for (int g = 0; g < d.length; g++) {
@@ -453,8 +455,11 @@ public final class Watermark {
         return residual;
     }
 
-    private static double score(double[] integral, int w, int h, double scale, double[] soft) {
-        double[] residual = residuals(integral, w, h, scale);
+    /**
+     * The residual magnitude beyond which a cell is left out of the detection: {@value #OUTLIER} times the median
+     * magnitude of the cells in the frame (a hair more, so a flat frame keeps its cells); NaN when none is.
+     */
+    private static double outlierLimit(double[] residual) {
         double[] magnitudes = new double[residual.length];
         int seen = 0;
         for (double r : residual) {
@@ -463,13 +468,21 @@ public final class Watermark {
             }
         }
         if (seen == 0) {
-            return 0;
+            return Double.NaN;
         }
+        Arrays.sort(magnitudes, 0, seen);
+        return OUTLIER * magnitudes[seen / 2] + 1e-6;
+    }
+
+    private static double score(double[] integral, int w, int h, double scale, double[] soft) {
+        double[] residual = residuals(integral, w, h, scale);
         // Object edges give residuals far larger than the mark: such a cell tells nothing about its bit, and
         // counting it (even clipped) would push the bit its way and swell the variance every bit is measured
         // against. Cells beyond a multiple of the median are left out; unmarked frames stay symmetric.
-        Arrays.sort(magnitudes, 0, seen);
-        double limit = OUTLIER * magnitudes[seen / 2] + 1e-6;
+        double limit = outlierLimit(residual);
+        if (Double.isNaN(limit)) {
+            return 0;
+        }
         double[] n = new double[WatermarkPayload.BITS];
         boolean[] present = new boolean[WatermarkPayload.BITS];
         double power = 0;
