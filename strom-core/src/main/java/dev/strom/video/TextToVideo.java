@@ -165,10 +165,7 @@ public final class TextToVideo implements AutoCloseable {
      */
     public float[] edit(Generation g, StarFlow.Progress progress, FrameSink sink) {
         int plane = spec.dims(1);
-        float[] source = g.context();
-        if (source == null || source.length == 0 || source.length % plane != 0) {
-            throw new IllegalArgumentException("edit needs a source clip of whole " + spec.size() + "x" + spec.size() + " frames");
-        }
+        float[] source = source(g, "edit");
         int frames = source.length / plane;
         int half = Math.max(1, spec.frames() / 2);
         Windows windows = new Windows((frames + half - 1) / half, progress, sink);
@@ -202,10 +199,7 @@ public final class TextToVideo implements AutoCloseable {
      */
     public float[] remix(Generation g, String sourceCaption, StarFlow.Progress progress, FrameSink sink) {
         int plane = spec.dims(1);
-        float[] source = g.context();
-        if (source == null || source.length == 0 || source.length % plane != 0) {
-            throw new IllegalArgumentException("remix needs a source clip of whole " + spec.size() + "x" + spec.size() + " frames");
-        }
+        float[] source = source(g, "remix");
         if (sourceCaption == null) {
             throw new IllegalArgumentException("the source caption must not be null (\"\" when unknown)");
         }
@@ -235,6 +229,15 @@ public final class TextToVideo implements AutoCloseable {
             x = NoiseAugmentation.apply(x, flow.config().noiseStd(), rng);
             return flow.forward(x, text.encode(manager, List.of(caption))).z().mul(temperature).toFloatArray();
         }
+    }
+
+    /** The clip an edit or a remix starts from ({@code g.context()}): whole frames at the model's size, at least one. */
+    private float[] source(Generation g, String mode) {
+        float[] source = g.context();
+        if (source == null || source.length == 0 || source.length % spec.dims(1) != 0) {
+            throw new IllegalArgumentException(mode + " needs a source clip of whole " + spec.size() + "x" + spec.size() + " frames");
+        }
+        return source;
     }
 
     /** How many windows {@link #generate} runs for a clip of {@code frames} with {@code given} context frames. */
