@@ -116,7 +116,6 @@ final class ResultsCommand implements Callable<Integer> {
         return s.toString();
     }
 
-    /** A table of one row per key that the report holds ({@code present} names the field that says so); nothing without the report part. */
     /** One table of changed clips (edits or remixes), by kind of change. */
     private static void changes(StringBuilder s, JsonNode ed, String title) {
         section(s, ed, title
@@ -131,6 +130,7 @@ final class ResultsCommand implements Callable<Integer> {
                         ed.path(k + "_clips").asInt()));
     }
 
+    /** A table of one row per key that the report holds ({@code present} names the field that says so); nothing without the report part. */
     private static void section(StringBuilder s, JsonNode part, String heading, String[] keys,
                                 java.util.function.UnaryOperator<String> present, java.util.function.UnaryOperator<String> row) {
         if (!part.isObject()) {

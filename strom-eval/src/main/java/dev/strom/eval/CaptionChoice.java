@@ -43,7 +43,7 @@ public final class CaptionChoice {
             Scene s = held.get(j).scene();
             boolean german = j % 2 == 1;
             long template = j;
-            Function<Scene, String> caption = x -> german ? Captions.german(x, new Random(template)) : Captions.english(x, new Random(template));
+            Function<Scene, String> caption = x -> Captions.of(x, german, new Random(template));
             float[] clip = held.get(j).clip().toModelLayout();
             float[] opening = Arrays.copyOf(clip, OPENING * plane);
             List<String> motions = candidates(s, CaptionedWorld.otherMotions(s), caption);

@@ -61,7 +61,7 @@ public final class Evaluation {
     static String heldOutPrompt(CaptionedWorld world, Scene.Combo c, int k, boolean german) {
         Scene scene = world.scene(c, k);
         Random rng = new Random(31L * c.toString().hashCode() + k);
-        return german ? Captions.german(scene, rng) : Captions.english(scene, rng);
+        return Captions.of(scene, german, rng);
     }
 
     /** Generates one clip per held-out triple, language and sample, and lets the probe read each. */
@@ -165,8 +165,8 @@ public final class Evaluation {
      * described in the same words and language (Jacobi sampling, denoised).
      */
     public static Clip remixed(TextToVideo model, EditPairs.Pair p, long seed, float guidance, float temperature) {
-        String from = p.german() ? Captions.german(p.before(), new Random(p.template())) : Captions.english(p.before(), new Random(p.template()));
-        String to = p.german() ? Captions.german(p.after(), new Random(p.template())) : Captions.english(p.after(), new Random(p.template()));
+        String from = Captions.of(p.before(), p.german(), new Random(p.template()));
+        String to = Captions.of(p.after(), p.german(), new Random(p.template()));
         float[] x = model.remix(new TextToVideo.Generation(to, seed, guidance, model.spec().frames(),
                 new JacobiInverse(16, 32, 1e-3), true, temperature, p.source().toModelLayout()), from, null, null);
         return Clip.fromModelLayout(x, p.source().frames(), model.spec().size(), model.spec().size(), model.spec().fps());

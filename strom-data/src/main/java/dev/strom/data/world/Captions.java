@@ -10,6 +10,11 @@ public final class Captions {
     private Captions() {
     }
 
+    /** A caption in German or English, its template drawn by {@code rng}. */
+    public static String of(Scene s, boolean german, Random rng) {
+        return german ? german(s, rng) : english(s, rng);
+    }
+
     public static String english(Scene s, Random rng) {
         List<String> parts = new ArrayList<>();
         int template = rng.nextInt(4);

@@ -53,7 +53,7 @@ public final class WorldDataset {
         String caption(Scene scene) {
             Random rng = new Random(seed);
             rng.nextBoolean();
-            return german ? Captions.german(scene, rng) : Captions.english(scene, rng);
+            return Captions.of(scene, german, rng);
         }
     }
 
@@ -75,7 +75,7 @@ public final class WorldDataset {
                 long s = mix(seed ^ 0xC0FFEEL, c * 1000L + k);
                 Scene scene = world.scene(combos.get(c), s);
                 Random rng = new Random(s);
-                String caption = german ? Captions.german(scene, rng) : Captions.english(scene, rng);
+                String caption = Captions.of(scene, german, rng);
                 out.add(new Sample(world.render(scene), caption, scene, german));
             }
         }
