@@ -480,6 +480,68 @@ public final class TextToVideo implements AutoCloseable {
                 logLikelihoods);
     }
 
+    /** Captions read together in one forward pass by {@link #captionPosterior}. */
+    private static final int CAPTIONS_PER_PASS = 8;
+
+    /**
+     * Zero-shot reading of a clip: which of the given captions the model finds it was made from, as P(caption |
+     * clip) under a uniform prior over them (Bayes' rule on the likelihoods). The model's density is that of
+     * noise-augmented clips (it trains and samples on x + sigma e), so a clip's log-likelihood under a caption is
+     * the mean over {@code draws} noise draws of the exact log-likelihood of x + sigma e (a lower bound on that of
+     * the noise-smoothed density, and steadier than the log of the mean, which one draw dominates), every caption
+     * read with the same draws so that they differ only in the words. On clean 8-bit pixels the likelihood weighs
+     * the words far less.
+     *
+     * @param clip  [T, C, H, W] in [-1, 1], at the model's size; at most the model's training length is read
+     * @param draws noise draws to average over, at least 1
+     * @return one probability per caption, in the order given, summing to 1
+     */
+    public double[] captionPosterior(float[] clip, List<String> captions, int draws, long seed) {
+        int plane = spec.dims(1);
+        if (clip == null || clip.length == 0 || clip.length % plane != 0) {
+            throw new IllegalArgumentException("a clip of whole " + spec.size() + "x" + spec.size() + " RGB frames is needed");
+        }
+        if (captions.size() < 2) {
+            throw new IllegalArgumentException("at least two captions are needed to choose between, got " + captions.size());
+        }
+        if (draws < 1) {
+            throw new IllegalArgumentException("at least one noise draw is needed, got " + draws);
+        }
+        int frames = Math.min(clip.length / plane, spec.frames());
+        float[] read = java.util.Arrays.copyOf(clip, frames * plane);
+        // log p(x + sigma e_d | caption), per draw d and caption
+        double[][] logLik = new double[draws][captions.size()];
+        Random rng = new Random(seed);
+        try (NDScope scope = new NDScope()) {
+            scope.suppressNotUsedWarning();
+            NDArray clean = batchOf(List.of(read), frames);
+            for (int d = 0; d < draws; d++) {
+                NDArray x = NoiseAugmentation.apply(clean, flow.config().noiseStd(), rng);
+                for (int from = 0; from < captions.size(); from += CAPTIONS_PER_PASS) {
+                    List<String> group = captions.subList(from, Math.min(captions.size(), from + CAPTIONS_PER_PASS));
+                    float[] nll = flow.forward(x.repeat(0, group.size()), text.encode(manager, group)).lossPerSample().toFloatArray();
+                    for (int i = 0; i < nll.length; i++) {
+                        logLik[d][from + i] = -(double) nll[i] * spec.dims(frames);
+                    }
+                }
+            }
+        }
+        double[] logMean = new double[captions.size()];
+        for (double[] l : logLik) {
+            for (int c = 0; c < logMean.length; c++) {
+                logMean[c] += l[c] / draws;
+            }
+        }
+        return softmax(logMean);
+    }
+
+    private static double[] softmax(double[] logits) {
+        double max = java.util.Arrays.stream(logits).max().orElseThrow();
+        double[] p = java.util.Arrays.stream(logits).map(l -> Math.exp(l - max)).toArray();
+        double sum = java.util.Arrays.stream(p).sum();
+        return java.util.Arrays.stream(p).map(v -> v / sum).toArray();
+    }
+
     /** Clips of {@code frames} frames each, stacked into one [B, T, C, H, W] array. */
     private NDArray batchOf(List<float[]> clips, int frames) {
         int d = spec.dims(frames);
