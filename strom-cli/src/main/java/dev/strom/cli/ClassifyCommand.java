@@ -3,8 +3,6 @@ package dev.strom.cli;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.strom.data.Clip;
-import dev.strom.media.MediaDecoder;
 import dev.strom.store.ModelStore;
 import dev.strom.video.TextToVideo;
 import picocli.CommandLine.Command;
@@ -65,9 +63,9 @@ final class ClassifyCommand implements Callable<Integer> {
         try (NDManager manager = NDManager.newBaseManager();
              TextToVideo video = ModelStore.load(model.resolve(), manager)) {
             var spec = video.spec();
-            Clip c = MediaDecoder.decode(clip, new MediaDecoder.Target(spec.size(), spec.fps(), 0), MediaDecoder.Fit.CROP).clip();
-            int read = Math.min(c.frames(), frames == null ? spec.frames() : Math.min(frames, spec.frames()));
-            float[] x = Arrays.copyOf(c.toModelLayout(), spec.dims(read));
+            float[] all = ContextInput.clip(clip, spec);
+            int read = Math.min(all.length / spec.dims(1), frames == null ? spec.frames() : Math.min(frames, spec.frames()));
+            float[] x = Arrays.copyOf(all, spec.dims(read));
             double[] p = video.captionPosterior(x, captions, draws, seed);
             List<Integer> order = IntStream.range(0, p.length).boxed()
                     .sorted(Comparator.comparingDouble((Integer i) -> -p[i])).toList();

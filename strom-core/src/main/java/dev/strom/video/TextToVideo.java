@@ -233,11 +233,15 @@ public final class TextToVideo implements AutoCloseable {
 
     /** The clip an edit or a remix starts from ({@code g.context()}): whole frames at the model's size, at least one. */
     private float[] source(Generation g, String mode) {
-        float[] source = g.context();
-        if (source == null || source.length == 0 || source.length % spec.dims(1) != 0) {
-            throw new IllegalArgumentException(mode + " needs a source clip of whole " + spec.size() + "x" + spec.size() + " frames");
+        return wholeFrames(g.context(), mode + " needs a source clip");
+    }
+
+    /** {@code clip} if it holds at least one whole frame at the model's size and nothing more, else "{@code what} of whole ... frames". */
+    private float[] wholeFrames(float[] clip, String what) {
+        if (clip == null || clip.length == 0 || clip.length % spec.dims(1) != 0) {
+            throw new IllegalArgumentException(what + " of whole " + spec.size() + "x" + spec.size() + " frames");
         }
-        return source;
+        return clip;
     }
 
     /** How many windows {@link #generate} runs for a clip of {@code frames} with {@code given} context frames. */
@@ -498,9 +502,7 @@ public final class TextToVideo implements AutoCloseable {
      */
     public double[] captionPosterior(float[] clip, List<String> captions, int draws, long seed) {
         int plane = spec.dims(1);
-        if (clip == null || clip.length == 0 || clip.length % plane != 0) {
-            throw new IllegalArgumentException("a clip of whole " + spec.size() + "x" + spec.size() + " RGB frames is needed");
-        }
+        wholeFrames(clip, "reading captions needs a clip");
         if (captions.size() < 2) {
             throw new IllegalArgumentException("at least two captions are needed to choose between, got " + captions.size());
         }
