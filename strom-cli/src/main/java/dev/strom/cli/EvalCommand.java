@@ -96,7 +96,8 @@ final class EvalCommand implements Callable<Integer> {
                             sampling.guidance(), sampling.temperature(), step)));
                 }
                 System.err.println("eval: caption choice by likelihood");
-                report.put("caption_choice", CaptionChoice.measure(video, data, new dev.strom.data.world.EditPairs(world, 4242), edits));
+                report.put("caption_choice", CaptionChoice.measure(video, data, new dev.strom.data.world.EditPairs(world, 4242), edits,
+                        CaptionChoice.DRAWS));
                 report.put("frechet_probe_features", Evaluation.frechet(probe, data, new WorldDataset(world, 777), genClips, 4));
                 StringBuilder rows = new StringBuilder();
                 for (int i = 0; i < gen.size(); i++) {

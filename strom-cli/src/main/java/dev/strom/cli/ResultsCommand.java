@@ -75,7 +75,8 @@ final class ResultsCommand implements Callable<Integer> {
         section(s, cc, "\n**Caption choice** (what the words decide, read off the exact likelihood: a held-out clip's first two frames "
                 + "scored under captions that differ only in the motion, the object or the background; the rest of the clip, given "
                 + "those two frames, under captions that differ in the motion; and an edit's first edited frame, given its source, under "
-                + "every instruction it could have had; share where the true words are the most likely):\n\n"
+                + "every instruction it could have had; share where the true words are the most likely, by the mean log-likelihood over "
+                + cc.path("draws").asInt(1) + " noise draws):\n\n"
                 + "| decision | model | chance | cases |\n|---|---|---|---|\n",
                 new String[]{"motion_from_opening", "object_from_opening", "background_from_opening", "motion_from_continuation",
                         "edit_result_from_first_frame"}, k -> k,

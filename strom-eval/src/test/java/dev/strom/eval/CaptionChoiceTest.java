@@ -24,7 +24,7 @@ class CaptionChoiceTest {
         try (NDManager m = NDManager.newBaseManager(); TextToVideo model = ModelStore.load(BUNDLED, m)) {
             var spec = model.spec();
             CaptionedWorld world = new CaptionedWorld(spec.size(), spec.frames(), spec.fps(), 0);
-            Map<String, Double> r = CaptionChoice.measure(model, new WorldDataset(world, 4242), new EditPairs(world, 4242), 6);
+            Map<String, Double> r = CaptionChoice.measure(model, new WorldDataset(world, 4242), new EditPairs(world, 4242), 6, 1);
             assertEquals(1.0 / 9, r.get("motion_from_opening_chance"), 1e-9, "nine motions, one caption each");
             assertEquals(24.0, r.get("openings"));
             for (String k : new String[]{"motion_from_opening", "object_from_opening", "background_from_opening", "motion_from_continuation",
