@@ -40,7 +40,9 @@ class GuidanceTest {
             NDArray unguided = model.reverse(z, y, null, 0f, method(methodName));
             NDArray guidedAtZero = model.reverse(z, y, yu, 0f, method(methodName));
             double diff = maxAbsDiff(guidedAtZero, unguided);
-            assertTrue(diff <= 1e-6, "w=0 differs from the unguided inverse by " + diff);
+            // The guided inverse runs twice the rows, and some CPUs' float32 kernels round a batch of 4 differently
+            // from one of 2 (1.4e-6 seen on an AMD EPYC); a guidance term that leaked in at w=0 would be 1e-3 or more.
+            assertTrue(diff <= 1e-5, "w=0 differs from the unguided inverse by " + diff);
         }
     }
 

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Reading held-out clips by likelihood, on the bundled model. */
@@ -34,5 +35,12 @@ class CaptionChoiceTest {
             assertTrue(r.get("background_from_opening") > 2 * r.get("background_from_opening_chance"), r.toString());
             assertTrue(r.get("edit_result_from_first_frame") > r.get("edit_result_from_first_frame_chance"), r.toString());
         }
+    }
+
+    @Test
+    void readingNeedsAtLeastOneNoiseDraw() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> CaptionChoice.measure(null, null, null, 0, 0));
+        assertTrue(e.getMessage().contains("noise draw"), e.getMessage());
     }
 }
