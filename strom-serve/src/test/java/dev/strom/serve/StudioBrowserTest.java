@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -48,7 +49,9 @@ class StudioBrowserTest {
             browser.findElement(By.id("seed")).sendKeys("11");
             browser.findElement(By.id("submit")).click();
 
+            // a card made while the wait reads the gallery may be replaced under it; the next poll reads it anew
             WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(150));
+            wait.ignoring(StaleElementReferenceException.class);
             wait.until(d -> d.findElements(By.cssSelector("#frames img")).size() == 16);
             String card = "#gallery li[data-status='completed']";
             WebElement video = wait.until(d -> d.findElements(By.cssSelector(card)).stream()
@@ -69,6 +72,8 @@ class StudioBrowserTest {
             browser.findElement(By.cssSelector(card + " button[aria-label='remix with the prompt above: " + prompt + "']")).click();
             wait.until(d -> d.findElements(By.cssSelector(card)).stream().anyMatch(li -> li.getText().startsWith(remixed)));
             assertTrue(browser.findElement(By.id("status")).getText().startsWith("completed"));
+            assertTrue((Boolean) js.executeScript("return arguments[0].isConnected && !arguments[0].paused;", video),
+                    "the gallery kept the first video's card, still playing, when the remix arrived");
         } finally {
             browser.quit();
             service.stop();

@@ -142,21 +142,35 @@
     del.setAttribute('aria-label', 'delete video: ' + v.prompt);
     del.addEventListener('click', async () => {
       await api('/v1/videos/' + v.id, { method: 'DELETE' });
+      forget(li);
       li.remove();
     });
     li.append(' ', del);
     return li;
   }
 
+  // A card whose video has not changed is kept as it is: rebuilding it would fetch the whole video again
+  // and stop it playing. Cards that leave the gallery give back their video's memory.
   async function gallery() {
     if (!key.value) return;
     try {
       const list = await (await api('/v1/videos?limit=50')).json();
-      const cards = await Promise.all(list.data.map(card));
+      const shown = new Map([...$('gallery').children].map((li) => [li.dataset.id, li]));
+      const cards = await Promise.all(list.data.map((v) => {
+        const kept = shown.get(v.id);
+        return kept && kept.dataset.status === v.status ? kept : card(v);
+      }));
+      const staying = new Set(cards);
+      shown.forEach((li) => { if (!staying.has(li)) forget(li); });
       $('gallery').replaceChildren(...cards);
     } catch (e) {
       say(e.message, true);
     }
+  }
+
+  function forget(li) {
+    const video = li.querySelector('video');
+    if (video) URL.revokeObjectURL(video.src);
   }
 
   $('refresh').addEventListener('click', gallery);
