@@ -134,6 +134,45 @@ final class RequestForm {
         return v.asText();
     }
 
+    /**
+     * A list of strings: a JSON array, or in multipart (one field, one value) that array written as text.
+     * Null when absent; every item non-blank and at most {@code maxChars} long.
+     */
+    java.util.List<String> texts(String name, int maxItems, int maxChars) {
+        JsonNode v = values.get(name);
+        if (v == null) {
+            return null;
+        }
+        if (v.isTextual()) {
+            try {
+                v = new ObjectMapper().readTree(v.asText());
+            } catch (JsonProcessingException e) {
+                v = null;
+            }
+        }
+        String must = "'" + name + "' must be an array of strings";
+        if (v == null || !v.isArray()) {
+            throw ApiError.invalid(name, must + " (in multipart, the array as JSON text).");
+        }
+        if (v.size() > maxItems) {
+            throw ApiError.invalid(name, "'" + name + "' holds more than " + maxItems + " items.");
+        }
+        java.util.List<String> out = new java.util.ArrayList<>();
+        for (JsonNode item : v) {
+            if (!item.isTextual()) {
+                throw ApiError.invalid(name, must + ".");
+            }
+            if (item.asText().isBlank()) {
+                throw ApiError.invalid(name, "'" + name + "' must not hold an empty string.");
+            }
+            if (item.asText().length() > maxChars) {
+                throw ApiError.invalid(name, "An item of '" + name + "' is longer than " + maxChars + " characters.");
+            }
+            out.add(item.asText());
+        }
+        return out;
+    }
+
     String requiredText(String name, int maxChars) {
         String s = text(name, maxChars);
         if (s == null) {

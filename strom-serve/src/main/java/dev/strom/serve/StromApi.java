@@ -1,6 +1,7 @@
 package dev.strom.serve;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.strom.data.Clip;
 import dev.strom.media.MediaDecoder;
@@ -18,16 +19,23 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Set;
+import java.util.stream.IntStream;
 
 /**
  * Strom's additions to the Videos API: a progress stream (server-sent events, ending with the finished
- * clip's frames), exact bits/dim of an uploaded clip, and the model list.
+ * clip's frames), exact bits/dim of an uploaded clip, which of several captions it was made from, and the model list.
  */
 final class StromApi {
 
     private static final Set<String> SCORE = Set.of("file", "prompt");
     private static final Set<String> VERIFY = Set.of("file");
+    private static final Set<String> CLASSIFY = Set.of("file", "captions", "frames", "draws", "seed");
+    private static final int MAX_CAPTIONS = 32;
+    private static final int MAX_DRAWS = 16;
+    private static final int DEFAULT_DRAWS = 4;
     private static final long POLL_MILLIS = 250;
     private static final long STREAM_LIMIT_MILLIS = 15 * 60 * 1000;
     private static final int FRAME_SCALE = 4;
@@ -55,6 +63,7 @@ final class StromApi {
         app.get("/v1/videos/{id}/events", this::events);
         app.post("/v1/scores", this::score);
         app.post("/v1/verifications", this::verify);
+        app.post("/v1/classifications", this::classify);
         app.get("/v1/models", ctx -> {
             ObjectNode out = json.createObjectNode().put("object", "list");
             out.putArray("data").addObject().put("id", maker.name()).put("object", "model").put("created", modelCreated)
@@ -152,31 +161,75 @@ final class StromApi {
         if (bytes == null) {
             throw ApiError.missing("file");
         }
-        UploadCheck.Kind kind = uploads.video("file", bytes);
         String prompt = form.text("prompt", ServeConfig.MAX_PROMPT_CHARS);
-        String[] resampledFrom = {null};
-        Clip clip = readUpload(bytes, kind, file -> {
-            Clip stored = MediaDecoder.decode(file, MediaDecoder.Target.asStored(), MediaDecoder.Fit.CROP).clip();
-            if (stored.width() == maker.spec().size() && stored.height() == maker.spec().size()) {
-                return stored;
-            }
-            // footage from elsewhere is scored as the model sees it: its size and fps, centre crop
-            resampledFrom[0] = stored.width() + "x" + stored.height() + " at " + stored.fps() + " fps";
-            return maker.atModelSize(file);
-        }, "'file' could not be decoded as a video.");
-        String resampled = resampledFrom[0];
+        ModelView view = modelView(bytes);
         ObjectNode out = json.createObjectNode();
         out.put("object", "score");
         out.put("model", maker.name());
-        out.put("frames", Math.min(clip.frames(), maker.spec().frames()));
-        if (resampled != null) {
-            out.put("resampled_from", resampled);
-        }
-        out.put("bits_per_dim", maker.bitsPerDim(clip, null));
+        out.put("frames", Math.min(view.clip().frames(), maker.spec().frames()));
+        view.describeResampling(out);
+        out.put("bits_per_dim", maker.bitsPerDim(view.clip(), null));
         if (prompt != null) {
             out.put("prompt", prompt);
-            out.put("conditional_bits_per_dim", maker.bitsPerDim(clip, prompt));
+            out.put("conditional_bits_per_dim", maker.bitsPerDim(view.clip(), prompt));
         }
         ctx.json(out);
+    }
+
+    /**
+     * Which of the given captions the uploaded clip was made from, read off the exact likelihood (as
+     * {@code strom classify}): the captions by probability, highest first.
+     */
+    private void classify(Context ctx) throws IOException {
+        RequestForm form = RequestForm.read(ctx, json, CLASSIFY, uploads);
+        byte[] bytes = form.file("file");
+        if (bytes == null) {
+            throw ApiError.missing("file");
+        }
+        List<String> captions = form.texts("captions", MAX_CAPTIONS, ServeConfig.MAX_PROMPT_CHARS);
+        if (captions == null) {
+            throw ApiError.missing("captions");
+        }
+        if (captions.size() < 2) {
+            throw ApiError.invalid("captions", "'captions' must hold at least two captions to choose between.");
+        }
+        Long frames = form.integer("frames", 1, maker.spec().frames());
+        Long draws = form.integer("draws", 1, MAX_DRAWS);
+        Long seed = form.integer("seed", 0, Long.MAX_VALUE);
+        ModelView view = modelView(bytes);
+        int read = Math.min(view.clip().frames(), frames == null ? maker.spec().frames() : frames.intValue());
+        int d = draws == null ? DEFAULT_DRAWS : draws.intValue();
+        double[] p = maker.captionPosterior(view.clip(), read, captions, d, seed == null ? 0 : seed);
+        ObjectNode out = json.createObjectNode();
+        out.put("object", "classification");
+        out.put("model", maker.name());
+        out.put("frames_read", read);
+        view.describeResampling(out);
+        out.put("draws", d);
+        ArrayNode list = out.putArray("captions");
+        IntStream.range(0, p.length).boxed().sorted(Comparator.comparingDouble((Integer i) -> -p[i]))
+                .forEach(i -> list.addObject().put("caption", captions.get(i)).put("probability", p[i]));
+        ctx.json(out);
+    }
+
+    /** An uploaded video as the model reads it, and what it was before when that took resampling. */
+    private record ModelView(Clip clip, String resampledFrom) {
+        void describeResampling(ObjectNode out) {
+            if (resampledFrom != null) {
+                out.put("resampled_from", resampledFrom);
+            }
+        }
+    }
+
+    private ModelView modelView(byte[] bytes) throws IOException {
+        UploadCheck.Kind kind = uploads.video("file", bytes);
+        return readUpload(bytes, kind, file -> {
+            Clip stored = MediaDecoder.decode(file, MediaDecoder.Target.asStored(), MediaDecoder.Fit.CROP).clip();
+            if (stored.width() == maker.spec().size() && stored.height() == maker.spec().size()) {
+                return new ModelView(stored, null);
+            }
+            // footage from elsewhere is read as the model sees it: its size and fps, centre crop
+            return new ModelView(maker.atModelSize(file), stored.width() + "x" + stored.height() + " at " + stored.fps() + " fps");
+        }, "'file' could not be decoded as a video.");
     }
 }

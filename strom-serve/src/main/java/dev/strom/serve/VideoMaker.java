@@ -11,6 +11,7 @@ import dev.strom.video.VideoSpec;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.CancellationException;
 
 /**
@@ -105,6 +106,18 @@ public final class VideoMaker implements AutoCloseable {
             throw new IllegalArgumentException("bits/dim needs a clip at the model's size (see atModelSize)");
         }
         return model.bitsPerDim(clip.toModelLayout(), prompt, 0);
+    }
+
+    /**
+     * P(caption | the first {@code frames} frames of the clip) under a uniform prior over the captions (see
+     * {@link TextToVideo#captionPosterior}), in the order given.
+     */
+    public synchronized double[] captionPosterior(Clip clip, int frames, List<String> captions, int draws, long seed) {
+        if (clip.width() != spec().size() || clip.height() != spec().size()) {
+            throw new IllegalArgumentException("reading captions needs a clip at the model's size (see atModelSize)");
+        }
+        float[] x = java.util.Arrays.copyOf(clip.toModelLayout(), spec().dims(Math.min(frames, clip.frames())));
+        return model.captionPosterior(x, captions, draws, seed);
     }
 
     @Override

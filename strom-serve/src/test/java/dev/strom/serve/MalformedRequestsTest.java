@@ -18,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * 200 malformed requests (bad JSON, wrong types, huge fields, bad multipart, random bytes as media, bad ids
+ * 210 malformed requests (bad JSON, wrong types, huge fields, bad multipart, random bytes as media, bad ids
  * and queries) each get a 4xx with an OpenAI-shaped error body, never a 5xx, and the server keeps serving.
  */
 class MalformedRequestsTest {
@@ -30,7 +30,7 @@ class MalformedRequestsTest {
     private final Random random = new Random(7);
 
     @Test
-    void twoHundredMalformedRequestsGet4xxAndTheServerKeepsServing() throws Exception {
+    void twoHundredAndTenMalformedRequestsGet4xxAndTheServerKeepsServing() throws Exception {
         List<Bad> cases = new ArrayList<>();
         badJson(cases);
         wrongTypes(cases);
@@ -38,7 +38,7 @@ class MalformedRequestsTest {
         badMultipart(cases);
         randomMedia(cases);
         badIdsAndQueries(cases);
-        assertEquals(200, cases.size());
+        assertEquals(210, cases.size());
 
         HttpClient http = HttpClient.newHttpClient();
         ObjectMapper json = new ObjectMapper();
@@ -161,6 +161,19 @@ class MalformedRequestsTest {
         cases.add(new Bad("POST", "/v1/videos", "multipart/mixed; boundary=" + BOUNDARY, multipart("prompt", null, "a".getBytes())));
         cases.add(new Bad("POST", "/v1/scores", ct, multipart("prompt", null, "no file".getBytes())));
         cases.add(new Bad("POST", "/v1/scores", "application/json", "{\"file\": \"abc\"}".getBytes()));
+        cases.add(new Bad("POST", "/v1/classifications", ct, multipart("captions", null, "[\"a\", \"b\"]".getBytes())));
+        cases.add(new Bad("POST", "/v1/classifications", ct, multipart("file", "clip.mp4", mp4Head())));
+        cases.add(new Bad("POST", "/v1/classifications", ct, multipart("file", "clip.mp4", mp4Head(), "captions", null, "a, b".getBytes())));
+        cases.add(new Bad("POST", "/v1/classifications", ct, multipart("file", "clip.mp4", mp4Head(), "captions", null, "[\"one\"]".getBytes())));
+        cases.add(new Bad("POST", "/v1/classifications", ct, multipart("file", "clip.mp4", mp4Head(), "captions", null, "[1, 2]".getBytes())));
+        cases.add(new Bad("POST", "/v1/classifications", ct, multipart("file", "clip.mp4", mp4Head(), "captions", null, "[\"a\", \" \"]".getBytes())));
+        cases.add(new Bad("POST", "/v1/classifications", ct, multipart("file", "clip.mp4", mp4Head(), "captions", null,
+                ("[" + "\"a\",".repeat(40) + "\"b\"]").getBytes())));
+        cases.add(new Bad("POST", "/v1/classifications", ct, multipart("file", "clip.mp4", mp4Head(), "captions", null,
+                "[\"a\", \"b\"]".getBytes(), "draws", null, "0".getBytes())));
+        cases.add(new Bad("POST", "/v1/classifications", ct, multipart("file", "clip.mp4", concat(mp4Head(), randomBytes(3000)), "captions", null,
+                "[\"a\", \"b\"]".getBytes())));
+        cases.add(new Bad("POST", "/v1/classifications", "application/json", "{\"captions\": [\"a\", \"b\"]}".getBytes()));
         cases.add(new Bad("POST", "/v1/videos/extensions", ct, multipart("prompt", null, "no video".getBytes())));
         cases.add(new Bad("POST", "/v1/videos/edits", ct, multipart("video", null, "{\"id\": \"../../etc/passwd\"}".getBytes())));
         for (int i = 0; i < 13; i++) {
@@ -227,13 +240,13 @@ class MalformedRequestsTest {
         return new byte[]{0, 0, 0, 0x18, 'f', 't', 'y', 'p', 'i', 's', 'o', 'm'};
     }
 
-    private static byte[] multipart(String name, String filename, byte[] content) {
-        return concat(part(name, filename, content), ("--" + BOUNDARY + "--\r\n").getBytes());
-    }
-
-    /** Two fields in one well-formed multipart body. */
-    private static byte[] multipart(String name, String filename, byte[] content, String name2, String filename2, byte[] content2) {
-        return concat(concat(part(name, filename, content), part(name2, filename2, content2)), ("--" + BOUNDARY + "--\r\n").getBytes());
+    /** One well-formed multipart body from name / filename-or-null / content triples. */
+    private static byte[] multipart(Object... fields) {
+        byte[] body = new byte[0];
+        for (int i = 0; i < fields.length; i += 3) {
+            body = concat(body, part((String) fields[i], (String) fields[i + 1], (byte[]) fields[i + 2]));
+        }
+        return concat(body, ("--" + BOUNDARY + "--\r\n").getBytes());
     }
 
     private static byte[] part(String name, String filename, byte[] content) {

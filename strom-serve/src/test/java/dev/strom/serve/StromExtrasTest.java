@@ -1,6 +1,12 @@
 package dev.strom.serve;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.strom.data.Clip;
+import dev.strom.data.world.CaptionedWorld;
+import dev.strom.data.world.Hue;
+import dev.strom.data.world.Motion;
+import dev.strom.data.world.Scene;
+import dev.strom.data.world.Thing;
 import dev.strom.media.ClipWriter;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -15,7 +21,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Scoring, the model list, the event stream. */
+/** Scoring, reading captions off the likelihood, the model list, the event stream. */
 class StromExtrasTest {
 
     static Http http;
@@ -49,6 +55,36 @@ class StromExtrasTest {
         assertEquals(200, score.status(), score.body()::toString);
         assertEquals("16x16 at 8.0 fps", score.body().path("resampled_from").asText());
         assertTrue(score.body().path("bits_per_dim").asDouble() > 0);
+    }
+
+    /** A held-out scene (never trained on): the true caption beats ones that change the object or the background. */
+    @Test
+    void anUploadedClipIsReadAsTheCaptionItWasMadeFrom(@TempDir Path tmp) throws Exception {
+        CaptionedWorld world = new CaptionedWorld(32, 16, 8, 0);
+        Scene.Combo heartDownBlue = new Scene.Combo(Thing.HEART, Motion.DOWN, Hue.BLUE);
+        assertTrue(CaptionedWorld.HELD_OUT.contains(heartDownBlue));
+        Path file = tmp.resolve("heart.mp4");
+        ClipWriter.write(world.render(world.scene(heartDownBlue, 3)), file, 8);
+        String own = "a pink heart moving down on a blue background";
+        Http.Reply read = http.multipart("/v1/classifications", "file", "heart.mp4", Files.readAllBytes(file), "captions", null,
+                "[\"a yellow star moving down on a blue background\", \"" + own + "\", \"a pink heart moving down on a green background\"]",
+                "draws", null, "2");
+        assertEquals(200, read.status(), read.body()::toString);
+        assertEquals("classification", read.body().path("object").asText());
+        assertEquals(16, read.body().path("frames_read").asInt());
+        assertEquals(2, read.body().path("draws").asInt());
+        JsonNode captions = read.body().path("captions");
+        assertEquals(3, captions.size());
+        assertEquals(own, captions.get(0).path("caption").asText(), read.body()::toString);
+        double sum = 0;
+        for (int i = 0; i < captions.size(); i++) {
+            sum += captions.get(i).path("probability").asDouble();
+            if (i > 0) {
+                assertTrue(captions.get(i).path("probability").asDouble() <= captions.get(i - 1).path("probability").asDouble(),
+                        "highest first: " + captions);
+            }
+        }
+        assertEquals(1.0, sum, 1e-6);
     }
 
     @Test
