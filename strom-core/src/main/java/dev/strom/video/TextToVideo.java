@@ -501,6 +501,15 @@ public final class TextToVideo implements AutoCloseable {
      * @return one probability per caption, in the order given, summing to 1
      */
     public double[] captionPosterior(float[] clip, List<String> captions, int draws, long seed) {
+        return captionPosterior(clip, 0, captions, draws, seed);
+    }
+
+    /**
+     * As {@link #captionPosterior(float[], List, int, long)}, reading only frames {@code scoredFrom} onward, each
+     * given the frames before it: which caption the rest of a clip follows once its opening is seen (from frame 0
+     * the opening decides most of a whole-clip reading).
+     */
+    public double[] captionPosterior(float[] clip, int scoredFrom, List<String> captions, int draws, long seed) {
         int plane = spec.dims(1);
         wholeFrames(clip, "reading captions needs a clip");
         if (captions.size() < 2) {
@@ -510,8 +519,11 @@ public final class TextToVideo implements AutoCloseable {
             throw new IllegalArgumentException("at least one noise draw is needed, got " + draws);
         }
         int frames = Math.min(clip.length / plane, spec.frames());
+        if (scoredFrom < 0 || scoredFrom >= frames) {
+            throw new IllegalArgumentException("the frames read must start within the clip's " + frames + ", not at " + scoredFrom);
+        }
         float[] read = java.util.Arrays.copyOf(clip, frames * plane);
-        // log p(x + sigma e_d | caption), per draw d and caption
+        // log p(x + sigma e_d | caption), per draw d and caption, of the frames read given those before
         double[][] logLik = new double[draws][captions.size()];
         Random rng = new Random(seed);
         try (NDScope scope = new NDScope()) {
@@ -521,9 +533,11 @@ public final class TextToVideo implements AutoCloseable {
                 NDArray x = NoiseAugmentation.apply(clean, flow.config().noiseStd(), rng);
                 for (int from = 0; from < captions.size(); from += CAPTIONS_PER_PASS) {
                     List<String> group = captions.subList(from, Math.min(captions.size(), from + CAPTIONS_PER_PASS));
-                    float[] nll = flow.forward(x.repeat(0, group.size()), text.encode(manager, group)).lossPerSample().toFloatArray();
+                    ForwardPass pass = flow.forward(x.repeat(0, group.size()), text.encode(manager, group));
+                    float[] nll = (scoredFrom == 0 ? pass.lossPerSample()
+                            : pass.lossPerFrame().get(":, " + scoredFrom + ":").mean(new int[]{1})).toFloatArray();
                     for (int i = 0; i < nll.length; i++) {
-                        logLik[d][from + i] = -(double) nll[i] * spec.dims(frames);
+                        logLik[d][from + i] = -(double) nll[i] * spec.dims(frames - scoredFrom);
                     }
                 }
             }

@@ -55,6 +55,25 @@ class CaptionPosteriorTest {
     }
 
     @Test
+    void readFromALaterFrameOnlyThoseFramesCountEachGivenTheOnesBefore() {
+        try (NDManager m = NDManager.newBaseManager(); TextToVideo model = VideoFixtures.model(m, FRAMES, SIZE)) {
+            float[] clip = clip(model, FRAMES, 9);
+            List<String> captions = List.of("moving left", "moving right", "ein Fisch");
+            double[] rest = model.captionPosterior(clip, 1, captions, 1, 4);
+            float[] ll = model.captionContrast(List.of(clip), FRAMES, 1, List.of(captions), new Random(4), null)
+                    .logLikelihoods().toFloatArray();
+            for (int i = 1; i < 3; i++) {
+                assertEquals(ll[0] - ll[i], Math.log(rest[0] / rest[i]), 1e-3, "log odds of the last frame, caption 0 against " + i);
+            }
+            double[] whole = model.captionPosterior(clip, 0, captions, 1, 4);
+            assertTrue(Math.abs(Math.log(whole[0] / whole[1]) - Math.log(rest[0] / rest[1])) > 1e-4,
+                    "the first frame's likelihood is left out: " + Arrays.toString(whole) + " " + Arrays.toString(rest));
+            assertThrows(IllegalArgumentException.class, () -> model.captionPosterior(clip, FRAMES, captions, 1, 4),
+                    "nothing left to read");
+        }
+    }
+
+    @Test
     void theOddsOfTwoCaptionsDoNotDependOnWhichOthersAreAsked() {
         try (NDManager m = NDManager.newBaseManager(); TextToVideo model = VideoFixtures.model(m, FRAMES, SIZE)) {
             float[] clip = clip(model, FRAMES, 2);

@@ -1,6 +1,5 @@
 package dev.strom.eval;
 
-import ai.djl.ndarray.NDScope;
 import dev.strom.data.world.CaptionedWorld;
 import dev.strom.data.world.Captions;
 import dev.strom.data.world.EditPairs;
@@ -100,26 +99,16 @@ public final class CaptionChoice {
     }
 
     /**
-     * Whether frames {@code scoredFrom} onward of the clip, given those before, are most likely under the first
-     * candidate, by the mean log-likelihood over {@code draws} noise draws (each shared by all candidates); a tie is
-     * a miss.
+     * Whether frames {@code scoredFrom} onward of the clip's first {@code frames}, given those before, are most
+     * likely under the first candidate ({@link TextToVideo#captionPosterior}: the mean log-likelihood over
+     * {@code draws} noise draws, each shared by all candidates); a tie is a miss.
      */
     private static double firstIsMostLikely(TextToVideo model, float[] clip, int frames, int scoredFrom,
                                             List<String> candidates, long seed, int draws) {
-        Random rng = new Random(seed);
-        double[] mean = new double[candidates.size()];
-        for (int d = 0; d < draws; d++) {
-            try (NDScope scope = new NDScope()) {
-                scope.suppressNotUsedWarning();
-                float[] logLik = model.captionContrast(List.of(clip), frames, scoredFrom, List.of(candidates), rng, null)
-                        .logLikelihoods().toFloatArray();
-                for (int c = 0; c < mean.length; c++) {
-                    mean[c] += (double) logLik[c] / draws;
-                }
-            }
-        }
-        for (int c = 1; c < mean.length; c++) {
-            if (mean[c] >= mean[0]) {
+        float[] read = Arrays.copyOf(clip, model.spec().dims(frames));
+        double[] p = model.captionPosterior(read, scoredFrom, candidates, draws, seed);
+        for (int c = 1; c < p.length; c++) {
+            if (p[c] >= p[0]) {
                 return 0;
             }
         }
