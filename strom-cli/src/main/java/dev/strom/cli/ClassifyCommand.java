@@ -36,6 +36,11 @@ final class ClassifyCommand implements Callable<Integer> {
             description = "read only the first N frames (for the bundled model, the first 2 read the motion best)")
     Integer frames;
 
+    @Option(names = "--given", paramLabel = "N",
+            description = "the first N frames are given, not read: which caption the rest follows once they are seen "
+                    + "(e.g. the part an extension added)")
+    int given = 0;
+
     @Option(names = "--draws", paramLabel = "N",
             description = "noise draws each caption's likelihood is averaged over (default: ${DEFAULT-VALUE})")
     int draws = 4;
@@ -60,13 +65,19 @@ final class ClassifyCommand implements Callable<Integer> {
         if (frames != null && frames <= 0) {
             throw new IllegalArgumentException("--frames must be at least 1, got " + frames);
         }
+        if (given < 0) {
+            throw new IllegalArgumentException("--given must be 0 or more, got " + given);
+        }
         try (NDManager manager = NDManager.newBaseManager();
              TextToVideo video = ModelStore.load(model.resolve(), manager)) {
             var spec = video.spec();
             float[] all = ContextInput.clip(clip, spec);
             int read = Math.min(all.length / spec.dims(1), frames == null ? spec.frames() : Math.min(frames, spec.frames()));
+            if (given >= read) {
+                throw new IllegalArgumentException("--given " + given + " leaves nothing to read of the " + read + " frames read");
+            }
             float[] x = Arrays.copyOf(all, spec.dims(read));
-            double[] p = video.captionPosterior(x, captions, draws, seed);
+            double[] p = video.captionPosterior(x, given, captions, draws, seed);
             List<Integer> order = IntStream.range(0, p.length).boxed()
                     .sorted(Comparator.comparingDouble((Integer i) -> -p[i])).toList();
             if (json) {
@@ -74,11 +85,13 @@ final class ClassifyCommand implements Callable<Integer> {
                 ObjectNode out = mapper.createObjectNode();
                 out.put("file", clip.toString());
                 out.put("frames_read", read);
+                out.put("frames_given", given);
                 var list = out.putArray("captions");
                 order.forEach(i -> list.addObject().put("caption", captions.get(i)).put("probability", p[i]));
                 System.out.println(mapper.writeValueAsString(out));
             } else {
-                System.out.printf(Locale.ROOT, "%s: %d frames read at %dx%d%n", clip, read, spec.size(), spec.size());
+                System.out.printf(Locale.ROOT, "%s: %d frames read at %dx%d%s%n", clip, read, spec.size(), spec.size(),
+                        given == 0 ? "" : ", the first " + given + " given");
                 order.forEach(i -> System.out.printf(Locale.ROOT, "%7.4f  %s%n", p[i], captions.get(i)));
             }
         }

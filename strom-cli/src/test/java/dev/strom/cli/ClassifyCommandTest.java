@@ -83,12 +83,36 @@ class ClassifyCommandTest {
         assertEquals(own, top(out), out.toString());
     }
 
+    /** Frames given are read only as what the rest follows from: the reading changes, and says how many were given. */
+    @Test
+    void givenFramesAreConditionedOnNotRead() throws Exception {
+        String[] captions = {"a pink heart moving down on a blue background", "a pink heart moving up on a blue background"};
+        JsonNode whole = classify(captions);
+        JsonNode rest = classify("--given", "8", captions[0], captions[1]);
+        assertEquals(0, whole.path("frames_given").asInt());
+        assertEquals(8, rest.path("frames_given").asInt());
+        assertEquals(16, rest.path("frames_read").asInt());
+        assertTrue(Math.abs(probability(whole, captions[0]) - probability(rest, captions[0])) > 1e-3,
+                "the first 8 frames' likelihood is left out: " + whole + " " + rest);
+    }
+
+    private static double probability(JsonNode out, String caption) {
+        for (JsonNode c : out.path("captions")) {
+            if (c.path("caption").asText().equals(caption)) {
+                return c.path("probability").asDouble();
+            }
+        }
+        throw new AssertionError(caption + " not in " + out);
+    }
+
     @Test
     void badRequestsGetOneLineAndExitTwo() throws Exception {
         for (Cli r : new Cli[]{
                 Cli.run("classify", clip.toString(), "only one caption"),
                 Cli.run("classify", clip.toString(), "a pink heart", "  "),
-                Cli.run("classify", clip.toString(), "--frames", "0", "a pink heart", "a blue fish")}) {
+                Cli.run("classify", clip.toString(), "--frames", "0", "a pink heart", "a blue fish"),
+                Cli.run("classify", clip.toString(), "--given", "-1", "a pink heart", "a blue fish"),
+                Cli.run("classify", clip.toString(), "--frames", "4", "--given", "4", "a pink heart", "a blue fish")}) {
             assertEquals(2, r.exit(), r.err());
             assertEquals(1, r.errorLines().strip().lines().count(), r.err());
         }

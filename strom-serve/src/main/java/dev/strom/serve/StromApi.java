@@ -32,7 +32,7 @@ final class StromApi {
 
     private static final Set<String> SCORE = Set.of("file", "prompt");
     private static final Set<String> VERIFY = Set.of("file");
-    private static final Set<String> CLASSIFY = Set.of("file", "captions", "frames", "draws", "seed");
+    private static final Set<String> CLASSIFY = Set.of("file", "captions", "frames", "given", "draws", "seed");
     private static final int MAX_CAPTIONS = 32;
     private static final int MAX_DRAWS = 16;
     private static final int DEFAULT_DRAWS = 4;
@@ -194,16 +194,22 @@ final class StromApi {
             throw ApiError.invalid("captions", "'captions' must hold at least two captions to choose between.");
         }
         Long frames = form.integer("frames", 1, maker.spec().frames());
+        Long given = form.integer("given", 0, maker.spec().frames() - 1);
         Long draws = form.integer("draws", 1, MAX_DRAWS);
         Long seed = form.integer("seed", 0, Long.MAX_VALUE);
         ModelView view = modelView(bytes);
         int read = Math.min(view.clip().frames(), frames == null ? maker.spec().frames() : frames.intValue());
+        int g = given == null ? 0 : given.intValue();
+        if (g >= read) {
+            throw ApiError.invalid("given", "'given' leaves nothing to read: " + g + " of the " + read + " frames read.");
+        }
         int d = draws == null ? DEFAULT_DRAWS : draws.intValue();
-        double[] p = maker.captionPosterior(view.clip(), read, captions, d, seed == null ? 0 : seed);
+        double[] p = maker.captionPosterior(view.clip(), read, g, captions, d, seed == null ? 0 : seed);
         ObjectNode out = json.createObjectNode();
         out.put("object", "classification");
         out.put("model", maker.name());
         out.put("frames_read", read);
+        out.put("frames_given", g);
         view.describeResampling(out);
         out.put("draws", d);
         ArrayNode list = out.putArray("captions");

@@ -109,15 +109,15 @@ public final class VideoMaker implements AutoCloseable {
     }
 
     /**
-     * P(caption | the first {@code frames} frames of the clip) under a uniform prior over the captions (see
-     * {@link TextToVideo#captionPosterior}), in the order given.
+     * P(caption | the first {@code frames} frames of the clip) under a uniform prior over the captions, the first
+     * {@code given} of them conditioned on, not read (see {@link TextToVideo#captionPosterior}), in the order given.
      */
-    public synchronized double[] captionPosterior(Clip clip, int frames, List<String> captions, int draws, long seed) {
+    public synchronized double[] captionPosterior(Clip clip, int frames, int given, List<String> captions, int draws, long seed) {
         if (clip.width() != spec().size() || clip.height() != spec().size()) {
             throw new IllegalArgumentException("reading captions needs a clip at the model's size (see atModelSize)");
         }
         float[] x = java.util.Arrays.copyOf(clip.toModelLayout(), spec().dims(Math.min(frames, clip.frames())));
-        return model.captionPosterior(x, captions, draws, seed);
+        return model.captionPosterior(x, given, captions, draws, seed);
     }
 
     @Override

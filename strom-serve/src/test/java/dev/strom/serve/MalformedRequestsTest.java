@@ -173,7 +173,8 @@ class MalformedRequestsTest {
                 "[\"a\", \"b\"]".getBytes(), "draws", null, "0".getBytes())));
         cases.add(new Bad("POST", "/v1/classifications", ct, multipart("file", "clip.mp4", concat(mp4Head(), randomBytes(3000)), "captions", null,
                 "[\"a\", \"b\"]".getBytes())));
-        cases.add(new Bad("POST", "/v1/classifications", "application/json", "{\"captions\": [\"a\", \"b\"]}".getBytes()));
+        cases.add(new Bad("POST", "/v1/classifications", ct, multipart("file", "clip.mp4", mp4Head(), "captions", null,
+                "[\"a\", \"b\"]".getBytes(), "given", null, "16".getBytes())));
         cases.add(new Bad("POST", "/v1/videos/extensions", ct, multipart("prompt", null, "no video".getBytes())));
         cases.add(new Bad("POST", "/v1/videos/edits", ct, multipart("video", null, "{\"id\": \"../../etc/passwd\"}".getBytes())));
         for (int i = 0; i < 13; i++) {

@@ -85,6 +85,17 @@ class StromExtrasTest {
             }
         }
         assertEquals(1.0, sum, 1e-6);
+        assertEquals(0, read.body().path("frames_given").asInt());
+
+        Http.Reply rest = http.multipart("/v1/classifications", "file", "heart.mp4", Files.readAllBytes(file), "captions", null,
+                "[\"" + own + "\", \"a pink heart moving up on a blue background\"]", "frames", null, "8", "given", null, "7");
+        assertEquals(200, rest.status(), rest.body()::toString);
+        assertEquals(8, rest.body().path("frames_read").asInt());
+        assertEquals(7, rest.body().path("frames_given").asInt());
+        Http.Reply nothingLeft = http.multipart("/v1/classifications", "file", "heart.mp4", Files.readAllBytes(file), "captions", null,
+                "[\"" + own + "\", \"a pink heart moving up on a blue background\"]", "frames", null, "8", "given", null, "8");
+        assertEquals(400, nothingLeft.status());
+        assertEquals("given", nothingLeft.body().path("error").path("param").asText());
     }
 
     @Test
