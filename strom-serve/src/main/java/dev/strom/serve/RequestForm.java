@@ -25,17 +25,19 @@ final class RequestForm {
 
     private final Map<String, JsonNode> values = new HashMap<>();
     private final Map<String, byte[]> files = new HashMap<>();
+    private final ObjectMapper json;
 
-    private RequestForm() {
+    private RequestForm(ObjectMapper json) {
+        this.json = json;
     }
 
     static RequestForm read(Context ctx, ObjectMapper json, Set<String> allowed, UploadCheck uploads) {
-        RequestForm form = new RequestForm();
+        RequestForm form = new RequestForm(json);
         String type = ctx.contentType() == null ? "" : ctx.contentType().toLowerCase(java.util.Locale.ROOT);
         if (type.startsWith("multipart/form-data")) {
             form.readMultipart(ctx, allowed, uploads);
         } else if (type.isEmpty() || type.startsWith("application/json")) {
-            form.readJson(ctx.bodyAsBytes(), json, allowed);
+            form.readJson(ctx.bodyAsBytes(), allowed);
         } else {
             throw new ApiError(415, "invalid_request_error", "unsupported_media_type", null,
                     "Send application/json or multipart/form-data, not '" + ctx.contentType() + "'.");
@@ -43,7 +45,7 @@ final class RequestForm {
         return form;
     }
 
-    private void readJson(byte[] body, ObjectMapper json, Set<String> allowed) {
+    private void readJson(byte[] body, Set<String> allowed) {
         JsonNode root;
         try {
             root = json.readTree(body);
@@ -145,7 +147,7 @@ final class RequestForm {
         }
         if (v.isTextual()) {
             try {
-                v = new ObjectMapper().readTree(v.asText());
+                v = json.readTree(v.asText());
             } catch (JsonProcessingException e) {
                 v = null;
             }
