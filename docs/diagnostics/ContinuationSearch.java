@@ -21,21 +21,9 @@ import java.util.*;
  * Run: java -Dai.djl.offline=true -cp strom-cli/target/strom.jar docs/diagnostics/ContinuationSearch.java MODEL N DRAWS SEED STAGES
  */
 public class ContinuationSearch {
+    /** P(the prompt's own motion | the frames from {@code from} on, given those before), over the nine motions. */
     static double contShare(TextToVideo model, float[] x, List<String> caps, int from, int draws, long seed) {
-        int frames = x.length / model.spec().dims(1);
-        double[] ll = new double[caps.size()];
-        Random rng = new Random(seed);
-        for (int d = 0; d < draws; d++) {
-            try (ai.djl.ndarray.NDScope sc = new ai.djl.ndarray.NDScope()) {
-                sc.suppressNotUsedWarning();
-                var c = model.captionContrast(List.of(x), frames, from, List.of(caps), rng, null);
-                float[] l = c.logLikelihoods().toFloatArray();
-                for (int i = 0; i < ll.length; i++) ll[i] += l[i] / draws;
-            }
-        }
-        double max = Arrays.stream(ll).max().getAsDouble(), sum = 0;
-        for (double v : ll) sum += Math.exp(v - max);
-        return Math.exp(ll[0] - max) / sum;
+        return model.captionPosterior(x, from, caps, draws, seed)[0];
     }
     public static void main(String[] a) throws Exception {
         int n = Integer.parseInt(a[1]); int draws = Integer.parseInt(a[2]); long seed0 = Long.parseLong(a[3]);

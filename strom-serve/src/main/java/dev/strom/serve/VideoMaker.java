@@ -102,10 +102,7 @@ public final class VideoMaker implements AutoCloseable {
 
     /** Exact bits/dim of a clip at the model's size (any length; see {@link TextToVideo#bitsPerDim(float[], String, long)}), given the prompt or none. */
     public synchronized double bitsPerDim(Clip clip, String prompt) {
-        if (clip.width() != spec().size() || clip.height() != spec().size()) {
-            throw new IllegalArgumentException("bits/dim needs a clip at the model's size (see atModelSize)");
-        }
-        return model.bitsPerDim(clip.toModelLayout(), prompt, 0);
+        return model.bitsPerDim(atModelSizeOnly(clip, "bits/dim"), prompt, 0);
     }
 
     /**
@@ -113,11 +110,16 @@ public final class VideoMaker implements AutoCloseable {
      * {@code given} of them conditioned on, not read (see {@link TextToVideo#captionPosterior}), in the order given.
      */
     public synchronized double[] captionPosterior(Clip clip, int frames, int given, List<String> captions, int draws, long seed) {
-        if (clip.width() != spec().size() || clip.height() != spec().size()) {
-            throw new IllegalArgumentException("reading captions needs a clip at the model's size (see atModelSize)");
-        }
-        float[] x = java.util.Arrays.copyOf(clip.toModelLayout(), spec().dims(Math.min(frames, clip.frames())));
+        float[] x = java.util.Arrays.copyOf(atModelSizeOnly(clip, "reading captions"), spec().dims(Math.min(frames, clip.frames())));
         return model.captionPosterior(x, given, captions, draws, seed);
+    }
+
+    /** The clip in the model's layout, refused unless it is at the model's size. */
+    private float[] atModelSizeOnly(Clip clip, String what) {
+        if (clip.width() != spec().size() || clip.height() != spec().size()) {
+            throw new IllegalArgumentException(what + " needs a clip at the model's size (see atModelSize)");
+        }
+        return clip.toModelLayout();
     }
 
     @Override
