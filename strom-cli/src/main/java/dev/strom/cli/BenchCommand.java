@@ -5,8 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.strom.bench.EngineBenchmark;
 import dev.strom.bench.GenerationBenchmark;
-import dev.strom.store.ModelStore;
-import dev.strom.video.TextToVideo;
+import dev.strom.pipeline.VideoPipeline;
 import picocli.CommandLine.Mixin;
 import java.util.List;
 import picocli.CommandLine.Command;
@@ -77,15 +76,15 @@ final class BenchCommand implements Callable<Integer> {
                 "os_arch", System.getProperty("os.arch")));
         try (NDManager manager = NDManager.newBaseManager()) {
             if (provenance) {
-                report.put("provenance", ProvenanceBench.run(model, signing, manager, provenanceClips, unmarked));
+                report.put("provenance", ProvenanceBench.run(model, signing, provenanceClips, unmarked));
             } else {
             report.put("engine", EngineBenchmark.run(manager, EngineBenchmark.benchConfig(), frames, batch, steps,
                     jacobiBlock, jacobiThreshold));
             if (!noModel) {
-                try (TextToVideo video = ModelStore.load(model.resolve(), manager)) {
+                try (VideoPipeline pipeline = model.open()) {
                     Map<String, Object> gen = new LinkedHashMap<>();
                     gen.put("model", model.resolve().toString());
-                    gen.putAll(GenerationBenchmark.run(video, lengths, 3f));
+                    gen.putAll(GenerationBenchmark.run(pipeline.model(), lengths, 3f));
                     report.put("generation", gen);
                 }
             }

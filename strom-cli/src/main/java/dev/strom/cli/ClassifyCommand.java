@@ -1,22 +1,19 @@
 package dev.strom.cli;
 
-import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.strom.store.ModelStore;
-import dev.strom.video.TextToVideo;
+import dev.strom.media.MediaDecoder;
+import dev.strom.pipeline.Classification;
+import dev.strom.pipeline.ClassifyRequest;
+import dev.strom.pipeline.VideoPipeline;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.nio.file.Path;
-import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.stream.IntStream;
 
 @Command(name = "classify", mixinStandardHelpOptions = true,
         description = {"Which of the given captions describes a clip, read off the model's exact likelihood (zero-shot): "
@@ -68,31 +65,21 @@ final class ClassifyCommand implements Callable<Integer> {
         if (given < 0) {
             throw new IllegalArgumentException("--given must be 0 or more, got " + given);
         }
-        try (NDManager manager = NDManager.newBaseManager();
-             TextToVideo video = ModelStore.load(model.resolve(), manager)) {
-            var spec = video.spec();
-            float[] all = ContextInput.clip(clip, spec);
-            int read = Math.min(all.length / spec.dims(1), frames == null ? spec.frames() : Math.min(frames, spec.frames()));
+        try (VideoPipeline pipeline = model.open()) {
+            MediaDecoder.Media media = pipeline.read(clip);
+            int read = Math.min(media.clip().frames(), frames == null ? pipeline.spec().frames() : Math.min(frames, pipeline.spec().frames()));
             if (given >= read) {
                 throw new IllegalArgumentException("--given " + given + " leaves nothing to read of the " + read + " frames read");
             }
-            float[] x = Arrays.copyOf(all, spec.dims(read));
-            double[] p = video.captionPosterior(x, given, captions, draws, seed);
-            List<Integer> order = IntStream.range(0, p.length).boxed()
-                    .sorted(Comparator.comparingDouble((Integer i) -> -p[i])).toList();
+            Classification c = pipeline.classify(media, new ClassifyRequest(captions, frames, given, draws, seed))
+                    .withFile(clip.toString());
             if (json) {
-                ObjectMapper mapper = new ObjectMapper();
-                ObjectNode out = mapper.createObjectNode();
-                out.put("file", clip.toString());
-                out.put("frames_read", read);
-                out.put("frames_given", given);
-                var list = out.putArray("captions");
-                order.forEach(i -> list.addObject().put("caption", captions.get(i)).put("probability", p[i]));
-                System.out.println(mapper.writeValueAsString(out));
+                System.out.println(new ObjectMapper().writeValueAsString(c));
             } else {
-                System.out.printf(Locale.ROOT, "%s: %d frames read at %dx%d%s%n", clip, read, spec.size(), spec.size(),
+                var spec = pipeline.spec();
+                System.out.printf(Locale.ROOT, "%s: %d frames read at %dx%d%s%n", clip, c.framesRead(), spec.size(), spec.size(),
                         given == 0 ? "" : ", the first " + given + " given");
-                order.forEach(i -> System.out.printf(Locale.ROOT, "%7.4f  %s%n", p[i], captions.get(i)));
+                c.captions().forEach(choice -> System.out.printf(Locale.ROOT, "%7.4f  %s%n", choice.probability(), choice.caption()));
             }
         }
         return 0;

@@ -1,5 +1,9 @@
 package dev.strom.cli;
 
+import dev.strom.data.Clip;
+import dev.strom.pipeline.Mode;
+import dev.strom.pipeline.VideoPipeline;
+import dev.strom.pipeline.VideoRequest;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
@@ -26,8 +30,12 @@ final class EditCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ClipMaker.make(video, instruction, spec -> ContextInput.clip(clip, spec),
-                (spec, given) -> given, ClipMaker.Mode.EDIT);
+        Path file = video.validate(instruction);
+        try (VideoPipeline pipeline = video.model.open()) {
+            Clip source = pipeline.source(Mode.EDIT, clip);
+            ClipMaker.make(pipeline, new VideoRequest(Mode.EDIT, instruction, video.sampling.seed, source.frames(),
+                    video.sampling.of(pipeline.defaults()), source, null), video.output, file);
+        }
         return 0;
     }
 }

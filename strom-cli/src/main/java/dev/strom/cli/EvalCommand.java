@@ -11,8 +11,12 @@ import dev.strom.eval.Evaluation;
 import dev.strom.eval.Probe;
 import dev.strom.media.ClipWriter;
 import dev.strom.media.ContactSheet;
-import dev.strom.store.ModelStore;
-import dev.strom.video.TextToVideo;
+import dev.strom.data.Clip;
+import dev.strom.data.world.EditPairs;
+import dev.strom.data.world.Scene;
+import dev.strom.pipeline.VideoPipeline;
+import dev.strom.video.Sampling;
+import dev.strom.video.VideoModel;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -57,9 +61,9 @@ final class EvalCommand implements Callable<Integer> {
         Files.createDirectories(out);
         long t0 = System.nanoTime();
         Map<String, Object> report = new LinkedHashMap<>();
-        ModelOption.Sampling sampling = model.sampling(cfg, null);
-        try (NDManager manager = NDManager.newBaseManager();
-             TextToVideo video = ModelStore.load(model.resolve(), manager)) {
+        try (VideoPipeline pipeline = model.open(); NDManager manager = NDManager.newBaseManager()) {
+            VideoModel video = pipeline.model();
+            Sampling sampling = pipeline.defaults().withGuidance(cfg);
             var spec = video.spec();
             CaptionedWorld world = new CaptionedWorld(spec.size(), spec.frames(), spec.fps(), 0);
             WorldDataset data = new WorldDataset(world, 4242);
@@ -73,7 +77,7 @@ final class EvalCommand implements Callable<Integer> {
                 ProgressBar bar = new ProgressBar("eval");
                 int total = 2 * CaptionedWorld.HELD_OUT.size() * samples;
                 int[] n = {0};
-                List<Evaluation.Generated> gen = Evaluation.adherence(video, probe, world, samples, sampling.guidance(), sampling.temperature(),
+                List<Evaluation.Generated> gen = Evaluation.adherence(pipeline, probe, world, samples, sampling,
                         msg -> bar.update((double) ++n[0] / total, msg.length() > 60 ? msg.substring(0, 60) : msg));
                 bar.finish(null);
                 for (boolean german : new boolean[]{false, true}) {
@@ -82,21 +86,21 @@ final class EvalCommand implements Callable<Integer> {
                             g.stream().map(Evaluation.Generated::asked).toList(),
                             g.stream().map(Evaluation.Generated::verdict).toList()));
                 }
-                List<dev.strom.data.Clip> genClips = gen.stream().map(Evaluation.Generated::clip).toList();
-                List<dev.strom.data.world.Scene.Combo> asked = gen.stream().map(Evaluation.Generated::asked).toList();
+                List<Clip> genClips = gen.stream().map(Evaluation.Generated::clip).toList();
+                List<Scene.Combo> asked = gen.stream().map(Evaluation.Generated::asked).toList();
                 report.put("temporal_generated", Evaluation.temporal(probe, genClips, asked));
                 List<WorldDataset.Sample> real = data.heldOut(false, 2);
                 report.put("temporal_real", Evaluation.temporal(probe, real.stream().map(WorldDataset.Sample::clip).toList(),
                         real.stream().map(x -> x.scene().combo()).toList()));
                 if (edits > 0) {
-                    var pairs = new dev.strom.data.world.EditPairs(world, 4242);
-                    report.put("editing", counted("edit", edits, step -> Evaluation.editing(video, probe, pairs, edits,
-                            sampling.guidance(), sampling.temperature(), step)));
-                    report.put("remix", counted("remix", edits, step -> Evaluation.remixing(video, probe, pairs, edits,
-                            sampling.guidance(), sampling.temperature(), step)));
+                    var pairs = new EditPairs(world, 4242);
+                    report.put("editing", counted("edit", edits, step -> Evaluation.editing(pipeline, probe, pairs, edits,
+                            sampling, step)));
+                    report.put("remix", counted("remix", edits, step -> Evaluation.remixing(pipeline, probe, pairs, edits,
+                            sampling, step)));
                 }
                 System.err.println("eval: caption choice by likelihood");
-                report.put("caption_choice", CaptionChoice.measure(video, data, new dev.strom.data.world.EditPairs(world, 4242), edits,
+                report.put("caption_choice", CaptionChoice.measure(video, data, new EditPairs(world, 4242), edits,
                         CaptionChoice.DRAWS));
                 report.put("frechet_probe_features", Evaluation.frechet(probe, data, new WorldDataset(world, 777), genClips, 4));
                 StringBuilder rows = new StringBuilder();

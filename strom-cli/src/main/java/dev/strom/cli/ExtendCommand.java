@@ -1,5 +1,9 @@
 package dev.strom.cli;
 
+import dev.strom.data.Clip;
+import dev.strom.pipeline.Mode;
+import dev.strom.pipeline.VideoPipeline;
+import dev.strom.pipeline.VideoRequest;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -30,8 +34,13 @@ final class ExtendCommand implements Callable<Integer> {
         if (!(seconds > 0) || seconds > 600) {
             throw new IllegalArgumentException("--seconds must be between 0 and 600");
         }
-        ClipMaker.make(video, prompt, spec -> ContextInput.clip(clip, spec),
-                (spec, given) -> given + (int) Math.max(1, Math.round(seconds * spec.fps())));
+        Path file = video.validate(prompt);
+        try (VideoPipeline pipeline = video.model.open()) {
+            Clip source = pipeline.source(Mode.EXTEND, clip);
+            int n = source.frames() + (int) Math.max(1, Math.round(seconds * pipeline.spec().fps()));
+            ClipMaker.make(pipeline, new VideoRequest(Mode.EXTEND, prompt, video.sampling.seed, n,
+                    video.sampling.of(pipeline.defaults()), source, null), video.output, file);
+        }
         return 0;
     }
 }

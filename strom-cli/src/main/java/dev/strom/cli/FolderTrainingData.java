@@ -3,7 +3,7 @@ package dev.strom.cli;
 import dev.strom.footage.FolderDataset;
 import dev.strom.footage.Preprocessing;
 import dev.strom.media.MediaDecoder;
-import dev.strom.video.TextToVideo;
+import dev.strom.video.VideoModel;
 import dev.strom.video.VideoSpec;
 
 import java.io.IOException;
@@ -63,7 +63,7 @@ final class FolderTrainingData implements TrainingData {
 
     /** Mean conditional bits/dim over the held-out files' clips (every window, every image). */
     @Override
-    public double heldOutBitsPerDim(TextToVideo model) {
+    public double heldOutBitsPerDim(VideoModel model) {
         Map<Integer, List<FolderDataset.Item>> byLength = new TreeMap<>();
         for (FolderDataset.Item item : data.heldOut()) {
             byLength.computeIfAbsent(item.clip().frames(), k -> new ArrayList<>()).add(item);
@@ -71,7 +71,7 @@ final class FolderTrainingData implements TrainingData {
         double sum = 0;
         for (Map.Entry<Integer, List<FolderDataset.Item>> e : byLength.entrySet()) {
             BatchPart p = part(e.getKey(), e.getValue());
-            for (double b : model.bitsPerDimInBatches(p.clips(), p.frames(), p.captions(), 1234, 4)) {
+            for (double b : model.likelihood().bitsPerDim(p.clips(), p.frames(), p.captions(), 1234)) {
                 sum += b;
             }
         }

@@ -1,5 +1,9 @@
 package dev.strom.cli;
 
+import dev.strom.data.Clip;
+import dev.strom.pipeline.Mode;
+import dev.strom.pipeline.VideoPipeline;
+import dev.strom.pipeline.VideoRequest;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -31,8 +35,14 @@ final class GenerateCommand implements Callable<Integer> {
         if (frames != null && frames <= 0) {
             throw new IllegalArgumentException("--frames must be positive, got " + frames);
         }
-        ClipMaker.make(video, prompt, image == null ? null : spec -> ContextInput.image(image, spec),
-                (spec, given) -> frames != null ? frames : spec.frames());
+        Path file = video.validate(prompt);
+        try (VideoPipeline pipeline = video.model.open()) {
+            Mode mode = image == null ? Mode.TEXT : Mode.IMAGE;
+            Clip still = image == null ? null : pipeline.source(mode, image);
+            int n = frames != null ? frames : pipeline.spec().frames();
+            ClipMaker.make(pipeline, new VideoRequest(mode, prompt, video.sampling.seed, n,
+                    video.sampling.of(pipeline.defaults()), still, null), video.output, file);
+        }
         return 0;
     }
 }

@@ -1,13 +1,12 @@
 package dev.strom.cli;
 
-import ai.djl.ndarray.NDManager;
 import dev.strom.data.Clip;
-import dev.strom.flow.JacobiInverse;
 import dev.strom.provenance.ContentCredentials;
 import dev.strom.provenance.ProvenanceBenchmark;
 import dev.strom.provenance.ProvenanceStamp;
-import dev.strom.store.ModelStore;
-import dev.strom.video.TextToVideo;
+import dev.strom.pipeline.Mode;
+import dev.strom.pipeline.VideoPipeline;
+import dev.strom.pipeline.VideoRequest;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,24 +30,22 @@ final class ProvenanceBench {
     private ProvenanceBench() {
     }
 
-    static Map<String, Object> run(ModelOption model, SigningOption signing, NDManager manager, int clips, int unmarked)
+    static Map<String, Object> run(ModelOption model, SigningOption signing, int clips, int unmarked)
             throws Exception {
         if (clips <= 0 || unmarked <= 0) {
             throw new IllegalArgumentException("--provenance-clips and --unmarked must be positive");
         }
-        Path dir = model.resolve();
-        ModelOption.Sampling sampling = model.sampling(null, null);
         List<Clip> generated = new ArrayList<>();
-        try (TextToVideo video = ModelStore.load(dir, manager)) {
+        String name;
+        try (VideoPipeline pipeline = model.open()) {
+            name = pipeline.name();
             for (int i = 0; i < clips; i++) {
-                int n = video.spec().frames();
-                float[] x = video.generate(new TextToVideo.Generation(PROMPTS.get(i % PROMPTS.size()), 1000 + i,
-                        sampling.guidance(), n, new JacobiInverse(16, 32, 1e-3), true, sampling.temperature()), null);
-                generated.add(Clip.fromModelLayout(x, n, video.spec().size(), video.spec().size(), video.spec().fps()));
+                generated.add(pipeline.make(new VideoRequest(Mode.TEXT, PROMPTS.get(i % PROMPTS.size()), 1000 + i,
+                        pipeline.spec().frames(), pipeline.defaults(), null, null), null));
             }
         }
         ProvenanceStamp stamp = ProvenanceStamp.open(signing.location(),
-                new ContentCredentials.Generator(StromCommand.version(), Provenance.modelName(dir)));
+                new ContentCredentials.Generator(VideoPipeline.version(), name));
         Path work = Files.createTempDirectory("strom-provenance-bench");
         try {
             return ProvenanceBenchmark.run(generated, 8, stamp, unmarked, work);

@@ -1,6 +1,10 @@
 package dev.strom.cli;
 
 import dev.strom.media.MediaDecoder;
+import dev.strom.data.Clip;
+import dev.strom.pipeline.Mode;
+import dev.strom.pipeline.VideoPipeline;
+import dev.strom.pipeline.VideoRequest;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -34,9 +38,14 @@ final class RemixCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        String title = from == null ? MediaDecoder.title(clip) : null;
-        String caption = from != null ? from : title != null ? title : "";
-        ClipMaker.make(video, prompt, spec -> ContextInput.clip(clip, spec), (spec, given) -> given, ClipMaker.Mode.REMIX, caption);
+        Path file = video.validate(prompt);
+        try (VideoPipeline pipeline = video.model.open()) {
+            Clip source = pipeline.source(Mode.REMIX, clip);
+            String title = from == null ? MediaDecoder.title(clip) : null;
+            String caption = from != null ? from : title != null ? title : "";
+            ClipMaker.make(pipeline, new VideoRequest(Mode.REMIX, prompt, video.sampling.seed, source.frames(),
+                    video.sampling.of(pipeline.defaults()), source, caption), video.output, file);
+        }
         return 0;
     }
 }

@@ -1,8 +1,6 @@
 package dev.strom.cli;
 
-import dev.strom.flow.InverseMethod;
-import dev.strom.flow.JacobiInverse;
-import dev.strom.flow.SequentialInverse;
+import dev.strom.video.Sampling;
 import picocli.CommandLine.Option;
 
 /** How to sample: seed, guidance, prior temperature, inverse method, denoising. Shared by every command that makes video. */
@@ -22,10 +20,12 @@ final class SamplingOptions {
     @Option(names = "--sampler", defaultValue = "jacobi", description = "jacobi or sequential (default ${DEFAULT-VALUE})")
     Sampler sampler;
 
-    @Option(names = "--no-denoise", description = "skip the final score-based denoising step")
+    @Option(names = "--no-denoise", description = "skip the final denoising step")
     boolean noDenoise;
 
-    InverseMethod method() {
-        return sampler == Sampler.jacobi ? new JacobiInverse(16, 32, 1e-3) : new SequentialInverse();
+    /** The model's defaults with what was given on the command line in their place. */
+    Sampling of(Sampling defaults) {
+        Sampling s = defaults.withGuidance(cfg).withTemperature(temperature).withDenoise(defaults.denoise() && !noDenoise);
+        return sampler == Sampler.sequential ? s.withInversion(Sampling.Inversion.SEQUENTIAL) : s;
     }
 }

@@ -1,20 +1,22 @@
 package dev.strom.cli;
 
-import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.strom.data.Clip;
-import dev.strom.media.MediaDecoder;
 import dev.strom.media.LosslessCodecs;
-import dev.strom.store.ModelStore;
-import dev.strom.video.TextToVideo;
+import dev.strom.media.MediaDecoder;
+import dev.strom.pipeline.Score;
+import dev.strom.pipeline.VideoPipeline;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Locale;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 
 @Command(name = "score", mixinStandardHelpOptions = true,
@@ -39,48 +41,47 @@ final class ScoreCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        MediaDecoder.Media decoded = MediaDecoder.decode(clip, MediaDecoder.Target.asStored(), MediaDecoder.Fit.CROP);
-        Clip c = decoded.clip();
-        try (NDManager manager = NDManager.newBaseManager();
-             TextToVideo video = ModelStore.load(model.resolve(), manager)) {
-            int size = video.spec().size();
-            if (c.width() != size || c.height() != size) {
-                // footage from elsewhere: score what the model would see of it (its size and fps, centre crop)
-                System.err.printf(Locale.ROOT, "strom: %dx%d at %.3g fps resampled to the model's %dx%d at %.3g fps%n",
-                        c.width(), c.height(), c.fps(), size, size, video.spec().fps());
-                c = MediaDecoder.decode(clip, new MediaDecoder.Target(size, video.spec().fps(), 0), MediaDecoder.Fit.CROP).clip();
+        try (VideoPipeline pipeline = model.open()) {
+            MediaDecoder.Media media = pipeline.read(clip);
+            Score score = pipeline.score(media, prompt).withFile(clip.toString());
+            if (score.resampledFrom() != null) {
+                // footage from elsewhere: scored as the model sees it (its size and fps, centre crop)
+                System.err.printf(Locale.ROOT, "strom: %s resampled to the model's %dx%d at %.3g fps%n", score.resampledFrom(),
+                        pipeline.spec().size(), pipeline.spec().size(), pipeline.spec().fps());
             }
-            int frames = c.frames();
-            float[] x = c.toModelLayout();
-            double uncond = video.bitsPerDim(x, null, 0);
-            Double cond = prompt == null ? null : video.bitsPerDim(x, prompt, 0);
-            Map<String, LosslessCodecs.Rate> rates = Map.of();
+            Map<String, LosslessCodecs.Rate> rates = codecs ? codecRates(media.clip()) : Map.of();
             if (codecs) {
-                Path scratch = Files.createTempDirectory("strom-codecs");
-                try {
-                    rates = LosslessCodecs.measure(c, scratch);
-                } finally {
-                    try (var files = Files.list(scratch)) {
-                        for (Path f : files.toList()) Files.deleteIfExists(f);
-                    }
-                    Files.deleteIfExists(scratch);
-                }
+                Map<String, Double> bits = new TreeMap<>();
+                rates.forEach((k, r) -> bits.put(k, r.bitsPerDim()));
+                score = score.withCodecs(bits);
             }
             if (json) {
-                StringBuilder extra = new StringBuilder();
-                rates.forEach((k, r) -> extra.append(String.format(Locale.ROOT, ", \"%s_bits_per_dim\": %.5f", k.replace('-', '_'), r.bitsPerDim())));
-                System.out.printf(Locale.ROOT, "{\"file\": \"%s\", \"frames\": %d, \"bits_per_dim\": %.5f%s%s}%n",
-                        clip.toString().replace("\"", "\\\""), frames, uncond,
-                        cond == null ? "" : String.format(Locale.ROOT, ", \"conditional_bits_per_dim\": %.5f", cond), extra);
+                System.out.println(new ObjectMapper().writeValueAsString(score));
             } else {
-                System.out.printf(Locale.ROOT, "%s: %d frames of %dx%d%n", clip, frames, size, size);
-                System.out.printf(Locale.ROOT, "bits/dim: %.4f%n", uncond);
-                if (cond != null) {
-                    System.out.printf(Locale.ROOT, "bits/dim given \"%s\": %.4f%n", prompt, cond);
+                int size = pipeline.spec().size();
+                System.out.printf(Locale.ROOT, "%s: %d frames of %dx%d%n", clip, score.frames(), size, size);
+                System.out.printf(Locale.ROOT, "bits/dim: %.4f%n", score.bitsPerDim());
+                if (prompt != null) {
+                    System.out.printf(Locale.ROOT, "bits/dim given \"%s\": %.4f%n", prompt, score.conditionalBitsPerDim());
                 }
                 rates.forEach((k, r) -> System.out.printf(Locale.ROOT, "%-14s %.4f bits/dim (%d bytes)%n", k + ":", r.bitsPerDim(), r.bytes()));
             }
         }
         return 0;
+    }
+
+    /** Lossless codecs' rates on the same pixels, written to a scratch directory that is gone afterwards. */
+    private static Map<String, LosslessCodecs.Rate> codecRates(Clip c) throws IOException {
+        Path scratch = Files.createTempDirectory("strom-codecs");
+        try {
+            return LosslessCodecs.measure(c, scratch);
+        } finally {
+            try (var files = Files.list(scratch)) {
+                for (Path f : files.toList()) {
+                    Files.deleteIfExists(f);
+                }
+            }
+            Files.deleteIfExists(scratch);
+        }
     }
 }

@@ -3,7 +3,6 @@ package dev.strom.cli;
 import dev.strom.serve.ApiKeys;
 import dev.strom.serve.ServeConfig;
 import dev.strom.serve.StromServer;
-import dev.strom.serve.VideoMaker;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -56,10 +55,9 @@ final class ServeCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--max-upload-mb must be at least 1");
         }
         ApiKeys keys = ApiKeys.parse(System.getenv(ApiKeys.VARIABLE));
-        ModelOption.Sampling sampling = model.sampling(null, null);
         String worker = InetAddress.getLocalHost().getHostName() + ":" + ManagementFactory.getRuntimeMXBean().getPid();
         ServeConfig config = new ServeConfig(port, data, database, workers, queueLimit, maxUploadMb * (1L << 20),
-                model.resolve(), new VideoMaker.Sampling(sampling.guidance(), sampling.temperature()), keys, worker,
+                model.resolve(), keys, worker,
                 noProvenance ? null : signing.location());
         if (noProvenance) {
             System.err.println("strom: provenance off (--no-provenance): videos are delivered without C2PA manifest and watermark");

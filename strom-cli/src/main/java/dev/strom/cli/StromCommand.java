@@ -1,5 +1,6 @@
 package dev.strom.cli;
 
+import dev.strom.pipeline.VideoPipeline;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -52,16 +53,10 @@ public final class StromCommand implements Runnable {
         return msg.replaceAll("\\s*\\R\\s*", " ");
     }
 
-    /** The jar's version, or "dev" when run from classes. */
-    static String version() {
-        String v = StromCommand.class.getPackage().getImplementationVersion();
-        return v == null ? "dev" : v;
-    }
-
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            return new String[]{"strom " + version()};
+            return new String[]{"strom " + VideoPipeline.version()};
         }
     }
 }

@@ -68,7 +68,7 @@ final class TrainCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--data '" + data + "' is neither 'world' nor a folder");
         }
         if (init != null) {
-            init = ModelOption.modelDirectory(init);
+            init = ModelStore.resolve(init);
         }
         ObjectNode cfg = configuration();
         JsonNode t = cfg.path("train");

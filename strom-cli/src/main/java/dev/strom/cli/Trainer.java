@@ -12,7 +12,8 @@ import dev.strom.data.AtomicFiles;
 import dev.strom.store.ModelStore;
 import dev.strom.store.SafetensorsFile;
 import dev.strom.tensor.Safetensors;
-import dev.strom.video.TextToVideo;
+import dev.strom.flow.train.TrainingObjective;
+import dev.strom.video.VideoModel;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -29,7 +30,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 final class Trainer {
 
-    static final String CHECKPOINT = "checkpoint";
     static final String OPTIMIZER = "optimizer.safetensors";
     static final String STATE = "trainer.json";
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -53,7 +53,7 @@ final class Trainer {
 
     /** Trains and returns the last checkpoint's directory. */
     Path run() throws IOException {
-        Path checkpoint = o.out().resolve(CHECKPOINT);
+        Path checkpoint = o.out().resolve(ModelStore.CHECKPOINT);
         JsonNode train = config.path("train");
         float lr = (float) train.path("learning_rate").asDouble(1e-3);
         int warmup = train.path("warmup").asInt(100);
@@ -70,7 +70,7 @@ final class Trainer {
         });
         Runtime.getRuntime().addShutdownHook(hook);
         try (NDManager manager = NDManager.newBaseManager()) {
-            TextToVideo model;
+            VideoModel model;
             int start = 0;
             double elapsedBefore = 0;
             Map<String, dev.strom.tensor.TensorData> optimizerState = null;
@@ -98,6 +98,7 @@ final class Trainer {
                     before = data.heldOutBitsPerDim(model);
                     System.err.printf(java.util.Locale.ROOT, "held-out bits/dim of %s before fine-tuning: %.4f%n", o.init(), before);
                 }
+                TrainingObjective objective = new TrainingObjective(model.flow(), model.text());
                 TrainStep step = new TrainStep(model.parameters(), TrainSettings.starflow(lr, warmup, o.steps()));
                 // weights the fine-tuned model did not have (zero-started options such as pos_embed)
                 float scale = (float) train.path("new_parameter_lr_scale").asDouble(1);
@@ -126,14 +127,14 @@ final class Trainer {
                             TrainingData.BatchPart p = parts.get(i);
                             NDArray part;
                             if (p.contrasted()) {
-                                TextToVideo.Contrast c = model.captionContrast(p.clips(), p.frames(), p.scoredFrom(), p.candidates(), rng,
-                                        i == 0 ? nll : null);
+                                TrainingObjective.Contrast c = objective.captionContrast(model.stack(p.clips(), p.frames()),
+                                        p.scoredFrom(), p.candidates(), rng, i == 0 ? nll : null);
                                 contrast[0] += c.crossEntropy().getFloat();
                                 contrast[1]++;
                                 contrast[2] += c.accuracy();
                                 part = c.loss().add(c.crossEntropy().mul(contrastWeight / model.spec().dims(p.frames() - p.scoredFrom())));
                             } else {
-                                part = model.trainingLoss(p.clips(), p.frames(), p.captions(), captionDrop, rng,
+                                part = objective.loss(model.stack(p.clips(), p.frames()), p.captions(), captionDrop, rng,
                                         i == 0 ? nll : null);
                             }
                             loss = loss == null ? part : loss.add(part);
@@ -175,7 +176,7 @@ final class Trainer {
         return checkpoint;
     }
 
-    private void save(TextToVideo model, TrainStep step, LossLog log, Path checkpoint, int s, double seconds,
+    private void save(VideoModel model, TrainStep step, LossLog log, Path checkpoint, int s, double seconds,
                       TrainingData data, Double before, Double heldOut) throws IOException {
         ObjectNode cfg = config.deepCopy();
         ObjectNode card = cfg.with("strom").putObject("card");

@@ -1,6 +1,6 @@
 package dev.strom.cli;
 
-import dev.strom.video.TextToVideo;
+import dev.strom.video.VideoModel;
 import dev.strom.video.VideoSpec;
 
 import java.io.IOException;
@@ -16,7 +16,7 @@ interface TrainingData {
     /**
      * Clips of {@code frames} frames each, in the model's layout [T, C, H, W], with their captions; for caption
      * contrast, also wrong captions per clip (the same number for each), else none, and the frame from which the
-     * contrast reads the clips ({@link TextToVideo#captionContrast}).
+     * contrast reads the clips ({@link dev.strom.flow.train.TrainingObjective#captionContrast}).
      */
     record BatchPart(List<float[]> clips, int frames, List<String> captions, List<List<String>> wrongCaptions,
                      int scoredFrom) {
@@ -53,7 +53,7 @@ interface TrainingData {
     List<BatchPart> batch(int step);
 
     /** Mean conditional bits/dim on the held-out clips. */
-    double heldOutBitsPerDim(TextToVideo model);
+    double heldOutBitsPerDim(VideoModel model);
 
     /** What the model was trained on, for the model card. */
     String description();

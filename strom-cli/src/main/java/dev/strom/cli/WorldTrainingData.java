@@ -6,7 +6,8 @@ import dev.strom.data.world.EditPairs;
 import dev.strom.data.world.Motion;
 import dev.strom.data.world.Scene;
 import dev.strom.data.world.WorldDataset;
-import dev.strom.video.TextToVideo;
+import dev.strom.video.Generation;
+import dev.strom.video.VideoModel;
 import dev.strom.video.VideoSpec;
 
 import java.util.ArrayList;
@@ -82,7 +83,7 @@ final class WorldTrainingData implements TrainingData {
         // The instruction decides the first edited frame; later ones follow from it, so a few target frames
         // after the source carry nearly all of the example's signal at a fraction of its cost.
         this.editTargetFrames = train.path("edit_target_frames").asInt(spec.frames() / 2);
-        // Caption contrast (see TextToVideo.captionContrast): openings under their own caption and under captions
+        // Caption contrast (see TrainingObjective.captionContrast): openings under their own caption and under captions
         // naming another motion (a share contrast_motion_share of them) or another object or background, and an
         // edit's source with its first target frame under the true instruction and under instructions asking for
         // other results. The likelihood barely rewards these decisions; contrast does.
@@ -136,7 +137,7 @@ final class WorldTrainingData implements TrainingData {
             EditPairs.Pair pair = editPairs.pair((long) s * edits + i);
             int t = frameRng.nextInt(spec.frames() - half + 1);
             editClips.add(pair.excerpt(t, half, editTargetFrames));
-            editCaptions.add(TextToVideo.editCaption(pair.instruction()));
+            editCaptions.add(Generation.editCaption(pair.instruction()));
         }
         if (!editClips.isEmpty()) {
             parts.add(new BatchPart(editClips, half + editTargetFrames, editCaptions));
@@ -182,8 +183,8 @@ final class WorldTrainingData implements TrainingData {
             int t = frameRng.nextInt(spec.frames() - half + 1);
             // the source span and the first edited frame: where the instruction decides
             clips.add(pair.excerpt(t, half, 1));
-            captions.add(TextToVideo.editCaption(pair.instruction()));
-            wrong.add(pair.wrongInstructions(wrongCaptions, rng).stream().map(TextToVideo::editCaption).toList());
+            captions.add(Generation.editCaption(pair.instruction()));
+            wrong.add(pair.wrongInstructions(wrongCaptions, rng).stream().map(Generation::editCaption).toList());
         }
         if (!clips.isEmpty()) {
             parts.add(new BatchPart(clips, half + 1, captions, wrong, contrastEditResultOnly ? half : 0));
@@ -224,11 +225,11 @@ final class WorldTrainingData implements TrainingData {
 
     /** Mean conditional bits/dim on one clip of every held-out triple, English captions. */
     @Override
-    public double heldOutBitsPerDim(TextToVideo model) {
+    public double heldOutBitsPerDim(VideoModel model) {
         List<WorldDataset.Sample> held = data.heldOut(false, 1);
         double sum = 0;
-        for (double b : model.bitsPerDimInBatches(held.stream().map(p -> p.clip().toModelLayout()).toList(),
-                model.spec().frames(), held.stream().map(WorldDataset.Sample::caption).toList(), 1234, 4)) {
+        for (double b : model.likelihood().bitsPerDim(held.stream().map(p -> p.clip().toModelLayout()).toList(),
+                model.spec().frames(), held.stream().map(WorldDataset.Sample::caption).toList(), 1234)) {
             sum += b;
         }
         return sum / held.size();

@@ -2,7 +2,7 @@ package dev.strom.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.strom.video.TextToVideo;
+import dev.strom.video.Generation;
 import dev.strom.video.VideoSpec;
 import org.junit.jupiter.api.Test;
 
@@ -51,7 +51,7 @@ class WorldTrainingDataTest {
                 assertEquals(4, new HashSet<>(candidates).size(), "all different: " + candidates);
             }
         }
-        edits.candidates().forEach(c -> c.forEach(caption -> assertTrue(caption.startsWith(TextToVideo.EDIT_MARKER), caption)));
+        edits.candidates().forEach(c -> c.forEach(caption -> assertTrue(caption.startsWith(Generation.EDIT_MARKER), caption)));
         assertNotEquals(openings.candidates().get(0).get(0), openings.candidates().get(0).get(1));
         assertEquals(0, openings.scoredFrom(), "an opening is read whole");
         assertEquals(0, edits.scoredFrom(), "by default an edit is read with its source, as stages 4 and 5 were trained");

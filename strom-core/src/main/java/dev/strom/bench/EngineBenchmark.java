@@ -6,7 +6,9 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import dev.strom.flow.FlowConfig;
 import dev.strom.flow.FlowLoss;
+import dev.strom.flow.Conditioning;
 import dev.strom.flow.InverseMethod;
+import dev.strom.flow.ReverseOptions;
 import dev.strom.flow.JacobiInverse;
 import dev.strom.flow.SequentialInverse;
 import dev.strom.flow.StarFlow;
@@ -14,6 +16,7 @@ import dev.strom.flow.TokenLayout;
 import dev.strom.flow.train.NoiseAugmentation;
 import dev.strom.flow.train.TrainSettings;
 import dev.strom.flow.train.TrainStep;
+import dev.strom.video.Sampling;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -92,7 +95,9 @@ public final class EngineBenchmark {
             NDArray y1 = y.get("0:1");
             NDArray yEmpty = y1.zerosLike();
             double seq = timeSample(flow, z, y1, yEmpty, new SequentialInverse());
-            JacobiInverse jacobi = new JacobiInverse(jacobiBlock, 32, jacobiThreshold);
+            // Strom's Jacobi settings with the block size and threshold under test
+            JacobiInverse jacobi = (JacobiInverse) Sampling.Inversion.jacobi(jacobiBlock,
+                    Sampling.Inversion.JACOBI.iterations(), jacobiThreshold).method();
             double jac = timeSample(flow, z, y1, yEmpty, jacobi);
             out.put("sample_sequential_seconds", round(seq));
             out.put("sample_jacobi_seconds", round(jac));
@@ -109,7 +114,7 @@ public final class EngineBenchmark {
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
             long t0 = System.nanoTime();
-            flow.reverse(z, y, yEmpty, 3f, method).toFloatArray();
+            flow.reverse(z, new Conditioning(y, yEmpty, 3f), ReverseOptions.of(method)).toFloatArray();
             return (System.nanoTime() - t0) / 1e9;
         }
     }

@@ -111,9 +111,9 @@ public final class FlowBlock {
             h = finalNorm.apply(h);
         }
         NDArray textOut = textLength > 0 ? h.get(new NDIndex().addAllDim().addSliceDim(0, textLength)) : null;
-        NDArray[] ab = affine(h.get(new NDIndex().addAllDim().addSliceDim(textLength, textLength + n)));
-        NDArray zp = xp.sub(ab[1]).div(ab[0]);
-        NDArray logdet = ab[0].log().neg();
+        Affine ab = affine(h.get(new NDIndex().addAllDim().addSliceDim(textLength, textLength + n)));
+        NDArray zp = xp.sub(ab.shift()).div(ab.scale());
+        NDArray logdet = ab.scale().log().neg();
         return new Pass(spec.permutation().apply(zp, layout), logdet, textOut);
     }
 
@@ -139,7 +139,7 @@ public final class FlowBlock {
      * Predicts (a, b) for the tokens that follow the cached ones, given their inputs (sos or the previous
      * token each) [B', n, D]. Extends the cache by n.
      */
-    NDArray[] predict(NDArray inputs, KvCache cache, RotaryTable rope) {
+    Affine predict(NDArray inputs, KvCache cache, RotaryTable rope) {
         int n = (int) inputs.getShape().get(1);
         NDArray h = run(withPlaces(projIn.apply(inputs), cache.length() - cache.prefix()), n, cache, rope);
         if (finalNorm != null) {
@@ -184,7 +184,7 @@ public final class FlowBlock {
     }
 
     /** proj_out, soft clip, then a = softplus(. + softplus^-1(1)) (or exp) and b. */
-    private NDArray[] affine(NDArray h) {
+    private Affine affine(NDArray h) {
         NDArray o = projOut.apply(h);
         if (softClip > 0) {
             o = Scalar.mul(Scalar.div(o, softClip).tanh(), softClip);
@@ -192,6 +192,6 @@ public final class FlowBlock {
         NDArray a = o.get("..., 0:" + tokenDim);
         NDArray b = o.get("..., " + tokenDim + ":");
         a = softplus ? Activation.softPlus(a.add(INV_SOFTPLUS_1)) : a.exp();
-        return new NDArray[]{a, b};
+        return new Affine(a, b);
     }
 }

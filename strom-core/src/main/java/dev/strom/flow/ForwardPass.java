@@ -48,6 +48,15 @@ public record ForwardPass(NDArray z, List<NDArray> outputs, List<NDArray> logdet
         return sum;
     }
 
+    /**
+     * The NLL per dimension of frames {@code k} onward given the frames before them, per sample [B]: from 0 the
+     * whole sample's ({@link #lossPerSample()}), from a later frame the mean of {@link #lossPerFrame()} over the
+     * frames read.
+     */
+    public NDArray lossFrom(int k) {
+        return k == 0 ? lossPerSample() : lossPerFrame().get(":, " + k + ":").mean(new int[]{1});
+    }
+
     /** The NLL per dimension up to a constant, per sample [B]: (-log p(x) - D/2 log 2 pi) / D. */
     public NDArray lossPerSample() {
         return lossZ().add(lossLogdet());

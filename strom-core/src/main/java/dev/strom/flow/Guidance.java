@@ -15,11 +15,12 @@ public final class Guidance {
     }
 
     /**
-     * @param a scales [2B, n, D]: conditional rows first, unconditional rows second
-     * @param b shifts, same layout
-     * @return guided (a, b), written into both halves so both branches continue from the guided tokens
+     * @param both scales and shifts [2B, n, D]: conditional rows first, unconditional rows second
+     * @return the guided scale and shift, written into both halves so both branches continue from the guided tokens
      */
-    public static NDArray[] apply(NDArray a, NDArray b, float w) {
+    public static Affine apply(Affine both, float w) {
+        NDArray a = both.scale();
+        NDArray b = both.shift();
         long half = a.getShape().get(0) / 2;
         NDArray ac = a.get("0:" + half);
         NDArray au = a.get(half + ":");
@@ -30,6 +31,6 @@ public final class Guidance {
         NDArray denom = wr.neg().add(1f + w);
         NDArray ga = ac.div(denom.sqrt());
         NDArray gb = bc.mul(1f + w).sub(wr.mul(bu)).div(denom);
-        return new NDArray[]{NDArrays.concat(new NDList(ga, ga)), NDArrays.concat(new NDList(gb, gb))};
+        return new Affine(NDArrays.concat(new NDList(ga, ga)), NDArrays.concat(new NDList(gb, gb)));
     }
 }

@@ -42,9 +42,9 @@ public final class InverseStep {
     }
 
     /** (a, b) for inputs [B', n, D] at the next n positions; guided when the batch holds both branches. */
-    public NDArray[] next(NDArray inputs) {
-        NDArray[] ab = block.predict(inputs, cache, rope);
-        return guided ? Guidance.apply(ab[0], ab[1], guidance) : ab;
+    public Affine next(NDArray inputs) {
+        Affine ab = block.predict(inputs, cache, rope);
+        return guided ? Guidance.apply(ab, guidance) : ab;
     }
 
     /** The learned start token for every row: [B', 1, D]. */

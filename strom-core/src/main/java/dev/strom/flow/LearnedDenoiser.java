@@ -27,9 +27,11 @@ public final class LearnedDenoiser {
     private final List<TransformerLayer> layers = new ArrayList<>();
     private final Norm finalNorm;
     private final Linear projOut;
+    private final RotaryEmbedding rope;
 
-    LearnedDenoiser(Parameters p, FlowConfig cfg) {
+    LearnedDenoiser(Parameters p, FlowConfig cfg, RotaryEmbedding rope) {
         this.config = cfg;
+        this.rope = rope;
         FlowConfig.BlockSpec spec = cfg.denoiserBlock();
         int w = spec.width();
         projIn = new Linear(p, NAME + ".proj_in", cfg.tokenDim(), w, true);
@@ -42,7 +44,7 @@ public final class LearnedDenoiser {
     }
 
     /** The network's output for noisy x (latent layout): the predicted scaled negative score. */
-    public NDArray predict(NDArray x, NDArray y, RotaryEmbedding rope) {
+    public NDArray predict(NDArray x, NDArray y) {
         Latent latent = Latent.of(x, config, "input");
         TokenLayout layout = latent.layout();
         NDArray h = projIn.apply(latent.patchify(x));
@@ -68,8 +70,8 @@ public final class LearnedDenoiser {
     }
 
     /** Denoised sample x - 0.3 * out. */
-    public NDArray denoise(NDArray x, NDArray y, RotaryEmbedding rope) {
-        return x.sub(predict(x, y, rope).mul(STEP));
+    public NDArray denoise(NDArray x, NDArray y) {
+        return x.sub(predict(x, y).mul(STEP));
     }
 
     /** Flow score matching target: noise_std * numel(x) * d(training objective)/dx. */
@@ -79,7 +81,7 @@ public final class LearnedDenoiser {
     }
 
     /** mean((out - target)^2). */
-    public NDArray loss(NDArray x, NDArray y, NDArray target, RotaryEmbedding rope) {
-        return predict(x, y, rope).sub(target).square().mean();
+    public NDArray loss(NDArray x, NDArray y, NDArray target) {
+        return predict(x, y).sub(target).square().mean();
     }
 }

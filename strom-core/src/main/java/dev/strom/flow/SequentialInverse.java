@@ -24,8 +24,7 @@ public record SequentialInverse() implements InverseMethod {
             NDArray xt;
             try (NDScope scope = new NDScope()) {
                 scope.suppressNotUsedWarning();
-                NDArray[] ab = step.next(previous);
-                xt = zp.get(new NDIndex().addAllDim().addSliceDim(t, t + 1)).mul(ab[0]).add(ab[1]);
+                xt = step.next(previous).sample(zp.get(new NDIndex().addAllDim().addSliceDim(t, t + 1)));
                 NDScope.unregister(xt);
             }
             tokens.add(xt);

@@ -13,9 +13,11 @@ import dev.strom.tensor.Parameters;
 import dev.strom.tensor.TensorData;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.IntConsumer;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
@@ -44,8 +46,8 @@ public final class StarFlow implements AutoCloseable {
         for (int i = 0; i < config.numBlocks(); i++) {
             blocks.add(new FlowBlock(parameters, config, config.block(i)));
         }
-        denoiser = config.denoiser() ? new LearnedDenoiser(parameters, config) : null;
         rope = new RotaryEmbedding(config);
+        denoiser = config.denoiser() ? new LearnedDenoiser(parameters, config, rope) : null;
         parameters.requireAllUsed();
     }
 
@@ -56,7 +58,7 @@ public final class StarFlow implements AutoCloseable {
 
     /** A model from checkpoint tensors with the reference's names; names and shapes must match the config. */
     public static StarFlow load(FlowConfig config, NDManager manager, Map<String, TensorData> tensors) {
-        Set<String> ignorable = new java.util.HashSet<>();
+        Set<String> ignorable = new HashSet<>();
         tensors.keySet().stream().filter(n -> UNUSED_BUFFERS.matcher(n).matches()).forEach(ignorable::add);
         Parameters p = Parameters.loaded(manager, tensors, ignorable);
         try {
@@ -75,15 +77,10 @@ public final class StarFlow implements AutoCloseable {
         return parameters;
     }
 
-    public List<FlowBlock> blocks() {
-        return List.copyOf(blocks);
-    }
-
-    public RotaryEmbedding rope() {
-        return rope;
-    }
-
-    /** The learned self-denoiser, or null when the config has none. */
+    /**
+     * The learned self-denoiser, or null when the config has none. Sampling does not need it ({@link #denoise}
+     * chooses); the parity check with the reference reads it directly.
+     */
     public LearnedDenoiser denoiser() {
         return denoiser;
     }
@@ -151,8 +148,15 @@ public final class StarFlow implements AutoCloseable {
         }
     }
 
-    /** One score step with the flow's own gradient: x + sigma^2 grad log p(x). */
-    public NDArray denoiseWithScore(NDArray x, NDArray y) {
+    /**
+     * The step that takes a sample off the noise-augmented density it was drawn from (STARFlow's denoising):
+     * the learned denoiser when the model has one, else one score step with the flow's own gradient,
+     * x + sigma^2 grad log p(x).
+     */
+    public NDArray denoise(NDArray x, NDArray y) {
+        if (denoiser != null) {
+            return denoiser.denoise(x, y);
+        }
         NDArray grad = lossGradient(x, y, false);
         double scale = (double) config.noiseStd() * config.noiseStd() * x.getShape().size();
         return x.sub(grad.mul(scale));
@@ -160,56 +164,10 @@ public final class StarFlow implements AutoCloseable {
 
     // ---- noise -> data ----
 
-    /** Generates data from noise z. See {@link #reverseStages}. */
-    public NDArray reverse(NDArray z, NDArray y, NDArray yUncond, float guidance, InverseMethod method) {
-        return reverse(z, y, yUncond, guidance, method, null);
-    }
-
-    /** Generates data from noise z, reporting progress. */
-    public NDArray reverse(NDArray z, NDArray y, NDArray yUncond, float guidance, InverseMethod method,
-                           Progress progress) {
-        return reverse(z, y, yUncond, guidance, method, progress, null);
-    }
-
-    /**
-     * Generates the frames that follow known context frames (image-to-video, extension): the context is
-     * pushed through the flow and its tokens fill each block's cache, then only the later frames are
-     * inverted. The first frames of the result are the context itself.
-     *
-     * @param context data [B, K, C, H, W] for the first K frames of the video z describes (K < T), or null
-     */
-    public NDArray reverse(NDArray z, NDArray y, NDArray yUncond, float guidance, InverseMethod method,
-                           Progress progress, NDArray context) {
-        return reverse(z, y, yUncond, guidance, method, progress, context, null);
-    }
-
-    /**
-     * As above, handing each new frame to {@code drafts} soon after the deep block has made its tokens (the
-     * per-frame blocks below it are inverted for every four frames, see {@link #draftsFrom}). Only video flows whose
-     * other blocks are all frame-local can do this; for others {@code drafts} hears nothing.
-     */
-    public NDArray reverse(NDArray z, NDArray y, NDArray yUncond, float guidance, InverseMethod method,
-                           Progress progress, NDArray context, FrameDrafts drafts) {
-        List<NDArray> stages = reverseStages(z, y, yUncond, guidance, method, progress, context, drafts);
-        return stages.get(stages.size() - 1);
-    }
-
     /** Receives frame {@code index} [B, 1, C, H, W] of a sample as soon as it is known; valid during the call only. */
     @FunctionalInterface
     public interface FrameDrafts {
         void frame(int index, NDArray data);
-    }
-
-    /**
-     * Inverts every block, deep block first, returning the latent after each (the last is the sample).
-     *
-     * @param z        noise, latent layout
-     * @param y        conditional text [B, L, txt] (null for unconditional models)
-     * @param yUncond  the empty caption's features [B, L', txt] to guide against, or null for no guidance
-     * @param guidance w; with yUncond present and w = 0 the result equals the unguided one
-     */
-    public List<NDArray> reverseStages(NDArray z, NDArray y, NDArray yUncond, float guidance, InverseMethod method) {
-        return reverseStages(z, y, yUncond, guidance, method, null);
     }
 
     /** Progress of an inverse pass: blocks finished so far, block count, and the fraction of the current one. */
@@ -218,75 +176,111 @@ public final class StarFlow implements AutoCloseable {
         void update(int blocksDone, int blocks, double fractionOfCurrent);
     }
 
-    /** As {@link #reverseStages(NDArray, NDArray, NDArray, float, InverseMethod)}, reporting progress. */
-    public List<NDArray> reverseStages(NDArray z, NDArray y, NDArray yUncond, float guidance, InverseMethod method,
-                                       Progress progress) {
-        return reverseStages(z, y, yUncond, guidance, method, progress, null, null);
+    /**
+     * Generates data from noise z: every block inverted, deep block first ({@link #reverseStages}, whose last
+     * stage this is).
+     * <p>
+     * With context frames (image-to-video, extension) the context is pushed through the flow and its tokens fill
+     * each block's cache, then only the later frames are inverted; the first frames of the result are the context
+     * itself. With drafts, each new frame reaches the listener soon after the deep block has made its tokens (the
+     * per-frame blocks below it are inverted for every four frames, see {@link #draftsFrom}); only video flows whose
+     * other blocks are all frame-local can do this, for others the listener hears nothing.
+     *
+     * @param z noise, latent layout
+     */
+    public NDArray reverse(NDArray z, Conditioning c, ReverseOptions o) {
+        List<NDArray> stages = reverseStages(z, c, o);
+        return stages.get(stages.size() - 1);
     }
 
-    private List<NDArray> reverseStages(NDArray z, NDArray y, NDArray yUncond, float guidance, InverseMethod method,
-                                        Progress progress, NDArray context, FrameDrafts drafts) {
+    /** The state of one inverse pass. */
+    private record Reversal(Latent latent, Conditioning c, ReverseOptions o, int known) {
+        TokenLayout layout() {
+            return latent.layout();
+        }
+    }
+
+    /** Inverts every block, deep block first, returning the latent after each (the last is the sample). */
+    public List<NDArray> reverseStages(NDArray z, Conditioning c, ReverseOptions o) {
         Latent latent = Latent.of(z, config, "noise");
         requireFinite(z, "noise");
-        requireText(y, latent.batch(), "text");
-        if (yUncond != null) {
-            requireText(yUncond, latent.batch(), "unconditional text");
-            if (yUncond.getShape().get(1) != y.getShape().get(1)) {
+        requireText(c.text(), latent.batch(), "text");
+        if (c.emptyText() != null) {
+            requireText(c.emptyText(), latent.batch(), "unconditional text");
+            if (c.emptyText().getShape().get(1) != c.text().getShape().get(1)) {
                 throw new IllegalArgumentException("conditional and unconditional text must have the same length");
             }
         }
-        if (!Float.isFinite(guidance) || guidance < 0) {
-            throw new IllegalArgumentException("guidance must be a finite number >= 0, got " + guidance);
-        }
-        int k = context == null ? 0 : requireContext(context, latent);
+        Reversal r = new Reversal(latent, c, o, o.context() == null ? 0 : requireContext(o.context(), latent));
         return keep(() -> {
             TokenLayout layout = latent.layout();
-            long b = latent.batch();
-            int fresh = layout.frames() - k;
             // Shallow blocks never look across frames and the deep block is causal in time, so the context's
             // tokens at every stage are exactly what the forward pass of the context alone gives.
-            List<NDArray> known = k == 0 ? null : forward(context, y).outputs();
+            List<NDArray> known = r.known() == 0 ? null : forward(o.context(), c.text()).outputs();
             NDArray tokens = latent.patchify(z);
             List<NDArray> stages = new ArrayList<>();
             for (int i = blocks.size() - 1; i >= 0; i--) {
                 FlowBlock block = blocks.get(i);
                 NDArray knownTokens = known == null ? null : known.get(i);
-                if (!block.isIdentity()) {
-                    boolean local = block.spec().frameLocal() && latent.video();
-                    TokenLayout seen = local ? layout.singleFrame() : layout;
-                    int done = blocks.size() - 1 - i;
-                    java.util.function.IntConsumer tick = progress == null ? null
-                            : n -> progress.update(done, blocks.size(), (double) n / seen.length());
-                    if (!local) {
-                        NDArray prefix = knownTokens == null ? null
-                                : block.spec().permutation().apply(knownTokens, new TokenLayout(k, layout.height(), layout.width()));
-                        InverseStep.FrameListener frames = drafts != null && latent.video() && i == blocks.size() - 1
-                                && framesAreLocalBelow(i) ? draftsFrom(i, latent, y, yUncond, guidance, method, k, drafts) : null;
-                        tokens = invert(block, tokens, y, yUncond, guidance, seen, method, tick, prefix, frames);
-                    } else {
-                        // only the frames after the context need inverting
-                        int fs = layout.frameSize();
-                        NDArray frames = tokens.reshape(b, layout.frames(), fs, latent.tokenDim());
-                        NDArray later = frames.get(new NDIndex().addAllDim().addSliceDim(k, layout.frames()))
-                                .reshape(b * fresh, fs, latent.tokenDim());
-                        NDArray inverted = invert(block, later, y, yUncond, guidance, seen, method, tick, null, null)
-                                .reshape(b, (long) fresh * fs, latent.tokenDim());
-                        tokens = knownTokens == null ? inverted : NDArrays.concat(new NDList(knownTokens, inverted), 1);
-                    }
-                } else if (knownTokens != null) {
-                    tokens = NDArrays.concat(new NDList(knownTokens,
-                            tokens.get(new NDIndex().addAllDim().addSliceDim((long) k * layout.frameSize(), layout.length()))), 1);
+                if (block.isIdentity()) {
+                    tokens = knownTokens == null ? tokens : NDArrays.concat(new NDList(knownTokens,
+                            tokens.get(new NDIndex().addAllDim().addSliceDim((long) r.known() * layout.frameSize(), layout.length()))), 1);
+                } else if (block.spec().frameLocal() && latent.video()) {
+                    tokens = reverseShallow(r, i, tokens, knownTokens);
+                } else {
+                    tokens = reverseDeep(r, i, tokens, knownTokens);
                 }
                 stages.add(latent.unpatchify(tokens));
             }
             if (known != null) {
                 // the last stage is data: put the context back bit-exactly (the forward pass rounds)
                 NDArray last = stages.remove(stages.size() - 1);
-                stages.add(NDArrays.concat(new NDList(context,
-                        last.get(new NDIndex().addAllDim().addSliceDim(k, layout.frames()))), 1));
+                stages.add(NDArrays.concat(new NDList(o.context(),
+                        last.get(new NDIndex().addAllDim().addSliceDim(r.known(), layout.frames()))), 1));
             }
             return stages;
         });
+    }
+
+    /**
+     * Inverts a block that sees the whole sequence (the deep block, and every block of an image flow): the
+     * context's tokens are its known prefix, and the deep block of a video hands finished frames to the drafts.
+     */
+    private NDArray reverseDeep(Reversal r, int i, NDArray tokens, NDArray knownTokens) {
+        FlowBlock block = blocks.get(i);
+        TokenLayout layout = r.layout();
+        NDArray prefix = knownTokens == null ? null
+                : block.spec().permutation().apply(knownTokens, new TokenLayout(r.known(), layout.height(), layout.width()));
+        InverseStep.FrameListener frames = r.o().drafts() != null && r.latent().video() && i == blocks.size() - 1
+                && framesAreLocalBelow(i) ? draftsFrom(r, i) : null;
+        return invert(block, tokens, layout, r.c(), r.o().method(), new Solve(tick(r, i, layout), prefix, frames));
+    }
+
+    /** Inverts a per-frame block of a video: only the frames after the context, each frame on its own. */
+    private NDArray reverseShallow(Reversal r, int i, NDArray tokens, NDArray knownTokens) {
+        TokenLayout layout = r.layout();
+        long b = r.latent().batch();
+        long d = r.latent().tokenDim();
+        int fs = layout.frameSize();
+        int fresh = layout.frames() - r.known();
+        NDArray later = tokens.reshape(b, layout.frames(), fs, d)
+                .get(new NDIndex().addAllDim().addSliceDim(r.known(), layout.frames()))
+                .reshape(b * fresh, fs, d);
+        NDArray inverted = invertFrames(blocks.get(i), later, r, tick(r, i, layout.singleFrame()))
+                .reshape(b, (long) fresh * fs, d);
+        return knownTokens == null ? inverted : NDArrays.concat(new NDList(knownTokens, inverted), 1);
+    }
+
+    /** One per-frame block inverted over frames [rows, frameSize, D], each row a frame on its own. */
+    private NDArray invertFrames(FlowBlock block, NDArray frames, Reversal r, IntConsumer tick) {
+        return invert(block, frames, r.layout().singleFrame(), r.c(), r.o().method(), new Solve(tick, null, null));
+    }
+
+    /** Progress within block i, whose sequence is {@code seen}; null when nobody listens. */
+    private IntConsumer tick(Reversal r, int i, TokenLayout seen) {
+        Progress progress = r.o().progress();
+        int done = blocks.size() - 1 - i;
+        return progress == null ? null : n -> progress.update(done, blocks.size(), (double) n / seen.length());
     }
 
     private int requireContext(NDArray context, Latent latent) {
@@ -314,19 +308,20 @@ public final class StarFlow implements AutoCloseable {
     }
 
     /**
-     * Turns the top block's finished frame tokens into data by inverting the per-frame blocks below. One frame at a
-     * time those blocks cost as much again as the whole sample (their many small steps are overhead, batched they
-     * take a few percent), so frames are inverted {@value #DRAFT_GROUP} at a time, and the last ones when the
-     * top block is done; drafts still reach the listener one by one, in order.
+     * Turns the top block's finished frame tokens into data by inverting the per-frame blocks below, as
+     * {@link #reverseShallow} does for the whole clip. One frame at a time those blocks cost as much again as the
+     * whole sample (their many small steps are overhead, batched they take a few percent), so frames are inverted
+     * {@value #DRAFT_GROUP} at a time, and the last ones when the top block is done; drafts still reach the
+     * listener one by one, in order.
      */
-    private InverseStep.FrameListener draftsFrom(int top, Latent latent, NDArray y, NDArray yUncond, float guidance,
-                                                 InverseMethod method, int known, FrameDrafts drafts) {
+    private InverseStep.FrameListener draftsFrom(Reversal r, int top) {
+        Latent latent = r.latent();
         TokenLayout frame = latent.layout().singleFrame();
         long b = latent.batch();
         int last = latent.layout().frames() - 1;
         List<float[]> waiting = new ArrayList<>();
         return (index, tokens) -> {
-            if (index < known) {
+            if (index < r.known()) {
                 return;
             }
             // kept as plain arrays: the tokens live only as long as the caller's scope
@@ -345,25 +340,31 @@ public final class StarFlow implements AutoCloseable {
             NDArray t = NDArrays.concat(group, 1).reshape(b * n, fs, d);
             for (int j = top - 1; j >= 0; j--) {
                 if (!blocks.get(j).isIdentity()) {
-                    t = invert(blocks.get(j), t, y, yUncond, guidance, frame, method, null, null, null);
+                    t = invertFrames(blocks.get(j), t, r, null);
                 }
             }
             NDArray frames = t.reshape(b, n, fs, d);
             Latent one = new Latent(b, 1, latent.channels(), latent.height(), latent.width(), latent.patch(), true);
             for (int i = 0; i < n; i++) {
-                drafts.frame(index - n + 1 + i, one.unpatchify(frames.get(new NDIndex().addAllDim().addSliceDim(i, i + 1)).reshape(b, fs, d)));
+                r.o().drafts().frame(index - n + 1 + i, one.unpatchify(frames.get(new NDIndex().addAllDim().addSliceDim(i, i + 1)).reshape(b, fs, d)));
             }
             waiting.clear();
         };
     }
 
-    private NDArray invert(FlowBlock block, NDArray z, NDArray y, NDArray yUncond, float guidance,
-                           TokenLayout layout, InverseMethod method, java.util.function.IntConsumer tick, NDArray known,
-                           InverseStep.FrameListener frames) {
+    /**
+     * What one block's inversion reports and starts from: progress ticks, data tokens already known at the start
+     * of its sequence (in its permuted order), and a listener for finished frames; each may be null.
+     */
+    private record Solve(IntConsumer tick, NDArray known, InverseStep.FrameListener frames) {
+    }
+
+    /** Inverts one block over a sequence of {@code layout}, guided when the conditioning has empty text. */
+    private NDArray invert(FlowBlock block, NDArray z, TokenLayout layout, Conditioning c, InverseMethod method, Solve s) {
         boolean conditioned = block.spec().conditioned();
-        boolean guided = conditioned && yUncond != null;
+        boolean guided = conditioned && c.emptyText() != null;
         long rows = z.getShape().get(0);
-        NDArray text = !conditioned ? null : guided ? NDArrays.concat(new NDList(y, yUncond)) : y;
+        NDArray text = !conditioned ? null : guided ? NDArrays.concat(new NDList(c.text(), c.emptyText())) : c.text();
         NDArray zp = block.spec().permutation().apply(z, layout);
         if (guided) {
             zp = NDArrays.concat(new NDList(zp, zp));
@@ -377,9 +378,9 @@ public final class StarFlow implements AutoCloseable {
                     block.prefill(text, cache, table);
                 }
             }
-            NDArray knownRows = known != null && guided ? NDArrays.concat(new NDList(known, known)) : known;
-            NDArray xp = method.solve(new InverseStep(block, cache, table, guided, guidance, tick, frames, layout.frameSize()),
-                    zp, layout.frameSize(), knownRows);
+            NDArray knownRows = s.known() != null && guided ? NDArrays.concat(new NDList(s.known(), s.known())) : s.known();
+            NDArray xp = method.solve(new InverseStep(block, cache, table, guided, c.guidance(), s.tick(), s.frames(),
+                    layout.frameSize()), zp, layout.frameSize(), knownRows);
             if (guided) {
                 xp = xp.get("0:" + rows);
             }

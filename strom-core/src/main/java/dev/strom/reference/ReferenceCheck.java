@@ -5,7 +5,9 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.strom.flow.Conditioning;
 import dev.strom.flow.FlowConfig;
+import dev.strom.flow.ReverseOptions;
 import dev.strom.flow.FlowLoss;
 import dev.strom.flow.ForwardPass;
 import dev.strom.flow.InverseMethod;
@@ -13,6 +15,7 @@ import dev.strom.flow.JacobiInverse;
 import dev.strom.flow.LearnedDenoiser;
 import dev.strom.flow.SequentialInverse;
 import dev.strom.flow.StarFlow;
+import dev.strom.video.Sampling;
 import dev.strom.tensor.TensorData;
 
 import java.util.ArrayList;
@@ -109,7 +112,7 @@ public final class ReferenceCheck {
             NDArray uncond = w > 0 ? yu : null;
             runInverse("seq." + tag, flow, z, yc, uncond, w, new SequentialInverse(), r);
             JsonNode jc = c.config().path("jacobi");
-            JacobiInverse jacobi = jacobiFrom(jc);
+            JacobiInverse jacobi = (JacobiInverse) jacobiFrom(jc);
             runInverse("jacobi." + tag, flow, z, yc, uncond, w, jacobi, r);
             JsonNode expected = c.report() == null ? null
                     : c.report().path("reverse").path(tag).path("jacobi_iterations_per_chunk_in_call_order");
@@ -130,14 +133,15 @@ public final class ReferenceCheck {
         }
     }
 
-    private static JacobiInverse jacobiFrom(JsonNode j) {
-        return new JacobiInverse(j.path("jacobi_block_size").asInt(), j.path("jacobi_max_iter").asInt(),
-                j.path("jacobi_th").asDouble());
+    /** The reference's own Jacobi settings for the case. */
+    private static InverseMethod jacobiFrom(JsonNode j) {
+        return Sampling.Inversion.jacobi(j.path("jacobi_block_size").asInt(), j.path("jacobi_max_iter").asInt(),
+                j.path("jacobi_th").asDouble()).method();
     }
 
     private void runInverse(String prefix, StarFlow flow, NDArray z, NDArray y, NDArray yUncond, float w,
                             InverseMethod method, Map<String, TensorData> r) {
-        List<NDArray> stages = flow.reverseStages(z, y, yUncond, w, method);
+        List<NDArray> stages = flow.reverseStages(z, new Conditioning(y, yUncond, w), ReverseOptions.of(method));
         tensor("reverse/" + prefix + ".x", stages.get(stages.size() - 1), c.tensor(r, "reverse", prefix + ".x"));
         for (int s = 0; s < stages.size(); s++) {
             TensorData ref = r.get(prefix + ".stage." + s);
@@ -152,13 +156,13 @@ public final class ReferenceCheck {
         NDArray x = load(m, d, "denoiser", "x");
         NDArray y = flow.config().txtDim() > 0 ? load(m, d, "denoiser", "y") : null;
         LearnedDenoiser den = flow.denoiser();
-        NDArray out = den.predict(x, y, flow.rope());
+        NDArray out = den.predict(x, y);
         tensor("denoiser/out", out, d.get("out"));
-        tensor("denoiser/x_denoised", den.denoise(x, y, flow.rope()), d.get("x_denoised"));
+        tensor("denoiser/x_denoised", den.denoise(x, y), d.get("x_denoised"));
         if (d.containsKey("target_score")) {
             NDArray target = LearnedDenoiser.target(flow, x, y);
             gradient("denoiser/target_score", target, d.get("target_score"));
-            relative("denoiser/loss_denoiser", den.loss(x, y, target, flow.rope()), d.get("loss_denoiser"));
+            relative("denoiser/loss_denoiser", den.loss(x, y, target), d.get("loss_denoiser"));
         }
     }
 

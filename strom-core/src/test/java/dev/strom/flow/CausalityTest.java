@@ -53,10 +53,10 @@ class CausalityTest {
             Random rng = new Random(15);
             NDArray y = FlowFixtures.text(m, cfg, rng, 1);
             NDArray yu = FlowFixtures.emptyCaption(m, cfg, rng, 1);
-            checkCausal(m, cfg, z -> model.reverse(z, y, null, 0f, new SequentialInverse()), 0);
-            checkCausal(m, cfg, z -> model.reverse(z, y, yu, 2.5f, new SequentialInverse()), 0);
+            checkCausal(m, cfg, z -> model.reverse(z, Conditioning.on(y), ReverseOptions.of(new SequentialInverse())), 0);
+            checkCausal(m, cfg, z -> model.reverse(z, new Conditioning(y, yu, 2.5f), ReverseOptions.of(new SequentialInverse())), 0);
             // Jacobi with a fixed number of iterations (threshold 0) takes no data-dependent decisions.
-            checkCausal(m, cfg, z -> model.reverse(z, y, null, 0f, new JacobiInverse(4, 16, 0)), 0);
+            checkCausal(m, cfg, z -> model.reverse(z, Conditioning.on(y), ReverseOptions.of(new JacobiInverse(4, 16, 0))), 0);
         }
     }
 
@@ -73,7 +73,7 @@ class CausalityTest {
         try (NDManager m = NDManager.newBaseManager();
              StarFlow model = FlowFixtures.perturbedModel(cfg, m, 52)) {
             NDArray y = FlowFixtures.text(m, cfg, new Random(15), 1);
-            checkCausal(m, cfg, z -> model.reverse(z, y, null, 0f, new JacobiInverse(4, 32, 1e-3)), 0.1);
+            checkCausal(m, cfg, z -> model.reverse(z, Conditioning.on(y), ReverseOptions.of(new JacobiInverse(4, 32, 1e-3))), 0.1);
         }
     }
 

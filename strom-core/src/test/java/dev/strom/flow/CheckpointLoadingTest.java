@@ -46,8 +46,8 @@ class CheckpointLoadingTest {
                 NDArray x = FlowFixtures.latent(m, cfg, rng, 1, 2);
                 NDArray y = FlowFixtures.text(m, cfg, rng, 1);
                 assertArrayEquals(original.forward(x, y).z().toFloatArray(), loaded.forward(x, y).z().toFloatArray());
-                assertArrayEquals(original.reverse(x, y, null, 0f, new SequentialInverse()).toFloatArray(),
-                        loaded.reverse(x, y, null, 0f, new SequentialInverse()).toFloatArray());
+                assertArrayEquals(original.reverse(x, Conditioning.on(y), ReverseOptions.of(new SequentialInverse())).toFloatArray(),
+                        loaded.reverse(x, Conditioning.on(y), ReverseOptions.of(new SequentialInverse())).toFloatArray());
             }
         }
     }

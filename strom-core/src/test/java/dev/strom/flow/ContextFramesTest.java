@@ -49,9 +49,9 @@ class ContextFramesTest {
             NDArray y = FlowFixtures.text(m, cfg, rng, 1);
             NDArray yu = guidance > 0 ? FlowFixtures.emptyCaption(m, cfg, rng, 1) : null;
             NDArray z = FlowFixtures.latent(m, cfg, rng, 1, FRAMES);
-            NDArray full = model.reverse(z, y, yu, guidance, method(method), null);
+            NDArray full = model.reverse(z, new Conditioning(y, yu, guidance), ReverseOptions.of(method(method)));
             NDArray context = full.get(new NDIndex().addAllDim().addSliceDim(0, k)).duplicate();
-            NDArray continued = model.reverse(z, y, yu, guidance, method(method), null, context);
+            NDArray continued = model.reverse(z, new Conditioning(y, yu, guidance), ReverseOptions.of(method(method)).withContext(context));
 
             float[] kept = continued.get(new NDIndex().addAllDim().addSliceDim(0, k)).toFloatArray();
             assertArrayEquals(context.toFloatArray(), kept, "the context frames come back unchanged");
@@ -72,10 +72,10 @@ class ContextFramesTest {
             NDArray z = FlowFixtures.latent(m, cfg, rng, 1, FRAMES);
             NDArray whole = FlowFixtures.latent(m, cfg, rng, 1, FRAMES);
             var e = assertThrows(IllegalArgumentException.class,
-                    () -> model.reverse(z, y, null, 0f, method(method), null, whole));
+                    () -> model.reverse(z, Conditioning.on(y), ReverseOptions.of(method(method)).withContext(whole)));
             assertTrue(e.getMessage().contains("between 1 and " + (FRAMES - 1)), e.getMessage());
             NDArray twoClips = FlowFixtures.latent(m, cfg, rng, 2, 1);
-            assertThrows(IllegalArgumentException.class, () -> model.reverse(z, y, null, 0f, method(method), null, twoClips));
+            assertThrows(IllegalArgumentException.class, () -> model.reverse(z, Conditioning.on(y), ReverseOptions.of(method(method)).withContext(twoClips)));
         }
     }
 

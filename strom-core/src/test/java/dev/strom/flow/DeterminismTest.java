@@ -84,14 +84,14 @@ class DeterminismTest {
             NDArray y = FlowFixtures.text(m, cfg, rng, 2);
             NDArray yu = FlowFixtures.emptyCaption(m, cfg, rng, 2);
 
-            float[] first = a.reverse(z, y, yu, 2.5f, new SequentialInverse()).toFloatArray();
-            float[] again = a.reverse(z, y, yu, 2.5f, new SequentialInverse()).toFloatArray();
-            float[] otherInstance = b.reverse(z, y, yu, 2.5f, new SequentialInverse()).toFloatArray();
+            float[] first = a.reverse(z, new Conditioning(y, yu, 2.5f), ReverseOptions.of(new SequentialInverse())).toFloatArray();
+            float[] again = a.reverse(z, new Conditioning(y, yu, 2.5f), ReverseOptions.of(new SequentialInverse())).toFloatArray();
+            float[] otherInstance = b.reverse(z, new Conditioning(y, yu, 2.5f), ReverseOptions.of(new SequentialInverse())).toFloatArray();
             assertArrayEquals(first, again, "same model, same inputs");
             assertArrayEquals(first, otherInstance, "a second model from the same seed");
 
-            float[] jacobi = a.reverse(z, y, yu, 2.5f, new JacobiInverse(4, 32, 1e-3)).toFloatArray();
-            float[] jacobiAgain = b.reverse(z, y, yu, 2.5f, new JacobiInverse(4, 32, 1e-3)).toFloatArray();
+            float[] jacobi = a.reverse(z, new Conditioning(y, yu, 2.5f), ReverseOptions.of(new JacobiInverse(4, 32, 1e-3))).toFloatArray();
+            float[] jacobiAgain = b.reverse(z, new Conditioning(y, yu, 2.5f), ReverseOptions.of(new JacobiInverse(4, 32, 1e-3))).toFloatArray();
             assertArrayEquals(jacobi, jacobiAgain, "threshold Jacobi takes the same decisions every time");
         }
     }

@@ -37,8 +37,8 @@ class GuidanceTest {
             NDArray y = FlowFixtures.text(m, cfg, rng, 2);
             NDArray yu = FlowFixtures.emptyCaption(m, cfg, rng, 2);
 
-            NDArray unguided = model.reverse(z, y, null, 0f, method(methodName));
-            NDArray guidedAtZero = model.reverse(z, y, yu, 0f, method(methodName));
+            NDArray unguided = model.reverse(z, Conditioning.on(y), ReverseOptions.of(method(methodName)));
+            NDArray guidedAtZero = model.reverse(z, new Conditioning(y, yu, 0f), ReverseOptions.of(method(methodName)));
             double diff = maxAbsDiff(guidedAtZero, unguided);
             // The guided inverse runs twice the rows, and some CPUs' float32 kernels round a batch of 4 differently
             // from one of 2 (1.4e-6 seen on an AMD EPYC); a guidance term that leaked in at w=0 would be 1e-3 or more.
@@ -57,8 +57,8 @@ class GuidanceTest {
             NDArray y = FlowFixtures.text(m, cfg, rng, 2);
             NDArray yu = FlowFixtures.emptyCaption(m, cfg, rng, 2);
 
-            NDArray unguided = model.reverse(z, y, null, 0f, method(methodName));
-            NDArray guided = model.reverse(z, y, yu, 2.5f, method(methodName));
+            NDArray unguided = model.reverse(z, Conditioning.on(y), ReverseOptions.of(method(methodName)));
+            NDArray guided = model.reverse(z, new Conditioning(y, yu, 2.5f), ReverseOptions.of(method(methodName)));
             assertEquals(unguided.getShape(), guided.getShape(), "guidance returns only the conditional rows");
             double diff = maxAbsDiff(guided, unguided);
             assertTrue(diff > 1e-3, "w=2.5 should change the sample, max diff " + diff);
@@ -72,9 +72,9 @@ class GuidanceTest {
             float[] a = {0.5f, 2.0f, 1.0f, 1.0f};
             float[] b = {0.3f, -1.0f, 0.1f, 0.5f};
             float w = 1.5f;
-            NDArray[] ab = Guidance.apply(m.create(a, new Shape(2, 2, 1)), m.create(b, new Shape(2, 2, 1)), w);
-            float[] ga = ab[0].toFloatArray();
-            float[] gb = ab[1].toFloatArray();
+            Affine ab = Guidance.apply(new Affine(m.create(a, new Shape(2, 2, 1)), m.create(b, new Shape(2, 2, 1))), w);
+            float[] ga = ab.scale().toFloatArray();
+            float[] gb = ab.shift().toFloatArray();
             for (int t = 0; t < 2; t++) {
                 double ac = a[t], au = a[2 + t], bc = b[t], bu = b[2 + t];
                 double r = Math.pow(Math.min(ac / au, 1), 2);
@@ -95,9 +95,9 @@ class GuidanceTest {
         try (NDManager m = NDManager.newBaseManager()) {
             float[] a = {0.7f, 1.3f, 0.7f, 1.3f};
             float[] b = {0.2f, -0.4f, 0.2f, -0.4f};
-            NDArray[] ab = Guidance.apply(m.create(a, new Shape(2, 2, 1)), m.create(b, new Shape(2, 2, 1)), 3f);
-            assertArrayEquals(a, ab[0].toFloatArray(), 1e-6f);
-            assertArrayEquals(b, ab[1].toFloatArray(), 1e-6f);
+            Affine ab = Guidance.apply(new Affine(m.create(a, new Shape(2, 2, 1)), m.create(b, new Shape(2, 2, 1))), 3f);
+            assertArrayEquals(a, ab.scale().toFloatArray(), 1e-6f);
+            assertArrayEquals(b, ab.shift().toFloatArray(), 1e-6f);
         }
     }
 
@@ -112,7 +112,7 @@ class GuidanceTest {
             NDArray yu = FlowFixtures.emptyCaption(m, cfg, rng, 1);
             for (float w : new float[]{-1f, Float.NaN, Float.POSITIVE_INFINITY}) {
                 var e = assertThrows(IllegalArgumentException.class,
-                        () -> model.reverse(z, y, yu, w, new SequentialInverse()));
+                        () -> model.reverse(z, new Conditioning(y, yu, w), ReverseOptions.of(new SequentialInverse())));
                 assertTrue(e.getMessage().contains("guidance"), e.getMessage());
             }
         }

@@ -30,7 +30,7 @@ class InputValidationTest {
             NDArray y = FlowFixtures.text(m, cfg, rng, 1);
             NDArray x3 = FlowFixtures.randn(m, rng, 2, 4, 4);
             assertRejected(() -> model.forward(x3, y), "input", "[B, C, H, W]", "(2, 4, 4)");
-            assertRejected(() -> model.reverse(x3, y, null, 0f, new SequentialInverse()), "noise", "[B, C, H, W]");
+            assertRejected(() -> model.reverse(x3, Conditioning.on(y), ReverseOptions.of(new SequentialInverse())), "noise", "[B, C, H, W]");
             NDArray x6 = FlowFixtures.randn(m, rng, 1, 1, 1, 2, 4, 4);
             assertRejected(() -> model.forward(x6, y), "input", "[B, T, C, H, W]");
         }
@@ -45,7 +45,7 @@ class InputValidationTest {
             NDArray x = FlowFixtures.randn(m, rng, 1, 3, 4, 4);
             assertRejected(() -> model.forward(x, y), "3 channels", "expects 2");
             NDArray video = FlowFixtures.randn(m, rng, 1, 2, 3, 4, 4);
-            assertRejected(() -> model.reverse(video, y, null, 0f, new SequentialInverse()), "3 channels", "expects 2");
+            assertRejected(() -> model.reverse(video, Conditioning.on(y), ReverseOptions.of(new SequentialInverse())), "3 channels", "expects 2");
         }
     }
 
@@ -72,7 +72,7 @@ class InputValidationTest {
             assertRejected(() -> model.forward(x, y), "input", "NaN");
             v[17] = Float.POSITIVE_INFINITY;
             NDArray z = m.create(v, new Shape(1, 2, 4, 4));
-            assertRejected(() -> model.reverse(z, y, null, 0f, new SequentialInverse()), "noise", "infinite");
+            assertRejected(() -> model.reverse(z, Conditioning.on(y), ReverseOptions.of(new SequentialInverse())), "noise", "infinite");
         }
     }
 
@@ -82,7 +82,7 @@ class InputValidationTest {
         try (NDManager m = NDManager.newBaseManager(); StarFlow model = StarFlow.initialise(cfg, m, 1)) {
             NDArray x = FlowFixtures.latent(m, cfg, new Random(5), 1, 0);
             assertRejected(() -> model.forward(x, null), "text is required", "txt_dim=8");
-            assertRejected(() -> model.reverse(x, null, null, 0f, new SequentialInverse()), "text is required");
+            assertRejected(() -> model.reverse(x, Conditioning.on(null), ReverseOptions.of(new SequentialInverse())), "text is required");
         }
     }
 
@@ -114,9 +114,9 @@ class InputValidationTest {
             NDArray z = FlowFixtures.latent(m, cfg, rng, 1, 0);
             NDArray y = FlowFixtures.text(m, cfg, rng, 1);
             NDArray shorter = FlowFixtures.randn(m, rng, 1, 2, 8);
-            assertRejected(() -> model.reverse(z, y, shorter, 1f, new SequentialInverse()), "same length");
+            assertRejected(() -> model.reverse(z, new Conditioning(y, shorter, 1f), ReverseOptions.of(new SequentialInverse())), "same length");
             NDArray wrongFeatures = FlowFixtures.randn(m, rng, 1, 3, 4);
-            assertRejected(() -> model.reverse(z, y, wrongFeatures, 1f, new SequentialInverse()), "unconditional text must be");
+            assertRejected(() -> model.reverse(z, new Conditioning(y, wrongFeatures, 1f), ReverseOptions.of(new SequentialInverse())), "unconditional text must be");
         }
     }
 

@@ -58,7 +58,7 @@ class InvertibilityTest {
             assertEquals(x.getShape(), pass.z().getShape(), "z keeps the latent layout");
             assertTrue(maxAbsDiff(pass.z(), x) > 0.05, "the perturbed flow must actually move the data");
 
-            NDArray back = model.reverse(pass.z(), y, null, 0f, new SequentialInverse());
+            NDArray back = model.reverse(pass.z(), Conditioning.on(y), ReverseOptions.of(new SequentialInverse()));
             assertEquals(x.getShape(), back.getShape());
             double err = maxAbsDiff(back, x);
             assertTrue(err < TOLERANCE, name + ": reverse(forward(x)) differs from x by " + err);
@@ -75,7 +75,7 @@ class InvertibilityTest {
             NDArray y = FlowFixtures.text(m, cfg, rng, 1);
             NDArray z = model.forward(x, y).z();
             assertTrue(maxAbsDiff(z, x) > 0.05);
-            double err = maxAbsDiff(model.reverse(z, y, null, 0f, new SequentialInverse()), x);
+            double err = maxAbsDiff(model.reverse(z, Conditioning.on(y), ReverseOptions.of(new SequentialInverse())), x);
             assertTrue(err < TOLERANCE, "reverse(forward(x)) differs from x by " + err);
         }
     }
@@ -89,7 +89,7 @@ class InvertibilityTest {
             NDArray x = FlowFixtures.latent(m, cfg, rng, 1, 2);
             NDArray y = FlowFixtures.text(m, cfg, rng, 1);
             ForwardPass pass = model.forward(x, y);
-            List<NDArray> stages = model.reverseStages(pass.z(), y, null, 0f, new SequentialInverse());
+            List<NDArray> stages = model.reverseStages(pass.z(), Conditioning.on(y), ReverseOptions.of(new SequentialInverse()));
             int nb = cfg.numBlocks();
             assertEquals(nb, stages.size(), "one stage per block");
             assertEquals(nb + 1, pass.outputs().size(), "the block inputs plus z");

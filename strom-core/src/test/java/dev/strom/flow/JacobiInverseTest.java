@@ -28,9 +28,9 @@ class JacobiInverseTest {
             NDArray z = FlowFixtures.latent(m, cfg, rng, 2, 3);
             NDArray y = FlowFixtures.text(m, cfg, rng, 2);
 
-            NDArray sequential = model.reverse(z, y, null, 0f, new SequentialInverse());
+            NDArray sequential = model.reverse(z, Conditioning.on(y), ReverseOptions.of(new SequentialInverse()));
             JacobiInverse jacobi = new JacobiInverse(4, 64, 0);
-            NDArray exact = model.reverse(z, y, null, 0f, jacobi);
+            NDArray exact = model.reverse(z, Conditioning.on(y), ReverseOptions.of(jacobi));
 
             double diff = maxAbsDiff(exact, sequential);
             assertTrue(diff < 1e-4, "threshold-0 Jacobi differs from sequential by " + diff);
@@ -49,9 +49,9 @@ class JacobiInverseTest {
             NDArray z = FlowFixtures.latent(m, cfg, rng, 2, 3);
             NDArray y = FlowFixtures.text(m, cfg, rng, 2);
 
-            NDArray sequential = model.reverse(z, y, null, 0f, new SequentialInverse());
+            NDArray sequential = model.reverse(z, Conditioning.on(y), ReverseOptions.of(new SequentialInverse()));
             JacobiInverse jacobi = new JacobiInverse(4, 32, 1e-3);
-            NDArray approx = model.reverse(z, y, null, 0f, jacobi);
+            NDArray approx = model.reverse(z, Conditioning.on(y), ReverseOptions.of(jacobi));
 
             double diff = maxAbsDiff(approx, sequential);
             assertTrue(diff < 0.1, "threshold-1e-3 Jacobi differs from sequential by " + diff);
@@ -88,8 +88,8 @@ class JacobiInverseTest {
             NDArray y = FlowFixtures.text(m, cfg, rng, 2);
             NDArray yu = FlowFixtures.emptyCaption(m, cfg, rng, 2);
 
-            NDArray sequential = model.reverse(z, y, yu, 2.5f, new SequentialInverse());
-            NDArray exact = model.reverse(z, y, yu, 2.5f, new JacobiInverse(8, 64, 0));
+            NDArray sequential = model.reverse(z, new Conditioning(y, yu, 2.5f), ReverseOptions.of(new SequentialInverse()));
+            NDArray exact = model.reverse(z, new Conditioning(y, yu, 2.5f), ReverseOptions.of(new JacobiInverse(8, 64, 0)));
             double diff = maxAbsDiff(exact, sequential);
             assertTrue(diff < 1e-4, "guided threshold-0 Jacobi differs from sequential by " + diff);
         }

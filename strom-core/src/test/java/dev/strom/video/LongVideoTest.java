@@ -26,22 +26,22 @@ class LongVideoTest {
     @Test
     void aVideoFourTimesTheTrainingLengthIsMadeOfWindowsNoLongerThanIt() {
         // 16-frame windows, 8 of context: the first window makes 16 frames, every later one 8
-        assertEquals(1, TextToVideo.windowsFor(16, 0, 16, 8));
-        assertEquals(7, TextToVideo.windowsFor(64, 0, 16, 8));
-        assertEquals(15, TextToVideo.windowsFor(128, 0, 16, 8), "twice the length, about twice the windows");
+        assertEquals(1, Sampler.windowsFor(16, 0, 16));
+        assertEquals(7, Sampler.windowsFor(64, 0, 16));
+        assertEquals(15, Sampler.windowsFor(128, 0, 16), "twice the length, about twice the windows");
         // image-to-video: one given frame, one window; extension of 16 frames by 16: two windows
-        assertEquals(1, TextToVideo.windowsFor(16, 1, 16, 8));
-        assertEquals(2, TextToVideo.windowsFor(32, 16, 16, 8));
+        assertEquals(1, Sampler.windowsFor(16, 1, 16));
+        assertEquals(2, Sampler.windowsFor(32, 16, 16));
     }
 
     @Test
     void everyFrameStreamsOutAsADraftTheMomentItIsMadeThenFinalWhenItsWindowIsDone() {
-        try (NDManager m = NDManager.newBaseManager(); TextToVideo model = model(m)) {
+        try (NDManager m = NDManager.newBaseManager(); VideoModel model = model(m)) {
             int plane = model.spec().dims(1);
             float[] finals = new float[13 * plane];
             List<Integer> drafts = new ArrayList<>();
             List<int[]> finalCalls = new ArrayList<>();
-            float[] video = model.generate(generation(13, null), null, (first, count, frames, draft) -> {
+            float[] video = model.sampler().sample(generation(13, null), SampleListener.of(null, (first, count, frames, draft) -> {
                 if (draft) {
                     assertEquals(1, count, "drafts come one frame at a time");
                     drafts.add(first);
@@ -52,7 +52,7 @@ class LongVideoTest {
                         assertTrue(drafts.contains(t), "frame " + t + " was drafted before its window finished");
                     }
                 }
-            });
+            }));
             assertEquals(java.util.stream.IntStream.range(0, 13).boxed().toList(), drafts, "each frame drafted once, in order");
             int next = 0;
             for (int[] c : finalCalls) {
@@ -61,14 +61,14 @@ class LongVideoTest {
                 next += c[1];
             }
             assertEquals(13, next);
-            assertEquals(TextToVideo.windowsFor(13, 0, WINDOW, WINDOW / 2), finalCalls.size());
+            assertEquals(Sampler.windowsFor(13, 0, WINDOW), finalCalls.size());
             assertArrayEquals(video, finals);
         }
     }
 
     @Test
     void anEditStreamsItsOwnFramesAtTheSourcesPlaces() {
-        try (NDManager m = NDManager.newBaseManager(); TextToVideo model = model(m)) {
+        try (NDManager m = NDManager.newBaseManager(); VideoModel model = model(m)) {
             int plane = model.spec().dims(1);
             float[] source = new float[5 * plane];
             Random rng = new Random(4);
@@ -77,13 +77,13 @@ class LongVideoTest {
             }
             List<Integer> drafts = new ArrayList<>();
             float[] finals = new float[source.length];
-            float[] edited = model.edit(generation(5, source), null, (first, count, frames, draft) -> {
+            float[] edited = model.sampler().sample(Generation.edit("a red apple", 7, SAMPLING, source), SampleListener.of(null, (first, count, frames, draft) -> {
                 if (draft) {
                     drafts.add(first);
                 } else {
                     System.arraycopy(frames, 0, finals, first * plane, count * plane);
                 }
-            });
+            }));
             assertEquals(java.util.stream.IntStream.range(0, 5).boxed().toList(), drafts, "each edited frame drafted once, in order");
             assertArrayEquals(edited, finals);
         }
@@ -91,15 +91,15 @@ class LongVideoTest {
 
     @Test
     void aDraftIsTheFrameTheFlowMadeBeforeDenoising() {
-        try (NDManager m = NDManager.newBaseManager(); TextToVideo model = model(m)) {
+        try (NDManager m = NDManager.newBaseManager(); VideoModel model = model(m)) {
             int plane = model.spec().dims(1);
             float[] drafted = new float[WINDOW * plane];
-            var g = new TextToVideo.Generation("a red apple", 7, 1.5f, WINDOW, new JacobiInverse(4, 8, 0), false, 1f, null);
-            float[] video = model.generate(g, null, (first, count, frames, draft) -> {
+            var g = Generation.text("a red apple", 7, WINDOW, new Sampling(1.5f, 1f, Sampling.Inversion.jacobi(4, 8, 0), false));
+            float[] video = model.sampler().sample(g, SampleListener.of(null, (first, count, frames, draft) -> {
                 if (draft) {
                     System.arraycopy(frames, 0, drafted, first * plane, plane);
                 }
-            });
+            }));
             // without denoising, one window: the finished clip is exactly the drafts, up to float rounding
             double gap = 0;
             for (int i = 0; i < video.length; i++) {
@@ -111,18 +111,18 @@ class LongVideoTest {
 
     @Test
     void givenOpeningFramesComeBackUnchangedAndTheRestIsNew() {
-        try (NDManager m = NDManager.newBaseManager(); TextToVideo model = model(m)) {
+        try (NDManager m = NDManager.newBaseManager(); VideoModel model = model(m)) {
             int plane = model.spec().dims(1);
             Random rng = new Random(3);
             float[] opening = new float[3 * plane];
             for (int i = 0; i < opening.length; i++) {
                 opening[i] = Math.round((rng.nextFloat() * 2 - 1) * 127.5f) / 127.5f;
             }
-            float[] video = model.generate(generation(9, opening), null);
+            float[] video = model.sampler().sample(generation(9, opening), null);
             assertArrayEquals(opening, Arrays.copyOf(video, opening.length), "the opening frames are kept bit for bit");
-            float[] again = model.generate(generation(9, opening), null);
+            float[] again = model.sampler().sample(generation(9, opening), null);
             assertArrayEquals(video, again, "same seed, same video");
-            float[] plain = model.generate(generation(9, null), null);
+            float[] plain = model.sampler().sample(generation(9, null), null);
             assertTrue(!Arrays.equals(Arrays.copyOfRange(plain, 3 * plane, 4 * plane), Arrays.copyOfRange(video, 3 * plane, 4 * plane)),
                     "the frame after the opening depends on it");
         }
@@ -130,27 +130,27 @@ class LongVideoTest {
 
     @Test
     void anOpeningAsLongAsTheVideoOrNotMadeOfWholeFramesIsRejected() {
-        try (NDManager m = NDManager.newBaseManager(); TextToVideo model = model(m)) {
+        try (NDManager m = NDManager.newBaseManager(); VideoModel model = model(m)) {
             int plane = model.spec().dims(1);
-            var e = assertThrows(IllegalArgumentException.class, () -> model.generate(generation(2, new float[2 * plane]), null));
+            var e = assertThrows(IllegalArgumentException.class, () -> model.sampler().sample(generation(2, new float[2 * plane]), null));
             assertTrue(e.getMessage().contains("between 1 and 1"), e.getMessage());
-            assertThrows(IllegalArgumentException.class, () -> model.generate(generation(5, new float[plane + 1]), null));
+            assertThrows(IllegalArgumentException.class, () -> model.sampler().sample(generation(5, new float[plane + 1]), null));
         }
     }
 
     @Test
     void aClipUpToTheTrainingLengthScoresAsInABatch() {
-        try (NDManager m = NDManager.newBaseManager(); TextToVideo model = model(m)) {
+        try (NDManager m = NDManager.newBaseManager(); VideoModel model = model(m)) {
             float[] clip = eightBit(new Random(31), WINDOW * model.spec().dims(1));
-            double alone = model.bitsPerDim(clip, "a red apple", 5);
-            double batch = model.bitsPerDim(List.of(clip), WINDOW, List.of("a red apple"), 5)[0];
+            double alone = model.likelihood().bitsPerDim(clip, "a red apple", 5);
+            double batch = model.likelihood().bitsPerDim(List.of(clip), WINDOW, List.of("a red apple"), 5)[0];
             assertEquals(batch, alone, 1e-9);
         }
     }
 
     @Test
     void aLongClipIsScoredWindowByWindowAndLaterWindowsSeeOnlyTheirContext() {
-        try (NDManager m = NDManager.newBaseManager(); TextToVideo model = model(m)) {
+        try (NDManager m = NDManager.newBaseManager(); VideoModel model = model(m)) {
             int plane = model.spec().dims(1);
             // 4-frame windows, 2 of context: windows cover frames 0-3, then 4-5 given 2-3, then 6-7 given 4-5
             float[] a = eightBit(new Random(32), 8 * plane);
@@ -158,16 +158,16 @@ class LongVideoTest {
             float[] other = eightBit(new Random(33), 2 * plane);
             System.arraycopy(other, 0, b, 0, 2 * plane);
             // frames 0-1 differ: only the first window's term can change
-            double longA = model.bitsPerDim(a, null, 5);
-            double longB = model.bitsPerDim(b, null, 5);
-            double firstA = model.bitsPerDim(Arrays.copyOf(a, WINDOW * plane), null, 5) * WINDOW * plane;
-            double firstB = model.bitsPerDim(Arrays.copyOf(b, WINDOW * plane), null, 5) * WINDOW * plane;
+            double longA = model.likelihood().bitsPerDim(a, null, 5);
+            double longB = model.likelihood().bitsPerDim(b, null, 5);
+            double firstA = model.likelihood().bitsPerDim(Arrays.copyOf(a, WINDOW * plane), null, 5) * WINDOW * plane;
+            double firstB = model.likelihood().bitsPerDim(Arrays.copyOf(b, WINDOW * plane), null, 5) * WINDOW * plane;
             assertEquals(firstA - firstB, (longA - longB) * 8 * plane, 1e-2 * Math.abs(firstA - firstB) + 1e-3,
                     "frames outside a later window's context do not enter its term");
             assertTrue(Math.abs(firstA - firstB) > 1, "the two clips do score differently");
             float[] c = a.clone();
             System.arraycopy(other, 0, c, 6 * plane, 2 * plane);
-            assertTrue(model.bitsPerDim(c, null, 5) != longA, "the last frames are scored too");
+            assertTrue(model.likelihood().bitsPerDim(c, null, 5) != longA, "the last frames are scored too");
         }
     }
 
@@ -180,11 +180,13 @@ class LongVideoTest {
         return x;
     }
 
-    private static TextToVideo.Generation generation(int frames, float[] opening) {
-        return new TextToVideo.Generation("a red apple", 7, 1.5f, frames, new JacobiInverse(4, 8, 1e-3), false, 1f, opening);
+    private static final Sampling SAMPLING = new Sampling(1.5f, 1f, Sampling.Inversion.jacobi(4, 8, 1e-3), false);
+
+    private static Generation generation(int frames, float[] opening) {
+        return Generation.continuing("a red apple", 7, frames, SAMPLING, opening);
     }
 
-    private static TextToVideo model(NDManager m) {
+    private static VideoModel model(NDManager m) {
         return VideoFixtures.model(m, WINDOW, SIZE);
     }
 }

@@ -10,18 +10,18 @@ import dev.strom.text.HashedTextEncoder;
 import java.util.Random;
 
 /** Small random text-to-video models for specs that need a whole pipeline. */
-final class VideoFixtures {
+public final class VideoFixtures {
 
     private VideoFixtures() {
     }
 
     /** A random {@code frames}-frame, size x size video model whose blocks are not the identity. */
-    static TextToVideo model(NDManager m, int frames, int size) {
+    public static VideoModel model(NDManager m, int frames, int size) {
         return model(m, frames, size, 0.1);
     }
 
     /** As above, trained (so to speak) with noise augmentation of {@code noiseStd}. */
-    static TextToVideo model(NDManager m, int frames, int size, double noiseStd) {
+    public static VideoModel model(NDManager m, int frames, int size, double noiseStd) {
         String json = """
                 {"model_kwargs": {"in_channels": 3, "img_size": %d, "patch_size": 2, "channels": 32, "top_block_channels": 32,
                  "num_blocks": 2, "layers_per_block": [1, 1], "head_dim": 32, "rope": 1, "sos": 1, "txt_size": 6, "txt_dim": 16,
@@ -43,6 +43,6 @@ final class VideoFixtures {
         }
         Parameters textParams = Parameters.initialised(m, 13);
         HashedTextEncoder text = new HashedTextEncoder(textParams, new HashedTextEncoder.Config(64, 64, 6, 4, 16, 1, 1));
-        return new TextToVideo(flow, text, textParams, new VideoSpec(frames, size, 8), m);
+        return new VideoModel(flow, text, textParams, new VideoSpec(frames, size, 8), Sampling.FALLBACK, m);
     }
 }

@@ -5,7 +5,8 @@ import dev.strom.data.world.Captions;
 import dev.strom.data.world.EditPairs;
 import dev.strom.data.world.Scene;
 import dev.strom.data.world.WorldDataset;
-import dev.strom.video.TextToVideo;
+import dev.strom.video.Generation;
+import dev.strom.video.VideoModel;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -40,7 +41,7 @@ public final class CaptionChoice {
     }
 
     /** Accuracies, and what guessing would score, over held-out openings and {@code edits} edits, each read under {@code draws} noise draws. */
-    public static Map<String, Double> measure(TextToVideo model, WorldDataset data, EditPairs pairs, int edits, int draws) {
+    public static Map<String, Double> measure(VideoModel model, WorldDataset data, EditPairs pairs, int edits, int draws) {
         if (draws < 1) {
             throw new IllegalArgumentException("at least one noise draw is needed, got " + draws);
         }
@@ -69,8 +70,8 @@ public final class CaptionChoice {
         for (int i = 0; i < edits; i++) {
             EditPairs.Pair p = pairs.pair(i);
             float[] both = p.excerpt(0, half, 1);
-            List<String> candidates = new ArrayList<>(List.of(TextToVideo.editCaption(p.instruction())));
-            p.otherInstructions().stream().map(TextToVideo::editCaption).forEach(candidates::add);
+            List<String> candidates = new ArrayList<>(List.of(Generation.editCaption(p.instruction())));
+            p.otherInstructions().stream().map(Generation::editCaption).forEach(candidates::add);
             hits[4] += firstIsMostLikely(model, both, half + 1, half, candidates, i, draws);
             chance[4] += 1.0 / candidates.size();
         }
@@ -100,13 +101,13 @@ public final class CaptionChoice {
 
     /**
      * Whether frames {@code scoredFrom} onward of the clip's first {@code frames}, given those before, are most
-     * likely under the first candidate ({@link TextToVideo#captionPosterior}: the mean log-likelihood over
+     * likely under the first candidate ({@link dev.strom.video.Likelihood#captionPosterior}: the mean log-likelihood over
      * {@code draws} noise draws, each shared by all candidates); a tie is a miss.
      */
-    private static double firstIsMostLikely(TextToVideo model, float[] clip, int frames, int scoredFrom,
+    private static double firstIsMostLikely(VideoModel model, float[] clip, int frames, int scoredFrom,
                                             List<String> candidates, long seed, int draws) {
         float[] read = Arrays.copyOf(clip, model.spec().dims(frames));
-        double[] p = model.captionPosterior(read, scoredFrom, candidates, draws, seed);
+        double[] p = model.likelihood().captionPosterior(read, scoredFrom, candidates, draws, seed);
         for (int c = 1; c < p.length; c++) {
             if (p[c] >= p[0]) {
                 return 0;

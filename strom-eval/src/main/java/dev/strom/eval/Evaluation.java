@@ -6,9 +6,12 @@ import dev.strom.data.world.Captions;
 import dev.strom.data.world.EditPairs;
 import dev.strom.data.world.Scene;
 import dev.strom.data.world.WorldDataset;
-import dev.strom.flow.JacobiInverse;
 import dev.strom.media.LosslessCodecs;
-import dev.strom.video.TextToVideo;
+import dev.strom.pipeline.Mode;
+import dev.strom.pipeline.VideoPipeline;
+import dev.strom.pipeline.VideoRequest;
+import dev.strom.video.Sampling;
+import dev.strom.video.VideoModel;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -35,14 +38,14 @@ public final class Evaluation {
     }
 
     /** Mean model and codec bits/dim over the held-out clips (conditional on their captions). */
-    public static Map<String, Double> compression(TextToVideo model, WorldDataset data, int perCombo, Path scratch)
+    public static Map<String, Double> compression(VideoModel model, WorldDataset data, int perCombo, Path scratch)
             throws IOException {
         List<WorldDataset.Sample> held = data.heldOut(false, perCombo);
         Map<String, Double> sums = new LinkedHashMap<>();
         List<float[]> clips = held.stream().map(s -> s.clip().toModelLayout()).toList();
         int frames = model.spec().frames();
-        double[] cond = model.bitsPerDimInBatches(clips, frames, held.stream().map(WorldDataset.Sample::caption).toList(), 7, 4);
-        double[] uncond = model.bitsPerDimInBatches(clips, frames, null, 7, 4);
+        double[] cond = model.likelihood().bitsPerDim(clips, frames, held.stream().map(WorldDataset.Sample::caption).toList(), 7);
+        double[] uncond = model.likelihood().bitsPerDim(clips, frames, null, 7);
         for (int j = 0; j < held.size(); j++) {
             sums.merge("strom_conditional", cond[j], Double::sum);
             sums.merge("strom_unconditional", uncond[j], Double::sum);
@@ -65,8 +68,8 @@ public final class Evaluation {
     }
 
     /** Generates one clip per held-out triple, language and sample, and lets the probe read each. */
-    public static List<Generated> adherence(TextToVideo model, Probe probe, CaptionedWorld world, int perCombo,
-                                            float guidance, float temperature, Consumer<String> progress) {
+    public static List<Generated> adherence(VideoPipeline pipeline, Probe probe, CaptionedWorld world, int perCombo,
+                                            Sampling sampling, Consumer<String> progress) {
         List<Scene.Combo> combos = CaptionedWorld.HELD_OUT.stream()
                 .sorted(java.util.Comparator.comparing(Scene.Combo::toString)).toList();
         List<Generated> out = new ArrayList<>();
@@ -75,10 +78,8 @@ public final class Evaluation {
             for (Scene.Combo c : combos) {
                 for (int k = 0; k < perCombo; k++) {
                     String prompt = heldOutPrompt(world, c, k, german);
-                    float[] x = model.generate(new TextToVideo.Generation(prompt, 1000 + k, guidance,
-                            model.spec().frames(), new JacobiInverse(16, 32, 1e-3), true, temperature), null);
-                    Clip clip = Clip.fromModelLayout(x, model.spec().frames(), model.spec().size(), model.spec().size(),
-                            model.spec().fps());
+                    Clip clip = pipeline.make(new VideoRequest(Mode.TEXT, prompt, 1000 + k, pipeline.spec().frames(), sampling,
+                            null, null), null);
                     out.add(new Generated(c, prompt, german, clip, probe.classify(List.of(clip)).get(0)));
                     progress.accept(++done + "/" + (2 * combos.size() * perCombo) + " " + prompt);
                 }
@@ -93,18 +94,18 @@ public final class Evaluation {
      * hue): how often the attribute the instruction names became the asked one, how often the attribute it does
      * not name stayed as it was, and how often both held, per kind of change and language mix.
      */
-    public static Map<String, Double> editing(TextToVideo model, Probe probe, EditPairs pairs, int count, float guidance,
-                                              float temperature, Consumer<String> progress) {
-        return changes(probe, pairs, count, i -> edited(model, pairs.pair(i), 2000 + i, guidance, temperature), progress);
+    public static Map<String, Double> editing(VideoPipeline pipeline, Probe probe, EditPairs pairs, int count,
+                                              Sampling sampling, Consumer<String> progress) {
+        return changes(probe, pairs, count, i -> edited(pipeline, pairs.pair(i), 2000 + i, sampling), progress);
     }
 
     /**
      * As {@link #editing}, for {@code strom remix}: each pair's source, described in the pair's language, remade
      * under the description of the edited scene.
      */
-    public static Map<String, Double> remixing(TextToVideo model, Probe probe, EditPairs pairs, int count, float guidance,
-                                               float temperature, Consumer<String> progress) {
-        return changes(probe, pairs, count, i -> remixed(model, pairs.pair(i), 2000 + i, guidance, temperature), progress);
+    public static Map<String, Double> remixing(VideoPipeline pipeline, Probe probe, EditPairs pairs, int count,
+                                               Sampling sampling, Consumer<String> progress) {
+        return changes(probe, pairs, count, i -> remixed(pipeline, pairs.pair(i), 2000 + i, sampling), progress);
     }
 
     /**
@@ -164,19 +165,15 @@ public final class Evaluation {
      * What {@code strom remix} makes of a pair's source under the description of its edited scene, the source
      * described in the same words and language (Jacobi sampling, denoised).
      */
-    public static Clip remixed(TextToVideo model, EditPairs.Pair p, long seed, float guidance, float temperature) {
+    public static Clip remixed(VideoPipeline pipeline, EditPairs.Pair p, long seed, Sampling sampling) {
         String from = Captions.of(p.before(), p.german(), new Random(p.template()));
         String to = Captions.of(p.after(), p.german(), new Random(p.template()));
-        float[] x = model.remix(new TextToVideo.Generation(to, seed, guidance, model.spec().frames(),
-                new JacobiInverse(16, 32, 1e-3), true, temperature, p.source().toModelLayout()), from, null, null);
-        return Clip.fromModelLayout(x, p.source().frames(), model.spec().size(), model.spec().size(), model.spec().fps());
+        return pipeline.make(new VideoRequest(Mode.REMIX, to, seed, 0, sampling, p.source(), from), null);
     }
 
-    /** What {@code strom edit} makes of a pair's source under its instruction (Jacobi sampling, denoised). */
-    public static Clip edited(TextToVideo model, EditPairs.Pair p, long seed, float guidance, float temperature) {
-        float[] x = model.edit(new TextToVideo.Generation(p.instruction(), seed, guidance, model.spec().frames(),
-                new JacobiInverse(16, 32, 1e-3), true, temperature, p.source().toModelLayout()), null, null);
-        return Clip.fromModelLayout(x, p.source().frames(), model.spec().size(), model.spec().size(), model.spec().fps());
+    /** What {@code strom edit} makes of a pair's source under its instruction. */
+    public static Clip edited(VideoPipeline pipeline, EditPairs.Pair p, long seed, Sampling sampling) {
+        return pipeline.make(new VideoRequest(Mode.EDIT, p.instruction(), seed, 0, sampling, p.source(), null), null);
     }
 
     /** Accuracy per attribute and all-correct for a list of (asked, seen) pairs. */

@@ -5,7 +5,7 @@ import dev.strom.data.world.CaptionedWorld;
 import dev.strom.data.world.EditPairs;
 import dev.strom.data.world.WorldDataset;
 import dev.strom.store.ModelStore;
-import dev.strom.video.TextToVideo;
+import dev.strom.video.VideoModel;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
@@ -22,7 +22,7 @@ class CaptionChoiceTest {
 
     @Test
     void theBundledModelReadsTheBackgroundFromAnOpeningAndAnEditsResultFromItsFirstFrame() throws Exception {
-        try (NDManager m = NDManager.newBaseManager(); TextToVideo model = ModelStore.load(BUNDLED, m)) {
+        try (NDManager m = NDManager.newBaseManager(); VideoModel model = ModelStore.load(BUNDLED, m)) {
             var spec = model.spec();
             CaptionedWorld world = new CaptionedWorld(spec.size(), spec.frames(), spec.fps(), 0);
             Map<String, Double> r = CaptionChoice.measure(model, new WorldDataset(world, 4242), new EditPairs(world, 4242), 6, 1);

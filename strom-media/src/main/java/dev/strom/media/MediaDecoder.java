@@ -40,8 +40,18 @@ public final class MediaDecoder {
         }
     }
 
-    /** Every frame of a file at the target size and rate, and the size it was stored at. */
-    public record Media(Clip clip, int storedWidth, int storedHeight) {
+    /**
+     * Every frame of a file at the target size and rate, the size it was stored at, and the size and rate it had
+     * before any fitting (a Strom file's own size, its viewing upscale undone).
+     */
+    public record Media(Clip clip, int storedWidth, int storedHeight, int nativeWidth, int nativeHeight, double nativeFps) {
+
+        /** What the file was, when decoding changed its size or rate ("640x360 at 30 fps"); null when it did not. */
+        public String resampledFrom() {
+            boolean same = nativeWidth == clip.width() && nativeHeight == clip.height()
+                    && Math.abs(nativeFps - clip.fps()) <= 1e-3 * clip.fps();
+            return same ? null : nativeWidth + "x" + nativeHeight + " at " + nativeFps + " fps";
+        }
 
         /** Windows of {@code frames} frames every {@code stride} frames; one shorter clip when the file is shorter. */
         public List<Clip> windows(int frames, int stride) {
@@ -60,6 +70,15 @@ public final class MediaDecoder {
     }
 
     private MediaDecoder() {
+    }
+
+    /**
+     * A file as a model of square frames of {@code size} at {@code fps} reads it: centre-cropped, resampled in
+     * size and rate, at most {@code frames} frames (0: all). The one way Strom turns footage from elsewhere into
+     * model input: image-to-video's still, the clip to extend, edit or remix, the clip to score or classify.
+     */
+    public static Media forModel(Path file, int size, double fps, int frames) throws IOException {
+        return decode(file, new Target(size, fps, frames), Fit.CROP, frames, true);
     }
 
     /** The first window of a file (fewer frames when the file is shorter). */
@@ -107,6 +126,9 @@ public final class MediaDecoder {
         List<Raster> frames;
         int storedWidth;
         int storedHeight;
+        int nativeWidth;
+        int nativeHeight;
+        double sourceFps;
         try (FFmpegFrameGrabber g = new FFmpegFrameGrabber(file.toFile())) {
             g.setPixelFormat(avutil.AV_PIX_FMT_BGR24);
             try {
@@ -119,8 +141,10 @@ public final class MediaDecoder {
             if (storedWidth <= 0 || storedHeight <= 0) {
                 throw new IOException("no video stream in " + file.getFileName());
             }
-            double sourceFps = g.getFrameRate() > 0 ? g.getFrameRate() : 8;
+            sourceFps = g.getFrameRate() > 0 ? g.getFrameRate() : 8;
             Shape shape = Shape.of(storedWidth, storedHeight, nativeSize ? g.getMetadata("comment") : null, target.size(), fit);
+            nativeWidth = shape.nativeWidth();
+            nativeHeight = shape.nativeHeight();
             rate = new FrameRate(target.fps() > 0 ? target.fps() : sourceFps, sourceFps, target.fps() > 0, maxFrames);
             Frame f;
             while (!rate.full() && (f = g.grabImage()) != null) {
@@ -139,7 +163,8 @@ public final class MediaDecoder {
         for (int t = 0; t < frames.size(); t++) {
             System.arraycopy(frames.get(t).rgb(), 0, rgb, t * first.rgb().length, first.rgb().length);
         }
-        return new Media(new Clip(frames.size(), first.height(), first.width(), rate.fps(), rgb), storedWidth, storedHeight);
+        return new Media(new Clip(frames.size(), first.height(), first.width(), rate.fps(), rgb), storedWidth, storedHeight,
+                nativeWidth, nativeHeight, sourceFps);
     }
 
     /** One RGB frame, rows packed. */

@@ -1,5 +1,6 @@
 package dev.strom.serve;
 
+import dev.strom.pipeline.Mode;
 import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

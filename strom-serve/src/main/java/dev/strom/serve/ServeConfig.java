@@ -10,7 +10,7 @@ import java.nio.file.Path;
  * {@code signing} is where the C2PA key and certificates are; null turns provenance off (no manifest, no watermark).
  */
 public record ServeConfig(int port, Path dataDir, String database, int workers, int queueLimit, long maxUploadBytes,
-                          Path modelDir, VideoMaker.Sampling sampling, ApiKeys keys, String workerName,
+                          Path modelDir, ApiKeys keys, String workerName,
                           SigningIdentity.Location signing) {
 
     public static final int MAX_PROMPT_CHARS = 1000;

@@ -1,10 +1,11 @@
 package dev.strom.serve;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.strom.data.Clip;
 import dev.strom.media.MediaDecoder;
+import dev.strom.pipeline.ClassifyRequest;
+import dev.strom.pipeline.VideoPipeline;
 import dev.strom.provenance.Verification;
 import dev.strom.provenance.Verifier;
 import dev.strom.media.ClipWriter;
@@ -19,10 +20,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
-import java.util.stream.IntStream;
 
 /**
  * Strom's additions to the Videos API: a progress stream (server-sent events, ending with the finished
@@ -35,7 +34,6 @@ final class StromApi {
     private static final Set<String> CLASSIFY = Set.of("file", "captions", "frames", "given", "draws", "seed");
     private static final int MAX_CAPTIONS = 32;
     private static final int MAX_DRAWS = 16;
-    private static final int DEFAULT_DRAWS = 4;
     private static final long POLL_MILLIS = 250;
     private static final long STREAM_LIMIT_MILLIS = 15 * 60 * 1000;
     private static final int FRAME_SCALE = 4;
@@ -43,17 +41,17 @@ final class StromApi {
     private final ObjectMapper json;
     private final JobStore store;
     private final VideoFiles files;
-    private final VideoMaker maker;
+    private final VideoPipeline pipeline;
     private final UploadCheck uploads;
     private final Path scratch;
     private final long modelCreated;
 
-    StromApi(ObjectMapper json, JobStore store, VideoFiles files, VideoMaker maker, UploadCheck uploads, Path scratch,
+    StromApi(ObjectMapper json, JobStore store, VideoFiles files, VideoPipeline pipeline, UploadCheck uploads, Path scratch,
              long modelCreated) {
         this.json = json;
         this.store = store;
         this.files = files;
-        this.maker = maker;
+        this.pipeline = pipeline;
         this.uploads = uploads;
         this.scratch = scratch;
         this.modelCreated = modelCreated;
@@ -66,7 +64,7 @@ final class StromApi {
         app.post("/v1/classifications", this::classify);
         app.get("/v1/models", ctx -> {
             ObjectNode out = json.createObjectNode().put("object", "list");
-            out.putArray("data").addObject().put("id", maker.name()).put("object", "model").put("created", modelCreated)
+            out.putArray("data").addObject().put("id", pipeline.apiId()).put("object", "model").put("created", modelCreated)
                     .put("owned_by", "strom");
             ctx.json(out);
         });
@@ -162,18 +160,7 @@ final class StromApi {
             throw ApiError.missing("file");
         }
         String prompt = form.text("prompt", ServeConfig.MAX_PROMPT_CHARS);
-        ModelView view = modelView(bytes);
-        ObjectNode out = json.createObjectNode();
-        out.put("object", "score");
-        out.put("model", maker.name());
-        out.put("frames", Math.min(view.clip().frames(), maker.spec().frames()));
-        view.describeResampling(out);
-        out.put("bits_per_dim", maker.bitsPerDim(view.clip(), null));
-        if (prompt != null) {
-            out.put("prompt", prompt);
-            out.put("conditional_bits_per_dim", maker.bitsPerDim(view.clip(), prompt));
-        }
-        ctx.json(out);
+        ctx.json(json.valueToTree(pipeline.score(modelView(bytes), prompt)));
     }
 
     /**
@@ -193,49 +180,24 @@ final class StromApi {
         if (captions.size() < 2) {
             throw ApiError.invalid("captions", "'captions' must hold at least two captions to choose between.");
         }
-        Long frames = form.integer("frames", 1, maker.spec().frames());
-        Long given = form.integer("given", 0, maker.spec().frames() - 1);
+        Long frames = form.integer("frames", 1, pipeline.spec().frames());
+        Long given = form.integer("given", 0, pipeline.spec().frames() - 1);
         Long draws = form.integer("draws", 1, MAX_DRAWS);
         Long seed = form.integer("seed", 0, Long.MAX_VALUE);
-        ModelView view = modelView(bytes);
-        int read = Math.min(view.clip().frames(), frames == null ? maker.spec().frames() : frames.intValue());
+        MediaDecoder.Media view = modelView(bytes);
+        int read = Math.min(view.clip().frames(), frames == null ? pipeline.spec().frames() : frames.intValue());
         int g = given == null ? 0 : given.intValue();
         if (g >= read) {
             throw ApiError.invalid("given", "'given' leaves nothing to read: " + g + " of the " + read + " frames read.");
         }
-        int d = draws == null ? DEFAULT_DRAWS : draws.intValue();
-        double[] p = maker.captionPosterior(view.clip(), read, g, captions, d, seed == null ? 0 : seed);
-        ObjectNode out = json.createObjectNode();
-        out.put("object", "classification");
-        out.put("model", maker.name());
-        out.put("frames_read", read);
-        out.put("frames_given", g);
-        view.describeResampling(out);
-        out.put("draws", d);
-        ArrayNode list = out.putArray("captions");
-        IntStream.range(0, p.length).boxed().sorted(Comparator.comparingDouble((Integer i) -> -p[i]))
-                .forEach(i -> list.addObject().put("caption", captions.get(i)).put("probability", p[i]));
-        ctx.json(out);
+        ClassifyRequest request = new ClassifyRequest(captions, frames == null ? null : frames.intValue(), g,
+                draws == null ? ClassifyRequest.DEFAULT_DRAWS : draws.intValue(), seed == null ? 0 : seed);
+        ctx.json(json.valueToTree(pipeline.classify(view, request)));
     }
 
-    /** An uploaded video as the model reads it, and what it was before when that took resampling. */
-    private record ModelView(Clip clip, String resampledFrom) {
-        void describeResampling(ObjectNode out) {
-            if (resampledFrom != null) {
-                out.put("resampled_from", resampledFrom);
-            }
-        }
-    }
-
-    private ModelView modelView(byte[] bytes) throws IOException {
+    /** An uploaded video as the model reads it (its size and fps, centre crop), decoded once. */
+    private MediaDecoder.Media modelView(byte[] bytes) throws IOException {
         UploadCheck.Kind kind = uploads.video("file", bytes);
-        return readUpload(bytes, kind, file -> {
-            Clip stored = MediaDecoder.decode(file, MediaDecoder.Target.asStored(), MediaDecoder.Fit.CROP).clip();
-            if (stored.width() == maker.spec().size() && stored.height() == maker.spec().size()) {
-                return new ModelView(stored, null);
-            }
-            // footage from elsewhere is read as the model sees it: its size and fps, centre crop
-            return new ModelView(maker.atModelSize(file), stored.width() + "x" + stored.height() + " at " + stored.fps() + " fps");
-        }, "'file' could not be decoded as a video.");
+        return readUpload(bytes, kind, pipeline::read, "'file' could not be decoded as a video.");
     }
 }

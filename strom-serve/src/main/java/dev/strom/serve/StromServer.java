@@ -7,8 +7,8 @@ import io.javalin.config.SizeUnit;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
-import dev.strom.provenance.ContentCredentials;
-import dev.strom.provenance.ProvenanceStamp;
+import dev.strom.pipeline.Delivery;
+import dev.strom.pipeline.VideoPipeline;
 import org.jobrunr.jobs.mappers.JobMapper;
 import org.jobrunr.scheduling.JobRequestScheduler;
 import org.jobrunr.server.BackgroundJobServer;
@@ -38,14 +38,14 @@ public final class StromServer implements AutoCloseable {
     private static final long IDLE_TIMEOUT_MILLIS = 30_000;
     private static final long MAX_JSON_BYTES = 1 << 20;
 
-    private final VideoMaker maker;
+    private final VideoPipeline pipeline;
     private final HikariDataSource db;
     private final StorageProvider jobs;
     private final BackgroundJobServer workers;
     private final Javalin app;
 
-    private StromServer(VideoMaker maker, HikariDataSource db, StorageProvider jobs, BackgroundJobServer workers, Javalin app) {
-        this.maker = maker;
+    private StromServer(VideoPipeline pipeline, HikariDataSource db, StorageProvider jobs, BackgroundJobServer workers, Javalin app) {
+        this.pipeline = pipeline;
         this.db = db;
         this.jobs = jobs;
         this.workers = workers;
@@ -53,14 +53,9 @@ public final class StromServer implements AutoCloseable {
     }
 
     /** Strom's version, from the jar's manifest ("dev" when run from classes). */
-    static String version() {
-        String v = StromServer.class.getPackage().getImplementationVersion();
-        return v == null ? "dev" : v;
-    }
-
     public static StromServer start(ServeConfig config) throws IOException {
         Path data = Files.createDirectories(config.dataDir());
-        VideoMaker maker = new VideoMaker(config.modelDir(), config.sampling());
+        VideoPipeline pipeline = VideoPipeline.open(config.modelDir());
         HikariDataSource db = null;
         StorageProvider jobs = null;
         BackgroundJobServer workers = null;
@@ -68,17 +63,17 @@ public final class StromServer implements AutoCloseable {
             db = Database.open(config.jdbcUrl());
             JobStore store = new JobStore(db);
             store.createTable();
-            ProvenanceStamp provenance = config.signing() == null ? null : ProvenanceStamp.open(config.signing(),
-                    new ContentCredentials.Generator(version(), config.modelDir().toAbsolutePath().normalize().getFileName().toString()));
-            if (provenance != null && provenance.identity().created()) {
+            Delivery delivery = config.signing() == null ? Delivery.withoutProvenance()
+                    : Delivery.signedBy(config.signing(), pipeline.name());
+            if (delivery.createdIdentity()) {
                 LOG.warn("created a local C2PA signing identity in {}; its root is self-signed, so validators will call "
                         + "the signer untrusted (configure your own with --signing-key/--signing-certs)", config.signing().key().getParent());
             }
-            VideoFiles files = new VideoFiles(data, provenance);
+            VideoFiles files = new VideoFiles(data, delivery);
             JacksonJsonMapper jobJson = new JacksonJsonMapper();
             jobs = SqlStorageProviderFactory.using(db);
             jobs.setJobMapper(new JobMapper(jobJson));
-            VideoJob job = new VideoJob(store, files, maker, config.workerName());
+            VideoJob job = new VideoJob(store, files, pipeline, config.workerName());
             JobActivator activator = new JobActivator() {
                 @Override
                 public <T> T activateJob(Class<T> type) {
@@ -99,10 +94,10 @@ public final class StromServer implements AutoCloseable {
             Javalin app = javalin(config, json, data.resolve("uploads"));
             ApiKeys keys = config.keys();
             app.before("/v1/*", ctx -> keys.check(ctx.header("Authorization")));
-            new VideoApi(json, store, queue, files, maker, uploads).routes(app);
-            new StromApi(json, store, files, maker, uploads, data.resolve("uploads"), modelCreated).routes(app);
+            new VideoApi(json, store, queue, files, pipeline, uploads).routes(app);
+            new StromApi(json, store, files, pipeline, uploads, data.resolve("uploads"), modelCreated).routes(app);
             app.start(config.port());
-            return new StromServer(maker, db, jobs, workers, app);
+            return new StromServer(pipeline, db, jobs, workers, app);
         } catch (IOException | RuntimeException e) {
             if (workers != null) {
                 workers.stop();
@@ -113,7 +108,7 @@ public final class StromServer implements AutoCloseable {
             if (db != null) {
                 db.close();
             }
-            maker.close();
+            pipeline.close();
             throw e;
         }
     }
@@ -168,6 +163,6 @@ public final class StromServer implements AutoCloseable {
         workers.stop();
         jobs.close();
         db.close();
-        maker.close();
+        pipeline.close();
     }
 }

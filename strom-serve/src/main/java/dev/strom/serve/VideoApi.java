@@ -4,6 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.strom.data.Clip;
+import dev.strom.media.MediaDecoder;
+import dev.strom.pipeline.Mode;
+import dev.strom.pipeline.VideoPipeline;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 
@@ -14,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -29,15 +34,15 @@ final class VideoApi {
     private final JobStore store;
     private final VideoQueue queue;
     private final VideoFiles files;
-    private final VideoMaker maker;
+    private final VideoPipeline pipeline;
     private final UploadCheck uploads;
 
-    VideoApi(ObjectMapper json, JobStore store, VideoQueue queue, VideoFiles files, VideoMaker maker, UploadCheck uploads) {
+    VideoApi(ObjectMapper json, JobStore store, VideoQueue queue, VideoFiles files, VideoPipeline pipeline, UploadCheck uploads) {
         this.json = json;
         this.store = store;
         this.queue = queue;
         this.files = files;
-        this.maker = maker;
+        this.pipeline = pipeline;
         this.uploads = uploads;
     }
 
@@ -62,11 +67,11 @@ final class VideoApi {
         String prompt = form.requiredText("prompt", ServeConfig.MAX_PROMPT_CHARS);
         List<String> notes = new ArrayList<>();
         String model = form.text("model", 64);
-        if (model != null && !model.equals(maker.name())) {
+        if (model != null && !model.equals(pipeline.apiId())) {
             if (!model.startsWith("sora-")) {
-                throw ApiError.invalid("model", "Unknown model '" + model + "'; this server has " + maker.name() + ".");
+                throw ApiError.invalid("model", "Unknown model '" + model + "'; this server has " + pipeline.apiId() + ".");
             }
-            notes.add("requested model " + model + ", made by " + maker.name());
+            notes.add("requested model " + model + ", made by " + pipeline.apiId());
         }
         String size = form.text("size", 32);
         String seconds = form.wholeText("seconds");
@@ -74,17 +79,20 @@ final class VideoApi {
         Double guidance = form.number("guidance", 0, 20);
         byte[] still = form.has("input_reference") ? form.file("input_reference") : null;
         UploadCheck.Kind stillKind = form.has("input_reference") ? checkImage(still) : null;
-        OutputShape shape = OutputShape.fit(maker.spec(), size, seconds);
+        OutputShape shape = OutputShape.fit(pipeline.spec(), size, seconds);
         notes.addAll(shape.notes());
         VideoId id = VideoId.random();
         String reference = null;
         if (still != null) {
             reference = files.saveReference(id, still, stillKind);
-            notes.add("input_reference is frame 0, centre-cropped to " + maker.spec().size() + "x" + maker.spec().size());
+            // read now as the job will use it, so a still that does not decode is refused here
+            keepSource(id, Mode.IMAGE, files.reference(id, reference), "input_reference",
+                    "input_reference is not a readable image.", null);
+            notes.add("input_reference is frame 0, centre-cropped to " + pipeline.spec().size() + "x" + pipeline.spec().size());
         }
         VideoRecord video = new VideoRecord(id, System.currentTimeMillis(), null, VideoStatus.QUEUED, 0,
-                maker.name(), prompt, seed != null ? seed : ThreadLocalRandom.current().nextLong(1L << 31),
-                guidance != null ? guidance.floatValue() : maker.defaults().guidance(), shape.frames(), shape.fps(),
+                pipeline.apiId(), prompt, seed != null ? seed : ThreadLocalRandom.current().nextLong(1L << 31),
+                guidance != null ? guidance.floatValue() : pipeline.defaults().guidance(), shape.frames(), shape.fps(),
                 shape.scale(), shape.nativeSize(), still != null ? Mode.IMAGE : Mode.TEXT, reference, null, size, seconds,
                 notes, null, null, null, null);
         submit(video);
@@ -103,22 +111,51 @@ final class VideoApi {
 
     /**
      * A remix remakes a completed video under a new prompt from the video's own noise (see
-     * {@code TextToVideo.remix}): what the prompts share, placement and motion, stays. It keeps the source's
-     * seed, guidance and shape.
+     * {@code Sampler}): what the prompts share, placement and motion, stays. It keeps the source's seed, guidance
+     * and shape, and reads the source under the prompt it was made with (its title).
      */
-    private void remix(Context ctx) {
+    private void remix(Context ctx) throws IOException {
         VideoRecord source = find(ctx);
         RequestForm form = RequestForm.read(ctx, json, REMIX, uploads);
         String prompt = form.requiredText("prompt", ServeConfig.MAX_PROMPT_CHARS);
         if (source.status() != VideoStatus.COMPLETED) {
             throw ApiError.invalid(null, "Video " + source.id() + " is " + source.status().wire() + "; only completed videos can be remixed.");
         }
-        VideoRecord video = new VideoRecord(VideoId.random(), System.currentTimeMillis(), null, VideoStatus.QUEUED, 0,
+        VideoId id = VideoId.random();
+        Path made = files.path(source.id(), VideoFiles.Variant.VIDEO);
+        keepSource(id, Mode.REMIX, made, null, "Video " + source.id() + " could not be read.",
+                file -> Objects.requireNonNullElse(MediaDecoder.title(file), ""));
+        VideoRecord video = new VideoRecord(id, System.currentTimeMillis(), null, VideoStatus.QUEUED, 0,
                 source.model(), prompt, source.seed(), source.guidance(), source.frames(), source.fps(), source.scale(),
                 source.nativeSize(), Mode.REMIX, source.id().toString(), source.id().toString(), source.requestedSize(),
                 source.requestedSeconds(), source.notes(), null, null, null, null);
-        queue.submit(video);
+        submit(video);
         ctx.json(video.toApi(json));
+    }
+
+    /** What a remix reads its source under, from the source file. */
+    @FunctionalInterface
+    private interface Caption {
+        String of(Path file) throws IOException;
+    }
+
+    /**
+     * Reads a video's source as the model will (the one decode it gets) and keeps it for the job; a file that does
+     * not decode is refused with {@code unreadable} against {@code param}, and the video's folder goes.
+     */
+    private Clip keepSource(VideoId id, Mode mode, Path file, String param, String unreadable, Caption caption)
+            throws IOException {
+        Clip clip;
+        String read;
+        try {
+            clip = pipeline.source(mode, file);
+            read = caption == null ? null : caption.of(file);
+        } catch (IOException | RuntimeException e) {
+            files.delete(id);
+            throw ApiError.invalid(param, unreadable);
+        }
+        files.saveSource(id, clip, read);
+        return clip;
     }
 
     /**
@@ -129,7 +166,7 @@ final class VideoApi {
         RequestForm form = RequestForm.read(ctx, json, fields, uploads);
         String prompt = form.requiredText("prompt", ServeConfig.MAX_PROMPT_CHARS);
         String seconds = fields.contains("seconds") ? form.wholeText("seconds") : null;
-        OutputShape shape = OutputShape.fit(maker.spec(), null, seconds);
+        OutputShape shape = OutputShape.fit(pipeline.spec(), null, seconds);
         VideoId id = VideoId.random();
         String reference;
         Path source;
@@ -153,25 +190,19 @@ final class VideoApi {
             reference = parent.id().toString();
             source = files.path(parent.id(), VideoFiles.Variant.VIDEO);
         }
-        int sourceFrames;
-        try {
-            sourceFrames = maker.atModelSize(source).frames();
-        } catch (IOException | RuntimeException e) {
-            files.delete(id);
-            throw ApiError.invalid("video", "'video' could not be decoded as a video.");
-        }
-        int limit = (int) Math.round(OutputShape.MAX_SECONDS * maker.spec().fps());
+        int sourceFrames = keepSource(id, mode, source, "video", "'video' could not be decoded as a video.", null).frames();
+        int limit = (int) Math.round(OutputShape.MAX_SECONDS * pipeline.spec().fps());
         if (sourceFrames > limit) {
             files.delete(id);
             throw ApiError.invalid("video", "'video' is longer than " + OutputShape.MAX_SECONDS + " seconds at the model's "
-                    + maker.spec().fps() + " fps.");
+                    + pipeline.spec().fps() + " fps.");
         }
         List<String> notes = new ArrayList<>(mode == Mode.EXTEND ? shape.notes() : List.of());
-        notes.add("source read as " + sourceFrames + " frames of " + maker.spec().size() + "x" + maker.spec().size()
-                + " at " + maker.spec().fps() + " fps");
+        notes.add("source read as " + sourceFrames + " frames of " + pipeline.spec().size() + "x" + pipeline.spec().size()
+                + " at " + pipeline.spec().fps() + " fps");
         int frames = mode == Mode.EXTEND ? sourceFrames + shape.frames() : sourceFrames;
-        VideoRecord video = new VideoRecord(id, System.currentTimeMillis(), null, VideoStatus.QUEUED, 0, maker.name(),
-                prompt, ThreadLocalRandom.current().nextLong(1L << 31), maker.defaults().guidance(), frames, shape.fps(),
+        VideoRecord video = new VideoRecord(id, System.currentTimeMillis(), null, VideoStatus.QUEUED, 0, pipeline.apiId(),
+                prompt, ThreadLocalRandom.current().nextLong(1L << 31), pipeline.defaults().guidance(), frames, shape.fps(),
                 shape.scale(), shape.nativeSize(), mode, reference, null, null, seconds, notes, null, null, null, null);
         submit(video);
         ctx.json(video.toApi(json));

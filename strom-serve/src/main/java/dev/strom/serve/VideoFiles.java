@@ -5,15 +5,18 @@ import dev.strom.data.Clip;
 import dev.strom.media.ClipWriter;
 import dev.strom.media.ContactSheet;
 import dev.strom.media.StillImage;
-import dev.strom.provenance.ProvenanceStamp;
+import dev.strom.pipeline.Delivery;
+import dev.strom.pipeline.VideoRequest;
 
 import javax.imageio.ImageIO;
+import java.io.BufferedInputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.Locale;
-import java.util.Map;
 import java.util.stream.Stream;
 
 /**
@@ -51,42 +54,31 @@ public final class VideoFiles {
         }
     }
 
-    private final Path root;
-    private final ProvenanceStamp provenance;
+    /** The decoded source of an image-to-video, extension, edit or remix job. */
+    private static final String SOURCE = "source.clip";
 
-    /** @param provenance watermarks and signs every MP4; null writes them without */
-    public VideoFiles(Path dataDir, ProvenanceStamp provenance) throws IOException {
+    private final Path root;
+    private final Delivery delivery;
+
+    /** @param delivery how every MP4 is written: watermarked and signed, or without provenance */
+    public VideoFiles(Path dataDir, Delivery delivery) throws IOException {
         this.root = Files.createDirectories(dataDir.resolve("videos"));
-        this.provenance = provenance;
+        this.delivery = delivery;
     }
 
     public Path path(VideoId id, Variant variant) {
         return root.resolve(id.toString()).resolve(variant.file);
     }
 
-    /**
-     * Writes all variants of a finished clip; the MP4 last, so its presence means the set is whole. The video id
-     * is what the watermark's clip id is made from.
-     */
-    public void write(VideoId id, Clip clip, int scale, String prompt) throws IOException {
+    /** Writes all variants of the clip a request made; the MP4 last, so its presence means the set is whole. */
+    public void write(VideoId id, Clip clip, int scale, VideoRequest request) throws IOException {
         Path dir = Files.createDirectories(root.resolve(id.toString()));
         StillImage.writeWebp(ClipWriter.frame(clip, clip.frames() / 2, scale), dir.resolve(Variant.THUMBNAIL.file), 80);
         AtomicFiles.write(dir.resolve(Variant.SPRITESHEET.file),
                 out -> ImageIO.write(ContactSheet.of(clip, Math.max(1, scale / 2), 8), "jpg", out));
-        writeMp4(clip, dir.resolve(Variant.VIDEO.file), scale, prompt, id.toString());
+        delivery.write(clip, request, dir.resolve(Variant.VIDEO.file), scale);
     }
 
-    /**
-     * The single place where a delivered MP4 is written and finalised: watermarked as it is encoded, then
-     * signed (the C2PA manifest), before the job is marked completed and the file can be downloaded.
-     */
-    private void writeMp4(Clip clip, Path target, int scale, String prompt, String clipSettings) throws IOException {
-        ClipWriter.write(clip, target, scale, Map.of("title", prompt, "encoder", "Strom"),
-                provenance == null ? ClipWriter.FrameFilter.NONE : provenance.watermark(clip, scale, clipSettings));
-        if (provenance != null) {
-            provenance.sign(target);
-        }
-    }
 
     /** Where frame {@code index} of a video in the making is kept as a PNG (drafts, then final frames). */
     public Path liveFrame(VideoId id, int index) {
@@ -98,6 +90,45 @@ public final class VideoFiles {
         Path file = liveFrame(id, index);
         Files.createDirectories(file.getParent());
         AtomicFiles.write(file, out -> ImageIO.write(frame, "png", out));
+    }
+
+    /**
+     * Keeps the source a video is made from as the model reads it (decoded once, when the request came in), with
+     * the caption a remix reads it under (null for other modes).
+     */
+    public void saveSource(VideoId id, Clip source, String caption) throws IOException {
+        Path dir = Files.createDirectories(root.resolve(id.toString()));
+        AtomicFiles.write(dir.resolve(SOURCE), out -> {
+            DataOutputStream data = new DataOutputStream(out);
+            data.writeBoolean(caption != null);
+            data.writeUTF(caption == null ? "" : caption);
+            data.writeInt(source.frames());
+            data.writeInt(source.height());
+            data.writeInt(source.width());
+            data.writeDouble(source.fps());
+            data.write(source.rgb());
+            data.flush();
+        });
+    }
+
+    /** A source kept by {@link #saveSource}: the clip and a remix's caption. */
+    public record Source(Clip clip, String caption) {
+    }
+
+    /** The source kept for a video, or null when there is none. */
+    public Source source(VideoId id) throws IOException {
+        Path file = root.resolve(id.toString()).resolve(SOURCE);
+        if (!Files.isRegularFile(file)) {
+            return null;
+        }
+        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
+            boolean hasCaption = in.readBoolean();
+            String caption = in.readUTF();
+            int frames = in.readInt(), height = in.readInt(), width = in.readInt();
+            double fps = in.readDouble();
+            byte[] rgb = in.readNBytes(frames * height * width * 3);
+            return new Source(new Clip(frames, height, width, fps, rgb), hasCaption ? caption : null);
+        }
     }
 
     /** Keeps an uploaded still or clip with the job that uses it, as {@code reference.<kind>}; returns that name. */

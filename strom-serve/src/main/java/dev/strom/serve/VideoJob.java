@@ -2,10 +2,16 @@ package dev.strom.serve;
 
 import dev.strom.data.Clip;
 import dev.strom.media.ClipWriter;
-import dev.strom.video.TextToVideo;
+import dev.strom.pipeline.Mode;
+import dev.strom.pipeline.VideoPipeline;
+import dev.strom.pipeline.VideoRequest;
+import dev.strom.video.SampleListener;
 import org.jobrunr.jobs.lambdas.JobRequest;
 import org.jobrunr.jobs.lambdas.JobRequestHandler;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Locale;
 import java.util.concurrent.CancellationException;
 
 /**
@@ -29,13 +35,13 @@ public final class VideoJob implements JobRequestHandler<VideoJob.Request> {
 
     private final JobStore store;
     private final VideoFiles files;
-    private final VideoMaker maker;
+    private final VideoPipeline pipeline;
     private final String worker;
 
-    public VideoJob(JobStore store, VideoFiles files, VideoMaker maker, String worker) {
+    public VideoJob(JobStore store, VideoFiles files, VideoPipeline pipeline, String worker) {
         this.store = store;
         this.files = files;
-        this.maker = maker;
+        this.pipeline = pipeline;
         this.worker = worker;
     }
 
@@ -46,44 +52,65 @@ public final class VideoJob implements JobRequestHandler<VideoJob.Request> {
         if (video == null || !video.status().active() || !store.start(id, worker)) {
             return;
         }
-        int[] last = {0};
         try {
-            int size = maker.spec().size();
-            TextToVideo.FrameSink live = (first, count, frames, draft) -> {
-                Clip part = Clip.fromModelLayout(frames, count, size, size, video.fps());
-                for (int t = 0; t < count; t++) {
-                    try {
-                        files.writeLiveFrame(id, first + t, ClipWriter.frame(part, t, LIVE_FRAME_SCALE));
-                    } catch (java.io.IOException e) {
-                        throw new java.io.UncheckedIOException(e);
-                    }
-                }
-            };
-            Clip clip = maker.make(video, files.reference(video), fraction -> {
-                int percent = (int) (fraction * (1 - WRITING_SHARE) * 100);
-                if (Thread.currentThread().isInterrupted()) {
-                    return false;
-                }
-                if (percent != last[0]) {
-                    last[0] = percent;
-                    return store.progress(id, percent);
-                }
-                return true;
-            }, live);
+            VideoRequest asked = request(video, files, pipeline);
+            Clip clip = pipeline.make(asked, listener(video));
             store.progress(id, (int) ((1 - WRITING_SHARE) * 100));
-            files.write(id, clip, video.scale(), video.prompt());
-            double bitsPerDim = maker.bitsPerDim(clip, null);
-            if (!store.complete(id, bitsPerDim)) {
+            files.write(id, clip, video.scale(), asked);
+            if (!store.complete(id, pipeline.bitsPerDim(clip))) {
                 files.delete(id);
             }
         } catch (CancellationException e) {
             if (store.find(id).isEmpty()) {
                 files.delete(id);
             }
-        } catch (java.io.UncheckedIOException e) {
+        } catch (UncheckedIOException e) {
             store.fail(id, "generation_failed", "generation failed: " + e.getCause().getMessage());
-        } catch (RuntimeException | java.io.IOException e) {
+        } catch (RuntimeException | IOException e) {
             store.fail(id, "generation_failed", "generation failed: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
         }
+    }
+
+    /**
+     * What a stored video asks the pipeline for: its prompt, seed and guidance at the model's other defaults, and
+     * its source as it was read when the request came in.
+     */
+    static VideoRequest request(VideoRecord video, VideoFiles files, VideoPipeline pipeline) throws IOException {
+        VideoFiles.Source source = video.mode() == Mode.TEXT ? null : files.source(video.id());
+        if (video.mode() != Mode.TEXT && source == null) {
+            // said without the server's path: the message reaches the client as the video's error
+            throw new IOException("the source of this " + video.mode().name().toLowerCase(Locale.ROOT)
+                    + " is no longer there (deleted before the job ran?)");
+        }
+        return new VideoRequest(video.mode(), video.prompt(), video.seed(), video.frames(),
+                pipeline.defaults().withGuidance(video.guidance()), source == null ? null : source.clip(),
+                source == null ? null : source.caption());
+    }
+
+    /** Progress into the store (a cancelled video stops the run), frames into live PNGs the event stream sends. */
+    private SampleListener listener(VideoRecord video) {
+        int size = pipeline.spec().size();
+        int[] last = {0};
+        return SampleListener.of(fraction -> {
+            int percent = (int) (fraction * (1 - WRITING_SHARE) * 100);
+            if (Thread.currentThread().isInterrupted()) {
+                throw new CancellationException("stopped");
+            }
+            if (percent != last[0]) {
+                last[0] = percent;
+                if (!store.progress(video.id(), percent)) {
+                    throw new CancellationException("stopped");
+                }
+            }
+        }, (first, count, frames, draft) -> {
+            Clip part = Clip.fromModelLayout(frames, count, size, size, video.fps());
+            for (int t = 0; t < count; t++) {
+                try {
+                    files.writeLiveFrame(video.id(), first + t, ClipWriter.frame(part, t, LIVE_FRAME_SCALE));
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+        });
     }
 }

@@ -1,5 +1,6 @@
 package dev.strom.serve;
 
+import dev.strom.pipeline.Mode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 

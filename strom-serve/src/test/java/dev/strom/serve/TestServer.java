@@ -1,6 +1,5 @@
 package dev.strom.serve;
 
-import dev.strom.store.ModelStore;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -39,10 +38,7 @@ final class TestServer {
     }
 
     static ServeConfig config(Path data, int port, String database, String worker, int queueLimit) throws IOException {
-        var sampling = ModelStore.readConfig(modelDir()).path("strom").path("sampling");
-        return new ServeConfig(port, data, database, 1, queueLimit, 4L << 20, modelDir(),
-                new VideoMaker.Sampling((float) sampling.path("cfg").asDouble(3.0), (float) sampling.path("temperature").asDouble(1.0)),
-                ApiKeys.parse(KEY), worker, dev.strom.provenance.SigningIdentity.Location.fromEnvironment());
+        return new ServeConfig(port, data, database, 1, queueLimit, 4L << 20, modelDir(), ApiKeys.parse(KEY), worker, dev.strom.provenance.SigningIdentity.Location.fromEnvironment());
     }
 
     /** Deletes a directory tree, passing over files that vanish meanwhile (a closing database tidies up too). */

@@ -11,7 +11,8 @@ import dev.strom.flow.StarFlow;
 import dev.strom.tensor.Parameters;
 import dev.strom.tensor.TensorData;
 import dev.strom.text.HashedTextEncoder;
-import dev.strom.video.TextToVideo;
+import dev.strom.video.Sampling;
+import dev.strom.video.VideoModel;
 import dev.strom.video.VideoSpec;
 
 import java.io.IOException;
@@ -33,19 +34,40 @@ public final class ModelStore {
 
     public static final String CONFIG = "config.json";
     public static final String WEIGHTS = "weights.safetensors";
+    /** Where a training run keeps its latest checkpoint, inside its output directory. */
+    public static final String CHECKPOINT = "checkpoint";
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private ModelStore() {
     }
 
     /** A fresh model from a config document (same layout as a saved config.json). */
-    public static TextToVideo create(JsonNode config, NDManager manager, long seed) {
+    public static VideoModel create(JsonNode config, NDManager manager, long seed) {
         FlowConfig flowConfig = FlowConfig.fromJson(config);
         HashedTextEncoder.Config textConfig = textConfig(config);
         VideoSpec spec = videoSpec(config);
         Parameters textParams = Parameters.initialised(manager, seed + 1);
         HashedTextEncoder text = new HashedTextEncoder(textParams, textConfig);
-        return new TextToVideo(StarFlow.initialise(flowConfig, manager, seed), text, textParams, spec, manager);
+        return new VideoModel(StarFlow.initialise(flowConfig, manager, seed), text, textParams, spec, sampling(config), manager);
+    }
+
+    /** A model directory, or the checkpoint inside a training output directory. */
+    public static Path resolve(Path p) {
+        if (!Files.exists(p.resolve(CONFIG)) && Files.exists(p.resolve(CHECKPOINT).resolve(CONFIG))) {
+            return p.resolve(CHECKPOINT);
+        }
+        return p;
+    }
+
+    /** A model's name: its directory's, or the training run's for a checkpoint inside one. */
+    public static String name(Path modelDir) {
+        Path abs = modelDir.toAbsolutePath().normalize();
+        Path leaf = abs.getFileName();
+        if (leaf == null) {
+            return "model";
+        }
+        return leaf.toString().equals(CHECKPOINT) && abs.getParent() != null && abs.getParent().getFileName() != null
+                ? abs.getParent().getFileName().toString() : leaf.toString();
     }
 
     public static JsonNode readConfig(Path dir) throws IOException {
@@ -61,7 +83,7 @@ public final class ModelStore {
     }
 
     /** Loads a model directory; every tensor must match the config. */
-    public static TextToVideo load(Path dir, NDManager manager) throws IOException {
+    public static VideoModel load(Path dir, NDManager manager) throws IOException {
         return load(dir, readConfig(dir), manager);
     }
 
@@ -69,7 +91,7 @@ public final class ModelStore {
      * Loads a model directory's weights under another config (its own, with options switched on whose new
      * weights start at zero, as {@code pos_embed}); every tensor must match that config.
      */
-    public static TextToVideo load(Path dir, JsonNode config, NDManager manager) throws IOException {
+    public static VideoModel load(Path dir, JsonNode config, NDManager manager) throws IOException {
         Path weights = dir.resolve(WEIGHTS);
         if (!Files.isRegularFile(weights)) {
             throw new IOException("model directory has no " + WEIGHTS + ": " + dir);
@@ -84,19 +106,19 @@ public final class ModelStore {
             HashedTextEncoder text = new HashedTextEncoder(textParams, textConfig(config));
             textParams.requireAllUsed();
             StarFlow flow = StarFlow.load(flowConfig, manager, flowTensors);
-            return new TextToVideo(flow, text, textParams, videoSpec(config), manager);
+            return new VideoModel(flow, text, textParams, videoSpec(config), sampling(config), manager);
         } catch (IllegalArgumentException e) {
             throw new IOException("model " + dir + " does not load: " + e.getMessage(), e);
         }
     }
 
     /** Writes config and weights into dir, replacing what was there only once both are complete. */
-    public static void save(Path dir, TextToVideo model, JsonNode config) throws IOException {
+    public static void save(Path dir, VideoModel model, JsonNode config) throws IOException {
         save(dir, model, config, Map.of());
     }
 
-    /** As {@link #save(Path, TextToVideo, JsonNode)}, with extra files (e.g. optimizer state) in the same swap. */
-    public static void save(Path dir, TextToVideo model, JsonNode config, Map<String, AtomicFiles.Content> extras)
+    /** As {@link #save(Path, VideoModel, JsonNode)}, with extra files (e.g. optimizer state) in the same swap. */
+    public static void save(Path dir, VideoModel model, JsonNode config, Map<String, AtomicFiles.Content> extras)
             throws IOException {
         Path target = dir.toAbsolutePath().normalize();
         Files.createDirectories(target.getParent());
@@ -167,6 +189,19 @@ public final class ModelStore {
         }
         int size = config.path("model_kwargs").path("img_size").asInt();
         return new VideoSpec(v.get("frames").asInt(), size, v.get("fps").asDouble());
+    }
+
+    /**
+     * The model's sampling defaults, "strom.sampling": cfg, temperature, and optionally jacobi_block,
+     * jacobi_iterations, jacobi_threshold; what is missing is {@link Sampling#FALLBACK}'s.
+     */
+    static Sampling sampling(JsonNode config) {
+        JsonNode s = config.path("strom").path("sampling");
+        Sampling d = Sampling.FALLBACK;
+        Sampling.Inversion j = d.inversion();
+        return new Sampling((float) s.path("cfg").asDouble(d.guidance()), (float) s.path("temperature").asDouble(d.temperature()),
+                Sampling.Inversion.jacobi(s.path("jacobi_block").asInt(j.block()), s.path("jacobi_iterations").asInt(j.iterations()),
+                        s.path("jacobi_threshold").asDouble(j.threshold())), d.denoise());
     }
 
     /** Writes the strom section for a text encoder config and a clip format into a config document. */

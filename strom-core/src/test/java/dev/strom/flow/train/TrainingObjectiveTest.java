@@ -1,11 +1,11 @@
-package dev.strom.video;
+package dev.strom.flow.train;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.strom.flow.FlowLoss;
 import dev.strom.flow.ForwardPass;
-import dev.strom.flow.train.TrainSettings;
-import dev.strom.flow.train.TrainStep;
+import dev.strom.video.VideoFixtures;
+import dev.strom.video.VideoModel;
 import org.junit.jupiter.api.Test;
 
 import java.util.Arrays;
@@ -21,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * which caption it was made from by its own likelihood, so that the few tokens the text decides get a say in
  * training that the likelihood alone does not give them.
  */
-class CaptionContrastTest {
+class TrainingObjectiveTest {
 
     private static final int FRAMES = 2;
     private static final int SIZE = 4;
@@ -52,14 +52,13 @@ class CaptionContrastTest {
 
     @Test
     void underItsOwnCaptionTheObjectiveIsTheLikelihoodLoss() {
-        try (NDManager m = NDManager.newBaseManager(); TextToVideo model = VideoFixtures.model(m, FRAMES, SIZE)) {
+        try (NDManager m = NDManager.newBaseManager(); VideoModel model = VideoFixtures.model(m, FRAMES, SIZE)) {
             List<float[]> clips = clips(model, 2, 1);
             double[] nllContrast = new double[1];
             double[] nllPlain = new double[1];
-            float contrast = model.captionContrast(clips, FRAMES, 0, List.of(List.of("a red apple", "a blue fish"),
+            float contrast = objective(model).captionContrast(model.stack(clips, FRAMES), 0, List.of(List.of("a red apple", "a blue fish"),
                     List.of("a green star", "a red apple")), new Random(5), nllContrast).loss().getFloat();
-            float plain = model.trainingLoss(clips, FRAMES, List.of("a red apple", "a green star"), 0f, new Random(5),
-                    nllPlain).getFloat();
+            float plain = objective(model).loss(model.stack(clips, FRAMES), List.of("a red apple", "a green star"), 0f, new Random(5), nllPlain).getFloat();
             assertEquals(plain, contrast, 1e-5);
             assertEquals(nllPlain[0], nllContrast[0], 1e-5);
         }
@@ -67,43 +66,41 @@ class CaptionContrastTest {
 
     @Test
     void aClipUnderCandidatesThatSayTheSameCannotBeToldApart() {
-        try (NDManager m = NDManager.newBaseManager(); TextToVideo model = VideoFixtures.model(m, FRAMES, SIZE)) {
-            float ce = model.captionContrast(clips(model, 2, 2), FRAMES, 0, List.of(List.of("a red apple", "a red apple", "a red apple"),
+        try (NDManager m = NDManager.newBaseManager(); VideoModel model = VideoFixtures.model(m, FRAMES, SIZE)) {
+            float ce = objective(model).captionContrast(model.stack(clips(model, 2, 2), FRAMES), 0, List.of(List.of("a red apple", "a red apple", "a red apple"),
                     List.of("ein Fisch", "ein Fisch", "ein Fisch")), new Random(1), null).crossEntropy().getFloat();
             assertEquals(Math.log(3), ce, 1e-4, "the same caption three times: one in three");
-            assertEquals(0, model.captionContrast(clips(model, 2, 2), FRAMES, 0, List.of(List.of("a", "a"), List.of("b", "b")),
-                    new Random(1), null).accuracy(), "a tie is not a correct choice");
+            assertEquals(0, objective(model).captionContrast(model.stack(clips(model, 2, 2), FRAMES), 0, List.of(List.of("a", "a"), List.of("b", "b")), new Random(1), null).accuracy(), "a tie is not a correct choice");
         }
     }
 
     @Test
     void aFewStepsOnTheContrastTeachTheModelWhichCaptionAClipHas() {
-        try (NDManager m = NDManager.newBaseManager(); TextToVideo model = VideoFixtures.model(m, FRAMES, SIZE)) {
+        try (NDManager m = NDManager.newBaseManager(); VideoModel model = VideoFixtures.model(m, FRAMES, SIZE)) {
             List<float[]> clips = clips(model, 4, 3);
             List<List<String>> candidates = List.of(
                     List.of("moving left", "moving right"), List.of("moving right", "moving left"),
                     List.of("moving left", "moving right"), List.of("moving right", "moving left"));
-            float before = model.captionContrast(clips, FRAMES, 0, candidates, new Random(9), null).crossEntropy().getFloat();
+            float before = objective(model).captionContrast(model.stack(clips, FRAMES), 0, candidates, new Random(9), null).crossEntropy().getFloat();
             TrainStep step = new TrainStep(model.parameters(), TrainSettings.starflow(3e-3f, 0, 100));
             for (int i = 0; i < 5; i++) {
-                step.run(() -> model.captionContrast(clips, FRAMES, 0, candidates, new Random(9), null).crossEntropy());
+                step.run(() -> objective(model).captionContrast(model.stack(clips, FRAMES), 0, candidates, new Random(9), null).crossEntropy());
             }
-            float after = model.captionContrast(clips, FRAMES, 0, candidates, new Random(9), null).crossEntropy().getFloat();
+            float after = objective(model).captionContrast(model.stack(clips, FRAMES), 0, candidates, new Random(9), null).crossEntropy().getFloat();
             assertTrue(after < before - 0.1, "cross-entropy " + before + " -> " + after);
         }
     }
 
     @Test
     void fromALaterFrameTheContrastReadsTheContinuationGivenTheOpening() {
-        try (NDManager m = NDManager.newBaseManager(); TextToVideo model = VideoFixtures.model(m, FRAMES, SIZE)) {
+        try (NDManager m = NDManager.newBaseManager(); VideoModel model = VideoFixtures.model(m, FRAMES, SIZE)) {
             float[] clip = clips(model, 1, 6).get(0);
             List<List<String>> candidates = List.of(List.of("moving left", "moving right", "ein Fisch"));
-            float[] whole = model.captionContrast(List.of(clip), FRAMES, 0, candidates, new Random(3), null)
+            float[] whole = objective(model).captionContrast(model.stack(List.of(clip), FRAMES), 0, candidates, new Random(3), null)
                     .logLikelihoods().toFloatArray();
-            float[] continuation = model.captionContrast(List.of(clip), FRAMES, 1, candidates, new Random(3), null)
+            float[] continuation = objective(model).captionContrast(model.stack(List.of(clip), FRAMES), 1, candidates, new Random(3), null)
                     .logLikelihoods().toFloatArray();
-            float[] opening = model.captionContrast(List.of(Arrays.copyOf(clip, model.spec().dims(1))), 1, 0, candidates,
-                    new Random(3), null).logLikelihoods().toFloatArray();
+            float[] opening = objective(model).captionContrast(model.stack(List.of(Arrays.copyOf(clip, model.spec().dims(1))), 1), 0, candidates, new Random(3), null).logLikelihoods().toFloatArray();
             for (int c = 0; c < 3; c++) {
                 // the flow is causal in time: log p(x | y) = log p(x_0 | y) + log p(x_1 | x_0, y)
                 assertEquals(whole[c], opening[c] + continuation[c], 2e-3, "candidate " + c);
@@ -114,14 +111,11 @@ class CaptionContrastTest {
 
     @Test
     void everyClipNeedsTheSameNumberOfCandidatesAndAtLeastTwo() {
-        try (NDManager m = NDManager.newBaseManager(); TextToVideo model = VideoFixtures.model(m, FRAMES, SIZE)) {
+        try (NDManager m = NDManager.newBaseManager(); VideoModel model = VideoFixtures.model(m, FRAMES, SIZE)) {
             List<float[]> clips = clips(model, 2, 4);
-            assertThrows(IllegalArgumentException.class, () -> model.captionContrast(clips, FRAMES, 0,
-                    List.of(List.of("a"), List.of("b")), new Random(1), null));
-            assertThrows(IllegalArgumentException.class, () -> model.captionContrast(clips, FRAMES, 0,
-                    List.of(List.of("a", "b"), List.of("b", "c", "d")), new Random(1), null));
-            assertThrows(IllegalArgumentException.class, () -> model.captionContrast(clips, FRAMES, FRAMES,
-                    List.of(List.of("a", "b"), List.of("b", "c")), new Random(1), null), "no frame left to score");
+            assertThrows(IllegalArgumentException.class, () -> objective(model).captionContrast(model.stack(clips, FRAMES), 0, List.of(List.of("a"), List.of("b")), new Random(1), null));
+            assertThrows(IllegalArgumentException.class, () -> objective(model).captionContrast(model.stack(clips, FRAMES), 0, List.of(List.of("a", "b"), List.of("b", "c", "d")), new Random(1), null));
+            assertThrows(IllegalArgumentException.class, () -> objective(model).captionContrast(model.stack(clips, FRAMES), FRAMES, List.of(List.of("a", "b"), List.of("b", "c")), new Random(1), null), "no frame left to score");
         }
     }
 
@@ -133,7 +127,7 @@ class CaptionContrastTest {
         return s;
     }
 
-    private static List<float[]> clips(TextToVideo model, int count, long seed) {
+    private static List<float[]> clips(VideoModel model, int count, long seed) {
         Random rng = new Random(seed);
         int d = model.spec().dims(FRAMES);
         return java.util.stream.IntStream.range(0, count).mapToObj(i -> {
@@ -143,5 +137,9 @@ class CaptionContrastTest {
             }
             return x;
         }).toList();
+    }
+
+    private static TrainingObjective objective(VideoModel model) {
+        return new TrainingObjective(model.flow(), model.text());
     }
 }

@@ -1,5 +1,8 @@
 package dev.strom.serve;
 
+import dev.strom.pipeline.Delivery;
+import dev.strom.pipeline.Mode;
+import dev.strom.pipeline.VideoPipeline;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -11,18 +14,18 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class VideoMakerTest {
+class VideoJobTest {
 
     /** The message becomes the video's error in the API, so it must not show where the server keeps its files. */
     @Test
     void aSourceDeletedBeforeTheJobRunsFailsWithoutTheServersPath(@TempDir Path data) throws Exception {
-        try (VideoMaker maker = new VideoMaker(TestServer.modelDir(), new VideoMaker.Sampling(3f, 0.5f))) {
-            Path gone = data.resolve("video_00000000000000000000000000000001").resolve("video.mp4");
+        try (VideoPipeline pipeline = VideoPipeline.open(TestServer.modelDir())) {
+            VideoFiles files = new VideoFiles(data, Delivery.withoutProvenance());
             for (Mode mode : List.of(Mode.REMIX, Mode.EDIT, Mode.EXTEND, Mode.IMAGE)) {
-                VideoRecord video = new VideoRecord(VideoId.random(), 0, null, VideoStatus.IN_PROGRESS, 0, maker.name(),
+                VideoRecord video = new VideoRecord(VideoId.random(), 0, null, VideoStatus.IN_PROGRESS, 0, pipeline.apiId(),
                         "a blue ball", 1, 3f, 16, 8, 8, 32, mode, "video_00000000000000000000000000000001", null, null, null,
                         List.of(), null, null, null, null);
-                IOException e = assertThrows(IOException.class, () -> maker.make(video, gone, f -> true, null));
+                IOException e = assertThrows(IOException.class, () -> VideoJob.request(video, files, pipeline));
                 assertTrue(e.getMessage().contains("no longer there"), e.getMessage());
                 assertFalse(e.getMessage().contains(data.toString()), e.getMessage());
             }

@@ -1,0 +1,91 @@
+package dev.strom.flow.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
+import dev.strom.flow.FlowLoss;
+import dev.strom.flow.ForwardPass;
+import dev.strom.flow.StarFlow;
+import dev.strom.text.TextEncoder;
+
+import java.util.List;
+import java.util.Random;
+
+/**
+ * What training minimises for a text-conditioned flow: the likelihood of noise-augmented clips under their
+ * captions ({@link #loss}), and caption contrast ({@link #captionContrast}). Clips come as one batch
+ * [B, T, C, H, W] of clean values in [-1, 1].
+ */
+public final class TrainingObjective {
+
+    private final StarFlow flow;
+    private final TextEncoder text;
+
+    public TrainingObjective(StarFlow flow, TextEncoder text) {
+        this.flow = flow;
+        this.text = text;
+    }
+
+    /**
+     * The training objective for a batch of clean clips and captions: noise augmentation, caption dropout,
+     * forward pass. Returns the loss (inside the caller's gradient tape); {@code nllOut[0]}, when given, gets the
+     * unweighted per-dim NLL.
+     */
+    public NDArray loss(NDArray clips, List<String> captions, float captionDrop, Random rng, double[] nllOut) {
+        NDArray x = NoiseAugmentation.apply(clips, flow.config().noiseStd(), rng);
+        NDArray y = text.encode(clips.getManager(), new CaptionDropout(captionDrop).apply(captions, rng));
+        ForwardPass pass = flow.forward(x, y);
+        if (nllOut != null) {
+            nllOut[0] = pass.loss().getFloat();
+        }
+        return FlowLoss.training(pass, flow.config());
+    }
+
+    /**
+     * What {@link #captionContrast} returns: the training loss under the true captions, the contrast term, and
+     * the log-likelihoods it came from [clips, K] (true caption first).
+     */
+    public record Contrast(NDArray loss, NDArray crossEntropy, NDArray logLikelihoods) {
+
+        /** The share of clips whose own caption is more likely than each of the wrong ones (a tie is a miss). */
+        public double accuracy() {
+            NDArray own = logLikelihoods.get(":, 0");
+            NDArray bestWrong = logLikelihoods.get(":, 1:").max(new int[]{1});
+            return own.gt(bestWrong).toType(DataType.FLOAT32, false).mean().getFloat();
+        }
+    }
+
+    /**
+     * The likelihood objective plus caption contrast ({@link FlowLoss#captionContrast}) for clips, each with K
+     * candidate captions, its own first. All of a clip's candidates see the same noise augmentation, so they
+     * differ only in the caption; no caption dropout (the captions are the point). The contrast reads frames
+     * {@code scoredFrom} onward, each given the true frames before it: from 0 it asks which caption made the whole
+     * clip; from a later frame, which caption the clip's continuation follows once its opening is seen (where a
+     * whole-clip contrast is already decided by the opening and would teach the later frames nothing).
+     * {@code nllOut[0]}, when given, gets the per-dim NLL of the whole clips under the true captions.
+     */
+    public Contrast captionContrast(NDArray clips, int scoredFrom, List<List<String>> candidates, Random rng,
+                                    double[] nllOut) {
+        long count = clips.getShape().get(0);
+        int frames = (int) clips.getShape().get(1);
+        int k = candidates.get(0).size();
+        if (k < 2 || candidates.size() != count || candidates.stream().anyMatch(c -> c.size() != k)) {
+            throw new IllegalArgumentException("caption contrast needs the same number (>= 2) of candidates for every clip");
+        }
+        if (scoredFrom < 0 || scoredFrom >= frames) {
+            throw new IllegalArgumentException("caption contrast must score frames from 0.." + (frames - 1) + ", not " + scoredFrom);
+        }
+        NDArray x = NoiseAugmentation.apply(clips, flow.config().noiseStd(), rng).repeat(0, k);
+        NDArray y = text.encode(clips.getManager(), candidates.stream().flatMap(List::stream).toList());
+        ForwardPass pass = flow.forward(x, y);
+        NDArray perSample = pass.lossPerSample();
+        // rows come clip by clip, the true caption first
+        NDArray nll = perSample.reshape(count, k).get(":, 0");
+        if (nllOut != null) {
+            nllOut[0] = nll.mean().getFloat();
+        }
+        long frameDims = clips.getShape().size() / (count * frames);
+        NDArray logLikelihoods = FlowLoss.captionLogLikelihoods(pass.lossFrom(scoredFrom), frameDims * (frames - scoredFrom), k);
+        return new Contrast(FlowLoss.training(nll, pass, flow.config()), FlowLoss.captionContrast(logLikelihoods),
+                logLikelihoods);
+    }
+}

@@ -1,0 +1,225 @@
+package dev.strom.video;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.Shape;
+import dev.strom.flow.Conditioning;
+import dev.strom.flow.ReverseOptions;
+import dev.strom.flow.StarFlow;
+import dev.strom.flow.train.NoiseAugmentation;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * Makes clips with a {@link VideoModel}, whatever the mode ({@link #sample}).
+ * <p>
+ * A clip longer than the model's training length is made in windows of that length, as STARFlow-V extends
+ * videos: each window after the first starts from the last half-window of frames already made (context, pushed
+ * through the flow to fill the caches) and adds the rest, so the cost per frame stays the same however long the
+ * clip. Context frames are noise-augmented like training inputs before the model sees them, and appear in the
+ * result unchanged.
+ */
+public final class Sampler {
+
+    private final VideoModel model;
+    private final VideoSpec spec;
+
+    Sampler(VideoModel model) {
+        this.model = model;
+        this.spec = model.spec();
+    }
+
+    /** Makes the clip {@code g} asks for, [T, C, H, W] in [-1, 1] (not clamped). */
+    public float[] sample(Generation g, SampleListener listener) {
+        SampleListener l = listener == null ? SampleListener.NONE : listener;
+        return switch (g.mode()) {
+            case CONTINUE -> continued(g, l);
+            case EDIT -> edited(g, l);
+            case REMIX -> remixed(g, l);
+        };
+    }
+
+    /** Text-to-video, image-to-video and extension: the opening frames (if any) are kept, the rest is made. */
+    private float[] continued(Generation g, SampleListener l) {
+        int plane = spec.dims(1);
+        float[] opening = g.source();
+        int given = opening == null ? 0 : opening.length / plane;
+        if (opening != null && (opening.length % plane != 0 || given == 0 || given >= g.frames())) {
+            throw new IllegalArgumentException("context must hold between 1 and " + (g.frames() - 1) + " whole frames of "
+                    + spec.size() + "x" + spec.size() + " RGB");
+        }
+        float[] out = new float[g.frames() * plane];
+        if (given > 0) {
+            System.arraycopy(opening, 0, out, 0, given * plane);
+        }
+        List<Window> windows = Window.tiling(g.frames(), given, spec.frames());
+        Run run = new Run(g, l, out, windows.size());
+        for (int w = 0; w < windows.size(); w++) {
+            run.window(w, out, windows.get(w));
+        }
+        return out;
+    }
+
+    /**
+     * Edits a clip as the model was trained to (source-prefix scheme): the source goes in half a training window
+     * at a time as context, and the model writes the same span again under the instruction. Only the written
+     * frames are returned, as many as the source has.
+     */
+    private float[] edited(Generation g, SampleListener l) {
+        int plane = spec.dims(1);
+        float[] source = model.wholeFrames(g.source(), "edit needs a source clip");
+        int frames = source.length / plane;
+        int half = Math.max(1, spec.frames() / 2);
+        float[] out = new float[source.length];
+        Generation marked = new Generation(g.mode(), Generation.editCaption(g.prompt()), g.seed(), g.frames(),
+                g.sampling(), g.source(), null);
+        Run run = new Run(marked, l, out, (frames + half - 1) / half);
+        for (int w = 0, from = 0; from < frames; w++, from += half) {
+            int n = Math.min(half, frames - from);
+            // the source span is the context and the model writes it again: its n new frames land where the
+            // span stands in the source, so the window's frame 0 sits n frames earlier in out
+            run.window(w, source, new Window(from, n, n, from - n, null));
+        }
+        return out;
+    }
+
+    /**
+     * Remakes a clip under a new prompt, keeping what the prompt does not change. A flow maps every clip to the
+     * noise it would be made from, exactly: the source, pushed forward under the caption it was made with, gives
+     * its noise, and running that noise backwards under the new prompt gives the remix. Where the object
+     * stands, how it moves and when live in the noise and stay; what the captions disagree on changes. The
+     * noise is scaled by the temperature like sampled noise: at 1, under the same caption and with no guidance,
+     * the remix is the source again (before denoising); lower keeps less of the source's detail and more of
+     * what the model is sure of (a decoded MP4 remixed at 1 can drift off).
+     * <p>
+     * A clip longer than the training length is remixed window by window as a long clip is made: each window's
+     * noise comes from the source, its context from the frames already remixed.
+     */
+    private float[] remixed(Generation g, SampleListener l) {
+        int plane = spec.dims(1);
+        float[] source = model.wholeFrames(g.source(), "remix needs a source clip");
+        int frames = source.length / plane;
+        float[] out = new float[source.length];
+        List<Window> windows = Window.tiling(frames, 0, spec.frames());
+        Run run = new Run(g, l, out, windows.size());
+        for (int w = 0; w < windows.size(); w++) {
+            Window span = windows.get(w);
+            float[] noise = noiseOf(source, span.from(), span.context() + span.fresh(), g, run.rng);
+            run.window(w, out, span.withNoise(noise));
+        }
+        return out;
+    }
+
+    /**
+     * The noise {@code count} frames of a clip from {@code from} map to under the source caption (noise-augmented
+     * first, as in training), times the temperature.
+     */
+    private float[] noiseOf(float[] clip, int from, int count, Generation g, Random rng) {
+        try (NDScope scope = new NDScope()) {
+            scope.suppressNotUsedWarning();
+            NDArray x = frames(clip, from, count);
+            x = NoiseAugmentation.apply(x, model.flow().config().noiseStd(), rng);
+            return model.flow().forward(x, model.encode(List.of(g.sourceCaption()))).z().mul(g.sampling().temperature())
+                    .toFloatArray();
+        }
+    }
+
+    /** Frames {@code from} .. {@code from + count} of a clip as one [1, count, C, H, W] array. */
+    private NDArray frames(float[] clip, int from, int count) {
+        int plane = spec.dims(1);
+        return model.manager().create(Arrays.copyOfRange(clip, from * plane, (from + count) * plane),
+                new Shape(1, count, spec.channels(), spec.size(), spec.size()));
+    }
+
+    /**
+     * One window of a clip made window by window: {@code context} known frames from frame {@code from} of the
+     * clip it reads, then {@code fresh} new ones. The window's frame 0 stands at frame {@code at} of the result,
+     * so the new frames go to {@code at + context}. It starts from {@code noise} ([context + fresh] frames) when
+     * given, else from fresh Gaussian noise at the temperature.
+     */
+    record Window(int from, int context, int fresh, int at, float[] noise) {
+
+        Window withNoise(float[] n) {
+            return new Window(from, context, fresh, at, n);
+        }
+
+        /**
+         * The windows of a clip of {@code frames} whose first {@code given} frames are known: each takes up to half
+         * a window of frames already there as context and adds new ones up to the {@code length} of a window.
+         */
+        static List<Window> tiling(int frames, int given, int length) {
+            int overlap = Math.max(1, length / 2);
+            List<Window> windows = new ArrayList<>();
+            for (int have = given; have < frames; ) {
+                int context = Math.min(have, overlap);
+                int fresh = Math.min(length - context, frames - have);
+                windows.add(new Window(have - context, context, fresh, have - context, null));
+                have += fresh;
+            }
+            return windows;
+        }
+    }
+
+    /** How many windows a clip of {@code frames} with {@code given} opening frames is made in, for windows of {@code length}. */
+    static int windowsFor(int frames, int given, int length) {
+        return Window.tiling(frames, given, length).size();
+    }
+
+    /** One clip being made: its request, listener, result, and the random stream every window draws from. */
+    private final class Run {
+        final Generation g;
+        final SampleListener listener;
+        final float[] out;
+        final int windows;
+        final Random rng;
+
+        Run(Generation g, SampleListener listener, float[] out, int windows) {
+            this.g = g;
+            this.listener = listener;
+            this.out = out;
+            this.windows = windows;
+            this.rng = new Random(g.seed());
+        }
+
+        /** Window {@code index}, reading its context from {@code clip}; its new frames go into the result. */
+        void window(int index, float[] clip, Window w) {
+            int plane = spec.dims(1);
+            int first = w.at() + w.context();
+            StarFlow.Progress progress = (done, total, frac) -> listener.progress((index + (done + frac) / total) / windows);
+            StarFlow.FrameDrafts drafts = !listener.wantsFrames() ? null
+                    : (frame, data) -> listener.frames(w.at() + frame, 1, data.toFloatArray(), true);
+            float[] made = invert(clip, w, progress, drafts);
+            System.arraycopy(made, w.context() * plane, out, first * plane, w.fresh() * plane);
+            if (listener.wantsFrames()) {
+                listener.frames(first, w.fresh(), Arrays.copyOfRange(out, first * plane, (first + w.fresh()) * plane), false);
+            }
+        }
+
+        private float[] invert(float[] clip, Window w, StarFlow.Progress progress, StarFlow.FrameDrafts drafts) {
+            try (NDScope scope = new NDScope()) {
+                scope.suppressNotUsedWarning();
+                NDManager manager = model.manager();
+                Sampling s = g.sampling();
+                Shape shape = new Shape(1, w.context() + w.fresh(), spec.channels(), spec.size(), spec.size());
+                NDArray z = w.noise() != null ? manager.create(w.noise(), shape)
+                        : NoiseAugmentation.gaussian(manager.zeros(shape), s.temperature(), rng);
+                NDArray y = model.encode(List.of(g.prompt()));
+                NDArray yEmpty = s.guidance() > 0 ? model.encode(List.of("")) : null;
+                ReverseOptions options = ReverseOptions.of(s.method()).withProgress(progress).withDrafts(drafts);
+                if (w.context() > 0) {
+                    options = options.withContext(NoiseAugmentation.apply(frames(clip, w.from(), w.context()),
+                            model.flow().config().noiseStd(), rng));
+                }
+                NDArray x = model.flow().reverse(z, new Conditioning(y, yEmpty, s.guidance()), options);
+                if (s.denoise() && model.flow().config().noiseStd() > 0) {
+                    x = model.flow().denoise(x, y);
+                }
+                return x.toFloatArray();
+            }
+        }
+    }
+}

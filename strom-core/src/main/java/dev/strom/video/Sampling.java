@@ -1,0 +1,77 @@
+package dev.strom.video;
+
+import dev.strom.flow.InverseMethod;
+import dev.strom.flow.JacobiInverse;
+import dev.strom.flow.SequentialInverse;
+
+/**
+ * How a clip is sampled: guidance weight, prior temperature, how each flow block is inverted, and whether the
+ * final denoising step runs. A model carries its own defaults ({@link VideoModel#defaults()}); a request
+ * changes what the user asked for and keeps the rest.
+ *
+ * @param guidance    classifier-free guidance weight w >= 0 (0: none)
+ * @param temperature scale of the Gaussian prior's noise, > 0
+ * @param inversion   how each block is inverted: Jacobi iteration (fast) or sequential (exact, slow)
+ * @param denoise     run the denoising step after sampling (off: the raw noise-augmented sample)
+ */
+public record Sampling(float guidance, float temperature, Inversion inversion, boolean denoise) {
+
+    /** For a model that stores no defaults: guidance 3, temperature 1, {@link Inversion#JACOBI}, denoised. */
+    public static final Sampling FALLBACK = new Sampling(3f, 1f, Inversion.JACOBI, true);
+
+    public Sampling {
+        if (!(guidance >= 0) || Float.isInfinite(guidance)) {
+            throw new IllegalArgumentException("guidance must be a finite number >= 0");
+        }
+        if (!(temperature > 0) || Float.isInfinite(temperature)) {
+            throw new IllegalArgumentException("temperature must be a finite number > 0");
+        }
+        if (inversion == null) {
+            throw new IllegalArgumentException("an inversion is required");
+        }
+    }
+
+    /**
+     * How each flow block is inverted: sequentially, token by token (exact), or by Jacobi iteration over blocks
+     * of {@code block} tokens (four times that past the first frame), at most {@code iterations} rounds, until the
+     * relative change falls under {@code threshold}.
+     */
+    public record Inversion(boolean sequential, int block, int iterations, double threshold) {
+
+        /** Strom's default: Jacobi blocks of 16 tokens, at most 32 rounds, until the change is under 1e-3. */
+        public static final Inversion JACOBI = jacobi(16, 32, 1e-3);
+        public static final Inversion SEQUENTIAL = new Inversion(true, 1, 1, 0);
+
+        public static Inversion jacobi(int block, int iterations, double threshold) {
+            return new Inversion(false, block, iterations, threshold);
+        }
+
+        /** A fresh solver (a Jacobi solver records its iterations, so each clip gets its own). */
+        public InverseMethod method() {
+            return sequential ? new SequentialInverse() : new JacobiInverse(block, iterations, threshold);
+        }
+    }
+
+    /** A fresh inverse method for one clip. */
+    public InverseMethod method() {
+        return inversion.method();
+    }
+
+    /** The user's guidance if given, else this one. */
+    public Sampling withGuidance(Float w) {
+        return w == null ? this : new Sampling(w, temperature, inversion, denoise);
+    }
+
+    /** The user's temperature if given, else this one. */
+    public Sampling withTemperature(Float t) {
+        return t == null ? this : new Sampling(guidance, t, inversion, denoise);
+    }
+
+    public Sampling withInversion(Inversion i) {
+        return new Sampling(guidance, temperature, i, denoise);
+    }
+
+    public Sampling withDenoise(boolean on) {
+        return new Sampling(guidance, temperature, inversion, on);
+    }
+}

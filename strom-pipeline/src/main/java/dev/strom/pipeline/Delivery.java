@@ -1,0 +1,67 @@
+package dev.strom.pipeline;
+
+import dev.strom.data.Clip;
+import dev.strom.media.ClipWriter;
+import dev.strom.media.ContactSheet;
+import dev.strom.provenance.ContentCredentials;
+import dev.strom.provenance.ProvenanceStamp;
+import dev.strom.provenance.SigningIdentity;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * How a made clip leaves Strom, for the CLI and the server alike: encoded (MP4, WebM or GIF by the file's name,
+ * upscaled for viewing, titled with its prompt), watermarked as it is encoded, then signed with a C2PA manifest
+ * (MP4 and PNG; other formats carry the watermark only). The watermark's clip id comes from the request's
+ * {@linkplain VideoRequest#settings() settings}: the same settings, the same clip, the same id.
+ */
+public final class Delivery {
+
+    private final ProvenanceStamp stamp;
+
+    private Delivery(ProvenanceStamp stamp) {
+        this.stamp = stamp;
+    }
+
+    /** Delivery without provenance: no watermark, no manifest. */
+    public static Delivery withoutProvenance() {
+        return new Delivery(null);
+    }
+
+    /** Delivery with provenance, signed by the identity at {@code signing} (created on first use). */
+    public static Delivery signedBy(SigningIdentity.Location signing, String modelName) throws IOException {
+        return new Delivery(ProvenanceStamp.open(signing, new ContentCredentials.Generator(VideoPipeline.version(), modelName)));
+    }
+
+    /** Whether files carry a watermark and a manifest. */
+    public boolean provenance() {
+        return stamp != null;
+    }
+
+    /** Whether this delivery created its signing identity just now (its root is self-signed). */
+    public boolean createdIdentity() {
+        return stamp != null && stamp.identity().created();
+    }
+
+    /**
+     * Writes the clip a request made to {@code file}, whole or not at all, then signs it. Returns false when the
+     * format takes no manifest (the file then carries the watermark only).
+     */
+    public boolean write(Clip clip, VideoRequest request, Path file, int scale) throws IOException {
+        ClipWriter.write(clip, file, scale, Map.of("title", request.prompt(), "encoder", "Strom"),
+                stamp == null ? ClipWriter.FrameFilter.NONE : stamp.watermark(clip, scale, request.settings()));
+        return sign(file);
+    }
+
+    /** Writes every frame side by side to a PNG contact sheet, signed. */
+    public void writeSheet(Clip clip, Path png, int perRow) throws IOException {
+        ContactSheet.write(clip, png, perRow);
+        sign(png);
+    }
+
+    private boolean sign(Path file) throws IOException {
+        return stamp == null || stamp.sign(file);
+    }
+}
