@@ -1,5 +1,6 @@
-package dev.strom.reference;
+package dev.strom.store.reference;
 
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
@@ -83,7 +84,7 @@ public final class ReferenceCheck {
         var params = flow.parameters();
         params.requireGradients(true);
         leaf.setRequiresGradient(true);
-        try (var collector = ai.djl.engine.Engine.getEngine("PyTorch").newGradientCollector()) {
+        try (var collector = Engine.getEngine("PyTorch").newGradientCollector()) {
             collector.zeroGradients();
             collector.backward(flow.forward(leaf, y).loss());
         }
