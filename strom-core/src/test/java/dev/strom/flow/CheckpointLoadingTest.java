@@ -56,8 +56,8 @@ class CheckpointLoadingTest {
     void aCheckpointWithoutPositionEmbeddingsLoadsWithThemAtZeroAndComputesTheSameBits() {
         try (NDManager m = NDManager.newBaseManager();
              StarFlow without = FlowFixtures.perturbedModel(FlowFixtures.videoFrameLocal(), m, 72)) {
-            FlowConfig withPlaces = FlowFixtures.config("temporal_causal", 2, "shallow_block_local", 1, "pt_seq_len", 3, "pos_embed", 1,
-                    "pos_embed_frames", 2);
+            FlowConfig withPlaces = FlowFixtures.config(b -> b.temporalCausal(2).shallowBlockLocal(true).ptSeqLen(3)
+                    .positionEmbedding(true).positionFrames(2));
             try (StarFlow loaded = StarFlow.load(withPlaces, m, without.parameters().snapshot())) {
                 for (String added : new String[]{"blocks.2.pos_embed", "blocks.2.frame_embed"}) {
                     assertEquals(0f, loaded.parameters().get(added).abs().max().getFloat(), added + " starts at zero");
@@ -73,9 +73,9 @@ class CheckpointLoadingTest {
     @Test
     void checkpointOfADifferentWidthIsRejectedNamingTensorAndShapes() {
         try (NDManager m = NDManager.newBaseManager();
-             StarFlow wide = StarFlow.initialise(FlowFixtures.config("channels", 64), m, 1)) {
+             StarFlow wide = StarFlow.initialise(FlowFixtures.config(b -> b.channels(64)), m, 1)) {
             Map<String, TensorData> tensors = wide.parameters().snapshot();
-            FlowConfig narrow = FlowFixtures.config("channels", 32);
+            FlowConfig narrow = FlowFixtures.config(b -> b.channels(32));
             assertRejected(() -> StarFlow.load(narrow, m, tensors),
                     "blocks.0.proj_in.weight", "[64, 2]", "[32, 2]");
         }
@@ -104,7 +104,7 @@ class CheckpointLoadingTest {
     @Test
     void checkpointOfAnUnconditionalModelDoesNotLoadIntoAConditionedConfig() {
         try (NDManager m = NDManager.newBaseManager();
-             StarFlow uncond = StarFlow.initialise(FlowFixtures.config("txt_size", 4, "txt_dim", 0, "cond_top_only", 0), m, 1)) {
+             StarFlow uncond = StarFlow.initialise(FlowFixtures.config(b -> b.txtSize(4).txtDim(0).condTopOnly(false)), m, 1)) {
             Map<String, TensorData> tensors = uncond.parameters().snapshot();
             assertRejected(() -> StarFlow.load(FlowFixtures.imageText(), m, tensors), "blocks.2.proj_txt.weight");
         }

@@ -40,7 +40,7 @@ public final class ModelStore {
 
     /** A fresh model from a config document (same layout as a saved config.json). */
     public static TextToVideo create(JsonNode config, NDManager manager, long seed) {
-        FlowConfig flowConfig = FlowConfig.fromJson(config);
+        FlowConfig flowConfig = FlowConfigJson.fromJson(config);
         HashedTextEncoder.Config textConfig = textConfig(config);
         VideoSpec spec = videoSpec(config);
         Parameters textParams = Parameters.initialised(manager, seed + 1);
@@ -79,7 +79,7 @@ public final class ModelStore {
         Map<String, TensorData> textTensors = new LinkedHashMap<>();
         all.forEach((k, v) -> (k.startsWith("text_encoder.") ? textTensors : flowTensors).put(k, v));
         try {
-            FlowConfig flowConfig = FlowConfig.fromJson(config);
+            FlowConfig flowConfig = FlowConfigJson.fromJson(config);
             Parameters textParams = Parameters.loaded(manager, textTensors, java.util.Set.of());
             HashedTextEncoder text = new HashedTextEncoder(textParams, textConfig(config));
             textParams.requireAllUsed();

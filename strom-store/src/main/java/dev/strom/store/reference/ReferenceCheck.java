@@ -14,6 +14,7 @@ import dev.strom.flow.JacobiInverse;
 import dev.strom.flow.LearnedDenoiser;
 import dev.strom.flow.SequentialInverse;
 import dev.strom.flow.StarFlow;
+import dev.strom.store.FlowConfigJson;
 import dev.strom.tensor.TensorData;
 
 import java.util.ArrayList;
@@ -39,7 +40,7 @@ public final class ReferenceCheck {
 
     public static List<Comparison> run(ReferenceCase c, NDManager manager) {
         ReferenceCheck check = new ReferenceCheck(c);
-        FlowConfig config = FlowConfig.fromJson(c.config());
+        FlowConfig config = FlowConfigJson.fromJson(c.config());
         try (NDManager m = manager.newSubManager();
              StarFlow flow = StarFlow.load(config, m, c.weights());
              NDScope scope = new NDScope()) {
