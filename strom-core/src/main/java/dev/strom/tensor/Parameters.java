@@ -157,10 +157,6 @@ public final class Parameters implements AutoCloseable {
         return new LinkedHashSet<>(values.keySet());
     }
 
-    public NDManager manager() {
-        return manager;
-    }
-
     @Override
     public void close() {
         manager.close();

@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.strom.flow.FlowConfig;
 import dev.strom.flow.StarFlow;
 import dev.strom.tensor.Parameters;
@@ -167,24 +166,5 @@ public final class ModelStore {
         }
         int size = config.path("model_kwargs").path("img_size").asInt();
         return new VideoSpec(v.get("frames").asInt(), size, v.get("fps").asDouble());
-    }
-
-    /** Writes the strom section for a text encoder config and a clip format into a config document. */
-    public static ObjectNode withStromSection(ObjectNode config, HashedTextEncoder.Config t, VideoSpec v) {
-        ObjectNode s = config.with("strom");
-        ObjectNode te = s.putObject("text_encoder");
-        te.put("kind", "hashed-words");
-        te.put("word_buckets", t.wordBuckets());
-        te.put("ngram_buckets", t.ngramBuckets());
-        te.put("max_tokens", t.maxTokens());
-        te.put("features_per_token", t.featuresPerToken());
-        te.put("dim", t.dim());
-        te.put("layers", t.layers());
-        te.put("heads", t.heads());
-        ObjectNode vid = s.putObject("video");
-        vid.put("frames", v.frames());
-        vid.put("fps", v.fps());
-        vid.put("size", v.size());
-        return config;
     }
 }
