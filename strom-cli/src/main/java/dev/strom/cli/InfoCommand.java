@@ -3,6 +3,7 @@ package dev.strom.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.strom.flow.FlowConfig;
+import dev.strom.store.FlowConfigJson;
 import dev.strom.store.ModelStore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -29,7 +30,7 @@ final class InfoCommand implements Callable<Integer> {
             p = model.resolve();
         }
         JsonNode cfg = ModelStore.readConfig(p);
-        FlowConfig f = FlowConfig.fromJson(cfg);
+        FlowConfig f = FlowConfigJson.fromJson(cfg);
         JsonNode v = cfg.path("strom").path("video");
         JsonNode card = cfg.path("strom").path("card");
         System.out.println("model:        " + p.toAbsolutePath());

@@ -30,10 +30,6 @@ final class LossLog {
         rows.add(r);
     }
 
-    List<Row> rows() {
-        return rows;
-    }
-
     static LossLog read(Path csv, int upToStep) throws IOException {
         LossLog log = new LossLog();
         if (Files.exists(csv)) {

@@ -1,9 +1,9 @@
 package dev.strom.cli;
 
 import ai.djl.ndarray.NDManager;
-import dev.strom.reference.Comparison;
-import dev.strom.reference.ReferenceCheck;
-import dev.strom.store.ReferenceDirectory;
+import dev.strom.store.reference.Comparison;
+import dev.strom.store.reference.ReferenceCheck;
+import dev.strom.store.reference.ReferenceDirectory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 

@@ -10,8 +10,8 @@ import dev.strom.flow.train.TrainSettings;
 import dev.strom.flow.train.TrainStep;
 import dev.strom.data.AtomicFiles;
 import dev.strom.store.ModelStore;
+import dev.strom.store.Safetensors;
 import dev.strom.store.SafetensorsFile;
-import dev.strom.tensor.Safetensors;
 import dev.strom.flow.train.TrainingObjective;
 import dev.strom.video.VideoModel;
 

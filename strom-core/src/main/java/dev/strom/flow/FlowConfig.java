@@ -1,16 +1,11 @@
 package dev.strom.flow;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 
 /**
  * Everything that fixes a STARFlow(-V) model's shape and its flow-level constants, in the terms of the
- * reference constructor ({@code model_kwargs} in a reference {@code config.json}).
+ * reference constructor ({@code model_kwargs} in a reference {@code config.json}; strom-store's
+ * {@code FlowConfigJson} reads and writes that file).
  *
  * @param inChannels       latent channels C before patchify
  * @param imgSize          latent side (square latents, as in the reference)
@@ -55,7 +50,6 @@ public record FlowConfig(
     /** Normalisation inside transformer layers. */
     public enum NormType { LAYER_NORM, RMS_NORM, NONE }
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     static final int TIME_ROPE_DIMS = 8;
 
     public FlowConfig {
@@ -133,146 +127,249 @@ public record FlowConfig(
         }
     }
 
-    // ---- JSON in the reference's terms ----
+    /**
+     * A config set field by field (names as the record's), starting from the reference constructor's defaults:
+     * patch 1, head_dim 64, biases, LayerNorm, R2L order, the deep block as wide as the shallow ones, everything
+     * else off or 0. in_channels, img_size, channels and layers_per_block have no default.
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
 
-    /** Reads a config: either a reference config.json (with model_kwargs) or the model_kwargs object itself. */
-    public static FlowConfig fromJson(String json) {
-        try {
-            return fromJson(JSON.readTree(json));
-        } catch (java.io.IOException e) {
-            throw new IllegalArgumentException("config is not valid JSON: " + e.getMessage());
+    /** Builds a {@link FlowConfig}; {@link #build()} checks it as the constructor does. */
+    public static final class Builder {
+
+        private int inChannels;
+        private int imgSize;
+        private int patchSize = 1;
+        private int channels;
+        private Integer topChannels; // null: as wide as the shallow blocks, as in the reference
+        private int[] layersPerBlock = {};
+        private int headDim = 64;
+        private int numHeads;
+        private int numKvHeads;
+        private int txtSize;
+        private int txtDim;
+        private boolean condTopOnly;
+        private boolean softplus;
+        private boolean swiglu;
+        private boolean bias = true;
+        private boolean qkNorm;
+        private boolean postNorm;
+        private boolean finalNorm;
+        private NormType normType = NormType.LAYER_NORM;
+        private float softClip;
+        private boolean reversedOrder = true;
+        private int temporalCausal;
+        private boolean shallowBlockLocal;
+        private int ptSeqLen;
+        private boolean denoiser;
+        private boolean conditionalDenoiser;
+        private int denoiserWindow;
+        private float noiseStd;
+        private boolean condNoiseLevel;
+        private float latentNormRegularization;
+        private boolean positionEmbedding;
+        private int positionFrames;
+
+        private Builder() {
+        }
+
+        public Builder inChannels(int v) {
+            inChannels = v;
+            return this;
+        }
+
+        public Builder imgSize(int v) {
+            imgSize = v;
+            return this;
+        }
+
+        public Builder patchSize(int v) {
+            patchSize = v;
+            return this;
+        }
+
+        public Builder channels(int v) {
+            channels = v;
+            return this;
+        }
+
+        public Builder topChannels(int v) {
+            topChannels = v;
+            return this;
+        }
+
+        public Builder layersPerBlock(int... v) {
+            layersPerBlock = v.clone();
+            return this;
+        }
+
+        public Builder headDim(int v) {
+            headDim = v;
+            return this;
+        }
+
+        public Builder numHeads(int v) {
+            numHeads = v;
+            return this;
+        }
+
+        public Builder numKvHeads(int v) {
+            numKvHeads = v;
+            return this;
+        }
+
+        public Builder txtSize(int v) {
+            txtSize = v;
+            return this;
+        }
+
+        public Builder txtDim(int v) {
+            txtDim = v;
+            return this;
+        }
+
+        public Builder condTopOnly(boolean v) {
+            condTopOnly = v;
+            return this;
+        }
+
+        public Builder softplus(boolean v) {
+            softplus = v;
+            return this;
+        }
+
+        public Builder swiglu(boolean v) {
+            swiglu = v;
+            return this;
+        }
+
+        public Builder bias(boolean v) {
+            bias = v;
+            return this;
+        }
+
+        public Builder qkNorm(boolean v) {
+            qkNorm = v;
+            return this;
+        }
+
+        public Builder postNorm(boolean v) {
+            postNorm = v;
+            return this;
+        }
+
+        public Builder finalNorm(boolean v) {
+            finalNorm = v;
+            return this;
+        }
+
+        public Builder normType(NormType v) {
+            normType = v;
+            return this;
+        }
+
+        public Builder softClip(float v) {
+            softClip = v;
+            return this;
+        }
+
+        public Builder reversedOrder(boolean v) {
+            reversedOrder = v;
+            return this;
+        }
+
+        public Builder temporalCausal(int v) {
+            temporalCausal = v;
+            return this;
+        }
+
+        public Builder shallowBlockLocal(boolean v) {
+            shallowBlockLocal = v;
+            return this;
+        }
+
+        public Builder ptSeqLen(int v) {
+            ptSeqLen = v;
+            return this;
+        }
+
+        public Builder denoiser(boolean v) {
+            denoiser = v;
+            return this;
+        }
+
+        public Builder conditionalDenoiser(boolean v) {
+            conditionalDenoiser = v;
+            return this;
+        }
+
+        public Builder denoiserWindow(int v) {
+            denoiserWindow = v;
+            return this;
+        }
+
+        public Builder noiseStd(float v) {
+            noiseStd = v;
+            return this;
+        }
+
+        public Builder condNoiseLevel(boolean v) {
+            condNoiseLevel = v;
+            return this;
+        }
+
+        public Builder latentNormRegularization(float v) {
+            latentNormRegularization = v;
+            return this;
+        }
+
+        public Builder positionEmbedding(boolean v) {
+            positionEmbedding = v;
+            return this;
+        }
+
+        public Builder positionFrames(int v) {
+            positionFrames = v;
+            return this;
+        }
+
+        public FlowConfig build() {
+            return new FlowConfig(inChannels, imgSize, patchSize, channels, topChannels != null ? topChannels : channels,
+                    layersPerBlock, headDim, numHeads, numKvHeads, txtSize, txtDim, condTopOnly, softplus, swiglu, bias,
+                    qkNorm, postNorm, finalNorm, normType, softClip, reversedOrder, temporalCausal, shallowBlockLocal,
+                    ptSeqLen, denoiser, conditionalDenoiser, denoiserWindow, noiseStd, condNoiseLevel,
+                    latentNormRegularization, positionEmbedding, positionFrames);
         }
     }
 
-    public static FlowConfig fromJson(JsonNode root) {
-        JsonNode k = root.has("model_kwargs") ? root.get("model_kwargs") : root;
-        List<String> unsupported = new ArrayList<>();
-        if (!flag(k, "rope", true)) unsupported.add("rope=0 (learned position embeddings)");
-        if (!flag(k, "sos", true)) unsupported.add("sos=0");
-        if (flag(k, "hf_style_rope", false)) unsupported.add("hf_style_rope");
-        if (flag(k, "use_mm_attn", false)) unsupported.add("use_mm_attn");
-        if (!k.path("use_pretrained_lm").isNull() && !k.path("use_pretrained_lm").isMissingNode()) unsupported.add("use_pretrained_lm");
-        if (!k.path("local_attn_window").isNull() && !k.path("local_attn_window").isMissingNode()) unsupported.add("local_attn_window");
-        if (!unsupported.isEmpty()) {
-            throw new IllegalArgumentException("config uses options Strom does not implement: " + unsupported);
-        }
-        int channels = req(k, "channels");
-        int numBlocks = req(k, "num_blocks");
-        JsonNode lpb = k.path("layers_per_block");
-        int[] layers;
-        if (lpb.isArray()) {
-            layers = new int[lpb.size()];
-            for (int i = 0; i < layers.length; i++) layers[i] = lpb.get(i).asInt();
-        } else if (lpb.isInt()) {
-            layers = new int[]{lpb.asInt()};
-        } else {
-            throw new IllegalArgumentException("config is missing layers_per_block");
-        }
-        if (layers.length == 1 && numBlocks > 1) {
-            int l = layers[0];
-            layers = new int[numBlocks];
-            Arrays.fill(layers, l);
-        }
-        if (layers.length != numBlocks) {
-            throw new IllegalArgumentException("config has num_blocks=" + numBlocks + " but " + layers.length + " layers_per_block entries");
-        }
-        String norm = k.path("norm_type").asText("layer_norm");
-        NormType normType = switch (norm) {
-            case "layer_norm" -> NormType.LAYER_NORM;
-            case "rms_norm" -> NormType.RMS_NORM;
-            case "none" -> NormType.NONE;
-            default -> throw new IllegalArgumentException("unknown norm_type " + norm);
-        };
-        String order = k.path("seq_order").asText("R2L");
-        if (!order.equals("L2R") && !order.equals("R2L")) {
-            throw new IllegalArgumentException("unknown seq_order " + order);
-        }
-        int top = k.path("top_block_channels").isNumber() ? k.get("top_block_channels").asInt() : channels;
-        boolean denoiser = flag(k, "learnable_self_denoiser", false);
-        return new FlowConfig(
-                req(k, "in_channels"), req(k, "img_size"), k.path("patch_size").asInt(1), channels, top, layers,
-                k.path("head_dim").asInt(64), k.path("num_heads").asInt(0), k.path("num_kv_heads").asInt(0),
-                k.path("txt_size").asInt(0), k.path("txt_dim").asInt(0), flag(k, "cond_top_only", false),
-                flag(k, "use_softplus", false), flag(k, "use_swiglu", false), flag(k, "use_bias", true),
-                flag(k, "use_qk_norm", false), flag(k, "use_post_norm", false), flag(k, "use_final_norm", false),
-                normType, (float) k.path("soft_clip").asDouble(0), order.equals("R2L"),
-                k.path("temporal_causal").asInt(0), flag(k, "shallow_block_local", false),
-                k.path("pt_seq_len").asInt(0), denoiser, flag(k, "conditional_denoiser", false),
-                k.path("denoiser_window").asInt(0),
-                (float) root.path("noise_std").asDouble(0), root.path("cond_noise_level").asInt(0) != 0,
-                (float) root.path("latent_norm_regularization").asDouble(0), flag(k, "pos_embed", false),
-                k.path("pos_embed_frames").asInt(0));
-    }
-
-    private static int req(JsonNode k, String name) {
-        if (!k.path(name).isNumber()) {
-            throw new IllegalArgumentException("config is missing " + name);
-        }
-        return k.get(name).asInt();
-    }
-
-    private static boolean flag(JsonNode k, String name, boolean dflt) {
-        JsonNode n = k.path(name);
-        if (n.isMissingNode() || n.isNull()) return dflt;
-        return n.isBoolean() ? n.asBoolean() : n.asInt() != 0;
-    }
-
-    /** The config as a reference-style document: {model_kwargs: {...}, noise_std, ...}. */
-    public ObjectNode toJson() {
-        ObjectNode root = JSON.createObjectNode();
-        ObjectNode k = root.putObject("model_kwargs");
-        k.put("in_channels", inChannels);
-        k.put("patch_size", patchSize);
-        k.put("channels", channels);
-        k.put("num_blocks", numBlocks());
-        var lpb = k.putArray("layers_per_block");
-        for (int l : layersPerBlock) lpb.add(l);
-        k.put("head_dim", headDim);
-        if (numHeads > 0) k.put("num_heads", numHeads); else k.putNull("num_heads");
-        if (numKvHeads > 0) k.put("num_kv_heads", numKvHeads); else k.putNull("num_kv_heads");
-        k.put("rope", 1);
-        k.put("sos", 1);
-        k.put("txt_size", txtSize);
-        k.put("txt_dim", txtDim);
-        k.put("cond_top_only", condTopOnly ? 1 : 0);
-        k.put("use_softplus", softplus ? 1 : 0);
-        k.put("use_swiglu", swiglu ? 1 : 0);
-        k.put("use_bias", bias ? 1 : 0);
-        k.put("use_qk_norm", qkNorm ? 1 : 0);
-        k.put("use_post_norm", postNorm ? 1 : 0);
-        k.put("use_final_norm", finalNorm ? 1 : 0);
-        k.put("norm_type", switch (normType) { case LAYER_NORM -> "layer_norm"; case RMS_NORM -> "rms_norm"; case NONE -> "none"; });
-        k.put("soft_clip", softClip);
-        k.put("seq_order", reversedOrder ? "R2L" : "L2R");
-        k.put("top_block_channels", topChannels);
-        k.put("img_size", imgSize);
-        if (ptSeqLen > 0) k.put("pt_seq_len", ptSeqLen); else k.putNull("pt_seq_len");
-        k.put("temporal_causal", temporalCausal);
-        k.put("shallow_block_local", shallowBlockLocal ? 1 : 0);
-        k.put("learnable_self_denoiser", denoiser ? 1 : 0);
-        k.put("conditional_denoiser", conditionalDenoiser ? 1 : 0);
-        if (denoiserWindow > 0) k.put("denoiser_window", denoiserWindow); else k.putNull("denoiser_window");
-        k.putNull("local_attn_window");
-        if (positionEmbedding) k.put("pos_embed", 1);
-        if (positionFrames > 0) k.put("pos_embed_frames", positionFrames);
-        root.put("noise_std", noiseStd);
-        root.put("cond_noise_level", condNoiseLevel ? 1 : 0);
-        root.put("latent_norm_regularization", latentNormRegularization);
-        return root;
-    }
-
+    // A record compares its int[] by identity; two configs are equal when every component is, the layer
+    // counts by content, which is exactly when they print the same.
     @Override
     public boolean equals(Object o) {
-        return o instanceof FlowConfig f && toJson().equals(f.toJson());
+        return o instanceof FlowConfig f && toString().equals(f.toString());
     }
 
     @Override
     public int hashCode() {
-        return toJson().hashCode();
+        return toString().hashCode();
     }
 
     @Override
     public String toString() {
-        return toJson().toString();
+        return "FlowConfig[inChannels=" + inChannels + ", imgSize=" + imgSize + ", patchSize=" + patchSize
+                + ", channels=" + channels + ", topChannels=" + topChannels
+                + ", layersPerBlock=" + Arrays.toString(layersPerBlock) + ", headDim=" + headDim
+                + ", numHeads=" + numHeads + ", numKvHeads=" + numKvHeads + ", txtSize=" + txtSize
+                + ", txtDim=" + txtDim + ", condTopOnly=" + condTopOnly + ", softplus=" + softplus
+                + ", swiglu=" + swiglu + ", bias=" + bias + ", qkNorm=" + qkNorm + ", postNorm=" + postNorm
+                + ", finalNorm=" + finalNorm + ", normType=" + normType + ", softClip=" + softClip
+                + ", reversedOrder=" + reversedOrder + ", temporalCausal=" + temporalCausal
+                + ", shallowBlockLocal=" + shallowBlockLocal + ", ptSeqLen=" + ptSeqLen + ", denoiser=" + denoiser
+                + ", conditionalDenoiser=" + conditionalDenoiser + ", denoiserWindow=" + denoiserWindow
+                + ", noiseStd=" + noiseStd + ", condNoiseLevel=" + condNoiseLevel
+                + ", latentNormRegularization=" + latentNormRegularization
+                + ", positionEmbedding=" + positionEmbedding + ", positionFrames=" + positionFrames + "]";
     }
 }

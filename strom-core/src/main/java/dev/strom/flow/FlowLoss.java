@@ -61,9 +61,4 @@ public final class FlowLoss {
     public static double bitsPerDim(double lossPerDim) {
         return (lossPerDim + HALF_LOG_2PI + LOG_128) / Math.log(2);
     }
-
-    /** Nats per dimension -log p(x) / D of a continuous latent, from the per-sample loss. */
-    public static double natsPerDim(double lossPerDim) {
-        return lossPerDim + HALF_LOG_2PI;
-    }
 }

@@ -18,9 +18,8 @@ public final class TransformerLayer {
 
     /** A plain layer (LayerNorm, GELU MLP, biases) for encoders outside the flow. */
     public static TransformerLayer plain(Parameters p, String name, int width, int heads, int headDim) {
-        FlowConfig cfg = new FlowConfig(1, 1, 1, width, width, new int[]{1}, headDim, heads, heads, 0, 0, false,
-                true, false, true, false, false, false, FlowConfig.NormType.LAYER_NORM, 0, false, 0, false, 0,
-                false, false, 0, 0, false, 0, false, 0);
+        FlowConfig cfg = FlowConfig.builder().inChannels(1).imgSize(1).channels(width).layersPerBlock(1)
+                .headDim(headDim).numHeads(heads).numKvHeads(heads).softplus(true).reversedOrder(false).build();
         return new TransformerLayer(p, name, cfg, cfg.block(0), 0);
     }
 

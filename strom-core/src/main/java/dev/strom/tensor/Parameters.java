@@ -142,23 +142,8 @@ public final class Parameters implements AutoCloseable {
         return new TensorData(a.getShape().getShape(), a.toType(DataType.FLOAT32, false).toFloatArray());
     }
 
-    /** Overwrites values in place from tensors of the same names and shapes. */
-    public void assign(Map<String, TensorData> tensors) {
-        for (Map.Entry<String, TensorData> e : tensors.entrySet()) {
-            NDArray target = get(e.getKey());
-            if (!Arrays.equals(target.getShape().getShape(), e.getValue().shape())) {
-                throw new IllegalArgumentException("tensor '" + e.getKey() + "' has the wrong shape");
-            }
-            target.set(e.getValue().values());
-        }
-    }
-
     public Set<String> names() {
         return new LinkedHashSet<>(values.keySet());
-    }
-
-    public NDManager manager() {
-        return manager;
     }
 
     @Override

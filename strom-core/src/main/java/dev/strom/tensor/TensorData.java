@@ -22,7 +22,7 @@ public record TensorData(long[] shape, float[] values) {
     }
 
     /** The element count of a shape, or -1 when it has a negative dimension or does not fit in a long. */
-    static long elements(long[] shape) {
+    public static long elements(long[] shape) {
         long n = 1;
         for (long d : shape) {
             if (d < 0) {

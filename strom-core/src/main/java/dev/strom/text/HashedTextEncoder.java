@@ -52,10 +52,6 @@ public final class HashedTextEncoder implements TextEncoder {
         return config;
     }
 
-    public WordHashTokenizer tokenizer() {
-        return tokenizer;
-    }
-
     @Override
     public int dim() {
         return config.dim();

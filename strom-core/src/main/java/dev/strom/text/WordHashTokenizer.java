@@ -83,11 +83,6 @@ public final class WordHashTokenizer {
         return ids;
     }
 
-    /** Words in the prompt beyond what fits (the caller may warn). */
-    public int overflow(String prompt) {
-        return Math.max(0, words(prompt).size() - (maxTokens - 1));
-    }
-
     private static int fnv(String s) {
         int h = 0x811c9dc5;
         for (byte b : s.getBytes(StandardCharsets.UTF_8)) {

@@ -3,20 +3,12 @@ package dev.strom.flow;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.util.Random;
+import java.util.function.UnaryOperator;
 
-/**
- * Tiny models and inputs shared by the flow tests. Every config is built from a reference-style
- * {@code config.json} document (the kwargs names of the reference constructor), so the tests read in the
- * reference's terms.
- */
+/** Tiny models and inputs shared by the flow tests. */
 final class FlowFixtures {
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Text length used by every conditioned fixture. */
     static final int TEXT_LENGTH = 3;
@@ -25,81 +17,40 @@ final class FlowFixtures {
     }
 
     /**
-     * A reference-style config: a small conditioned image model (C=2, 4x4 latent, 3 blocks of 1 layer,
-     * width 32 / top 64, head_dim 32, text [L, 8] into the top block only, softplus, final norm,
-     * soft clip 4, L2R) with the given model_kwargs overridden. An int[] value for
-     * "layers_per_block" also sets num_blocks.
+     * A small conditioned image model (C=2, 4x4 latent, 3 blocks of 1 layer, width 32 / top 64, head_dim 32,
+     * text [L, 8] into the top block only, softplus, final norm, soft clip 4, L2R, noise sigma 0.5) with the
+     * given changes.
      */
-    static FlowConfig config(Object... overrides) {
-        ObjectNode root = JSON.createObjectNode();
-        ObjectNode k = root.putObject("model_kwargs");
-        k.put("in_channels", 2);
-        k.put("img_size", 4);
-        k.put("patch_size", 1);
-        k.put("channels", 32);
-        k.put("top_block_channels", 64);
-        k.put("num_blocks", 3);
-        k.putArray("layers_per_block").add(1).add(1).add(1);
-        k.put("head_dim", 32);
-        k.put("txt_size", 4);
-        k.put("txt_dim", 8);
-        k.put("cond_top_only", 1);
-        k.put("use_softplus", 1);
-        k.put("use_final_norm", 1);
-        k.put("soft_clip", 4.0);
-        k.put("seq_order", "L2R");
-        k.put("temporal_causal", 0);
-        k.put("shallow_block_local", 0);
-        root.put("noise_std", 0.5);
-        for (int i = 0; i < overrides.length; i += 2) {
-            String key = (String) overrides[i];
-            Object v = overrides[i + 1];
-            if (v instanceof int[] arr) {
-                ArrayNode a = k.putArray(key);
-                for (int x : arr) {
-                    a.add(x);
-                }
-                if (key.equals("layers_per_block")) {
-                    k.put("num_blocks", arr.length);
-                }
-            } else if (v instanceof Integer x) {
-                k.put(key, x);
-            } else if (v instanceof Double x) {
-                k.put(key, x);
-            } else if (v instanceof String x) {
-                k.put(key, x);
-            } else if (v == null) {
-                k.putNull(key);
-            } else {
-                throw new IllegalArgumentException("unsupported override " + key + "=" + v);
-            }
-        }
-        return FlowConfig.fromJson(root.toString());
+    static FlowConfig config(UnaryOperator<FlowConfig.Builder> changes) {
+        return changes.apply(FlowConfig.builder().inChannels(2).imgSize(4).patchSize(1).channels(32).topChannels(64)
+                .layersPerBlock(1, 1, 1).headDim(32).txtSize(4).txtDim(8).condTopOnly(true).softplus(true)
+                .finalNorm(true).softClip(4).reversedOrder(false).temporalCausal(0).shallowBlockLocal(false)
+                .noiseStd(0.5f)).build();
     }
 
     /** Conditioned image model: permutations Flip / Identity / Flip, text into the top block only. */
     static FlowConfig imageText() {
-        return config();
+        return config(b -> b);
     }
 
     /** Causal video, shallow blocks see one frame at a time (FlipInBlock / Identity / FlipInBlock), RoPE side 3. */
     static FlowConfig videoFrameLocal() {
-        return config("temporal_causal", 2, "shallow_block_local", 1, "pt_seq_len", 3);
+        return config(b -> b.temporalCausal(2).shallowBlockLocal(true).ptSeqLen(3));
     }
 
     /** Frame-local causal video whose deep block also embeds each token's place and frame (pos_embed, 4 frames). */
     static FlowConfig videoWithPlaces() {
-        return config("temporal_causal", 2, "shallow_block_local", 1, "pos_embed", 1, "pos_embed_frames", 4);
+        return config(b -> b.temporalCausal(2).shallowBlockLocal(true).positionEmbedding(true).positionFrames(4));
     }
 
     /** Causal video whose shallow blocks see the whole clip, and text goes into every block. */
     static FlowConfig videoTextEverywhere() {
-        return config("temporal_causal", 2, "shallow_block_local", 0, "cond_top_only", 0);
+        return config(b -> b.temporalCausal(2).shallowBlockLocal(false).condTopOnly(false));
     }
 
     /** An unconditional image model (no text, no time axis), R2L order, head_dim 16. */
     static FlowConfig imageUnconditional() {
-        return config("txt_size", 0, "txt_dim", 0, "cond_top_only", 0, "seq_order", "R2L", "head_dim", 16);
+        return config(b -> b.txtSize(0).txtDim(0).condTopOnly(false).reversedOrder(true).headDim(16));
     }
 
     /**
@@ -107,20 +58,20 @@ final class FlowFixtures {
      * norm, grouped key/value heads, no biases, exp scales without soft clip.
      */
     static FlowConfig imageUnconditionalVariants() {
-        return config("txt_size", 0, "txt_dim", 0, "cond_top_only", 0, "head_dim", 16, "num_heads", 2,
-                "num_kv_heads", 1, "use_swiglu", 1, "norm_type", "rms_norm", "use_qk_norm", 1, "use_post_norm", 1,
-                "use_bias", 0, "use_softplus", 0, "soft_clip", 0.0);
+        return config(b -> b.txtSize(0).txtDim(0).condTopOnly(false).headDim(16).numHeads(2).numKvHeads(1)
+                .swiglu(true).normType(FlowConfig.NormType.RMS_NORM).qkNorm(true).postNorm(true).bias(false)
+                .softplus(false).softClip(0));
     }
 
     /** Conditioned image model with 2x2 patches and an empty (identity) middle block. */
     static FlowConfig imagePatchedWithIdentityBlock() {
-        return config("patch_size", 2, "img_size", 8, "layers_per_block", new int[]{1, 0, 2});
+        return config(b -> b.patchSize(2).imgSize(8).layersPerBlock(1, 0, 2));
     }
 
     /** Frame-local video with 2x2 patches and an identity first block. */
     static FlowConfig videoPatchedWithIdentityBlock() {
-        return config("temporal_causal", 2, "shallow_block_local", 1, "patch_size", 2, "img_size", 4,
-                "layers_per_block", new int[]{0, 1, 1});
+        return config(b -> b.temporalCausal(2).shallowBlockLocal(true).patchSize(2).imgSize(4)
+                .layersPerBlock(0, 1, 1));
     }
 
     /**

@@ -30,11 +30,11 @@ class LogDeterminantTest {
         return Stream.of(
                 Arguments.of("image C=2 4x4, text", (Supplier<FlowConfig>) FlowFixtures::imageText, new long[]{1, 2, 4, 4}),
                 Arguments.of("video T=2 C=2 2x2, frame-local shallow blocks",
-                        (Supplier<FlowConfig>) () -> FlowFixtures.config("temporal_causal", 2, "shallow_block_local", 1,
-                                "img_size", 2), new long[]{1, 2, 2, 2, 2}),
+                        (Supplier<FlowConfig>) () -> FlowFixtures.config(b -> b.temporalCausal(2).shallowBlockLocal(true)
+                                .imgSize(2)), new long[]{1, 2, 2, 2, 2}),
                 Arguments.of("image C=2 4x4, patch 2, identity block",
-                        (Supplier<FlowConfig>) () -> FlowFixtures.config("patch_size", 2,
-                                "layers_per_block", new int[]{1, 0, 1}), new long[]{1, 2, 4, 4}),
+                        (Supplier<FlowConfig>) () -> FlowFixtures.config(b -> b.patchSize(2)
+                                .layersPerBlock(1, 0, 1)), new long[]{1, 2, 4, 4}),
                 Arguments.of("unconditional image C=2 4x4, exp scales, no soft clip",
                         (Supplier<FlowConfig>) FlowFixtures::imageUnconditionalVariants, new long[]{1, 2, 4, 4}));
     }

@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.Test;
 
 import java.nio.ByteBuffer;
@@ -27,14 +26,13 @@ class LossGradientTest {
 
     /** Softplus scales with soft clip, SwiGLU (tanh GELU), noise-level weighting and latent-norm penalty. */
     private static FlowConfig config() {
-        return FlowFixtures.config("use_swiglu", 1, "layers_per_block", new int[]{1, 2});
+        return FlowFixtures.config(b -> b.swiglu(true).layersPerBlock(1, 2));
     }
 
+    /** {@link #config()} with the training loss's noise-level weighting and latent-norm penalty switched on. */
     private static FlowConfig trainingConfig() {
-        ObjectNode doc = config().toJson();
-        doc.put("cond_noise_level", 1);
-        doc.put("latent_norm_regularization", 1e-2);
-        return FlowConfig.fromJson(doc.toString());
+        return FlowFixtures.config(b -> b.swiglu(true).layersPerBlock(1, 2).condNoiseLevel(true)
+                .latentNormRegularization(1e-2f));
     }
 
     @Test

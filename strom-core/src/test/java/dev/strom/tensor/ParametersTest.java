@@ -69,16 +69,13 @@ class ParametersTest {
     }
 
     @Test
-    void snapshotIsACopyAndAssignWritesInPlace() {
+    void snapshotIsACopy() {
         try (NDManager m = NDManager.newBaseManager(); Parameters p = Parameters.initialised(m, 2)) {
             NDArray w = p.declare("w", new long[]{3}, new Init.Normal(1f));
             Map<String, TensorData> snap = p.snapshot();
             float[] before = w.toFloatArray();
             snap.get("w").values()[0] = 42f;
             assertArrayEquals(before, w.toFloatArray(), "editing a snapshot does not touch the parameter");
-            p.assign(Map.of("w", new TensorData(new long[]{3}, new float[]{7, 8, 9})));
-            assertArrayEquals(new float[]{7, 8, 9}, w.toFloatArray(), "the same array object is updated");
-            assertArrayEquals(new float[]{7, 8, 9}, p.get("w").toFloatArray());
         }
     }
 

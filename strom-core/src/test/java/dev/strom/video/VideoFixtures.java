@@ -22,13 +22,11 @@ public final class VideoFixtures {
 
     /** As above, trained (so to speak) with noise augmentation of {@code noiseStd}. */
     public static VideoModel model(NDManager m, int frames, int size, double noiseStd) {
-        String json = """
-                {"model_kwargs": {"in_channels": 3, "img_size": %d, "patch_size": 2, "channels": 32, "top_block_channels": 32,
-                 "num_blocks": 2, "layers_per_block": [1, 1], "head_dim": 32, "rope": 1, "sos": 1, "txt_size": 6, "txt_dim": 16,
-                 "cond_top_only": 1, "use_softplus": 1, "use_final_norm": 1, "soft_clip": 4.0, "seq_order": "L2R",
-                 "temporal_causal": 2, "shallow_block_local": 1},
-                 "noise_std": %s}""".formatted(size, noiseStd);
-        StarFlow flow = StarFlow.initialise(FlowConfig.fromJson(json), m, 11);
+        FlowConfig config = FlowConfig.builder().inChannels(3).imgSize(size).patchSize(2).channels(32).topChannels(32)
+                .layersPerBlock(1, 1).headDim(32).txtSize(6).txtDim(16).condTopOnly(true).softplus(true)
+                .finalNorm(true).softClip(4).reversedOrder(false).temporalCausal(2).shallowBlockLocal(true)
+                .noiseStd((float) noiseStd).build();
+        StarFlow flow = StarFlow.initialise(config, m, 11);
         Random rng = new Random(12);
         for (var e : flow.parameters().all().entrySet()) {
             if (e.getKey().contains("proj_out")) {

@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.strom.flow.FlowConfig;
 import dev.strom.flow.StarFlow;
 import dev.strom.tensor.Parameters;
@@ -43,7 +42,7 @@ public final class ModelStore {
 
     /** A fresh model from a config document (same layout as a saved config.json). */
     public static VideoModel create(JsonNode config, NDManager manager, long seed) {
-        FlowConfig flowConfig = FlowConfig.fromJson(config);
+        FlowConfig flowConfig = FlowConfigJson.fromJson(config);
         HashedTextEncoder.Config textConfig = textConfig(config);
         VideoSpec spec = videoSpec(config);
         Parameters textParams = Parameters.initialised(manager, seed + 1);
@@ -101,7 +100,7 @@ public final class ModelStore {
         Map<String, TensorData> textTensors = new LinkedHashMap<>();
         all.forEach((k, v) -> (k.startsWith("text_encoder.") ? textTensors : flowTensors).put(k, v));
         try {
-            FlowConfig flowConfig = FlowConfig.fromJson(config);
+            FlowConfig flowConfig = FlowConfigJson.fromJson(config);
             Parameters textParams = Parameters.loaded(manager, textTensors, java.util.Set.of());
             HashedTextEncoder text = new HashedTextEncoder(textParams, textConfig(config));
             textParams.requireAllUsed();
@@ -202,24 +201,5 @@ public final class ModelStore {
         return new Sampling((float) s.path("cfg").asDouble(d.guidance()), (float) s.path("temperature").asDouble(d.temperature()),
                 Sampling.Inversion.jacobi(s.path("jacobi_block").asInt(j.block()), s.path("jacobi_iterations").asInt(j.iterations()),
                         s.path("jacobi_threshold").asDouble(j.threshold())), d.denoise());
-    }
-
-    /** Writes the strom section for a text encoder config and a clip format into a config document. */
-    public static ObjectNode withStromSection(ObjectNode config, HashedTextEncoder.Config t, VideoSpec v) {
-        ObjectNode s = config.with("strom");
-        ObjectNode te = s.putObject("text_encoder");
-        te.put("kind", "hashed-words");
-        te.put("word_buckets", t.wordBuckets());
-        te.put("ngram_buckets", t.ngramBuckets());
-        te.put("max_tokens", t.maxTokens());
-        te.put("features_per_token", t.featuresPerToken());
-        te.put("dim", t.dim());
-        te.put("layers", t.layers());
-        te.put("heads", t.heads());
-        ObjectNode vid = s.putObject("video");
-        vid.put("frames", v.frames());
-        vid.put("fps", v.fps());
-        vid.put("size", v.size());
-        return config;
     }
 }

@@ -1,7 +1,6 @@
 package dev.strom.store;
 
 import dev.strom.data.AtomicFiles;
-import dev.strom.tensor.Safetensors;
 import dev.strom.tensor.TensorData;
 
 import java.io.BufferedOutputStream;

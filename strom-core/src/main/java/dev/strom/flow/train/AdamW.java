@@ -64,10 +64,6 @@ public final class AdamW {
         return a;
     }
 
-    public int updates() {
-        return updates;
-    }
-
     /** Moments, step count and learning-rate factors, to resume exactly. */
     public Map<String, TensorData> state() {
         Map<String, TensorData> out = new LinkedHashMap<>();

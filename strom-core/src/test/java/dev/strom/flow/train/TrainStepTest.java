@@ -23,12 +23,9 @@ class TrainStepTest {
 
     /** A 2-block image flow over 8x8x3 latents with patch 2, text of 4 tokens x 8 features. */
     static FlowConfig tiny() {
-        return FlowConfig.fromJson("""
-                {"model_kwargs": {"in_channels": 3, "img_size": 8, "patch_size": 2, "channels": 32,
-                  "num_blocks": 2, "layers_per_block": [1, 1], "head_dim": 32, "rope": 1, "sos": 1,
-                  "txt_size": 4, "txt_dim": 8, "cond_top_only": 1, "use_softplus": 1, "use_final_norm": 1,
-                  "soft_clip": 4, "seq_order": "L2R"},
-                 "noise_std": 0.1}""");
+        return FlowConfig.builder().inChannels(3).imgSize(8).patchSize(2).channels(32).layersPerBlock(1, 1)
+                .headDim(32).txtSize(4).txtDim(8).condTopOnly(true).softplus(true).finalNorm(true).softClip(4)
+                .reversedOrder(false).noiseStd(0.1f).build();
     }
 
     static NDArray toyImages(NDManager m, int batch) {

@@ -1,4 +1,4 @@
-package dev.strom.bench;
+package dev.strom.eval.bench;
 
 import dev.strom.flow.FlowConfig;
 import dev.strom.flow.TokenLayout;

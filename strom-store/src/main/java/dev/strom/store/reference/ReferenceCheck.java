@@ -1,5 +1,6 @@
-package dev.strom.reference;
+package dev.strom.store.reference;
 
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
@@ -16,6 +17,7 @@ import dev.strom.flow.LearnedDenoiser;
 import dev.strom.flow.SequentialInverse;
 import dev.strom.flow.StarFlow;
 import dev.strom.video.Sampling;
+import dev.strom.store.FlowConfigJson;
 import dev.strom.tensor.TensorData;
 
 import java.util.ArrayList;
@@ -41,7 +43,7 @@ public final class ReferenceCheck {
 
     public static List<Comparison> run(ReferenceCase c, NDManager manager) {
         ReferenceCheck check = new ReferenceCheck(c);
-        FlowConfig config = FlowConfig.fromJson(c.config());
+        FlowConfig config = FlowConfigJson.fromJson(c.config());
         try (NDManager m = manager.newSubManager();
              StarFlow flow = StarFlow.load(config, m, c.weights());
              NDScope scope = new NDScope()) {
@@ -86,7 +88,7 @@ public final class ReferenceCheck {
         var params = flow.parameters();
         params.requireGradients(true);
         leaf.setRequiresGradient(true);
-        try (var collector = ai.djl.engine.Engine.getEngine("PyTorch").newGradientCollector()) {
+        try (var collector = Engine.getEngine("PyTorch").newGradientCollector()) {
             collector.zeroGradients();
             collector.backward(flow.forward(leaf, y).loss());
         }

@@ -1,4 +1,4 @@
-package dev.strom.bench;
+package dev.strom.eval.bench;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDScope;

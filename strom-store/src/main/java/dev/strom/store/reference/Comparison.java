@@ -1,4 +1,4 @@
-package dev.strom.reference;
+package dev.strom.store.reference;
 
 /** One stored tensor against ours: the error measure, the tolerance it must meet, and what kind it is. */
 public record Comparison(String name, double error, double tolerance, String measure) {

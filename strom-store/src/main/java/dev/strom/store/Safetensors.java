@@ -1,8 +1,9 @@
-package dev.strom.tensor;
+package dev.strom.store;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.strom.tensor.TensorData;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -15,7 +16,7 @@ import java.util.Map;
 
 /**
  * The safetensors format (8-byte little-endian header length, JSON header, raw data), float32 only.
- * Works on bytes, not files, so the core never touches the file system.
+ * Works on bytes and streams; {@link SafetensorsFile} puts them on disk.
  */
 public final class Safetensors {
 

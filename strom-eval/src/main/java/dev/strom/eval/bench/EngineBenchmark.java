@@ -1,4 +1,4 @@
-package dev.strom.bench;
+package dev.strom.eval.bench;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -34,13 +34,10 @@ public final class EngineBenchmark {
 
     /** The fixed small video config the engine benchmark uses: 8 frames of 16x16x3, patch 2. */
     public static FlowConfig benchConfig() {
-        return FlowConfig.fromJson("""
-                {"model_kwargs": {"in_channels": 3, "img_size": 16, "patch_size": 2, "channels": 128,
-                  "num_blocks": 3, "layers_per_block": [2, 2, 4], "head_dim": 32, "rope": 1, "sos": 1,
-                  "txt_size": 8, "txt_dim": 64, "cond_top_only": 1, "use_softplus": 1, "use_final_norm": 1,
-                  "soft_clip": 4, "seq_order": "L2R", "top_block_channels": 192, "temporal_causal": 2,
-                  "shallow_block_local": 1},
-                 "noise_std": 0.1}""");
+        return FlowConfig.builder().inChannels(3).imgSize(16).patchSize(2).channels(128).layersPerBlock(2, 2, 4)
+                .headDim(32).txtSize(8).txtDim(64).condTopOnly(true).softplus(true).finalNorm(true).softClip(4)
+                .reversedOrder(false).topChannels(192).temporalCausal(2).shallowBlockLocal(true).noiseStd(0.1f)
+                .build();
     }
 
     /** Measured fp32 matmul GFLOP/s (n x n by n x n, best of several runs). */

@@ -1,8 +1,6 @@
-package dev.strom.store;
+package dev.strom.store.reference;
 
 import ai.djl.ndarray.NDManager;
-import dev.strom.reference.Comparison;
-import dev.strom.reference.ReferenceCheck;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 

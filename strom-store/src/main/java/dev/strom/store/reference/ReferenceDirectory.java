@@ -1,8 +1,8 @@
-package dev.strom.store;
+package dev.strom.store.reference;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.strom.reference.ReferenceCase;
+import dev.strom.store.SafetensorsFile;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package dev.strom.reference;
+package dev.strom.store.reference;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.strom.tensor.TensorData;
