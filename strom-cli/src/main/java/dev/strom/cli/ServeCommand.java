@@ -21,8 +21,8 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--port", defaultValue = "8000", description = "HTTP port, 0 for any free one (default ${DEFAULT-VALUE})")
     int port;
 
-    @Option(names = "--data", defaultValue = "strom-data", paramLabel = "DIR",
-            description = "videos and the embedded database (default ${DEFAULT-VALUE})")
+    @Option(names = "--data", paramLabel = "DIR",
+            description = "videos and the embedded database (default: $XDG_DATA_HOME/strom, else ~/.local/share/strom)")
     Path data;
 
     @Option(names = "--database", paramLabel = "JDBC-URL",
@@ -49,6 +49,13 @@ final class ServeCommand implements Callable<Integer> {
     @Mixin
     SigningOption signing;
 
+    /** Where a server keeps its videos unless told: the user's data directory, never the working (source) tree. */
+    static Path defaultData() {
+        String xdg = System.getenv("XDG_DATA_HOME");
+        Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".local", "share");
+        return base.resolve("strom");
+    }
+
     @Override
     public Integer call() throws Exception {
         if (maxUploadMb < 1) {
@@ -56,7 +63,7 @@ final class ServeCommand implements Callable<Integer> {
         }
         ApiKeys keys = ApiKeys.parse(System.getenv(ApiKeys.VARIABLE));
         String worker = InetAddress.getLocalHost().getHostName() + ":" + ManagementFactory.getRuntimeMXBean().getPid();
-        ServeConfig config = new ServeConfig(port, data, database, workers, queueLimit, maxUploadMb * (1L << 20),
+        ServeConfig config = new ServeConfig(port, data != null ? data : defaultData(), database, workers, queueLimit, maxUploadMb * (1L << 20),
                 model.resolve(), keys, worker,
                 noProvenance ? null : signing.location());
         if (noProvenance) {

@@ -121,7 +121,7 @@ final class TrainCommand implements Callable<Integer> {
         }
         Path p = Path.of(nameOrFile);
         if (!Files.isRegularFile(p)) {
-            throw new IllegalArgumentException("--config '" + nameOrFile + "' is neither a preset (tiny, bundled, bundled-stage2, bundled-stage3, bundled-stage4, bundled-stage5, finetune) nor a file");
+            throw new IllegalArgumentException("--config '" + nameOrFile + "' is neither a preset (tiny, bundled, finetune) nor a file");
         }
         JsonNode n = json.readTree(p.toFile());
         if (!(n instanceof ObjectNode o)) {
