@@ -16,6 +16,8 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import dev.strom.data.AtomicFiles;
+import dev.strom.eval.BarChart;
 
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Measures engine speed on this machine and prints JSON: matmul GFLOP/s, training "
@@ -94,7 +96,7 @@ final class BenchCommand implements Callable<Integer> {
         String json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report);
         System.out.println(json);
         if (out != null) {
-            dev.strom.data.AtomicFiles.writeString(out, json + "\n");
+            AtomicFiles.writeString(out, json + "\n");
         }
         if (html != null && !provenance) {
             Map<String, Double> times = new LinkedHashMap<>();
@@ -112,10 +114,10 @@ final class BenchCommand implements Callable<Integer> {
                 Map<String, Map<String, Object>> byFrames = (Map<String, Map<String, Object>>) gen.get("jacobi_by_frames");
                 byFrames.forEach((k, v) -> times.put("model: Jacobi " + k + " frames", ((Number) v.get("seconds")).doubleValue()));
             }
-            byte[] png = dev.strom.eval.BarChart.png("Seconds (lower is better)", times, "s");
+            byte[] png = BarChart.png("Seconds (lower is better)", times, "s");
             Path chart = html.toAbsolutePath().resolveSibling(html.getFileName().toString().replaceAll("\\.html?$", "") + ".png");
-            dev.strom.data.AtomicFiles.write(chart, o -> o.write(png));
-            dev.strom.data.AtomicFiles.writeString(html, "<!doctype html><html lang=\"en\"><meta charset=\"utf-8\">"
+            AtomicFiles.write(chart, o -> o.write(png));
+            AtomicFiles.writeString(html, "<!doctype html><html lang=\"en\"><meta charset=\"utf-8\">"
                     + "<title>Strom bench</title><h1>Strom bench</h1><img src=\"" + chart.getFileName() + "\" alt=\"timings\">"
                     + "<pre>" + json.replace("&", "&amp;").replace("<", "&lt;") + "</pre></html>\n");
         }

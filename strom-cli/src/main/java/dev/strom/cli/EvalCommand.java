@@ -28,6 +28,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import dev.strom.eval.BarChart;
+import java.io.IOException;
+import java.util.function.Consumer;
+import java.util.function.Function;
 
 @Command(name = "eval", mixinStandardHelpOptions = true,
         description = {"Measures a model on the built-in world's held-out triples; writes report.json and index.html.",
@@ -135,8 +139,8 @@ final class EvalCommand implements Callable<Integer> {
     }
 
     @SuppressWarnings("unchecked")
-    private static void writeChart(Path file, String title, Object bars, String unit) throws java.io.IOException {
-        byte[] png = dev.strom.eval.BarChart.png(title, (Map<String, Double>) bars, unit);
+    private static void writeChart(Path file, String title, Object bars, String unit) throws IOException {
+        byte[] png = BarChart.png(title, (Map<String, Double>) bars, unit);
         AtomicFiles.write(file, o -> o.write(png));
     }
 
@@ -154,7 +158,7 @@ final class EvalCommand implements Callable<Integer> {
     }
 
     /** Runs a measurement of {@code total} steps behind a progress bar; it reports each step with a message. */
-    private static <T> T counted(String name, int total, java.util.function.Function<java.util.function.Consumer<String>, T> measure) {
+    private static <T> T counted(String name, int total, Function<Consumer<String>, T> measure) {
         ProgressBar bar = new ProgressBar(name);
         int[] done = {0};
         T result = measure.apply(msg -> bar.update((double) ++done[0] / total, msg.length() > 60 ? msg.substring(0, 60) : msg));

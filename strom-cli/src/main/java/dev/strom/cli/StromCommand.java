@@ -3,6 +3,8 @@ package dev.strom.cli;
 import dev.strom.pipeline.VideoPipeline;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.NoSuchFileException;
 
 /** The `strom` command line. */
 @Command(name = "strom", mixinStandardHelpOptions = true, versionProvider = StromCommand.Version.class,
@@ -40,10 +42,10 @@ public final class StromCommand implements Runnable {
     }
 
     static String oneLine(Throwable ex) {
-        if (ex instanceof java.nio.file.NoSuchFileException e) {
+        if (ex instanceof NoSuchFileException e) {
             return "no such file: " + e.getFile();
         }
-        if (ex instanceof java.nio.file.AccessDeniedException e) {
+        if (ex instanceof AccessDeniedException e) {
             return "permission denied: " + e.getFile();
         }
         String msg = ex.getMessage();

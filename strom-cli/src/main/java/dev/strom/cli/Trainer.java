@@ -23,6 +23,8 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
+import dev.strom.tensor.TensorData;
+import java.util.Locale;
 
 /**
  * The training loop: batches from a {@link TrainingData}, one {@link TrainStep} each, a checkpoint directory
@@ -73,7 +75,7 @@ final class Trainer {
             VideoModel model;
             int start = 0;
             double elapsedBefore = 0;
-            Map<String, dev.strom.tensor.TensorData> optimizerState = null;
+            Map<String, TensorData> optimizerState = null;
             Double before = null;
             if (o.resume()) {
                 if (!Files.isDirectory(checkpoint)) {
@@ -96,7 +98,7 @@ final class Trainer {
                 TrainingData data = source.open(model.spec());
                 if (o.init() != null && !o.resume()) {
                     before = data.heldOutBitsPerDim(model);
-                    System.err.printf(java.util.Locale.ROOT, "held-out bits/dim of %s before fine-tuning: %.4f%n", o.init(), before);
+                    System.err.printf(Locale.ROOT, "held-out bits/dim of %s before fine-tuning: %.4f%n", o.init(), before);
                 }
                 TrainingObjective objective = new TrainingObjective(model.flow(), model.text());
                 TrainStep step = new TrainStep(model.parameters(), TrainSettings.starflow(lr, warmup, o.steps()));
@@ -105,7 +107,7 @@ final class Trainer {
                 if (scale != 1) {
                     for (String name : model.flow().parameters().zeroStarted()) {
                         step.optimizer().scaleLearningRate(name, scale);
-                        System.err.printf(java.util.Locale.ROOT, "%s is new: learning rate x%.3g%n", name, scale);
+                        System.err.printf(Locale.ROOT, "%s is new: learning rate x%.3g%n", name, scale);
                     }
                 }
                 if (optimizerState != null) {

@@ -5,6 +5,7 @@ import dev.strom.video.VideoSpec;
 
 import java.io.IOException;
 import java.util.List;
+import java.util.ArrayList;
 
 /**
  * What the trainer learns from: per step, a batch in parts of equal clip length (full clips, one-frame stills,
@@ -31,9 +32,9 @@ interface TrainingData {
 
         /** Each clip's candidates for caption contrast: its own caption first, then the wrong ones (if any). */
         List<List<String>> candidates() {
-            List<List<String>> out = new java.util.ArrayList<>();
+            List<List<String>> out = new ArrayList<>();
             for (int i = 0; i < clips.size(); i++) {
-                List<String> c = new java.util.ArrayList<>(List.of(captions.get(i)));
+                List<String> c = new ArrayList<>(List.of(captions.get(i)));
                 if (contrasted()) {
                     c.addAll(wrongCaptions.get(i));
                 }

@@ -12,6 +12,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import java.nio.file.Files;
 
 class FolderTrainingTest {
 
@@ -25,7 +26,7 @@ class FolderTrainingTest {
     @Test
     void aFolderWithBrokenFilesTrainsReportsThemAndFineTunesFromItsCheckpoint() throws IOException {
         Path folder = dir.resolve("footage");
-        java.nio.file.Files.createDirectories(folder);
+        Files.createDirectories(folder);
         TestFootage.fillWithGoodAndBrokenFiles(folder);
         Path first = dir.resolve("first");
 

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import java.util.Arrays;
 
 /** The README's generate command, with the bundled model, in English and German. */
 class GenerateCommandTest {
@@ -46,7 +47,7 @@ class GenerateCommandTest {
         assertEquals(0, Cli.run("generate", prompt, "--seed", "5", "-o", a.toString()).exit());
         assertEquals(0, Cli.run("generate", prompt, "--seed", "5", "-o", b.toString()).exit());
         assertEquals(0, Cli.run("generate", prompt, "--seed", "6", "-o", c.toString()).exit());
-        assertTrue(java.util.Arrays.equals(Files.readAllBytes(a), Files.readAllBytes(b)), "same seed, same bytes");
-        assertTrue(!java.util.Arrays.equals(Files.readAllBytes(a), Files.readAllBytes(c)), "another seed, another video");
+        assertTrue(Arrays.equals(Files.readAllBytes(a), Files.readAllBytes(b)), "same seed, same bytes");
+        assertTrue(!Arrays.equals(Files.readAllBytes(a), Files.readAllBytes(c)), "another seed, another video");
     }
 }

@@ -22,6 +22,7 @@ import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import java.util.Arrays;
 
 /** Image-to-video, extension, editing, remix and long videos from the command line, with the bundled model. */
 class ModesCommandTest {
@@ -77,7 +78,7 @@ class ModesCommandTest {
         assertEquals(0, r.exit(), r.err());
         assertEquals(0, Cli.run("edit", src.toString(), "make the background blue", "-o", b.toString()).exit());
         assertEquals(16, MediaDecoder.decode(a, MediaDecoder.Target.asStored(), MediaDecoder.Fit.CROP).clip().frames());
-        assertTrue(java.util.Arrays.equals(Files.readAllBytes(a), Files.readAllBytes(b)), "same seed, same edit");
+        assertTrue(Arrays.equals(Files.readAllBytes(a), Files.readAllBytes(b)), "same seed, same edit");
     }
 
     /**

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import java.util.regex.Pattern;
 
 /**
  * `strom results` writes the whole results page from strom eval's report.json and strom bench's JSON, and of the
@@ -171,7 +172,7 @@ class ResultsCommandTest {
         results();
         assertEquals(firstPage, Files.readString(page));
         assertEquals(firstReadme, Files.readString(readme));
-        assertEquals(1, firstReadme.split(java.util.regex.Pattern.quote(ResultsCommand.BEGIN), -1).length - 1, firstReadme);
+        assertEquals(1, firstReadme.split(Pattern.quote(ResultsCommand.BEGIN), -1).length - 1, firstReadme);
     }
 
     @Test

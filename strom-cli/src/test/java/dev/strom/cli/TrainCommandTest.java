@@ -10,6 +10,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import java.util.Arrays;
 
 class TrainCommandTest {
 
@@ -40,8 +41,8 @@ class TrainCommandTest {
 
         double[] bpd = bitsPerDim(out.resolve("loss.csv"));
         assertEquals(60, bpd.length, "one row per step across the resume");
-        double early = java.util.Arrays.stream(bpd, 0, 10).average().orElseThrow();
-        double late = java.util.Arrays.stream(bpd, 50, 60).average().orElseThrow();
+        double early = Arrays.stream(bpd, 0, 10).average().orElseThrow();
+        double late = Arrays.stream(bpd, 50, 60).average().orElseThrow();
         assertTrue(late < early - 0.5, "bits/dim should fall: " + early + " -> " + late);
 
         Cli info = Cli.run("info", out.toString());

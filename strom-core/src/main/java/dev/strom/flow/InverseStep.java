@@ -5,6 +5,8 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
+import java.util.function.IntConsumer;
+import java.util.function.Supplier;
 
 /**
  * A flow block positioned inside an inverse pass: its KV cache, rotary table and guidance. Each call
@@ -18,7 +20,7 @@ public final class InverseStep {
     private final float guidance;
     private final boolean guided;
 
-    private final java.util.function.IntConsumer progress;
+    private final IntConsumer progress;
     private final FrameListener frames;
     private final int frameSize;
     private int framesTold;
@@ -30,7 +32,7 @@ public final class InverseStep {
     }
 
     InverseStep(FlowBlock block, KvCache cache, RotaryTable rope, boolean guided, float guidance,
-                java.util.function.IntConsumer progress, FrameListener frames, int frameSize) {
+                IntConsumer progress, FrameListener frames, int frameSize) {
         this.frames = frames;
         this.frameSize = frameSize;
         this.progress = progress;
@@ -76,7 +78,7 @@ public final class InverseStep {
      * Tells the listeners how many tokens of this block are final; {@code solved} gives at least those
      * tokens [B', >= tokens, D] and is only asked for when a frame has been completed.
      */
-    public void done(int tokens, java.util.function.Supplier<NDArray> solved) {
+    public void done(int tokens, Supplier<NDArray> solved) {
         if (progress != null) {
             progress.accept(tokens);
         }

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
 
 /**
  * Keys and values of every layer of one flow block, so an inverse step costs one chunk's compute.
@@ -23,8 +24,8 @@ public final class KvCache implements AutoCloseable {
         keys = new NDArray[layers];
         values = new NDArray[layers];
         for (int i = 0; i < layers; i++) {
-            keys[i] = manager.zeros(new ai.djl.ndarray.types.Shape(batch, kvHeads, capacity, headDim));
-            values[i] = manager.zeros(new ai.djl.ndarray.types.Shape(batch, kvHeads, capacity, headDim));
+            keys[i] = manager.zeros(new Shape(batch, kvHeads, capacity, headDim));
+            values[i] = manager.zeros(new Shape(batch, kvHeads, capacity, headDim));
             NDScope.unregister(keys[i], values[i]);
         }
     }

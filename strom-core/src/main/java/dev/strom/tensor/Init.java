@@ -1,6 +1,7 @@
 package dev.strom.tensor;
 
 import java.util.Random;
+import java.util.Arrays;
 
 /** How a freshly created parameter is filled. Names follow PyTorch's defaults, which the reference uses. */
 public sealed interface Init {
@@ -18,7 +19,7 @@ public sealed interface Init {
     record Constant(float value) implements Init {
         public float[] fill(int n, Random rng) {
             float[] v = new float[n];
-            java.util.Arrays.fill(v, value);
+            Arrays.fill(v, value);
             return v;
         }
     }

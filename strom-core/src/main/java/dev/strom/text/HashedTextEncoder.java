@@ -11,6 +11,8 @@ import dev.strom.tensor.Parameters;
 
 import java.util.ArrayList;
 import java.util.List;
+import ai.djl.ndarray.types.SparseFormat;
+import ai.djl.nn.norm.LayerNorm;
 
 /**
  * Strom's own text encoder, trained from scratch with the flow: hashed word and trigram embeddings
@@ -81,14 +83,14 @@ public final class HashedTextEncoder implements TextEncoder {
         }
         NDArray idArray = manager.create(ids, new Shape(b, l, k));
         NDArray featureMask = idArray.gt(0).toType(DataType.FLOAT32, false).expandDims(3);
-        NDArray x = Embedding.embedding(idArray, embed, ai.djl.ndarray.types.SparseFormat.DENSE).singletonOrThrow().mul(featureMask).sum(new int[]{2});
+        NDArray x = Embedding.embedding(idArray, embed, SparseFormat.DENSE).singletonOrThrow().mul(featureMask).sum(new int[]{2});
         x = x.add(positions);
         NDArray mask = manager.create(tokenMask, new Shape(b, 1, 1, l));
         NDArray attnMask = mask.sub(1f).mul(1e9f);
         for (TransformerLayer layer : layers) {
             x = layer.apply(x, attnMask);
         }
-        x = ai.djl.nn.norm.LayerNorm.layerNorm(x, new Shape(config.dim()), normWeight, normBias, 1e-5f).singletonOrThrow();
+        x = LayerNorm.layerNorm(x, new Shape(config.dim()), normWeight, normBias, 1e-5f).singletonOrThrow();
         return x.mul(mask.reshape(b, l, 1));
     }
 }

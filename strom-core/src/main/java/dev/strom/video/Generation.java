@@ -1,5 +1,7 @@
 package dev.strom.video;
 
+import java.util.Locale;
+
 /**
  * One clip to make: what the model does, from which prompt, seed and settings, and from which frames.
  * Made with {@link #text}, {@link #continuing}, {@link #edit} or {@link #remix}.
@@ -43,7 +45,7 @@ public record Generation(Mode mode, String prompt, long seed, int frames, Sampli
             throw new IllegalArgumentException("frames must be positive, got " + frames);
         }
         if (mode != Mode.CONTINUE && source == null) {
-            throw new IllegalArgumentException(mode.name().toLowerCase(java.util.Locale.ROOT) + " needs a source clip");
+            throw new IllegalArgumentException(mode.name().toLowerCase(Locale.ROOT) + " needs a source clip");
         }
         if ((mode == Mode.REMIX) != (sourceCaption != null)) {
             throw new IllegalArgumentException("a remix, and only a remix, has a source caption (\"\" when unknown)");

@@ -1,5 +1,7 @@
 package dev.strom.video;
 
+import java.util.function.DoubleConsumer;
+
 /**
  * Hears of a clip while it is made: progress as a fraction, and, when it {@linkplain #wantsFrames() asks for
  * them}, the frames as they are done (asking costs a little: drafts need the per-frame blocks inverted early).
@@ -33,7 +35,7 @@ public interface SampleListener {
     }
 
     /** Progress to {@code progress} (null: nowhere), frames to {@code sink}. */
-    static SampleListener of(java.util.function.DoubleConsumer progress, FrameSink sink) {
+    static SampleListener of(DoubleConsumer progress, FrameSink sink) {
         return new SampleListener() {
             @Override
             public void progress(double fraction) {

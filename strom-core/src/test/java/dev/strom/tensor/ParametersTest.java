@@ -13,6 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import java.util.Arrays;
 
 /** Named parameters: seeded per name, checked against loaded tensors, copied out and in by value. */
 class ParametersTest {
@@ -30,7 +31,7 @@ class ParametersTest {
             c.declare("first", new long[]{4, 3}, new Init.Normal(1f));
             assertArrayEquals(a.get("first").toFloatArray(), b.get("first").toFloatArray());
             assertArrayEquals(a.get("second").toFloatArray(), b.get("second").toFloatArray());
-            assertTrue(!java.util.Arrays.equals(a.get("first").toFloatArray(), c.get("first").toFloatArray()));
+            assertTrue(!Arrays.equals(a.get("first").toFloatArray(), c.get("first").toFloatArray()));
             assertEquals(List.of("first", "second"), List.copyOf(a.names()), "declaration order is kept");
             assertEquals(19, a.count());
         }

@@ -13,6 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import java.util.stream.IntStream;
 
 /**
  * Videos longer than the training length are made window by window with context frames, so the work per
@@ -53,7 +54,7 @@ class LongVideoTest {
                     }
                 }
             }));
-            assertEquals(java.util.stream.IntStream.range(0, 13).boxed().toList(), drafts, "each frame drafted once, in order");
+            assertEquals(IntStream.range(0, 13).boxed().toList(), drafts, "each frame drafted once, in order");
             int next = 0;
             for (int[] c : finalCalls) {
                 assertEquals(next, c[0], "final frames arrive in order, none skipped");
@@ -84,7 +85,7 @@ class LongVideoTest {
                     System.arraycopy(frames, 0, finals, first * plane, count * plane);
                 }
             }));
-            assertEquals(java.util.stream.IntStream.range(0, 5).boxed().toList(), drafts, "each edited frame drafted once, in order");
+            assertEquals(IntStream.range(0, 5).boxed().toList(), drafts, "each edited frame drafted once, in order");
             assertArrayEquals(edited, finals);
         }
     }

@@ -1,5 +1,7 @@
 package dev.strom.data;
 
+import java.util.Arrays;
+
 /**
  * A short RGB clip with 8-bit pixels, frames stored one after another as [T, H, W, 3].
  */
@@ -58,7 +60,7 @@ public record Clip(int frames, int height, int width, double fps, byte[] rgb) {
         if (start < 0 || count <= 0 || start + count > frames) {
             throw new IllegalArgumentException("window " + start + "+" + count + " outside a clip of " + frames + " frames");
         }
-        byte[] out = java.util.Arrays.copyOfRange(rgb, start * frameBytes(), (start + count) * frameBytes());
+        byte[] out = Arrays.copyOfRange(rgb, start * frameBytes(), (start + count) * frameBytes());
         return new Clip(count, height, width, fps, out);
     }
 

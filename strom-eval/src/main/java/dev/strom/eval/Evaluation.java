@@ -21,6 +21,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.function.Consumer;
+import java.util.Comparator;
+import java.util.function.IntFunction;
 
 /**
  * Measures a model on the built-in world's held-out triples: its exact likelihood as a compression rate
@@ -71,7 +73,7 @@ public final class Evaluation {
     public static List<Generated> adherence(VideoPipeline pipeline, Probe probe, CaptionedWorld world, int perCombo,
                                             Sampling sampling, Consumer<String> progress) {
         List<Scene.Combo> combos = CaptionedWorld.HELD_OUT.stream()
-                .sorted(java.util.Comparator.comparing(Scene.Combo::toString)).toList();
+                .sorted(Comparator.comparing(Scene.Combo::toString)).toList();
         List<Generated> out = new ArrayList<>();
         int done = 0;
         for (boolean german : new boolean[]{false, true}) {
@@ -112,7 +114,7 @@ public final class Evaluation {
      * Reads {@code count} changed clips against their pairs: the asked change and the rest by the probe and by the
      * pixels, the motion by the probe, and how far the object's centre stands from where the edited scene has it.
      */
-    private static Map<String, Double> changes(Probe probe, EditPairs pairs, int count, java.util.function.IntFunction<Clip> make,
+    private static Map<String, Double> changes(Probe probe, EditPairs pairs, int count, IntFunction<Clip> make,
                                                Consumer<String> progress) {
         Map<String, double[]> sums = new LinkedHashMap<>();
         for (int i = 0; i < count; i++) {

@@ -29,9 +29,9 @@ class MetricsTest {
     @Test
     void heldOutPromptsAreTheSameInEveryRun() {
         // pinned strings: a seed taken from an enum's identity hash would pick other templates in another JVM
-        var world = new dev.strom.data.world.CaptionedWorld(32, 16, 8, 0);
-        var combo = new dev.strom.data.world.Scene.Combo(dev.strom.data.world.Thing.APPLE,
-                dev.strom.data.world.Motion.SHRINK, dev.strom.data.world.Hue.GREEN);
+        var world = new CaptionedWorld(32, 16, 8, 0);
+        var combo = new Scene.Combo(Thing.APPLE,
+                Motion.SHRINK, Hue.GREEN);
         assertEquals("green background, a red apple shrinking", Evaluation.heldOutPrompt(world, combo, 0, false));
         assertEquals("ein roter Apfel wird kleiner auf grünem Hintergrund", Evaluation.heldOutPrompt(world, combo, 0, true));
     }

@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.Set;
 
 /**
  * Preprocessed clips on disk: {@code <folder>/.strom-cache/<preprocessing key>/shard-NNN.safetensors} (one
@@ -104,7 +105,7 @@ final class ShardCache {
     }
 
     /** Writes what was decoded (one new shard) and the index, keeping only the files still present. */
-    void commit(java.util.Set<String> present) throws IOException {
+    void commit(Set<String> present) throws IOException {
         boolean stale = entries.keySet().stream().anyMatch(f -> !present.contains(f) && !pending.containsKey(f));
         if (pending.isEmpty() && !stale) {
             return;

@@ -18,6 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import java.util.Collections;
 
 class FolderDatasetTest {
 
@@ -93,7 +94,7 @@ class FolderDatasetTest {
 
     private static List<String> reversedCopy(List<String> names) {
         List<String> r = new ArrayList<>(names);
-        java.util.Collections.reverse(r);
+        Collections.reverse(r);
         return r;
     }
 

@@ -13,6 +13,7 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Random;
 
 /** A small folder dataset for tests here and in the CLI (shipped in this module's test jar). */
 public final class TestFootage {
@@ -39,7 +40,7 @@ public final class TestFootage {
         ImageIO.write(still, "png", folder.resolve("red.png").toFile());
         ImageIO.write(new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB), "png", folder.resolve("tiny.png").toFile());
         byte[] garbage = new byte[4096];
-        new java.util.Random(1).nextBytes(garbage);
+        new Random(1).nextBytes(garbage);
         Files.write(folder.resolve("broken.mp4"), garbage);
 
         Files.writeString(folder.resolve("captions.csv"), """

@@ -17,6 +17,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import java.awt.Color;
+import java.awt.Graphics;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
 
 class ClipWriterTest {
 
@@ -42,15 +48,15 @@ class ClipWriterTest {
     @Test
     void aFrameFilterSeesEveryFrameAtTheStoredSizeBeforeEncoding() throws IOException {
         Path mp4 = dir.resolve("filtered.mp4");
-        java.util.List<Integer> seen = new java.util.ArrayList<>();
-        ClipWriter.write(apple(), mp4, 8, java.util.Map.of(), (t, image) -> {
+        List<Integer> seen = new ArrayList<>();
+        ClipWriter.write(apple(), mp4, 8, Map.of(), (t, image) -> {
             assertEquals(256, image.getWidth());
             seen.add(t);
-            java.awt.Graphics g = image.getGraphics();
-            g.setColor(java.awt.Color.WHITE);
+            Graphics g = image.getGraphics();
+            g.setColor(Color.WHITE);
             g.fillRect(0, 0, 64, 64);
         });
-        assertEquals(java.util.stream.IntStream.range(0, 16).boxed().toList(), seen);
+        assertEquals(IntStream.range(0, 16).boxed().toList(), seen);
         Clip stored = MediaDecoder.storedPixels(mp4);
         assertEquals(256, stored.width(), "storedPixels keeps the stored size");
         assertTrue(stored.pixel(3, 10, 10, 0) > 240 && stored.pixel(3, 10, 10, 2) > 240, "the filter's change was encoded");

@@ -21,6 +21,7 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import java.util.Arrays;
 
 class MediaDecoderTest {
 
@@ -35,7 +36,7 @@ class MediaDecoderTest {
         int w = 64, h = 48;
         byte[] rgb = new byte[SOURCE_FRAMES * w * h * 3];
         for (int t = 0; t < SOURCE_FRAMES; t++) {
-            java.util.Arrays.fill(rgb, t * w * h * 3, (t + 1) * w * h * 3, (byte) (10 + 10 * t));
+            Arrays.fill(rgb, t * w * h * 3, (t + 1) * w * h * 3, (byte) (10 + 10 * t));
         }
         return new Clip(SOURCE_FRAMES, h, w, SOURCE_FPS, rgb);
     }

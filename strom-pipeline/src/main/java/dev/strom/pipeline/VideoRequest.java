@@ -5,6 +5,7 @@ import dev.strom.video.Generation;
 import dev.strom.video.Sampling;
 
 import java.util.Arrays;
+import java.util.Locale;
 
 /**
  * One video asked of Strom, from the CLI, the API or the evaluation: the mode, the prompt, the seed and the
@@ -25,7 +26,7 @@ public record VideoRequest(Mode mode, String prompt, long seed, int frames, Samp
             throw new IllegalArgumentException("prompt must not be empty");
         }
         if ((mode.source() == Mode.Source.NONE) != (source == null)) {
-            throw new IllegalArgumentException(mode.name().toLowerCase(java.util.Locale.ROOT)
+            throw new IllegalArgumentException(mode.name().toLowerCase(Locale.ROOT)
                     + (source == null ? " needs a source" : " takes no source"));
         }
         if (mode.keepsSourceLength()) {

@@ -19,6 +19,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
 
 /**
  * A C2PA manifest store with one manifest: a v2 claim listing a {@code c2pa.actions.v2} assertion
@@ -106,8 +108,8 @@ public final class ContentCredentials {
     static byte[] build(Generator generator, HardBinding binding, SigningIdentity identity) throws IOException {
         // Identifiers follow from what is signed, so the same clip gives the same file (Strom is deterministic).
         byte[] fields = CBOR.writeValueAsBytes(binding.fields());
-        String seed = generator + "|" + java.util.HexFormat.of().formatHex(sha256(fields, 0, fields.length));
-        String label = "urn:c2pa:" + UUID.nameUUIDFromBytes((seed + "|manifest").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        String seed = generator + "|" + HexFormat.of().formatHex(sha256(fields, 0, fields.length));
+        String label = "urn:c2pa:" + UUID.nameUUIDFromBytes((seed + "|manifest").getBytes(StandardCharsets.UTF_8));
         Map<String, Object> softwareAgent = new LinkedHashMap<>();
         softwareAgent.put("name", "Strom");
         softwareAgent.put("version", generator.version());
@@ -124,7 +126,7 @@ public final class ContentCredentials {
         info.put("version", generator.version());
         info.put("dev.strom.model", generator.modelId());
         Map<String, Object> claim = new LinkedHashMap<>();
-        claim.put("instanceID", "xmp:iid:" + UUID.nameUUIDFromBytes((seed + "|instance").getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        claim.put("instanceID", "xmp:iid:" + UUID.nameUUIDFromBytes((seed + "|instance").getBytes(StandardCharsets.UTF_8)));
         claim.put("claim_generator_info", info);
         claim.put("signature", "self#jumbf=/c2pa/" + label + "/" + SIGNATURE);
         claim.put("created_assertions", List.of(hashedUri(ACTIONS, actions), hashedUri(binding.label(), hash)));

@@ -14,6 +14,12 @@ import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
+import java.security.Provider;
+import java.security.cert.CertificateEncodingException;
+import org.bouncycastle.asn1.ASN1Integer;
+import org.bouncycastle.asn1.ASN1Sequence;
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
+import org.bouncycastle.util.BigIntegers;
 
 /**
  * The claim signature: a COSE_Sign1 (RFC 9052) with a detached payload, ES256, and the signer's
@@ -26,7 +32,7 @@ final class CoseSignature {
     private static final int X5CHAIN = 33;
     private static final int ES256 = -7;
     private static final CBORFactory CBOR = new CBORFactory();
-    private static final java.security.Provider BOUNCY_CASTLE = new org.bouncycastle.jce.provider.BouncyCastleProvider();
+    private static final Provider BOUNCY_CASTLE = new BouncyCastleProvider();
 
     private CoseSignature() {
     }
@@ -96,11 +102,11 @@ final class CoseSignature {
 
     /** DER ECDSA-Sig-Value to COSE's fixed-width r || s (32 bytes each for P-256). */
     private static byte[] rawSignature(byte[] der) {
-        org.bouncycastle.asn1.ASN1Sequence seq = org.bouncycastle.asn1.ASN1Sequence.getInstance(der);
+        ASN1Sequence seq = ASN1Sequence.getInstance(der);
         byte[] out = new byte[64];
         for (int i = 0; i < 2; i++) {
-            byte[] v = org.bouncycastle.util.BigIntegers.asUnsignedByteArray(32,
-                    org.bouncycastle.asn1.ASN1Integer.getInstance(seq.getObjectAt(i)).getValue());
+            byte[] v = BigIntegers.asUnsignedByteArray(32,
+                    ASN1Integer.getInstance(seq.getObjectAt(i)).getValue());
             System.arraycopy(v, 0, out, 32 * i, 32);
         }
         return out;
@@ -119,7 +125,7 @@ final class CoseSignature {
             }
             g.writeEndArray();
             g.writeEndObject();
-        } catch (java.security.cert.CertificateEncodingException e) {
+        } catch (CertificateEncodingException e) {
             throw new IOException(e);
         }
         return out.toByteArray();

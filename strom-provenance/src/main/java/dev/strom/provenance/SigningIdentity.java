@@ -40,6 +40,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
+import java.nio.file.attribute.PosixFilePermissions;
+import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 
 /**
  * The key and X.509 chain (signer first) that sign Strom's C2PA manifests, kept as two PEM files.
@@ -159,9 +161,9 @@ public record SigningIdentity(PrivateKey key, List<X509Certificate> chain, boole
 
             Files.createDirectories(at.key().toAbsolutePath().getParent());
             Files.createDirectories(at.certificates().toAbsolutePath().getParent());
-            AtomicFiles.writeString(at.key(), pem(new org.bouncycastle.openssl.jcajce.JcaPKCS8Generator(signerKeys.getPrivate(), null)));
+            AtomicFiles.writeString(at.key(), pem(new JcaPKCS8Generator(signerKeys.getPrivate(), null)));
             try {
-                Files.setPosixFilePermissions(at.key(), java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+                Files.setPosixFilePermissions(at.key(), PosixFilePermissions.fromString("rw-------"));
             } catch (UnsupportedOperationException ignored) {
                 // not a POSIX file system
             }

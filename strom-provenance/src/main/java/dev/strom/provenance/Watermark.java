@@ -6,6 +6,8 @@ import dev.strom.media.ClipWriter;
 import java.awt.image.BufferedImage;
 import java.util.Arrays;
 import java.util.SplittableRandom;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * An invisible, blind watermark in the pixels of every frame. The centre of the frame is divided into a
@@ -195,7 +197,7 @@ public final class Watermark {
             double[] lumaOfNativePixel = meanLuma(clip);
             meanLuma = new double[width * height];
             groupOf = new int[width * height];
-            java.util.Map<Long, Integer> groups = new java.util.HashMap<>();
+            Map<Long, Integer> groups = new HashMap<>();
             for (int y = 0; y < height; y++) {
                 for (int x = 0; x < width; x++) {
                     int p = (y / scale) * clip.width() + x / scale;

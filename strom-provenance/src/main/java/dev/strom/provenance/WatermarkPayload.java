@@ -2,6 +2,7 @@ package dev.strom.provenance;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 
 /** The 64 bits a watermark carries: which model made the clip (32 bits) and which clip it is (32 bits). */
 public record WatermarkPayload(int modelId, int clipId) {
@@ -44,7 +45,7 @@ public record WatermarkPayload(int modelId, int clipId) {
         try {
             byte[] h = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
             return ((h[0] & 0xff) << 24) | ((h[1] & 0xff) << 16) | ((h[2] & 0xff) << 8) | (h[3] & 0xff);
-        } catch (java.security.NoSuchAlgorithmException e) {
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
     }

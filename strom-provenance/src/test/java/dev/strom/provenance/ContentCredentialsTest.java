@@ -14,6 +14,10 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import dev.strom.media.MediaDecoder;
+import java.awt.image.BufferedImage;
+import java.util.Arrays;
+import javax.imageio.ImageIO;
 
 class ContentCredentialsTest {
 
@@ -39,9 +43,9 @@ class ContentCredentialsTest {
     void aSignedMp4ValidatesWithTheOfficialSdkUpToItsUntrustedLocalRoot() throws Exception {
         Path mp4 = dir.resolve("signed.mp4");
         ClipWriter.write(clip(1), mp4, 8);
-        byte[] before = dev.strom.media.MediaDecoder.storedPixels(mp4).rgb();
+        byte[] before = MediaDecoder.storedPixels(mp4).rgb();
         ContentCredentials.sign(mp4, GENERATOR, identity);
-        assertTrue(java.util.Arrays.equals(before, dev.strom.media.MediaDecoder.storedPixels(mp4).rgb()),
+        assertTrue(Arrays.equals(before, MediaDecoder.storedPixels(mp4).rgb()),
                 "the same frames after the manifest moved the media data");
         assertEquals(List.of("ftyp", "uuid"), Mp4Embedding.topLevel(Files.readAllBytes(mp4)).stream()
                 .map(Mp4Embedding.TopBox::type).limit(2).toList(), "the manifest box follows ftyp");
@@ -75,16 +79,16 @@ class ContentCredentialsTest {
     @Test
     void aSignedPngValidatesWithTheOfficialSdk() throws Exception {
         Path png = dir.resolve("sheet.png");
-        java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(64, 32, java.awt.image.BufferedImage.TYPE_INT_RGB);
+        BufferedImage img = new BufferedImage(64, 32, BufferedImage.TYPE_INT_RGB);
         img.setRGB(3, 4, 0xff0000);
-        javax.imageio.ImageIO.write(img, "png", png.toFile());
+        ImageIO.write(img, "png", png.toFile());
         ContentCredentials.sign(png, GENERATOR, identity);
 
         OfficialC2paSdk.Report report = OfficialC2paSdk.read(png, "image/png");
         assertEquals(UNTRUSTED, report.failures(), report.json().toString());
         assertTrue(report.successes().contains("assertion.dataHash.match"), report.json().toString());
         assertTrue(ContentCredentials.status(png).valid());
-        assertTrue(javax.imageio.ImageIO.read(png.toFile()).getRGB(3, 4) == 0xffff0000, "still a readable PNG");
+        assertTrue(ImageIO.read(png.toFile()).getRGB(3, 4) == 0xffff0000, "still a readable PNG");
     }
 
     @Test
@@ -95,7 +99,7 @@ class ContentCredentialsTest {
         Files.copy(a, b);
         ContentCredentials.sign(a, GENERATOR, identity);
         ContentCredentials.sign(b, GENERATOR, identity);
-        assertTrue(java.util.Arrays.equals(Files.readAllBytes(a), Files.readAllBytes(b)));
+        assertTrue(Arrays.equals(Files.readAllBytes(a), Files.readAllBytes(b)));
     }
 
     @Test

@@ -16,6 +16,9 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Set;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 
 /**
  * The fields of a POST body, JSON or multipart (the official SDKs send multipart for create and remix),
@@ -33,7 +36,7 @@ final class RequestForm {
 
     static RequestForm read(Context ctx, ObjectMapper json, Set<String> allowed, UploadCheck uploads) {
         RequestForm form = new RequestForm(json);
-        String type = ctx.contentType() == null ? "" : ctx.contentType().toLowerCase(java.util.Locale.ROOT);
+        String type = ctx.contentType() == null ? "" : ctx.contentType().toLowerCase(Locale.ROOT);
         if (type.startsWith("multipart/form-data")) {
             form.readMultipart(ctx, allowed, uploads);
         } else if (type.isEmpty() || type.startsWith("application/json")) {
@@ -75,7 +78,7 @@ final class RequestForm {
         } catch (Exception e) {
             // Jetty's parser reports a broken body with (undeclared) checked exceptions as well as runtime ones
             String why = String.valueOf(e.getMessage()) + " " + (e.getCause() == null ? "" : e.getCause().getMessage());
-            if (why.toLowerCase(java.util.Locale.ROOT).contains("exceed")) {
+            if (why.toLowerCase(Locale.ROOT).contains("exceed")) {
                 throw ApiError.tooLarge("The upload is larger than " + uploads.maxBytes() + " bytes.");
             }
             throw ApiError.invalid(null, "The multipart body could not be read.");
@@ -140,7 +143,7 @@ final class RequestForm {
      * A list of strings: a JSON array, or in multipart (one field, one value) that array written as text.
      * Null when absent; every item non-blank and at most {@code maxChars} long.
      */
-    java.util.List<String> texts(String name, int maxItems, int maxChars) {
+    List<String> texts(String name, int maxItems, int maxChars) {
         JsonNode v = values.get(name);
         if (v == null) {
             return null;
@@ -159,7 +162,7 @@ final class RequestForm {
         if (v.size() > maxItems) {
             throw ApiError.invalid(name, "'" + name + "' holds more than " + maxItems + " items.");
         }
-        java.util.List<String> out = new java.util.ArrayList<>();
+        List<String> out = new ArrayList<>();
         for (JsonNode item : v) {
             if (!item.isTextual()) {
                 throw ApiError.invalid(name, must + ".");

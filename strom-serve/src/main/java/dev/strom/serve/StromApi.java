@@ -22,6 +22,7 @@ import java.nio.file.Path;
 import java.util.Base64;
 import java.util.List;
 import java.util.Set;
+import java.util.Locale;
 
 /**
  * Strom's additions to the Videos API: a progress stream (server-sent events, ending with the finished
@@ -137,7 +138,7 @@ final class StromApi {
     private <T> T readUpload(byte[] bytes, UploadCheck.Kind kind, UploadReader<T> reader, String unreadable)
             throws IOException {
         Files.createDirectories(scratch);
-        Path tmp = Files.createTempFile(scratch, "upload-", "." + kind.name().toLowerCase(java.util.Locale.ROOT));
+        Path tmp = Files.createTempFile(scratch, "upload-", "." + kind.name().toLowerCase(Locale.ROOT));
         try {
             Files.write(tmp, bytes);
             return reader.read(tmp);

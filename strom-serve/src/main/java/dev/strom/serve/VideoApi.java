@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.Locale;
 
 /** The OpenAI Videos API: create, retrieve, list, delete, download content, remix, extend, edit; and cancel. */
 final class VideoApi {
@@ -283,7 +284,7 @@ final class VideoApi {
         }
         Path file = files.path(video.id(), variant);
         if (!Files.isRegularFile(file)) {
-            throw new ApiError(404, "invalid_request_error", "not_found", "variant", "The " + variant.name().toLowerCase(java.util.Locale.ROOT)
+            throw new ApiError(404, "invalid_request_error", "not_found", "variant", "The " + variant.name().toLowerCase(Locale.ROOT)
                     + " of " + video.id() + " is missing on this machine (is the data directory shared between workers?).");
         }
         ctx.contentType(variant.contentType());

@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.Locale;
 import java.util.stream.Stream;
+import java.awt.image.BufferedImage;
 
 /**
  * A video's files under the data directory: {@code videos/<id>/video.mp4}, {@code thumbnail.webp} and
@@ -86,7 +87,7 @@ public final class VideoFiles {
     }
 
     /** Stores a frame of a video in the making, so any server process can stream it. */
-    public void writeLiveFrame(VideoId id, int index, java.awt.image.BufferedImage frame) throws IOException {
+    public void writeLiveFrame(VideoId id, int index, BufferedImage frame) throws IOException {
         Path file = liveFrame(id, index);
         Files.createDirectories(file.getParent());
         AtomicFiles.write(file, out -> ImageIO.write(frame, "png", out));

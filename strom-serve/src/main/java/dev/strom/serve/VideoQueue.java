@@ -8,6 +8,7 @@ import org.jobrunr.storage.StorageProvider;
 
 import java.io.IOException;
 import java.util.EnumSet;
+import java.util.Locale;
 
 /**
  * Videos in and out of the durable queue: a bounded number may wait or run at once (beyond it, 429),
@@ -71,7 +72,7 @@ public final class VideoQueue {
             }
             if (state == null || EnumSet.of(StateName.FAILED, StateName.DELETED, StateName.SUCCEEDED).contains(state)) {
                 failed += store.fail(v.id(), "job_lost", "the server stopped and this video's job could not be resumed (job "
-                        + (state == null ? "missing" : state.name().toLowerCase(java.util.Locale.ROOT)) + ")") ? 1 : 0;
+                        + (state == null ? "missing" : state.name().toLowerCase(Locale.ROOT)) + ")") ? 1 : 0;
             }
         }
         return failed;

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.util.List;
+import java.util.Locale;
 
 /**
  * One video as stored: what was asked (prompt, settings, the mapping of size and seconds), where its job is,
@@ -48,7 +49,7 @@ public record VideoRecord(VideoId id, long createdMillis, Long completedAt, Vide
             v.putObject("error").put("code", errorCode).put("message", errorMessage);
         }
         ObjectNode s = v.putObject("strom");
-        s.put("mode", mode.name().toLowerCase(java.util.Locale.ROOT));
+        s.put("mode", mode.name().toLowerCase(Locale.ROOT));
         s.put("seed", seed);
         s.put("guidance", guidance);
         s.put("frames", frames);

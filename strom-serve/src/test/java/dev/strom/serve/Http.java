@@ -9,6 +9,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.io.ByteArrayOutputStream;
 
 /** Plain HTTP calls with the test key, for endpoints the OpenAI SDK does not know. */
 record Http(String base) {
@@ -26,7 +27,7 @@ record Http(String base) {
 
     /** One multipart body from name / filename-or-null / content triples. */
     Reply multipart(String path, Object... parts) throws IOException, InterruptedException {
-        var out = new java.io.ByteArrayOutputStream();
+        var out = new ByteArrayOutputStream();
         for (int i = 0; i < parts.length; i += 3) {
             String name = (String) parts[i];
             String file = (String) parts[i + 1];

@@ -6,6 +6,8 @@ import org.junit.jupiter.api.Test;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.function.Executable;
 
 class OutputShapeTest {
 
@@ -50,9 +52,9 @@ class OutputShapeTest {
         assertEquals("seconds", param(() -> OutputShape.fit(model, null, "two")));
     }
 
-    private static String param(org.junit.jupiter.api.function.Executable call) {
+    private static String param(Executable call) {
         ApiError e = assertThrows(ApiError.class, call);
         assertEquals(400, e.status());
-        return e.body(new com.fasterxml.jackson.databind.ObjectMapper()).path("error").path("param").asText();
+        return e.body(new ObjectMapper()).path("error").path("param").asText();
     }
 }

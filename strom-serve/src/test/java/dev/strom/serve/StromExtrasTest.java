@@ -20,6 +20,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.Arrays;
 
 /** Scoring, reading captions off the likelihood, the model list, the event stream. */
 class StromExtrasTest {
@@ -33,7 +38,7 @@ class StromExtrasTest {
 
     private static byte[] mp4(Path dir, int size, int shade) throws Exception {
         byte[] rgb = new byte[16 * size * size * 3];
-        java.util.Arrays.fill(rgb, (byte) shade);
+        Arrays.fill(rgb, (byte) shade);
         Path file = dir.resolve("clip-" + size + ".mp4");
         ClipWriter.write(new Clip(16, size, size, 8, rgb), file, 4);
         return Files.readAllBytes(file);
@@ -102,10 +107,10 @@ class StromExtrasTest {
     void theEventStreamReportsProgressAndDraftsThenEveryFrameThenDone() throws Exception {
         String id = http.json("POST", "/v1/videos", "{\"prompt\": \"a white cube moving left on a red background\", \"seed\": 2}")
                 .body().path("id").asText();
-        var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(TestServer.baseUrl() + "/v1/videos/" + id + "/events"))
+        var request = HttpRequest.newBuilder(URI.create(TestServer.baseUrl() + "/v1/videos/" + id + "/events"))
                 .header("Authorization", "Bearer " + TestServer.KEY).build();
-        List<String> lines = java.net.http.HttpClient.newHttpClient()
-                .send(request, java.net.http.HttpResponse.BodyHandlers.ofLines()).body().toList();
+        List<String> lines = HttpClient.newHttpClient()
+                .send(request, HttpResponse.BodyHandlers.ofLines()).body().toList();
         List<String> events = lines.stream().filter(l -> l.startsWith("event: ")).map(l -> l.substring(7)).toList();
         List<Integer> progress = new ArrayList<>();
         for (int i = 0; i < lines.size(); i++) {

@@ -6,6 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.stream.Stream;
+import dev.strom.provenance.SigningIdentity;
+import java.io.UncheckedIOException;
 
 /** One in-process server on a free port with the bundled model, shared by the test classes of a run. */
 final class TestServer {
@@ -38,7 +40,7 @@ final class TestServer {
     }
 
     static ServeConfig config(Path data, int port, String database, String worker, int queueLimit) throws IOException {
-        return new ServeConfig(port, data, database, 1, queueLimit, 4L << 20, modelDir(), ApiKeys.parse(KEY), worker, dev.strom.provenance.SigningIdentity.Location.fromEnvironment());
+        return new ServeConfig(port, data, database, 1, queueLimit, 4L << 20, modelDir(), ApiKeys.parse(KEY), worker, SigningIdentity.Location.fromEnvironment());
     }
 
     /** Deletes a directory tree, passing over files that vanish meanwhile (a closing database tidies up too). */
@@ -48,7 +50,7 @@ final class TestServer {
                 for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
                     Files.deleteIfExists(p);
                 }
-            } catch (IOException | java.io.UncheckedIOException e) {
+            } catch (IOException | UncheckedIOException e) {
                 // something changed under the walk: look again
             }
         }

@@ -23,6 +23,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.stream.Stream;
+import java.util.Set;
 
 /**
  * A model directory: config.json (the flow config in the reference's terms plus a "strom" section with
@@ -101,7 +102,7 @@ public final class ModelStore {
         all.forEach((k, v) -> (k.startsWith("text_encoder.") ? textTensors : flowTensors).put(k, v));
         try {
             FlowConfig flowConfig = FlowConfigJson.fromJson(config);
-            Parameters textParams = Parameters.loaded(manager, textTensors, java.util.Set.of());
+            Parameters textParams = Parameters.loaded(manager, textTensors, Set.of());
             HashedTextEncoder text = new HashedTextEncoder(textParams, textConfig(config));
             textParams.requireAllUsed();
             StarFlow flow = StarFlow.load(flowConfig, manager, flowTensors);

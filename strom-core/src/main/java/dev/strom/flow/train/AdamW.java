@@ -8,6 +8,7 @@ import dev.strom.tensor.TensorData;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import ai.djl.ndarray.NDScope;
 
 /**
  * AdamW with decoupled weight decay, as torch.optim.AdamW computes it. Written here rather than taken
@@ -60,7 +61,7 @@ public final class AdamW {
     }
 
     private static NDArray detached(NDArray a) {
-        ai.djl.ndarray.NDScope.unregister(a);
+        NDScope.unregister(a);
         return a;
     }
 

@@ -18,6 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import java.util.LinkedHashMap;
 
 class TrainStepTest {
 
@@ -165,7 +166,7 @@ class TrainStepTest {
             NDArray plain = m.create(new float[]{1f}, new Shape(1));
             NDArray scaled = m.create(new float[]{1f}, new Shape(1));
             TrainSettings s = new TrainSettings(0.01f, 0.01f, 0, 100, 0.9f, 0.95f, 1e-8f, 0f, 0f, 1e9f);
-            TrainStep step = new TrainStep(new java.util.LinkedHashMap<>(Map.of("plain", plain, "scaled", scaled)), s);
+            TrainStep step = new TrainStep(new LinkedHashMap<>(Map.of("plain", plain, "scaled", scaled)), s);
             step.optimizer().scaleLearningRate("scaled", 10f);
             step.run(() -> plain.square().sum().add(scaled.square().sum()));
             // Adam's first step moves each parameter by lr times the sign of its gradient
@@ -179,11 +180,11 @@ class TrainStepTest {
         try (NDManager m = NDManager.newBaseManager()) {
             TrainSettings s = new TrainSettings(0.01f, 0.01f, 0, 100, 0.9f, 0.95f, 1e-8f, 0f, 0f, 1e9f);
             NDArray before = m.create(new float[]{1f}, new Shape(1));
-            TrainStep first = new TrainStep(new java.util.LinkedHashMap<>(Map.of("scaled", before)), s);
+            TrainStep first = new TrainStep(new LinkedHashMap<>(Map.of("scaled", before)), s);
             first.optimizer().scaleLearningRate("scaled", 10f);
             Map<String, TensorData> state = first.optimizer().state();
             NDArray after = m.create(new float[]{1f}, new Shape(1));
-            TrainStep resumed = new TrainStep(new java.util.LinkedHashMap<>(Map.of("scaled", after)), s);
+            TrainStep resumed = new TrainStep(new LinkedHashMap<>(Map.of("scaled", after)), s);
             resumed.optimizer().restore(state, Map.of("scaled", after));
             resumed.run(() -> after.square().sum());
             assertEquals(1 - 0.1, after.getFloat(0), 1e-5, "the factor of 10 survives the checkpoint");

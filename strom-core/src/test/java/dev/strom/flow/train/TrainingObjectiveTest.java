@@ -15,6 +15,8 @@ import java.util.Random;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import ai.djl.ndarray.types.Shape;
+import java.util.stream.IntStream;
 
 /**
  * Caption contrast: a clip is scored under its own caption and under wrong ones, and the model learns to tell
@@ -35,7 +37,7 @@ class TrainingObjectiveTest {
             for (int r = 0; r < 4; r++) {
                 System.arraycopy(z[r], 0, flat, 3 * r, 3);
             }
-            NDArray zs = m.create(flat, new ai.djl.ndarray.types.Shape(4, 3));
+            NDArray zs = m.create(flat, new Shape(4, 3));
             ForwardPass pass = new ForwardPass(zs, List.of(zs), List.of(zs.zerosLike()), null);
             double expected = 0;
             for (int clip = 0; clip < 2; clip++) {
@@ -130,7 +132,7 @@ class TrainingObjectiveTest {
     private static List<float[]> clips(VideoModel model, int count, long seed) {
         Random rng = new Random(seed);
         int d = model.spec().dims(FRAMES);
-        return java.util.stream.IntStream.range(0, count).mapToObj(i -> {
+        return IntStream.range(0, count).mapToObj(i -> {
             float[] x = new float[d];
             for (int j = 0; j < d; j++) {
                 x[j] = rng.nextFloat() * 2 - 1;

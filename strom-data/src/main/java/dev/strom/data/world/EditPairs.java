@@ -4,6 +4,8 @@ import dev.strom.data.Clip;
 
 import java.util.List;
 import java.util.Random;
+import java.util.ArrayList;
+import java.util.Collections;
 
 /**
  * Video-editing examples from the built-in world, for STARFlow-V's source-prefix (v2v) training: a clip,
@@ -36,7 +38,7 @@ public final class EditPairs {
          * backgrounds the scene could take (the unchanged source among them), in a fixed order.
          */
         public List<String> otherInstructions() {
-            List<String> out = new java.util.ArrayList<>();
+            List<String> out = new ArrayList<>();
             Scene.Combo to = after.combo();
             if (change == Change.OBJECT) {
                 for (Thing t : Thing.values()) {
@@ -61,11 +63,11 @@ public final class EditPairs {
          * source and target stay, only the words differ.
          */
         public List<String> wrongInstructions(int count, Random rng) {
-            List<String> others = new java.util.ArrayList<>(otherInstructions());
+            List<String> others = new ArrayList<>(otherInstructions());
             if (others.size() < count) {
                 throw new IllegalArgumentException("only " + others.size() + " other results for " + instruction);
             }
-            java.util.Collections.shuffle(others, rng);
+            Collections.shuffle(others, rng);
             return others.subList(0, count);
         }
     }

@@ -1,6 +1,7 @@
 package dev.strom.data.world;
 
 import java.util.List;
+import java.util.ArrayList;
 
 /**
  * The ground truth of one clip of the built-in world: its objects with their motions and where they
@@ -34,7 +35,7 @@ public record Scene(List<Actor> actors, Hue background) {
     }
 
     private Scene withPrimary(Actor a) {
-        List<Actor> changed = new java.util.ArrayList<>(actors);
+        List<Actor> changed = new ArrayList<>(actors);
         changed.set(0, a);
         return new Scene(List.copyOf(changed), background);
     }

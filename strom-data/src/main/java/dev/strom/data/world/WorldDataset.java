@@ -5,6 +5,7 @@ import dev.strom.data.Clip;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.Comparator;
 
 /**
  * Training and evaluation samples from the built-in world, each fixed by (seed, index): the same seed
@@ -68,7 +69,7 @@ public final class WorldDataset {
     /** One clip of every held-out triple (in a fixed order), captioned in the given language. */
     public List<Sample> heldOut(boolean german, int perCombo) {
         List<Scene.Combo> combos = CaptionedWorld.HELD_OUT.stream()
-                .sorted(java.util.Comparator.comparing(Scene.Combo::toString)).toList();
+                .sorted(Comparator.comparing(Scene.Combo::toString)).toList();
         List<Sample> out = new ArrayList<>();
         for (int k = 0; k < perCombo; k++) {
             for (int c = 0; c < combos.size(); c++) {

@@ -13,6 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import java.util.Random;
 
 class CaptionedWorldTest {
 
@@ -84,13 +85,13 @@ class CaptionedWorldTest {
     void captionsNameObjectMotionAndBackgroundInBothLanguages() {
         Scene s = world.scene(new Scene.Combo(Thing.APPLE, Motion.LEFT, Hue.BLUE), 1);
         for (int seed = 0; seed < 20; seed++) {
-            String en = Captions.english(s, new java.util.Random(seed));
-            String de = Captions.german(s, new java.util.Random(seed));
+            String en = Captions.english(s, new Random(seed));
+            String de = Captions.german(s, new Random(seed));
             assertTrue(en.contains("apple") && en.contains("left") && en.contains("blue"), en);
             assertTrue(de.contains("Apfel") && de.contains("links") && de.contains("blauem Hintergrund"), de);
         }
         Scene heart = world.scene(new Scene.Combo(Thing.HEART, Motion.GROW, Hue.GREEN), 1);
-        String de = Captions.german(heart, new java.util.Random(0));
+        String de = Captions.german(heart, new Random(0));
         assertTrue(de.contains("Herz") && de.contains("grünem"), de);
     }
 

@@ -8,6 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Random;
 
 /** Editing examples change exactly one thing, keep placement and motion, and say what they change. */
 class EditPairsTest {
@@ -50,8 +53,8 @@ class EditPairsTest {
         assertEquals(pairs.pair(17).instruction(), again.pair(17).instruction());
         assertTrue(Arrays.equals(pairs.pair(17).target().rgb(), again.pair(17).target().rgb()));
         assertEquals("turn the apple into a star", EditPairs.instruction(
-                new Scene(java.util.List.of(new Scene.Actor(Thing.APPLE, Motion.LEFT, .5, .5, .4, .4)), Hue.BLUE),
-                new Scene(java.util.List.of(new Scene.Actor(Thing.STAR, Motion.LEFT, .5, .5, .4, .4)), Hue.BLUE),
+                new Scene(List.of(new Scene.Actor(Thing.APPLE, Motion.LEFT, .5, .5, .4, .4)), Hue.BLUE),
+                new Scene(List.of(new Scene.Actor(Thing.STAR, Motion.LEFT, .5, .5, .4, .4)), Hue.BLUE),
                 EditPairs.Change.OBJECT, false, 0));
     }
 
@@ -59,9 +62,9 @@ class EditPairsTest {
     void wrongInstructionsAskForOtherResultsInTheSameWords() {
         for (int i = 0; i < 40; i++) {
             EditPairs.Pair p = pairs.pair(i);
-            java.util.List<String> wrong = p.wrongInstructions(3, new java.util.Random(i));
+            List<String> wrong = p.wrongInstructions(3, new Random(i));
             assertEquals(3, wrong.size());
-            assertEquals(3, new java.util.HashSet<>(wrong).size(), "distinct: " + wrong);
+            assertEquals(3, new HashSet<>(wrong).size(), "distinct: " + wrong);
             for (String w : wrong) {
                 assertFalse(w.equals(p.instruction()), "never the true instruction: " + w);
                 // same template and language: the words before the named result agree
