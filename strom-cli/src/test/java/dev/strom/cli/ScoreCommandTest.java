@@ -1,5 +1,7 @@
 package dev.strom.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.strom.data.Clip;
 import dev.strom.data.world.CaptionedWorld;
 import dev.strom.data.world.Hue;
@@ -7,13 +9,20 @@ import dev.strom.data.world.Motion;
 import dev.strom.data.world.Scene;
 import dev.strom.data.world.Thing;
 import dev.strom.media.ClipWriter;
+import dev.strom.serve.ApiKeys;
+import dev.strom.serve.ServeConfig;
+import dev.strom.serve.StromServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.util.Random;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -30,10 +39,10 @@ class ScoreCommandTest {
         Cli r = prompt == null ? Cli.run("score", file.toString(), "--json")
                 : Cli.run("score", file.toString(), "--json", "--prompt", prompt);
         assertEquals(0, r.exit(), r.err());
-        Matcher m = Pattern.compile("\"" + (prompt == null ? "bits_per_dim" : "conditional_bits_per_dim")
-                + "\": ([0-9.]+)").matcher(r.out());
-        assertTrue(m.find(), r.out());
-        return Double.parseDouble(m.group(1));
+        JsonNode score = new ObjectMapper().readTree(r.out());
+        JsonNode bits = score.path(prompt == null ? "bits_per_dim" : "conditional_bits_per_dim");
+        assertTrue(bits.isNumber(), r.out());
+        return bits.asDouble();
     }
 
     @Test
@@ -67,9 +76,44 @@ class ScoreCommandTest {
         ClipWriter.write(clip, file, 8);
         Cli r = Cli.run("score", file.toString(), "--json");
         assertEquals(0, r.exit(), r.err());
-        assertTrue(r.out().contains("\"frames\": 32"), "all 32 frames are scored: " + r.out());
+        assertEquals(32, new ObjectMapper().readTree(r.out()).path("frames").asInt(), "all 32 frames are scored: " + r.out());
         double ordered = score(clip, "ordered.mp4", null);
         double shuffled = score(clip.reorder(lateShuffle), "late-shuffle.mp4", null);
         assertTrue(ordered < shuffled, "shuffling only frames 24-31 costs bits: " + ordered + " vs " + shuffled);
+    }
+
+    @Test
+    void theCommandAndTheApiScoreAFortyFrameClipAlikeEveryFrameOfIt() throws Exception {
+        CaptionedWorld world = new CaptionedWorld(32, 40, 8, 0);
+        Path file = dir.resolve("forty.mp4");
+        ClipWriter.write(world.render(world.scene(new Scene.Combo(Thing.APPLE, Motion.RIGHT, Hue.BLUE), 6)), file, 8);
+        Cli r = Cli.run("score", file.toString(), "--json");
+        assertEquals(0, r.exit(), r.err());
+        JsonNode cli = new ObjectMapper().readTree(r.out());
+
+        ServeConfig config = new ServeConfig(0, dir.resolve("serve"), null, 1, 4, 4L << 20, ModelOption.bundled(),
+                ApiKeys.parse("test-key"), "test", null);
+        try (StromServer server = StromServer.start(config)) {
+            String boundary = "strom-test-boundary";
+            byte[] head = ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"forty.mp4\"\r\n"
+                    + "Content-Type: video/mp4\r\n\r\n").getBytes(StandardCharsets.UTF_8);
+            byte[] tail = ("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8);
+            byte[] mp4 = Files.readAllBytes(file);
+            byte[] body = new byte[head.length + mp4.length + tail.length];
+            System.arraycopy(head, 0, body, 0, head.length);
+            System.arraycopy(mp4, 0, body, head.length, mp4.length);
+            System.arraycopy(tail, 0, body, head.length + mp4.length, tail.length);
+            HttpResponse<String> reply = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                            URI.create("http://localhost:" + server.port() + "/v1/scores"))
+                    .header("Authorization", "Bearer test-key")
+                    .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, reply.statusCode(), reply.body());
+            JsonNode api = new ObjectMapper().readTree(reply.body());
+            assertEquals(40, cli.path("frames").asInt(), "the command scores all 40 frames: " + r.out());
+            assertEquals(40, api.path("frames").asInt(), "so does the API: " + reply.body());
+            assertEquals(cli.path("bits_per_dim").asDouble(), api.path("bits_per_dim").asDouble(), 1e-12,
+                    "one path, one score");
+        }
     }
 }
