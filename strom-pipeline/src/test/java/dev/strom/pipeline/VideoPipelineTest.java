@@ -83,10 +83,7 @@ class VideoPipelineTest {
 
     @Test
     void aClipStromMadeIsReadAsItWasMadeAndScoredFrameForFrame(@TempDir Path dir) throws IOException {
-        Clip made = pipeline.make(new VideoRequest(Mode.TEXT, PROMPT, 3, 6, pipeline.defaults(), null, null), null);
-        Path file = dir.resolve("made.mp4");
-        ClipWriter.write(made, file, 8);
-        MediaDecoder.Media media = pipeline.read(file);
+        MediaDecoder.Media media = pipeline.read(made(dir, 6, 8));
         assertNull(media.resampledFrom(), "Strom's own upscale is undone, nothing resampled");
         Score score = pipeline.score(media, PROMPT);
         assertEquals(6, score.frames());
@@ -96,10 +93,7 @@ class VideoPipelineTest {
 
     @Test
     void classifyingReadsAtMostTheTrainingLengthAndRefusesToReadNothing(@TempDir Path dir) throws IOException {
-        Clip made = pipeline.make(new VideoRequest(Mode.TEXT, PROMPT, 3, 4, pipeline.defaults(), null, null), null);
-        Path file = dir.resolve("made.mp4");
-        ClipWriter.write(made, file, 1);
-        MediaDecoder.Media media = pipeline.read(file);
+        MediaDecoder.Media media = pipeline.read(made(dir, 4, 1));
         List<String> captions = List.of(PROMPT, "a red apple moving right on a blue background");
         Classification c = pipeline.classify(media, new ClassifyRequest(captions, 2, 0, 1, 0));
         assertEquals(2, c.framesRead());
@@ -128,5 +122,13 @@ class VideoPipelineTest {
         assertFalse(none.provenance(), none.toString());
         assertFalse(Arrays.equals(MediaDecoder.storedPixels(file).rgb(), MediaDecoder.storedPixels(plain).rgb()),
                 "the watermark changed the pixels");
+    }
+
+    /** A clip of {@code frames} the pipeline made of the prompt, written as an MP4 upscaled {@code scale} times. */
+    private static Path made(Path dir, int frames, int scale) throws IOException {
+        Clip made = pipeline.make(new VideoRequest(Mode.TEXT, PROMPT, 3, frames, pipeline.defaults(), null, null), null);
+        Path file = dir.resolve("made.mp4");
+        ClipWriter.write(made, file, scale);
+        return file;
     }
 }
