@@ -164,8 +164,12 @@ public final class Likelihood {
                 NDArray x = NoiseAugmentation.apply(clean, model.flow().config().noiseStd(), rng);
                 for (int from = 0; from < captions.size(); from += CAPTIONS_PER_PASS) {
                     List<String> group = captions.subList(from, Math.min(captions.size(), from + CAPTIONS_PER_PASS));
-                    ForwardPass pass = model.flow().forward(x.repeat(0, group.size()), model.encode(group));
-                    float[] nll = pass.lossFrom(scoredFrom).toFloatArray();
+                    float[] nll;
+                    // each pass in a scope of its own: its activations (attention maps of 8 clips) go as soon as it is read
+                    try (NDScope pass = new NDScope()) {
+                        pass.suppressNotUsedWarning();
+                        nll = model.flow().forward(x.repeat(0, group.size()), model.encode(group)).lossFrom(scoredFrom).toFloatArray();
+                    }
                     for (int i = 0; i < nll.length; i++) {
                         logLik[d][from + i] = -(double) nll[i] * spec.dims(frames - scoredFrom);
                     }
