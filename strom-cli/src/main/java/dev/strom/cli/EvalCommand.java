@@ -7,6 +7,7 @@ import dev.strom.data.AtomicFiles;
 import dev.strom.data.world.CaptionedWorld;
 import dev.strom.data.world.WorldDataset;
 import dev.strom.eval.CaptionChoice;
+import dev.strom.eval.Dynamics;
 import dev.strom.eval.Evaluation;
 import dev.strom.eval.Probe;
 import dev.strom.media.ClipWriter;
@@ -54,6 +55,9 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--cfg", description = "guidance for generated clips (default: the model's, else 3.0)")
     Float cfg;
 
+    @Option(names = "--dynamics-only", description = "measure only how things move (the dynamics section; a few minutes)")
+    boolean dynamicsOnly;
+
     @Mixin
     ModelOption model;
 
@@ -72,6 +76,15 @@ final class EvalCommand implements Callable<Integer> {
             CaptionedWorld world = new CaptionedWorld(spec.size(), spec.frames(), spec.fps(), 0);
             WorldDataset data = new WorldDataset(world, 4242);
             report.put("model", model.resolve().toString());
+            if (dynamicsOnly) {
+                List<Evaluation.Generated> gen = Evaluation.generate(pipeline, world, 1, 1000, sampling, msg -> { });
+                report.put("dynamics", dynamics(pipeline, world, data, sampling, gen));
+                report.put("seconds", Math.round((System.nanoTime() - t0) / 1e9));
+                String json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report);
+                AtomicFiles.writeString(out.resolve("report.json"), json + "\n");
+                System.out.println(json);
+                return 0;
+            }
             Path scratch = Files.createTempDirectory("strom-eval");
             System.err.println("eval: compression on held-out clips");
             report.put("bits_per_dim", Evaluation.compression(video, data, samples, scratch));
@@ -93,6 +106,8 @@ final class EvalCommand implements Callable<Integer> {
                 List<Clip> genClips = gen.stream().map(Evaluation.Generated::clip).toList();
                 List<Scene.Combo> asked = gen.stream().map(Evaluation.Generated::asked).toList();
                 report.put("temporal_generated", Evaluation.temporal(probe, genClips, asked));
+                System.err.println("eval: dynamics");
+                report.put("dynamics", dynamics(pipeline, world, data, sampling, gen));
                 List<WorldDataset.Sample> real = data.heldOut(false, 2);
                 report.put("temporal_real", Evaluation.temporal(probe, real.stream().map(WorldDataset.Sample::clip).toList(),
                         real.stream().map(x -> x.scene().combo()).toList()));
@@ -139,6 +154,27 @@ final class EvalCommand implements Callable<Integer> {
     }
 
     @SuppressWarnings("unchecked")
+    /**
+     * How things move: the density's next-frame preferences, one-step and 8-frame continuations of real clips,
+     * whether generated objects stay in the picture, and tracked direction at two seeds ({@code seed1000}, the
+     * clips made from seed 1000 on, and the same prompts again from 1001).
+     */
+    private static Map<String, Object> dynamics(VideoPipeline pipeline, CaptionedWorld world, WorldDataset data,
+                                                Sampling sampling, List<Evaluation.Generated> seed1000) {
+        Map<String, Object> d = new LinkedHashMap<>();
+        List<WorldDataset.Sample> held = data.heldOut(false, 1);
+        d.put("next_frame", Dynamics.nextFrame(pipeline.model(), world, held));
+        d.put("continuation", Dynamics.continuation(pipeline, held, sampling));
+        List<Evaluation.Generated> seed1001 = Evaluation.generate(pipeline, world, 1, 1001, sampling, msg -> { });
+        d.put("object_visible_share", Dynamics.objectVisibleShare(seed1000.stream().map(Evaluation.Generated::clip).toList(),
+                seed1000.stream().map(Evaluation.Generated::asked).toList()));
+        d.put("object_visible_share_real", Dynamics.objectVisibleShare(held.stream().map(WorldDataset.Sample::clip).toList(),
+                held.stream().map(s -> s.scene().combo()).toList()));
+        d.put("tracked_seed_1000", Dynamics.tracked(seed1000));
+        d.put("tracked_seed_1001", Dynamics.tracked(seed1001));
+        return d;
+    }
+
     private static void writeChart(Path file, String title, Object bars, String unit) throws IOException {
         byte[] png = BarChart.png(title, (Map<String, Double>) bars, unit);
         AtomicFiles.write(file, o -> o.write(png));

@@ -127,6 +127,19 @@ final class ResultsCommand implements Callable<Integer> {
                             ? "`strom remix` of the same clips " + count(rx, "all_whole_edit_right_by_pixels", "all_clips") : "")
                     .append(" |\n");
         }
+        JsonNode dy = e.path("dynamics");
+        if (dy.path("next_frame").isObject()) {
+            JsonNode nf = dy.path("next_frame");
+            JsonNode c = dy.path("continuation");
+            s.append(String.format(Locale.ROOT, "| given 8 real frames: bits of the last frame held minus bits of the true next frame "
+                            + "(positive: the model prefers the motion) | %.1f | the truth most likely in %.0f %% of clips |%n",
+                    nf.path("held_minus_true_bits_at_8").asDouble(), 100 * nf.path("truth_wins_at_8").asDouble()));
+            s.append(String.format(Locale.ROOT, "| 8 frames continued from 8 real ones move the object | %.1f px | the real clips %.1f px |%n",
+                    c.path("continued_8_frames_px").asDouble(), c.path("real_8_frames_px").asDouble()));
+            s.append(String.format(Locale.ROOT, "| the named object in the picture, share of generated frames | %.2f | real clips %.2f |%n",
+                    dy.path("object_visible_share").asDouble(), dy.path("object_visible_share_real").asDouble()));
+        }
+
         JsonNode cc = e.path("caption_choice");
         if (cc.has("motion_from_opening")) {
             s.append("| the true motion / object / background read off the likelihood of a clip's opening | ")
@@ -225,6 +238,8 @@ final class ResultsCommand implements Callable<Integer> {
         changes(s, e.path("remix"), "\n## Remix\n\n`strom remix` on the same clips: the source, described in the pair's language, "
                 + "remade under the description of the edited scene; read the same way.\n\n");
 
+        dynamics(s, e.path("dynamics"));
+
         JsonNode cc = e.path("caption_choice");
         section(s, cc, "\n## Caption choice\n\nWhat the words decide, read off the exact likelihood: a held-out clip's first two "
                         + "frames scored under captions that differ only in the motion, the object or the background; the rest of the "
@@ -310,6 +325,44 @@ final class ResultsCommand implements Callable<Integer> {
     }
 
     /** A table of one row per key that the report holds ({@code present} names the field that says so); nothing without the report part. */
+    /** How things move: the next-frame race, continuations of real clips, persistence, tracked direction by seed. */
+    private static void dynamics(StringBuilder s, JsonNode d) {
+        if (!d.isObject()) {
+            return;
+        }
+        JsonNode nf = d.path("next_frame");
+        s.append("\n## Dynamics\n\nGiven the real frames before frame t of each held-out clip (")
+                .append(nf.path("clips").asInt()).append(" clips), bits of a wrong next frame minus bits of the true one, ")
+                .append("every candidate under the same noise draws (positive: the truth is more likely), and the share of clips ")
+                .append("where the true frame beats held, one step back and a step too far:\n\n")
+                .append("| frame t | held | one step back | a step too far | object removed | truth most likely |\n|---|---|---|---|---|---|\n");
+        for (int t : new int[]{4, 8, 12}) {
+            s.append(String.format(Locale.ROOT, "| %d | %.1f | %.1f | %.1f | %.1f | %.2f |%n", t,
+                    nf.path("held_minus_true_bits_at_" + t).asDouble(), nf.path("back_minus_true_bits_at_" + t).asDouble(),
+                    nf.path("double_step_minus_true_bits_at_" + t).asDouble(Double.NaN),
+                    nf.path("removed_minus_true_bits_at_" + t).asDouble(), nf.path("truth_wins_at_" + t).asDouble()));
+        }
+        JsonNode c = d.path("continuation");
+        s.append(String.format(Locale.ROOT, "%nGiven 8 real frames of the %d held-out clips that move left, right, up or down: "
+                        + "the next frame at the prior's mode moves the object %.2f px (the real clips: %.2f px); 8 frames "
+                        + "continued move it %.2f px (the real clips: %.2f px).%n",
+                c.path("clips").asInt(), c.path("one_step_px_at_8").asDouble(), c.path("real_one_step_px_at_8").asDouble(),
+                c.path("continued_8_frames_px").asDouble(), c.path("real_8_frames_px").asDouble()));
+        s.append(String.format(Locale.ROOT, "%nThe named object is in the picture in %.1f %% of generated frames (real clips: %.1f %%).%n",
+                100 * d.path("object_visible_share").asDouble(), 100 * d.path("object_visible_share_real").asDouble()));
+        s.append("\nTracked direction of generated clips (held-out prompts, English and German), by seed:\n\n"
+                + "| seed | moved as asked | up/down | grow/shrink | English | German |\n|---|---|---|---|---|---|\n");
+        for (String seed : new String[]{"1000", "1001"}) {
+            JsonNode tr = d.path("tracked_seed_" + seed);
+            if (tr.isObject()) {
+                s.append(String.format(Locale.ROOT, "| %s | %d of %d | %d of %d | %d of %d | %d | %d |%n", seed,
+                        tr.path("right").asInt(), tr.path("of").asInt(), tr.path("up_down_right").asInt(),
+                        tr.path("up_down_of").asInt(), tr.path("grow_shrink_right").asInt(), tr.path("grow_shrink_of").asInt(),
+                        tr.path("english_right").asInt(), tr.path("german_right").asInt()));
+            }
+        }
+    }
+
     private static void section(StringBuilder s, JsonNode part, String heading, String[] keys,
                                 UnaryOperator<String> present, UnaryOperator<String> row) {
         if (!part.isObject()) {

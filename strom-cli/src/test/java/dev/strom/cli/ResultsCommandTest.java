@@ -1,5 +1,7 @@
 package dev.strom.cli;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -118,6 +120,34 @@ class ResultsCommandTest {
         assertTrue(t.contains("| 0.75 / 1.00 / 1.00 | chance 0.11 / 0.13 / 0.17 |"), t);
         assertTrue(t.contains("| seconds for one 16-frame clip (2 CPU cores), Jacobi / sequential | 1.7446 / 5.9027 | |"), t);
         assertTrue(t.contains("| peak memory, MiB | 1420 | |"), t);
+    }
+
+    @Test
+    void aReportWithADynamicsSectionGetsItsRowsAndItsSection() throws IOException {
+        ObjectNode report = (ObjectNode) new ObjectMapper().readTree(EVAL);
+        ObjectNode d = report.putObject("dynamics");
+        ObjectNode nf = d.putObject("next_frame");
+        for (int t : new int[]{4, 8, 12}) {
+            nf.put("held_minus_true_bits_at_" + t, -1.5 * t).put("back_minus_true_bits_at_" + t, 2.0)
+                    .put("double_step_minus_true_bits_at_" + t, 3.0).put("removed_minus_true_bits_at_" + t, -150.0)
+                    .put("truth_wins_at_" + t, 0.25);
+        }
+        nf.put("clips", 12);
+        d.putObject("continuation").put("one_step_px_at_8", 0.52).put("real_one_step_px_at_8", 1.02)
+                .put("continued_8_frames_px", 0.75).put("real_8_frames_px", 8.15).put("clips", 7);
+        d.put("object_visible_share", 0.95).put("object_visible_share_real", 1.0);
+        d.putObject("tracked_seed_1000").put("right", 9).put("of", 18).put("up_down_right", 1).put("up_down_of", 8)
+                .put("grow_shrink_right", 3).put("grow_shrink_of", 4).put("english_right", 5).put("german_right", 4);
+        Files.writeString(eval, report.toString());
+        results();
+        String t = table();
+        assertTrue(t.contains("(positive: the model prefers the motion) | -12.0 | the truth most likely in 25 % of clips |"), t);
+        assertTrue(t.contains("| 8 frames continued from 8 real ones move the object | 0.8 px | the real clips 8.2 px |"), t);
+        String p = Files.readString(page);
+        assertTrue(p.contains("## Dynamics"), p);
+        assertTrue(p.contains("| 8 | -12.0 | 2.0 | 3.0 | -150.0 | 0.25 |"), p);
+        assertTrue(p.contains("| 1000 | 9 of 18 | 1 of 8 | 3 of 4 | 5 | 4 |"), p);
+        assertFalse(p.contains("| 1001 |"), "a seed the report lacks has no row: " + p);
     }
 
     @Test

@@ -185,6 +185,57 @@ public final class Likelihood {
         return softmax(logMean);
     }
 
+    /**
+     * Bits of each candidate for the next frame of a clip, given the clip's frames so far, under a caption: does
+     * the model's density prefer the true next frame to the last frame held still, or to a step back? Every
+     * candidate is read under the same noise draws (mean over {@code draws}), so the candidates differ only in
+     * their pixels; differences between candidates are what the figures mean.
+     *
+     * @param past       [t, C, H, W], 1 <= t < the training length
+     * @param candidates each [1, C, H, W] in [-1, 1]
+     * @return bits of each candidate frame (over its C x H x W values), in the order given
+     */
+    public double[] nextFrameBits(float[] past, List<float[]> candidates, String caption, int draws, long seed) {
+        int plane = spec.dims(1);
+        model.wholeFrames(past, "the frames so far must be");
+        int t = past.length / plane;
+        if (t >= spec.frames()) {
+            throw new IllegalArgumentException("the frames so far must be fewer than the model's " + spec.frames());
+        }
+        if (candidates.isEmpty() || candidates.stream().anyMatch(c -> c.length != plane)) {
+            throw new IllegalArgumentException("every candidate must be one whole frame");
+        }
+        if (draws < 1) {
+            throw new IllegalArgumentException("at least one noise draw is needed, got " + draws);
+        }
+        int k = candidates.size();
+        List<float[]> rows = new ArrayList<>();
+        for (float[] c : candidates) {
+            float[] row = Arrays.copyOf(past, past.length + plane);
+            System.arraycopy(c, 0, row, past.length, plane);
+            rows.add(row);
+        }
+        double[] bits = new double[k];
+        Random rng = new Random(seed);
+        try (NDScope scope = new NDScope()) {
+            scope.suppressNotUsedWarning();
+            NDArray clean = model.stack(rows, t + 1);
+            NDArray y = model.encode(Collections.nCopies(k, caption == null ? "" : caption));
+            for (int d = 0; d < draws; d++) {
+                float[] nll;
+                try (NDScope pass = new NDScope()) {
+                    pass.suppressNotUsedWarning();
+                    NDArray x = NoiseAugmentation.applyShared(clean, k, model.flow().config().noiseStd(), rng);
+                    nll = model.flow().forward(x, y).lossFrom(t).toFloatArray();
+                }
+                for (int i = 0; i < k; i++) {
+                    bits[i] += FlowLoss.bitsPerDim(nll[i]) * plane / draws;
+                }
+            }
+        }
+        return bits;
+    }
+
     private static double[] softmax(double[] logits) {
         double max = Arrays.stream(logits).max().orElseThrow();
         double[] p = Arrays.stream(logits).map(l -> Math.exp(l - max)).toArray();

@@ -32,7 +32,7 @@ import java.util.function.IntFunction;
  */
 public final class Evaluation {
 
-    /** A generated clip with the triple it was asked for and what the probe saw. */
+    /** A generated clip with the triple it was asked for and what the probe saw (null when it was not read). */
     public record Generated(Scene.Combo asked, String prompt, boolean german, Clip clip, Probe.Verdict verdict) {
     }
 
@@ -69,9 +69,20 @@ public final class Evaluation {
         return Captions.of(scene, german, rng);
     }
 
-    /** Generates one clip per held-out triple, language and sample, and lets the probe read each. */
+    /** Generates one clip per held-out triple, language and sample (seeds 1000 on), and lets the probe read each. */
     public static List<Generated> adherence(VideoPipeline pipeline, Probe probe, CaptionedWorld world, int perCombo,
                                             Sampling sampling, Consumer<String> progress) {
+        return generate(pipeline, world, perCombo, 1000, sampling, progress).stream()
+                .map(g -> new Generated(g.asked(), g.prompt(), g.german(), g.clip(), probe.classify(List.of(g.clip())).get(0)))
+                .toList();
+    }
+
+    /**
+     * One clip per held-out triple, language and sample k, made from seed {@code seed + k}; the same prompts
+     * whatever the seed. Unread: no verdict.
+     */
+    public static List<Generated> generate(VideoPipeline pipeline, CaptionedWorld world, int perCombo, long seed,
+                                           Sampling sampling, Consumer<String> progress) {
         List<Scene.Combo> combos = CaptionedWorld.HELD_OUT.stream()
                 .sorted(Comparator.comparing(Scene.Combo::toString)).toList();
         List<Generated> out = new ArrayList<>();
@@ -80,9 +91,9 @@ public final class Evaluation {
             for (Scene.Combo c : combos) {
                 for (int k = 0; k < perCombo; k++) {
                     String prompt = heldOutPrompt(world, c, k, german);
-                    Clip clip = pipeline.make(new VideoRequest(Mode.TEXT, prompt, 1000 + k, pipeline.spec().frames(), sampling,
+                    Clip clip = pipeline.make(new VideoRequest(Mode.TEXT, prompt, seed + k, pipeline.spec().frames(), sampling,
                             null, null), null);
-                    out.add(new Generated(c, prompt, german, clip, probe.classify(List.of(clip)).get(0)));
+                    out.add(new Generated(c, prompt, german, clip, null));
                     progress.accept(++done + "/" + (2 * combos.size() * perCombo) + " " + prompt);
                 }
             }

@@ -26,4 +26,24 @@ public final class NoiseAugmentation {
     public static NDArray apply(NDArray x, float sigma, Random rng) {
         return sigma == 0 ? x : x.add(gaussian(x, sigma, rng));
     }
+
+    /**
+     * x~ for rows that come in groups of {@code k} (candidates for one clip, one after another): every row of a
+     * group gets the same noise draw, so the candidates differ only in what they hold. The draws come from rng
+     * group by group, as {@link #apply} would draw them for one row per group.
+     */
+    public static NDArray applyShared(NDArray x, int k, float sigma, Random rng) {
+        if (sigma == 0) {
+            return x;
+        }
+        Shape shape = x.getShape();
+        long groups = shape.get(0) / k;
+        if (groups * k != shape.get(0)) {
+            throw new IllegalArgumentException(shape.get(0) + " rows do not come in groups of " + k);
+        }
+        long[] one = shape.getShape().clone();
+        one[0] = groups;
+        NDArray noise = gaussian(x.getManager().zeros(new Shape(one)), sigma, rng);
+        return x.add(noise.repeat(0, k));
+    }
 }

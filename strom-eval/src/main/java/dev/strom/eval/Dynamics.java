@@ -1,0 +1,215 @@
+package dev.strom.eval;
+
+import dev.strom.data.Clip;
+import dev.strom.data.world.CaptionedWorld;
+import dev.strom.data.world.Motion;
+import dev.strom.data.world.Scene;
+import dev.strom.data.world.WorldDataset;
+import dev.strom.pipeline.Mode;
+import dev.strom.pipeline.VideoPipeline;
+import dev.strom.pipeline.VideoRequest;
+import dev.strom.video.Sampling;
+import dev.strom.video.VideoModel;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Whether a model has learned how things move, read three ways on the built-in world's held-out clips: its
+ * density (is the true next frame more likely than the last frame held still, a step back, or the object gone?),
+ * its one-step prediction (how far it moves the object next), and its continuation of real footage (how far it
+ * carries the motion on); and in generated clips, whether the named object stays in the picture.
+ */
+public final class Dynamics {
+
+    /** The frames whose next-frame likelihood is read: early, middle and late in a clip. */
+    public static final int[] READ_AT = {4, 8, 12};
+    /** Noise draws every candidate is read under (the same for all candidates of a frame). */
+    public static final int DRAWS = 3;
+    /** Temperature of the one-step prediction: next to the prior's mode (z = 0). */
+    private static final float MODE_TEMPERATURE = 1e-3f;
+    /** A pixel this far (sum over RGB, 8-bit) from the background colour is the object's. */
+    private static final int OBJECT_DISTANCE = 60;
+    /** An object is in the picture when at least this many of its pixels are. */
+    private static final int VISIBLE_PIXELS = 4;
+
+    private Dynamics() {
+    }
+
+    /**
+     * (a) Given the real frames before frame t of each held-out clip, bits of the true frame t against the last
+     * frame held, one step back, a step too far (frame t + 1) and the object removed, at each of {@link #READ_AT},
+     * all under the same noise draws: the mean difference from the truth (positive: the truth is more likely), and
+     * the share of clips where the truth is the most likely of the moving candidates (held, back, too far; an empty
+     * background is cheaper to code than any object, so the removed frame is reported but not raced).
+     */
+    public static Map<String, Double> nextFrame(VideoModel model, CaptionedWorld world, List<WorldDataset.Sample> held) {
+        int plane = model.spec().dims(1);
+        Map<String, Double> out = new LinkedHashMap<>();
+        for (int t : READ_AT) {
+            double[] sums = new double[4];
+            double wins = 0;
+            for (int i = 0; i < held.size(); i++) {
+                WorldDataset.Sample s = held.get(i);
+                float[] x = s.clip().toModelLayout();
+                float[] empty = world.render(new Scene(List.of(), s.scene().background())).toModelLayout();
+                List<float[]> candidates = List.of(frame(x, t, plane), frame(x, t - 1, plane), frame(x, t - 2, plane),
+                        frame(x, t + 1, plane), frame(empty, t, plane));
+                double[] bits = model.likelihood().nextFrameBits(Arrays.copyOf(x, t * plane), candidates, s.caption(),
+                        DRAWS, 31L * t + i);
+                for (int k = 0; k < 4; k++) {
+                    sums[k] += bits[k + 1] - bits[0];
+                }
+                wins += bits[0] < Math.min(bits[1], Math.min(bits[2], bits[3])) ? 1 : 0;
+            }
+            int n = held.size();
+            out.put("held_minus_true_bits_at_" + t, sums[0] / n);
+            out.put("back_minus_true_bits_at_" + t, sums[1] / n);
+            out.put("double_step_minus_true_bits_at_" + t, sums[2] / n);
+            out.put("removed_minus_true_bits_at_" + t, sums[3] / n);
+            out.put("truth_wins_at_" + t, wins / n);
+        }
+        out.put("clips", (double) held.size());
+        return out;
+    }
+
+    /**
+     * (b) and (c) On the held-out clips that move left, right, up or down: how far the model moves the object one
+     * step on from 8 real frames at the prior's mode, against the real step; and how far it carries it in 8
+     * frames continued from those 8, against the real clip (pixels along the named direction, means over clips).
+     */
+    public static Map<String, Double> continuation(VideoPipeline pipeline, List<WorldDataset.Sample> held, Sampling sampling) {
+        int given = 8;
+        double step = 0, realStep = 0, carried = 0, realCarried = 0;
+        int n = 0;
+        for (WorldDataset.Sample s : held) {
+            Motion m = s.scene().primary().motion();
+            double[] dir = direction(m);
+            if (dir == null) {
+                continue;
+            }
+            Clip opening = s.clip().window(0, given);
+            Clip next = pipeline.make(new VideoRequest(Mode.EXTEND, s.caption(), 1, given + 1,
+                    sampling.withTemperature(MODE_TEMPERATURE), opening, null), null);
+            Clip more = pipeline.make(new VideoRequest(Mode.EXTEND, s.caption(), 1, 2 * given, sampling, opening, null), null);
+            double[][] real = TemporalQuality.track(s.clip());
+            step += along(TemporalQuality.track(next), given - 1, given, dir);
+            realStep += along(real, given - 1, given, dir);
+            carried += along(TemporalQuality.track(more), given - 1, 2 * given - 1, dir);
+            realCarried += along(real, given - 1, 2 * given - 1, dir);
+            n++;
+        }
+        Map<String, Double> out = new LinkedHashMap<>();
+        out.put("one_step_px_at_8", step / n);
+        out.put("real_one_step_px_at_8", realStep / n);
+        out.put("continued_8_frames_px", carried / n);
+        out.put("real_8_frames_px", realCarried / n);
+        out.put("clips", (double) n);
+        return out;
+    }
+
+    /**
+     * (d) The share of frames in which the named object is in the picture: pixels far from the background colour
+     * the caption names (the world's ground truth), at least {@value #VISIBLE_PIXELS} of them.
+     */
+    public static double objectVisibleShare(List<Clip> clips, List<Scene.Combo> asked) {
+        double seen = 0, frames = 0;
+        for (int i = 0; i < clips.size(); i++) {
+            Clip c = clips.get(i);
+            int[] bg = rgb(asked.get(i).background().color());
+            for (int t = 0; t < c.frames(); t++) {
+                int count = 0;
+                for (int y = 0; y < c.height(); y++) {
+                    for (int x = 0; x < c.width(); x++) {
+                        int d = 0;
+                        for (int k = 0; k < 3; k++) {
+                            d += Math.abs(c.pixel(t, y, x, k) - bg[k]);
+                        }
+                        count += d > OBJECT_DISTANCE ? 1 : 0;
+                    }
+                }
+                seen += count >= VISIBLE_PIXELS ? 1 : 0;
+                frames++;
+            }
+        }
+        return frames == 0 ? Double.NaN : seen / frames;
+    }
+
+    /**
+     * (e) How many directional prompts (left, right, up, down, grow, shrink) moved as asked, by tracking: all of
+     * them, up/down alone, grow/shrink alone, and English and German apart.
+     */
+    public static Map<String, Double> tracked(List<Evaluation.Generated> generated) {
+        double right = 0, all = 0, vertical = 0, verticalAll = 0, size = 0, sizeAll = 0, en = 0, de = 0;
+        for (Evaluation.Generated g : generated) {
+            Boolean ok = TemporalQuality.movesAsPrompted(g.clip(), g.asked().motion());
+            if (ok == null) {
+                continue;
+            }
+            Motion m = g.asked().motion();
+            int hit = ok ? 1 : 0;
+            all++;
+            right += hit;
+            if (m == Motion.UP || m == Motion.DOWN) {
+                verticalAll++;
+                vertical += hit;
+            }
+            if (m == Motion.GROW || m == Motion.SHRINK) {
+                sizeAll++;
+                size += hit;
+            }
+            if (g.german()) {
+                de += hit;
+            } else {
+                en += hit;
+            }
+        }
+        Map<String, Double> out = new LinkedHashMap<>();
+        out.put("right", right);
+        out.put("of", all);
+        out.put("up_down_right", vertical);
+        out.put("up_down_of", verticalAll);
+        out.put("grow_shrink_right", size);
+        out.put("grow_shrink_of", sizeAll);
+        out.put("english_right", en);
+        out.put("german_right", de);
+        return out;
+    }
+
+    private static float[] frame(float[] clip, int t, int plane) {
+        return Arrays.copyOfRange(clip, t * plane, (t + 1) * plane);
+    }
+
+    /** The unit direction a motion moves the object in on screen (y down), or null when it moves nowhere. */
+    private static double[] direction(Motion m) {
+        return switch (m) {
+            case LEFT -> new double[]{-1, 0};
+            case RIGHT -> new double[]{1, 0};
+            case UP -> new double[]{0, -1};
+            case DOWN -> new double[]{0, 1};
+            default -> null;
+        };
+    }
+
+    /** How far the tracked centre moved from frame a to frame b along dir; 0 when the object is not seen in both. */
+    private static double along(double[][] track, int a, int b, double[] dir) {
+        if (Double.isNaN(track[a][0]) || Double.isNaN(track[b][0])) {
+            return 0;
+        }
+        return (track[b][0] - track[a][0]) * dir[0] + (track[b][1] - track[a][1]) * dir[1];
+    }
+
+    private static int[] rgb(java.awt.Color c) {
+        return new int[]{c.getRed(), c.getGreen(), c.getBlue()};
+    }
+
+    /** Generated clips of a list, for {@link #objectVisibleShare}. */
+    static List<Clip> clips(List<Evaluation.Generated> generated) {
+        List<Clip> out = new ArrayList<>();
+        generated.forEach(g -> out.add(g.clip()));
+        return out;
+    }
+}
