@@ -62,6 +62,8 @@ final class Trainer {
         float captionDrop = (float) train.path("caption_dropout").asDouble(0.1);
         // how much telling a clip's caption from wrong ones counts, per dimension, beside its likelihood
         float contrastWeight = (float) train.path("caption_contrast_weight").asDouble(0);
+        // how much telling a clip's true continuation from corrupted ones counts, per dimension read
+        float futureWeight = (float) train.path("future_contrast_weight").asDouble(0);
         Thread hook = new Thread(() -> {
             stop.set(true);
             try {
@@ -123,12 +125,20 @@ final class Trainer {
                     Random rng = new Random(o.seed() * 1_000_003L + s);
                     double[] nll = new double[1];
                     double[] contrast = {0, 0, 0};
+                    double[] future = {0, 0, 0};
                     TrainStep.Result r = step.run(() -> {
                         NDArray loss = null;
                         for (int i = 0; i < parts.size(); i++) {
                             TrainingData.BatchPart p = parts.get(i);
                             NDArray part;
-                            if (p.contrasted()) {
+                            if (p.future()) {
+                                TrainingObjective.Future f = objective.futureContrast(model.stack(p.clips(), p.frames()),
+                                        p.futures(), p.scoredFrom(), p.captions(), rng, i == 0 ? nll : null);
+                                future[0] += f.crossEntropy().getFloat();
+                                future[1]++;
+                                future[2] += f.accuracy();
+                                part = f.loss().add(f.crossEntropy().mul(futureWeight / model.spec().dims(p.frames() - p.scoredFrom())));
+                            } else if (p.contrasted()) {
                                 TrainingObjective.Contrast c = objective.captionContrast(model.stack(p.clips(), p.frames()),
                                         p.scoredFrom(), p.candidates(), rng, i == 0 ? nll : null);
                                 contrast[0] += c.crossEntropy().getFloat();
@@ -138,6 +148,9 @@ final class Trainer {
                             } else {
                                 part = objective.loss(model.stack(p.clips(), p.frames()), p.captions(), captionDrop, rng,
                                         i == 0 ? nll : null);
+                            }
+                            if (p.weight() != 1f) {
+                                part = part.mul(p.weight());
                             }
                             loss = loss == null ? part : loss.add(part);
                         }
@@ -150,6 +163,9 @@ final class Trainer {
                     s++;
                     String contrastNote = contrast[1] > 0
                             ? String.format(" contrast %.3f (own caption first %.0f%%)", contrastMean, 100 * contrast[2] / contrast[1]) : "";
+                    if (future[1] > 0) {
+                        contrastNote += String.format(" future %.3f (truth first %.0f%%)", future[0] / future[1], 100 * future[2] / future[1]);
+                    }
                     bar.update((double) (s - start) / Math.max(1, o.stopAt() - start), String.format("step %d/%d loss %.4f bpd %.3f%s%s", s, o.stopAt(),
                             r.loss(), bpd, contrastNote, r.skipped() ? " (skipped: " + r.reason() + ")" : ""));
                     if (s % o.checkpointEvery() == 0 && s < o.stopAt()) {

@@ -17,13 +17,33 @@ interface TrainingData {
     /**
      * Clips of {@code frames} frames each, in the model's layout [T, C, H, W], with their captions; for caption
      * contrast, also wrong captions per clip (the same number for each), else none, and the frame from which the
-     * contrast reads the clips ({@link dev.strom.flow.train.TrainingObjective#captionContrast}).
+     * contrast reads the clips ({@link dev.strom.flow.train.TrainingObjective#captionContrast}); for future contrast,
+     * {@code futures} candidate continuations per caption, the true one first, read from {@code scoredFrom}
+     * ({@link dev.strom.flow.train.TrainingObjective#futureContrast}); and how much the part counts.
      */
     record BatchPart(List<float[]> clips, int frames, List<String> captions, List<List<String>> wrongCaptions,
-                     int scoredFrom) {
+                     int scoredFrom, int futures, float weight) {
 
         BatchPart(List<float[]> clips, int frames, List<String> captions) {
-            this(clips, frames, captions, List.of(), 0);
+            this(clips, frames, captions, List.of(), 0, 0, 1f);
+        }
+
+        BatchPart(List<float[]> clips, int frames, List<String> captions, List<List<String>> wrongCaptions, int scoredFrom) {
+            this(clips, frames, captions, wrongCaptions, scoredFrom, 0, 1f);
+        }
+
+        /** Future contrast: {@code futures} rows per caption in {@code rows}, the truth first, read from {@code scoredFrom}. */
+        static BatchPart future(List<float[]> rows, int frames, List<String> captions, int futures, int scoredFrom) {
+            return new BatchPart(rows, frames, captions, List.of(), scoredFrom, futures, 1f);
+        }
+
+        /** The same part counting {@code w} times in the loss. */
+        BatchPart weighted(float w) {
+            return new BatchPart(clips, frames, captions, wrongCaptions, scoredFrom, futures, w);
+        }
+
+        boolean future() {
+            return futures > 1;
         }
 
         boolean contrasted() {

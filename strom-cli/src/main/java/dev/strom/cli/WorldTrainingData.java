@@ -1,6 +1,8 @@
 package dev.strom.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.strom.data.Clip;
+import dev.strom.data.Continuations;
 import dev.strom.data.world.CaptionedWorld;
 import dev.strom.data.world.EditPairs;
 import dev.strom.data.world.Motion;
@@ -29,8 +31,14 @@ final class WorldTrainingData implements TrainingData {
     private static final long OPENINGS_OFFSET = 3L << 40;
     private static final long CONTRAST_OFFSET = 4L << 40;
     private static final long CONTRAST_CLIPS_OFFSET = 5L << 40;
+    private static final long FUTURE_OFFSET = 6L << 40;
+    private static final long EXTEND_OFFSET = 7L << 40;
 
     private final WorldDataset data;
+    /** The classic world's held-out clips, whatever the training world: held-out figures stay comparable. */
+    private final WorldDataset heldOut;
+    /** Clips twice the training length, for windows that start anywhere (future contrast, extension windows). */
+    private final WorldDataset longer;
     private final VideoSpec spec;
     private final long seed;
     private final int batch;
@@ -53,10 +61,24 @@ final class WorldTrainingData implements TrainingData {
     private final int contrastClipsFrom;
     private final int wrongCaptions;
     private final double motionShare;
+    private final int futures;
+    private final List<String> corruptions;
+    private final int futureGivenMin;
+    private final int futureGivenMax;
+    private final int extendWindows;
+    private final float fullClipWeight;
 
     WorldTrainingData(JsonNode train, VideoSpec spec, long seed, int batch) {
         double twoObjects = train.path("two_object_share").asDouble(0.15);
-        this.data = new WorldDataset(new CaptionedWorld(spec.size(), spec.frames(), spec.fps(), twoObjects), seed);
+        CaptionedWorld classic = new CaptionedWorld(spec.size(), spec.frames(), spec.fps(), twoObjects);
+        // Per-clip speeds (px a frame) for objects moving left, right, up or down, free to leave the picture: with
+        // the classic world's nearly fixed speed, the caption tells the velocity and the frames never need reading.
+        JsonNode speeds = train.path("speed_range");
+        CaptionedWorld world = speeds.isArray() && speeds.size() == 2
+                ? classic.withSpeeds(speeds.get(0).asDouble(), speeds.get(1).asDouble()) : classic;
+        this.data = new WorldDataset(world, seed);
+        this.heldOut = new WorldDataset(classic, seed);
+        this.longer = new WorldDataset(world.withFrames(2 * spec.frames()), seed ^ 0x10_6E_57L);
         this.spec = spec;
         this.seed = seed;
         this.batch = batch;
@@ -103,6 +125,26 @@ final class WorldTrainingData implements TrainingData {
         this.contrastClipsFrom = train.path("contrast_clips_read_from").asInt(2);
         this.wrongCaptions = train.path("contrast_wrong_captions").asInt(3);
         this.motionShare = train.path("contrast_motion_share").asDouble(1);
+        // Future contrast: a window from anywhere in a longer clip; given its first frames, the true continuation
+        // against the last frame held, the motion reversed, at another speed and with the object gone, all under the
+        // same caption and noise draw (see TrainingObjective.futureContrast).
+        this.futures = train.path("future_contrast_per_step").asInt(0);
+        List<String> wrongFutures = new ArrayList<>();
+        train.path("future_corruptions").forEach(n -> wrongFutures.add(n.asText()));
+        this.corruptions = wrongFutures.isEmpty() ? List.of("held", "reversed", "speed", "removed") : List.copyOf(wrongFutures);
+        if (!List.of("held", "reversed", "speed", "removed").containsAll(corruptions)) {
+            throw new IllegalArgumentException("future_corruptions may name held, reversed, speed and removed, not " + corruptions);
+        }
+        this.futureGivenMin = train.path("future_given_min").asInt(2);
+        this.futureGivenMax = train.path("future_given_max").asInt(spec.frames() - 4);
+        // Extension windows (STARFlow-V's "(extend) " examples): a window that starts mid-clip, so the velocity has
+        // to be read off the frames rather than from where clips start.
+        this.extendWindows = train.path("extend_windows_per_step").asInt(0);
+        // How much a full clip counts: every frame of it carries velocity, which openings and stills do not.
+        this.fullClipWeight = (float) train.path("full_clip_weight").asDouble(1);
+        if (futureGivenMin < 1 || futureGivenMax < futureGivenMin || futureGivenMax >= spec.frames()) {
+            throw new IllegalArgumentException("future_given_min..future_given_max must lie in 1.." + (spec.frames() - 1));
+        }
         if (wrongCaptions < 1 || wrongCaptions >= Motion.values().length) {
             throw new IllegalArgumentException("contrast_wrong_captions must be in 1.." + (Motion.values().length - 1));
         }
@@ -122,7 +164,7 @@ final class WorldTrainingData implements TrainingData {
             clips.add(b.clip().toModelLayout());
             captions.add(b.caption());
         }
-        List<BatchPart> parts = new ArrayList<>(List.of(new BatchPart(clips, spec.frames(), captions)));
+        List<BatchPart> parts = new ArrayList<>(List.of(new BatchPart(clips, spec.frames(), captions).weighted(fullClipWeight)));
         Random frameRng = new Random(seed * 7_000_003L + s);
         // stills and windows start at a random frame (drawn in this order, stills first), openings at frame 0
         addExcerpts(parts, s >= imagesFrom ? images : 0, STILLS_OFFSET, s, 1, () -> frameRng.nextInt(spec.frames()), null, 0);
@@ -148,7 +190,62 @@ final class WorldTrainingData implements TrainingData {
         addExcerpts(parts, contrastOpenings, CONTRAST_OFFSET, s, openingFrames, () -> 0, wrong, 0);
         addContrastEdits(parts, s, frameRng, wrongRng);
         addExcerpts(parts, contrastClips, CONTRAST_CLIPS_OFFSET, s, spec.frames(), () -> 0, wrong, contrastClipsFrom);
+        Random futureRng = new Random(seed * 11_000_027L + s);
+        addFutures(parts, s, futureRng);
+        addExtendWindows(parts, s, futureRng);
         return parts;
+    }
+
+    /**
+     * Future contrast examples: per clip, a window of the training length from a random start of a longer clip, a
+     * random number of given frames, and candidates for what follows: the truth, then the corruptions the train
+     * section names (by default all): the last given frame held, the motion reversed, the motion at double or half
+     * speed, the primary object gone.
+     */
+    private void addFutures(List<BatchPart> parts, int s, Random rng) {
+        int w = spec.frames();
+        List<float[]> rows = new ArrayList<>();
+        List<String> captions = new ArrayList<>();
+        int given = futureGivenMin + rng.nextInt(futureGivenMax - futureGivenMin + 1);
+        for (int i = 0; i < futures; i++) {
+            WorldDataset.Sample sample = longer.training(FUTURE_OFFSET + (long) s * futures + i);
+            Clip clip = sample.clip();
+            int start = rng.nextInt(clip.frames() - w + 1);
+            Clip truth = clip.window(start, w);
+            Scene scene = sample.scene();
+            Scene without = new Scene(scene.actors().subList(1, scene.actors().size()), scene.background());
+            rows.add(truth.toModelLayout());
+            double rate = rng.nextBoolean() ? 2 : 0.5;
+            for (String kind : corruptions) {
+                Clip wrong = switch (kind) {
+                    case "held" -> Continuations.held(truth, given);
+                    case "reversed" -> Continuations.reversed(truth, given);
+                    case "speed" -> Continuations.atSpeed(clip, start, w, given, rate);
+                    default -> Continuations.splice(truth, longer.world().render(without).window(start, w), given);
+                };
+                rows.add(wrong.toModelLayout());
+            }
+            captions.add(sample.caption());
+        }
+        if (!captions.isEmpty()) {
+            parts.add(BatchPart.future(rows, w, captions, 1 + corruptions.size(), given));
+        }
+    }
+
+    /** Extension windows: a window of the training length from a random start after frame 0 of a longer clip. */
+    private void addExtendWindows(List<BatchPart> parts, int s, Random rng) {
+        int w = spec.frames();
+        List<float[]> clips = new ArrayList<>();
+        List<String> captions = new ArrayList<>();
+        for (int i = 0; i < extendWindows; i++) {
+            WorldDataset.Sample sample = longer.training(EXTEND_OFFSET + (long) s * extendWindows + i);
+            int start = 1 + rng.nextInt(sample.clip().frames() - w);
+            clips.add(sample.clip().window(start, w).toModelLayout());
+            captions.add(Generation.extendCaption(sample.caption()));
+        }
+        if (!clips.isEmpty()) {
+            parts.add(new BatchPart(clips, w, captions));
+        }
     }
 
     /**
@@ -226,7 +323,7 @@ final class WorldTrainingData implements TrainingData {
     /** Mean conditional bits/dim on one clip of every held-out triple, English captions. */
     @Override
     public double heldOutBitsPerDim(VideoModel model) {
-        List<WorldDataset.Sample> held = data.heldOut(false, 1);
+        List<WorldDataset.Sample> held = heldOut.heldOut(false, 1);
         double sum = 0;
         for (double b : model.likelihood().bitsPerDim(held.stream().map(p -> p.clip().toModelLayout()).toList(),
                 model.spec().frames(), held.stream().map(WorldDataset.Sample::caption).toList(), 1234)) {

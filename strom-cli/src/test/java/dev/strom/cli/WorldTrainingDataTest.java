@@ -4,8 +4,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.strom.video.Generation;
 import dev.strom.video.VideoSpec;
+import ai.djl.ndarray.NDManager;
+import dev.strom.tensor.Parameters;
+import dev.strom.text.HashedTextEncoder;
 import org.junit.jupiter.api.Test;
 
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 
@@ -121,5 +125,56 @@ class WorldTrainingDataTest {
     void moreWrongCaptionsThanOtherMotionsIsRefused() {
         ObjectNode t = train(true).put("contrast_wrong_captions", 9);
         assertThrows(IllegalArgumentException.class, () -> new WorldTrainingData(t, SPEC, 3, 2));
+    }
+
+    @Test
+    void futureContrastGivesFiveContinuationsPerClipThatShareTheirGivenFramesAndTheTruthComesFirst() {
+        ObjectNode t = new ObjectMapper().createObjectNode();
+        t.put("future_contrast_per_step", 3).put("future_given_min", 2).put("future_given_max", 5);
+        t.putArray("speed_range").add(0.5).add(2.5);
+        List<TrainingData.BatchPart> parts = new WorldTrainingData(t, SPEC, 3, 2).batch(4);
+        TrainingData.BatchPart future = parts.stream().filter(TrainingData.BatchPart::future).findFirst().orElseThrow();
+        assertEquals(5, future.futures());
+        assertEquals(3, future.captions().size());
+        assertEquals(15, future.clips().size(), "five rows per clip");
+        int given = future.scoredFrom();
+        assertTrue(given >= 2 && given <= 5, "given " + given);
+        int plane = SPEC.dims(1);
+        for (int c = 0; c < 3; c++) {
+            float[] truth = future.clips().get(5 * c);
+            for (int k = 1; k < 5; k++) {
+                float[] other = future.clips().get(5 * c + k);
+                assertArrayEquals(Arrays.copyOf(truth, given * plane), Arrays.copyOf(other, given * plane),
+                        "clip " + c + " candidate " + k + " keeps the given frames");
+            }
+            float[] held = future.clips().get(5 * c + 1);
+            for (int f = given; f < SPEC.frames(); f++) {
+                assertArrayEquals(Arrays.copyOfRange(truth, (given - 1) * plane, given * plane),
+                        Arrays.copyOfRange(held, f * plane, (f + 1) * plane), "the second candidate holds the last given frame");
+            }
+        }
+        List<float[]> again = new WorldTrainingData(t, SPEC, 3, 2).batch(4).stream()
+                .filter(TrainingData.BatchPart::future).findFirst().orElseThrow().clips();
+        for (int r = 0; r < 15; r++) {
+            assertArrayEquals(future.clips().get(r), again.get(r), "a step's data follows from the seed and the step");
+        }
+    }
+
+    @Test
+    void extensionWindowsStartMidClipUnderTheExtendPrefixAndTheTextEncoderReadsIt() {
+        ObjectNode t = new ObjectMapper().createObjectNode();
+        t.put("extend_windows_per_step", 2);
+        List<TrainingData.BatchPart> parts = new WorldTrainingData(t, SPEC, 3, 2).batch(1);
+        TrainingData.BatchPart windows = parts.get(parts.size() - 1);
+        assertEquals(SPEC.frames(), windows.frames());
+        windows.captions().forEach(c -> assertTrue(c.startsWith(Generation.EXTEND_MARKER), c));
+        try (NDManager m = NDManager.newBaseManager()) {
+            Parameters p = Parameters.initialised(m, 1);
+            HashedTextEncoder text = new HashedTextEncoder(p, HashedTextEncoder.Config.small());
+            String caption = windows.captions().get(0).substring(Generation.EXTEND_MARKER.length());
+            float[] plain = text.encode(m, List.of(caption)).toFloatArray();
+            float[] marked = text.encode(m, List.of(Generation.extendCaption(caption))).toFloatArray();
+            assertTrue(!Arrays.equals(plain, marked), "the prefix changes what the model is conditioned on");
+        }
     }
 }

@@ -72,6 +72,17 @@ public record Generation(Mode mode, String prompt, long seed, int frames, Sampli
         return new Generation(Mode.REMIX, prompt, seed, 0, sampling, source, sourceCaption);
     }
 
+    /**
+     * STARFlow-V's caption prefix for windows that start mid-clip: the model learns to read the motion off the
+     * frames it is given rather than from where a clip usually starts.
+     */
+    public static final String EXTEND_MARKER = "(extend) ";
+
+    /** The caption a window that continues a clip is trained with. */
+    public static String extendCaption(String caption) {
+        return EXTEND_MARKER + caption;
+    }
+
     /** The caption an edit example is trained and sampled with. */
     public static String editCaption(String instruction) {
         return EDIT_MARKER + instruction;

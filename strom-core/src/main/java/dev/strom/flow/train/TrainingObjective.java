@@ -7,6 +7,7 @@ import dev.strom.flow.ForwardPass;
 import dev.strom.flow.StarFlow;
 import dev.strom.text.TextEncoder;
 
+import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 
@@ -87,5 +88,50 @@ public final class TrainingObjective {
         NDArray logLikelihoods = FlowLoss.captionLogLikelihoods(pass.lossFrom(scoredFrom), frameDims * (frames - scoredFrom), k);
         return new Contrast(FlowLoss.training(nll, pass, flow.config()), FlowLoss.captionContrast(logLikelihoods),
                 logLikelihoods);
+    }
+
+    /**
+     * What {@link #futureContrast} returns: the training loss of the true clips, the contrast term, and the
+     * log-likelihoods of the candidates [clips, K] (the true continuation first).
+     */
+    public record Future(NDArray loss, NDArray crossEntropy, NDArray logLikelihoods) {
+
+        /** The share of clips whose true continuation is more likely than every corrupted one (a tie is a miss). */
+        public double accuracy() {
+            return new Contrast(loss, crossEntropy, logLikelihoods).accuracy();
+        }
+    }
+
+    /**
+     * Future contrast: given a clip's first {@code scoredFrom} frames, is its true continuation more likely than
+     * corrupted ones (the last frame held, the motion reversed, the object at another speed or gone)? The
+     * likelihood alone pays a few bits of a frame's thousands for moving rather than holding still, and each
+     * training draw's noise swamps that; here every candidate of a clip sees the same noise draw and the same
+     * caption, so they differ only in what happens next, and the cross-entropy of picking the truth puts the
+     * gradient on exactly that. {@code candidates} holds K rows per clip [clips * K, T, C, H, W], the truth first;
+     * frames from {@code scoredFrom} on are read, each given those before it. {@code nllOut[0]}, when given, gets
+     * the per-dim NLL of the true clips.
+     */
+    public Future futureContrast(NDArray candidates, int k, int scoredFrom, List<String> captions, Random rng,
+                                 double[] nllOut) {
+        long rows = candidates.getShape().get(0);
+        int frames = (int) candidates.getShape().get(1);
+        if (k < 2 || rows != (long) captions.size() * k) {
+            throw new IllegalArgumentException("future contrast needs " + captions.size() + " clips x K >= 2 candidates, got "
+                    + rows + " rows for K = " + k);
+        }
+        if (scoredFrom < 1 || scoredFrom >= frames) {
+            throw new IllegalArgumentException("future contrast must read frames from 1.." + (frames - 1) + ", not " + scoredFrom);
+        }
+        NDArray x = NoiseAugmentation.applyShared(candidates, k, flow.config().noiseStd(), rng);
+        List<String> repeated = captions.stream().flatMap(c -> Collections.nCopies(k, c).stream()).toList();
+        ForwardPass pass = flow.forward(x, text.encode(candidates.getManager(), repeated));
+        NDArray nll = pass.lossPerSample().reshape(captions.size(), k).get(":, 0");
+        if (nllOut != null) {
+            nllOut[0] = nll.mean().getFloat();
+        }
+        long frameDims = candidates.getShape().size() / (rows * frames);
+        NDArray logLikelihoods = FlowLoss.captionLogLikelihoods(pass.lossFrom(scoredFrom), frameDims * (frames - scoredFrom), k);
+        return new Future(FlowLoss.training(nll, pass, flow.config()), FlowLoss.captionContrast(logLikelihoods), logLikelihoods);
     }
 }

@@ -141,6 +141,86 @@ class TrainingObjectiveTest {
         }).toList();
     }
 
+    @Test
+    void everyCandidateOfAClipGetsTheSameNoiseDrawAndClipsGetTheirOwn() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            // two clips, three candidates each, every value different
+            float[] values = new float[6 * 4];
+            for (int i = 0; i < values.length; i++) {
+                values[i] = i;
+            }
+            NDArray x = m.create(values, new Shape(6, 4));
+            float[] noise = NoiseAugmentation.applyShared(x, 3, 0.5f, new Random(1)).sub(x).toFloatArray();
+            for (int row = 1; row < 3; row++) {
+                for (int j = 0; j < 4; j++) {
+                    assertEquals(noise[j], noise[row * 4 + j], 1e-6, "clip 0, candidate " + row);
+                    assertEquals(noise[12 + j], noise[12 + row * 4 + j], 1e-6, "clip 1, candidate " + row);
+                }
+            }
+            assertTrue(noise[0] != noise[12], "each clip draws its own noise");
+            assertThrows(IllegalArgumentException.class, () -> NoiseAugmentation.applyShared(x, 4, 0.5f, new Random(1)),
+                    "six rows are not groups of four");
+        }
+    }
+
+    @Test
+    void aContinuationThatIsTheTruthScoresExactlyAsTheTruthSoAStayingObjectIsNeverTaughtToMove() {
+        try (NDManager m = NDManager.newBaseManager(); VideoModel model = VideoFixtures.model(m, 4, SIZE)) {
+            int plane = model.spec().dims(1);
+            Random rng = new Random(21);
+            float[] still = new float[4 * plane];
+            float[] frame = new float[plane];
+            for (int i = 0; i < plane; i++) {
+                frame[i] = rng.nextFloat() * 2 - 1;
+            }
+            for (int t = 0; t < 4; t++) {
+                System.arraycopy(frame, 0, still, t * plane, plane);
+            }
+            float[] moved = still.clone();
+            for (int i = 2 * plane; i < 4 * plane; i++) {
+                moved[i] = -moved[i];
+            }
+            // truth: the object stays; "held" is the same clip; a corrupted continuation changes frames 2 and 3
+            TrainingObjective.Future f = objective(model).futureContrast(model.stack(List.of(still, still.clone(), moved), 4),
+                    3, 2, List.of("a red apple staying still"), new Random(5), null);
+            float[] ll = f.logLikelihoods().toFloatArray();
+            assertEquals(ll[0], ll[1], 1e-6 * Math.abs(ll[0]), "held is the truth: the same likelihood under the same noise");
+            assertTrue(ll[0] != ll[2], "the changed continuation reads differently");
+            assertEquals(0.0, f.accuracy(), "a tie is no win");
+            assertThrows(IllegalArgumentException.class, () -> objective(model).futureContrast(
+                    model.stack(List.of(still, moved), 4), 2, 0, List.of("x"), new Random(5), null), "nothing given");
+            assertThrows(IllegalArgumentException.class, () -> objective(model).futureContrast(
+                    model.stack(List.of(still, moved), 4), 3, 2, List.of("x"), new Random(5), null), "two rows are not three");
+        }
+    }
+
+    @Test
+    void theLikelihoodPrefersTheTrueNextFrameOnceFutureContrastHasTrained() {
+        try (NDManager m = NDManager.newBaseManager(); VideoModel model = VideoFixtures.model(m, 4, SIZE)) {
+            int plane = model.spec().dims(1);
+            float[] moving = new float[4 * plane];
+            for (int i = 0; i < moving.length; i++) {
+                moving[i] = (float) Math.sin(i * 0.7 + (i / plane) * 0.9);
+            }
+            float[] held = moving.clone();
+            for (int t = 2; t < 4; t++) {
+                System.arraycopy(moving, plane, held, t * plane, plane);
+            }
+            List<float[]> rows = List.of(moving, held);
+            double before = objective(model).futureContrast(model.stack(rows, 4), 2, 2, List.of("a ball"), new Random(3), null)
+                    .crossEntropy().getFloat();
+            TrainStep step = new TrainStep(model.parameters(), TrainSettings.starflow(3e-3f, 0, 100));
+            for (int i = 0; i < 30; i++) {
+                int seed = i;
+                step.run(() -> objective(model).futureContrast(model.stack(rows, 4), 2, 2, List.of("a ball"),
+                        new Random(seed), null).crossEntropy());
+            }
+            double after = objective(model).futureContrast(model.stack(rows, 4), 2, 2, List.of("a ball"), new Random(3), null)
+                    .crossEntropy().getFloat();
+            assertTrue(after < before * 0.5, "cross-entropy of picking the truth: " + before + " -> " + after);
+        }
+    }
+
     private static TrainingObjective objective(VideoModel model) {
         return new TrainingObjective(model.flow(), model.text());
     }

@@ -43,8 +43,14 @@ public final class CaptionedWorld {
     private final int frames;
     private final double fps;
     private final double twoObjectShare;
+    /** Pixels per frame an object moving left, right, up or down covers, [min, max]; null for the classic world. */
+    private final double[] speeds;
 
     public CaptionedWorld(int size, int frames, double fps, double twoObjectShare) {
+        this(size, frames, fps, twoObjectShare, null);
+    }
+
+    private CaptionedWorld(int size, int frames, double fps, double twoObjectShare, double[] speeds) {
         if (size < 8 || frames < 1 || !(fps > 0)) {
             throw new IllegalArgumentException("world clips need size >= 8, frames >= 1, fps > 0");
         }
@@ -52,6 +58,25 @@ public final class CaptionedWorld {
         this.frames = frames;
         this.fps = fps;
         this.twoObjectShare = twoObjectShare;
+        this.speeds = speeds;
+    }
+
+    /**
+     * The same world with objects that move left, right, up or down at a speed drawn per clip from
+     * [{@code minPx}, {@code maxPx}] pixels a frame, starting anywhere along their way and free to leave the
+     * picture. The classic world (about 0.8-1.1 px a frame, always in frame) teaches little about speed: a clip's
+     * velocity is nearly fixed by its caption, so reading it off the frames never pays.
+     */
+    public CaptionedWorld withSpeeds(double minPx, double maxPx) {
+        if (!(minPx > 0) || !(maxPx >= minPx)) {
+            throw new IllegalArgumentException("speeds need 0 < min <= max, got " + minPx + ".." + maxPx);
+        }
+        return new CaptionedWorld(size, frames, fps, twoObjectShare, new double[]{minPx, maxPx});
+    }
+
+    /** The same world with clips of another length. */
+    public CaptionedWorld withFrames(int n) {
+        return new CaptionedWorld(size, n, fps, twoObjectShare, speeds);
     }
 
     public int size() {
@@ -151,7 +176,10 @@ public final class CaptionedWorld {
         return actors.stream().allMatch(a -> visible(a.thing(), bg));
     }
 
-    /** Placement so the whole motion stays in frame; lane is the preferred centre across the motion. */
+    /**
+     * Placement so the whole motion stays in frame (unless the world has {@link #withSpeeds speeds}); lane is the
+     * preferred centre across the motion.
+     */
     private Scene.Actor actor(Random rng, Thing t, Motion m, double lane) {
         double sz = 0.34 + 0.1 * rng.nextDouble();
         double travel = 0.38 + 0.12 * rng.nextDouble();
@@ -165,6 +193,17 @@ public final class CaptionedWorld {
             case DOWN -> y = 0.5 - travel / 2 + jitter * 0.3;
             case BOUNCE -> y = 0.68 + jitter * 0.3;
             default -> { }
+        }
+        if (speeds != null && (m == Motion.LEFT || m == Motion.RIGHT || m == Motion.UP || m == Motion.DOWN)) {
+            // drawn after the classic placement, so the classic world's draws stay as they were
+            double pxPerFrame = speeds[0] + (speeds[1] - speeds[0]) * rng.nextDouble();
+            travel = pxPerFrame * Math.max(1, frames - 1) / size;
+            double start = 0.25 + 0.5 * rng.nextDouble();
+            if (m == Motion.LEFT || m == Motion.RIGHT) {
+                x = start;
+            } else {
+                y = start;
+            }
         }
         return new Scene.Actor(t, m, x, y, sz, travel);
     }

@@ -118,6 +118,27 @@ class CaptionedWorldTest {
 
     /** Writes a contact sheet of a few training clips to target/ for a person to look at. */
     @Test
+    void withSpeedsAnObjectCoversItsDrawnPixelsPerFrameAndMayLeaveThePictureWhileOtherScenesStayAsTheyWere() {
+        CaptionedWorld classic = new CaptionedWorld(32, 16, 8, 0.15);
+        CaptionedWorld fast = classic.withSpeeds(2.0, 2.5);
+        Scene.Combo left = new Scene.Combo(Thing.APPLE, Motion.LEFT, Hue.BLUE);
+        for (long seed = 0; seed < 20; seed++) {
+            Scene.Actor a = fast.scene(left, seed).primary();
+            double pxPerFrame = a.travel() * 32 / 15;
+            assertTrue(pxPerFrame >= 2.0 - 1e-9 && pxPerFrame <= 2.5 + 1e-9, "speed " + pxPerFrame);
+            assertTrue(a.x() >= 0.25 && a.x() <= 0.75, "it starts anywhere along its way: " + a.x());
+        }
+        boolean leaves = false;
+        for (long seed = 0; seed < 20 && !leaves; seed++) {
+            Scene.Actor a = fast.scene(left, seed).primary();
+            leaves = a.x() - a.travel() + a.size() / 2 < 0;
+        }
+        assertTrue(leaves, "at 2 px a frame some objects run out of the picture");
+        Scene.Combo grow = new Scene.Combo(Thing.HOUSE, Motion.GROW, Hue.BLACK);
+        assertEquals(classic.scene(grow, 5), fast.scene(grow, 5), "speeds are for objects moving left, right, up or down");
+    }
+
+    @Test
     void writesAContactSheet() throws Exception {
         WorldDataset d = new WorldDataset(world, 9);
         BufferedImage sheet = new BufferedImage(16 * 32, 6 * 32, BufferedImage.TYPE_INT_RGB);

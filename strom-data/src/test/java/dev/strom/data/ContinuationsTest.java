@@ -1,0 +1,74 @@
+package dev.strom.data;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.Arrays;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+/** Wrong ways for a clip to go on: each keeps the given frames and changes what follows, the way its name says. */
+class ContinuationsTest {
+
+    /** A 1x1 clip whose frame t has the value t in every channel, so a frame tells which one it is. */
+    private static Clip numbered(int frames) {
+        byte[] rgb = new byte[frames * 3];
+        for (int t = 0; t < frames; t++) {
+            rgb[3 * t] = rgb[3 * t + 1] = rgb[3 * t + 2] = (byte) t;
+        }
+        return new Clip(frames, 1, 1, 8, rgb);
+    }
+
+    private static int[] frames(Clip c) {
+        int[] out = new int[c.frames()];
+        for (int t = 0; t < out.length; t++) {
+            out[t] = c.pixel(t, 0, 0, 0);
+        }
+        return out;
+    }
+
+    @Test
+    void heldKeepsTheLastGivenFrame() {
+        assertArrayEquals(new int[]{0, 1, 2, 2, 2, 2}, frames(Continuations.held(numbered(6), 3)));
+    }
+
+    @Test
+    void reversedRunsBackFromTheLastGivenFrameAndStopsAtTheFirst() {
+        assertArrayEquals(new int[]{0, 1, 2, 1, 0, 0}, frames(Continuations.reversed(numbered(6), 3)));
+    }
+
+    @Test
+    void atAnotherSpeedTheMotionAfterTheGivenFramesRunsFasterOrSlowerAndHoldsAtTheEnd() {
+        Clip clip = numbered(12);
+        assertArrayEquals(new int[]{2, 3, 4, 6, 8, 10}, frames(Continuations.atSpeed(clip, 2, 6, 3, 2)));
+        assertArrayEquals(new int[]{2, 3, 4, 5, 5, 6}, frames(Continuations.atSpeed(clip, 2, 6, 3, 0.5)));
+        assertArrayEquals(new int[]{7, 8, 10, 11, 11}, frames(Continuations.atSpeed(clip, 7, 5, 2, 2)), "held at the clip's end");
+    }
+
+    @Test
+    void shuffledKeepsTheGivenFramesAndNeverThePlainOrder() {
+        Random rng = new Random(4);
+        for (int i = 0; i < 20; i++) {
+            int[] f = frames(Continuations.shuffled(numbered(5), 3, rng));
+            assertArrayEquals(new int[]{0, 1, 2}, new int[]{f[0], f[1], f[2]});
+            assertEquals(4, f[3], "two later frames have one other order");
+            assertEquals(3, f[4]);
+        }
+    }
+
+    @Test
+    void spliceTakesTheOtherClipAfterTheGivenFrames() {
+        Clip a = numbered(4);
+        byte[] rgb = new byte[4 * 3];
+        Arrays.fill(rgb, (byte) 9);
+        assertArrayEquals(new int[]{0, 9, 9, 9}, frames(Continuations.splice(a, new Clip(4, 1, 1, 8, rgb), 1)));
+    }
+
+    @Test
+    void somethingMustBeGivenAndSomethingLeftToContinue() {
+        assertThrows(IllegalArgumentException.class, () -> Continuations.held(numbered(4), 0));
+        assertThrows(IllegalArgumentException.class, () -> Continuations.held(numbered(4), 4));
+    }
+}
