@@ -56,7 +56,7 @@ public final class TrainStep {
             Map<String, NDArray> grads = new HashMap<>();
             double l;
             try (GradientCollector collector = Engine.getEngine("PyTorch").newGradientCollector()) {
-                collector.zeroGradients();
+                clearGradients();
                 NDArray value = loss.get();
                 l = value.getFloat();
                 if (!Double.isFinite(l)) {
@@ -82,6 +82,20 @@ public final class TrainStep {
             }
             optimizer.update(params, grads, lr);
             return new Result(at, l, norm, lr, false, null);
+        }
+    }
+
+    /**
+     * Sets every parameter's gradient to zero before the next backward pass. The engine's own zeroing subtracts a
+     * gradient from itself, which leaves NaN as NaN: after one step whose gradient was not finite (skipped), every
+     * later step's gradient came out NaN and was skipped too (a training run lost 55 of its first 110 steps so).
+     */
+    private void clearGradients() {
+        for (NDArray p : params.values()) {
+            if (p.hasGradient()) {
+                NDArray g = p.getGradient();
+                g.set(new float[Math.toIntExact(g.size())]);
+            }
         }
     }
 }

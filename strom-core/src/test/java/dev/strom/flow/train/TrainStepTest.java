@@ -10,6 +10,7 @@ import dev.strom.tensor.TensorData;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -124,6 +125,23 @@ class TrainStepTest {
             TrainStep.Result r = step.run(() -> p.sum().mul(Float.NaN));
             assertTrue(r.skipped());
             assertArrayEquals(before, p.toFloatArray());
+        }
+    }
+
+    @Test
+    void aStepAfterOneWhoseGradientWasNotFiniteLearnsAgain() {
+        try (NDManager m = NDManager.newBaseManager(); StarFlow flow = StarFlow.initialise(tiny(), m, 3)) {
+            TrainStep step = new TrainStep(flow.parameters().all(), TrainSettings.starflow(1e-3f, 0, 10));
+            NDArray p = flow.parameters().get("blocks.0.proj_in.weight");
+            // a finite loss whose gradient is NaN: d sqrt(u) / du is infinite at u = 0, times d(p - p)/dp = 0
+            TrainStep.Result nan = step.run(() -> p.sub(p).sqrt().sum());
+            assertTrue(nan.skipped(), "NaN gradient: skipped");
+            assertTrue(nan.reason().contains("NaN"), nan.reason());
+            float[] before = p.toFloatArray();
+            TrainStep.Result next = step.run(() -> p.square().sum());
+            assertFalse(next.skipped(), "the NaN of the step before is gone: " + next.reason());
+            assertTrue(Double.isFinite(next.gradNorm()) && next.gradNorm() > 0, "gradient norm " + next.gradNorm());
+            assertFalse(Arrays.equals(before, p.toFloatArray()), "and the step is taken");
         }
     }
 
