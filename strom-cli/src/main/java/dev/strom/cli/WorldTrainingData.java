@@ -142,7 +142,7 @@ final class WorldTrainingData implements TrainingData {
         this.extendWindows = train.path("extend_windows_per_step").asInt(0);
         // How much a full clip counts: every frame of it carries velocity, which openings and stills do not.
         this.fullClipWeight = (float) train.path("full_clip_weight").asDouble(1);
-        if (futureGivenMin < 1 || futureGivenMax < futureGivenMin || futureGivenMax >= spec.frames()) {
+        if (futures > 0 && (futureGivenMin < 1 || futureGivenMax < futureGivenMin || futureGivenMax >= spec.frames())) {
             throw new IllegalArgumentException("future_given_min..future_given_max must lie in 1.." + (spec.frames() - 1));
         }
         if (wrongCaptions < 1 || wrongCaptions >= Motion.values().length) {
@@ -203,6 +203,9 @@ final class WorldTrainingData implements TrainingData {
      * speed, the primary object gone.
      */
     private void addFutures(List<BatchPart> parts, int s, Random rng) {
+        if (futures == 0) {
+            return;
+        }
         int w = spec.frames();
         List<float[]> rows = new ArrayList<>();
         List<String> captions = new ArrayList<>();

@@ -161,6 +161,21 @@ class WorldTrainingDataTest {
     }
 
     @Test
+    void theFutureSettingsAreCheckedOnlyWhenFutureContrastIsAsked() {
+        VideoSpec four = new VideoSpec(4, 16, 8);
+        ObjectNode plain = new ObjectMapper().createObjectNode();
+        new WorldTrainingData(plain, four, 3, 2).batch(0);
+        ObjectNode asked = new ObjectMapper().createObjectNode();
+        asked.put("future_contrast_per_step", 1);
+        assertThrows(IllegalArgumentException.class, () -> new WorldTrainingData(asked, four, 3, 2),
+                "four frames leave no room for the default 2..0 given frames");
+        asked.put("future_given_max", 2);
+        assertEquals(5, new WorldTrainingData(asked, four, 3, 2).batch(0).stream()
+                .filter(TrainingData.BatchPart::future).findFirst().orElseThrow().futures(),
+                "the truth and, by default, held, reversed, at another speed and the object removed");
+    }
+
+    @Test
     void extensionWindowsStartMidClipUnderTheExtendPrefixAndTheTextEncoderReadsIt() {
         ObjectNode t = new ObjectMapper().createObjectNode();
         t.put("extend_windows_per_step", 2);
