@@ -11,7 +11,7 @@ import dev.strom.pipeline.VideoRequest;
 import dev.strom.video.Sampling;
 import dev.strom.video.VideoModel;
 
-import java.util.ArrayList;
+import java.awt.Color;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -202,14 +202,7 @@ public final class Dynamics {
         return (track[b][0] - track[a][0]) * dir[0] + (track[b][1] - track[a][1]) * dir[1];
     }
 
-    private static int[] rgb(java.awt.Color c) {
+    private static int[] rgb(Color c) {
         return new int[]{c.getRed(), c.getGreen(), c.getBlue()};
-    }
-
-    /** Generated clips of a list, for {@link #objectVisibleShare}. */
-    static List<Clip> clips(List<Evaluation.Generated> generated) {
-        List<Clip> out = new ArrayList<>();
-        generated.forEach(g -> out.add(g.clip()));
-        return out;
     }
 }
