@@ -67,7 +67,7 @@ final class ClassifyCommand implements Callable<Integer> {
         }
         try (VideoPipeline pipeline = model.open()) {
             MediaDecoder.Media media = pipeline.read(clip);
-            int read = Math.min(media.clip().frames(), frames == null ? pipeline.spec().frames() : Math.min(frames, pipeline.spec().frames()));
+            int read = pipeline.framesRead(media.clip(), frames);
             if (given >= read) {
                 throw new IllegalArgumentException("--given " + given + " leaves nothing to read of the " + read + " frames read");
             }

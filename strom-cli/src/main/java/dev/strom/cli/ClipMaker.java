@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.function.DoubleConsumer;
 
 /**
  * One video made from the command line, whatever the mode: shows progress, keeps the preview up to date as
@@ -28,14 +29,15 @@ final class ClipMaker {
         int n = request.frames();
         double rate = o.fps != null ? o.fps : spec.fps();
         ProgressBar bar = new ProgressBar("generate");
-        SampleListener listener = fraction -> bar.update(fraction, n + " frames");
+        DoubleConsumer progress = fraction -> bar.update(fraction, n + " frames");
+        SampleListener listener = progress::accept;
         if (o.preview != null) {
             float[] sofar = new float[n * spec.dims(1)];
             if (request.source() != null && !request.mode().keepsSourceLength()) {
                 float[] opening = request.source().toModelLayout();
                 System.arraycopy(opening, 0, sofar, 0, opening.length);
             }
-            listener = SampleListener.of(fraction -> bar.update(fraction, n + " frames"), (first, count, frames, draft) -> {
+            listener = SampleListener.of(progress, (first, count, frames, draft) -> {
                 System.arraycopy(frames, 0, sofar, first * spec.dims(1), frames.length);
                 try {
                     ContactSheet.write(Clip.fromModelLayout(sofar, first + count, spec.size(), spec.size(), rate), o.preview, 4);

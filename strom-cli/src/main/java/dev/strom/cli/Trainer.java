@@ -132,7 +132,7 @@ final class Trainer {
                             TrainingData.BatchPart p = parts.get(i);
                             NDArray part;
                             if (p.future()) {
-                                TrainingObjective.Future f = objective.futureContrast(model.stack(p.clips(), p.frames()),
+                                TrainingObjective.Contrast f = objective.futureContrast(model.stack(p.clips(), p.frames()),
                                         p.futures(), p.scoredFrom(), p.captions(), rng, i == 0 ? nll : null);
                                 future[0] += f.crossEntropy().getFloat();
                                 future[1]++;

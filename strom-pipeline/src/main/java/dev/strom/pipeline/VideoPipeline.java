@@ -121,8 +121,7 @@ public final class VideoPipeline implements AutoCloseable {
      */
     public synchronized Classification classify(MediaDecoder.Media media, ClassifyRequest r) {
         Clip clip = media.clip();
-        int limit = r.frames() == null ? spec().frames() : Math.min(r.frames(), spec().frames());
-        int read = Math.min(clip.frames(), limit);
+        int read = framesRead(clip, r.frames());
         if (r.given() >= read) {
             throw new IllegalArgumentException("given " + r.given() + " leaves nothing to read of the " + read + " frames read");
         }
@@ -132,6 +131,11 @@ public final class VideoPipeline implements AutoCloseable {
                 .sorted(Comparator.comparingDouble((Integer i) -> -p[i]))
                 .map(i -> new Classification.Choice(r.captions().get(i), p[i])).toList();
         return new Classification("classification", apiId(), null, read, r.given(), media.resampledFrom(), r.draws(), choices);
+    }
+
+    /** How many frames of a clip a classification reads: the first {@code frames} (null: all), at most the training length. */
+    public int framesRead(Clip clip, Integer frames) {
+        return Math.min(clip.frames(), frames == null ? spec().frames() : Math.min(frames, spec().frames()));
     }
 
     /** The clip in the model's layout, refused unless it is at the model's size. */

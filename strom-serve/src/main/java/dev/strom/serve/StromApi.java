@@ -186,7 +186,7 @@ final class StromApi {
         Long draws = form.integer("draws", 1, MAX_DRAWS);
         Long seed = form.integer("seed", 0, Long.MAX_VALUE);
         MediaDecoder.Media view = modelView(bytes);
-        int read = Math.min(view.clip().frames(), frames == null ? pipeline.spec().frames() : frames.intValue());
+        int read = pipeline.framesRead(view.clip(), frames == null ? null : frames.intValue());
         int g = given == null ? 0 : given.intValue();
         if (g >= read) {
             throw ApiError.invalid("given", "'given' leaves nothing to read: " + g + " of the " + read + " frames read.");

@@ -42,12 +42,12 @@ public final class TrainingObjective {
     }
 
     /**
-     * What {@link #captionContrast} returns: the training loss under the true captions, the contrast term, and
-     * the log-likelihoods it came from [clips, K] (true caption first).
+     * What {@link #captionContrast} and {@link #futureContrast} return: the training loss of the true rows, the
+     * contrast term, and the log-likelihoods it came from [clips, K] (the truth first).
      */
     public record Contrast(NDArray loss, NDArray crossEntropy, NDArray logLikelihoods) {
 
-        /** The share of clips whose own caption is more likely than each of the wrong ones (a tie is a miss). */
+        /** The share of clips whose truth is more likely than each of the wrong candidates (a tie is a miss). */
         public double accuracy() {
             NDArray own = logLikelihoods.get(":, 0");
             NDArray bestWrong = logLikelihoods.get(":, 1:").max(new int[]{1});
@@ -91,18 +91,6 @@ public final class TrainingObjective {
     }
 
     /**
-     * What {@link #futureContrast} returns: the training loss of the true clips, the contrast term, and the
-     * log-likelihoods of the candidates [clips, K] (the true continuation first).
-     */
-    public record Future(NDArray loss, NDArray crossEntropy, NDArray logLikelihoods) {
-
-        /** The share of clips whose true continuation is more likely than every corrupted one (a tie is a miss). */
-        public double accuracy() {
-            return new Contrast(loss, crossEntropy, logLikelihoods).accuracy();
-        }
-    }
-
-    /**
      * Future contrast: given a clip's first {@code scoredFrom} frames, is its true continuation more likely than
      * corrupted ones (the last frame held, the motion reversed, the object at another speed or gone)? The
      * likelihood alone pays a few bits of a frame's thousands for moving rather than holding still, and each
@@ -112,7 +100,7 @@ public final class TrainingObjective {
      * frames from {@code scoredFrom} on are read, each given those before it. {@code nllOut[0]}, when given, gets
      * the per-dim NLL of the true clips.
      */
-    public Future futureContrast(NDArray candidates, int k, int scoredFrom, List<String> captions, Random rng,
+    public Contrast futureContrast(NDArray candidates, int k, int scoredFrom, List<String> captions, Random rng,
                                  double[] nllOut) {
         long rows = candidates.getShape().get(0);
         int frames = (int) candidates.getShape().get(1);
@@ -132,6 +120,6 @@ public final class TrainingObjective {
         }
         long frameDims = candidates.getShape().size() / (rows * frames);
         NDArray logLikelihoods = FlowLoss.captionLogLikelihoods(pass.lossFrom(scoredFrom), frameDims * (frames - scoredFrom), k);
-        return new Future(FlowLoss.training(nll, pass, flow.config()), FlowLoss.captionContrast(logLikelihoods), logLikelihoods);
+        return new Contrast(FlowLoss.training(nll, pass, flow.config()), FlowLoss.captionContrast(logLikelihoods), logLikelihoods);
     }
 }

@@ -181,7 +181,7 @@ class TrainingObjectiveTest {
                 moved[i] = -moved[i];
             }
             // truth: the object stays; "held" is the same clip; a corrupted continuation changes frames 2 and 3
-            TrainingObjective.Future f = objective(model).futureContrast(model.stack(List.of(still, still.clone(), moved), 4),
+            TrainingObjective.Contrast f = objective(model).futureContrast(model.stack(List.of(still, still.clone(), moved), 4),
                     3, 2, List.of("a red apple staying still"), new Random(5), null);
             float[] ll = f.logLikelihoods().toFloatArray();
             assertEquals(ll[0], ll[1], 1e-6 * Math.abs(ll[0]), "held is the truth: the same likelihood under the same noise");
