@@ -131,11 +131,12 @@ final class ResultsCommand implements Callable<Integer> {
         if (dy.path("next_frame").isObject()) {
             JsonNode nf = dy.path("next_frame");
             JsonNode c = dy.path("continuation");
-            s.append(String.format(Locale.ROOT, "| given 8 real frames: bits of the last frame held minus bits of the true next frame "
-                            + "(positive: the model prefers the motion) | %.1f | the truth most likely in %.0f %% of clips |%n",
-                    nf.path("held_minus_true_bits_at_8").asDouble(), 100 * nf.path("truth_wins_at_8").asDouble()));
-            s.append(String.format(Locale.ROOT, "| 8 frames continued from 8 real ones move the object | %.1f px | the real clips %.1f px |%n",
-                    c.path("continued_8_frames_px").asDouble(), c.path("real_8_frames_px").asDouble()));
+            int given = c.path("given_frames").asInt();
+            s.append(String.format(Locale.ROOT, "| given %d real frames: bits of the last frame held minus bits of the true next frame "
+                            + "(positive: the model prefers the motion) | %.1f | the truth most likely in %.0f %% of clips |%n", given,
+                    nf.path("held_minus_true_bits_at_" + given).asDouble(), 100 * nf.path("truth_wins_at_" + given).asDouble()));
+            s.append(String.format(Locale.ROOT, "| %d frames continued from %d real ones move the object | %.1f px | the real clips %.1f px |%n",
+                    given, given, c.path("continued_px").asDouble(), c.path("real_continued_px").asDouble()));
             s.append(String.format(Locale.ROOT, "| the named object in the picture, share of generated frames | %.2f | real clips %.2f |%n",
                     dy.path("object_visible_share").asDouble(), dy.path("object_visible_share_real").asDouble()));
         }
@@ -336,18 +337,19 @@ final class ResultsCommand implements Callable<Integer> {
                 .append("every candidate under the same noise draws (positive: the truth is more likely), and the share of clips ")
                 .append("where the true frame beats held, one step back and a step too far:\n\n")
                 .append("| frame t | held | one step back | a step too far | object removed | truth most likely |\n|---|---|---|---|---|---|\n");
-        for (int t : new int[]{4, 8, 12}) {
+        JsonNode c = d.path("continuation");
+        int given = c.path("given_frames").asInt();
+        for (int t : new int[]{given / 2, given, 3 * given / 2}) {
             s.append(String.format(Locale.ROOT, "| %d | %.1f | %.1f | %.1f | %.1f | %.2f |%n", t,
                     nf.path("held_minus_true_bits_at_" + t).asDouble(), nf.path("back_minus_true_bits_at_" + t).asDouble(),
                     nf.path("double_step_minus_true_bits_at_" + t).asDouble(Double.NaN),
                     nf.path("removed_minus_true_bits_at_" + t).asDouble(), nf.path("truth_wins_at_" + t).asDouble()));
         }
-        JsonNode c = d.path("continuation");
-        s.append(String.format(Locale.ROOT, "%nGiven 8 real frames of the %d held-out clips that move left, right, up or down: "
-                        + "the next frame at the prior's mode moves the object %.2f px (the real clips: %.2f px); 8 frames "
-                        + "continued move it %.2f px (the real clips: %.2f px).%n",
-                c.path("clips").asInt(), c.path("one_step_px_at_8").asDouble(), c.path("real_one_step_px_at_8").asDouble(),
-                c.path("continued_8_frames_px").asDouble(), c.path("real_8_frames_px").asDouble()));
+        s.append(String.format(Locale.ROOT, "%nGiven %d real frames of the %d held-out clips that move left, right, up or down: "
+                        + "the next frame at the prior's mode moves the object %.2f px (the real clips: %.2f px); %d frames "
+                        + "continued move it %.2f px (the real clips: %.2f px).%n", given,
+                c.path("clips").asInt(), c.path("one_step_px").asDouble(), c.path("real_one_step_px").asDouble(), given,
+                c.path("continued_px").asDouble(), c.path("real_continued_px").asDouble()));
         s.append(String.format(Locale.ROOT, "%nThe named object is in the picture in %.1f %% of generated frames (real clips: %.1f %%).%n",
                 100 * d.path("object_visible_share").asDouble(), 100 * d.path("object_visible_share_real").asDouble()));
         s.append("\nTracked direction of generated clips (held-out prompts, English and German), by seed:\n\n"

@@ -76,6 +76,14 @@ final class WorldTrainingData implements TrainingData {
         JsonNode speeds = train.path("speed_range");
         CaptionedWorld world = speeds.isArray() && speeds.size() == 2
                 ? classic.withSpeeds(speeds.get(0).asDouble(), speeds.get(1).asDouble()) : classic;
+        // A smaller world (some motions only), for telling a recipe that fails from a model too small for it.
+        if (train.path("motions").isArray()) {
+            List<Motion> only = new ArrayList<>();
+            for (JsonNode m : train.path("motions")) {
+                only.add(Motion.fromName(m.asText()));
+            }
+            world = world.withMotions(only);
+        }
         this.data = new WorldDataset(world, seed);
         this.heldOut = new WorldDataset(classic, seed);
         this.longer = new WorldDataset(world.withFrames(2 * spec.frames()), seed ^ 0x10_6E_57L);

@@ -133,8 +133,8 @@ class ResultsCommandTest {
                     .put("truth_wins_at_" + t, 0.25);
         }
         nf.put("clips", 12);
-        d.putObject("continuation").put("one_step_px_at_8", 0.52).put("real_one_step_px_at_8", 1.02)
-                .put("continued_8_frames_px", 0.75).put("real_8_frames_px", 8.15).put("clips", 7);
+        d.putObject("continuation").put("given_frames", 8).put("one_step_px", 0.52).put("real_one_step_px", 1.02)
+                .put("continued_px", 0.75).put("real_continued_px", 8.15).put("clips", 7);
         d.put("object_visible_share", 0.95).put("object_visible_share_real", 1.0);
         d.putObject("tracked_seed_1000").put("right", 9).put("of", 18).put("up_down_right", 1).put("up_down_of", 8)
                 .put("grow_shrink_right", 3).put("grow_shrink_of", 4).put("english_right", 5).put("german_right", 4);

@@ -25,8 +25,10 @@ import java.util.Map;
  */
 public final class Dynamics {
 
-    /** The frames whose next-frame likelihood is read: early, middle and late in a clip. */
-    public static final int[] READ_AT = {4, 8, 12};
+    /** The frames whose next-frame likelihood is read: early, middle and late in a clip (4, 8 and 12 of 16). */
+    public static int[] readAt(int frames) {
+        return new int[]{frames / 4, frames / 2, 3 * frames / 4};
+    }
     /** Noise draws every candidate is read under (the same for all candidates of a frame). */
     public static final int DRAWS = 3;
     /** Temperature of the one-step prediction: next to the prior's mode (z = 0). */
@@ -41,7 +43,7 @@ public final class Dynamics {
 
     /**
      * (a) Given the real frames before frame t of each held-out clip, bits of the true frame t against the last
-     * frame held, one step back, a step too far (frame t + 1) and the object removed, at each of {@link #READ_AT},
+     * frame held, one step back, a step too far (frame t + 1) and the object removed, at each of {@link #readAt},
      * all under the same noise draws: the mean difference from the truth (positive: the truth is more likely), and
      * the share of clips where the truth is the most likely of the moving candidates (held, back, too far; an empty
      * background is cheaper to code than any object, so the removed frame is reported but not raced).
@@ -49,7 +51,7 @@ public final class Dynamics {
     public static Map<String, Double> nextFrame(VideoModel model, CaptionedWorld world, List<WorldDataset.Sample> held) {
         int plane = model.spec().dims(1);
         Map<String, Double> out = new LinkedHashMap<>();
-        for (int t : READ_AT) {
+        for (int t : readAt(model.spec().frames())) {
             double[] sums = new double[4];
             double wins = 0;
             for (int i = 0; i < held.size(); i++) {
@@ -78,11 +80,12 @@ public final class Dynamics {
 
     /**
      * (b) and (c) On the held-out clips that move left, right, up or down: how far the model moves the object one
-     * step on from 8 real frames at the prior's mode, against the real step; and how far it carries it in 8
-     * frames continued from those 8, against the real clip (pixels along the named direction, means over clips).
+     * step on from the first half of the clip (8 real frames of 16) at the prior's mode, against the real step; and
+     * how far it carries it in as many frames continued from those, against the real clip (pixels along the named
+     * direction, means over clips).
      */
     public static Map<String, Double> continuation(VideoPipeline pipeline, List<WorldDataset.Sample> held, Sampling sampling) {
-        int given = 8;
+        int given = pipeline.model().spec().frames() / 2;
         double step = 0, realStep = 0, carried = 0, realCarried = 0;
         int n = 0;
         for (WorldDataset.Sample s : held) {
@@ -103,10 +106,11 @@ public final class Dynamics {
             n++;
         }
         Map<String, Double> out = new LinkedHashMap<>();
-        out.put("one_step_px_at_8", step / n);
-        out.put("real_one_step_px_at_8", realStep / n);
-        out.put("continued_8_frames_px", carried / n);
-        out.put("real_8_frames_px", realCarried / n);
+        out.put("given_frames", (double) given);
+        out.put("one_step_px", step / n);
+        out.put("real_one_step_px", realStep / n);
+        out.put("continued_px", carried / n);
+        out.put("real_continued_px", realCarried / n);
         out.put("clips", (double) n);
         return out;
     }

@@ -7,6 +7,7 @@ import java.awt.RenderingHints;
 import java.awt.geom.AffineTransform;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
@@ -45,12 +46,14 @@ public final class CaptionedWorld {
     private final double twoObjectShare;
     /** Pixels per frame an object moving left, right, up or down covers, [min, max]; null for the classic world. */
     private final double[] speeds;
+    /** The motions training scenes draw from, in this order. */
+    private final List<Motion> motions;
 
     public CaptionedWorld(int size, int frames, double fps, double twoObjectShare) {
-        this(size, frames, fps, twoObjectShare, null);
+        this(size, frames, fps, twoObjectShare, null, List.of(Motion.values()));
     }
 
-    private CaptionedWorld(int size, int frames, double fps, double twoObjectShare, double[] speeds) {
+    private CaptionedWorld(int size, int frames, double fps, double twoObjectShare, double[] speeds, List<Motion> motions) {
         if (size < 8 || frames < 1 || !(fps > 0)) {
             throw new IllegalArgumentException("world clips need size >= 8, frames >= 1, fps > 0");
         }
@@ -59,6 +62,7 @@ public final class CaptionedWorld {
         this.fps = fps;
         this.twoObjectShare = twoObjectShare;
         this.speeds = speeds;
+        this.motions = motions;
     }
 
     /**
@@ -71,12 +75,28 @@ public final class CaptionedWorld {
         if (!(minPx > 0) || !(maxPx >= minPx)) {
             throw new IllegalArgumentException("speeds need 0 < min <= max, got " + minPx + ".." + maxPx);
         }
-        return new CaptionedWorld(size, frames, fps, twoObjectShare, new double[]{minPx, maxPx});
+        return new CaptionedWorld(size, frames, fps, twoObjectShare, new double[]{minPx, maxPx}, motions);
     }
 
     /** The same world with clips of another length. */
     public CaptionedWorld withFrames(int n) {
-        return new CaptionedWorld(size, n, fps, twoObjectShare, speeds);
+        return new CaptionedWorld(size, n, fps, twoObjectShare, speeds, motions);
+    }
+
+    /**
+     * The same world whose training scenes move only in these ways (a smaller world, for telling whether a recipe
+     * fails for want of capacity); scenes of a given triple are unchanged.
+     */
+    public CaptionedWorld withMotions(List<Motion> only) {
+        if (only.isEmpty() || new HashSet<>(only).size() != only.size()) {
+            throw new IllegalArgumentException("motions must be distinct and at least one, got " + only);
+        }
+        return new CaptionedWorld(size, frames, fps, twoObjectShare, speeds, List.copyOf(only));
+    }
+
+    /** The motions training scenes draw from. */
+    public List<Motion> motions() {
+        return motions;
     }
 
     public int size() {
@@ -156,7 +176,7 @@ public final class CaptionedWorld {
                 bg = BACKGROUNDS.get(rng.nextInt(BACKGROUNDS.size()));
                 actors.clear();
                 Thing t = Thing.values()[rng.nextInt(Thing.values().length)];
-                Motion m = Motion.values()[rng.nextInt(Motion.values().length)];
+                Motion m = motions.get(rng.nextInt(motions.size()));
                 boolean two = rng.nextDouble() < twoObjectShare;
                 actors.add(actor(rng, t, m, two ? 0.3 : 0.5));
                 if (two) {
@@ -164,7 +184,7 @@ public final class CaptionedWorld {
                     do {
                         t2 = Thing.values()[rng.nextInt(Thing.values().length)];
                     } while (t2 == t);
-                    Motion m2 = Motion.values()[rng.nextInt(Motion.values().length)];
+                    Motion m2 = motions.get(rng.nextInt(motions.size()));
                     actors.add(actor(rng, t2, m2, 0.7));
                 }
             } while (!allVisible(actors, bg));

@@ -1,5 +1,8 @@
 package dev.strom.data.world;
 
+import java.util.Arrays;
+import java.util.Locale;
+
 /** How an object moves during a clip, with its words: English -ing and 3rd person, German verb + rest. */
 public enum Motion {
     LEFT("moving left", "moves left", "bewegt sich", "nach links"),
@@ -22,6 +25,16 @@ public enum Motion {
         this.third = third;
         this.verb = verb;
         this.rest = rest;
+    }
+
+    /** The motion a train section names: its constant's name in any case ("left", "stay"). */
+    public static Motion fromName(String name) {
+        for (Motion m : values()) {
+            if (m.name().equalsIgnoreCase(name)) {
+                return m;
+            }
+        }
+        throw new IllegalArgumentException("unknown motion '" + name + "': use one of " + Arrays.toString(values()).toLowerCase(Locale.ROOT));
     }
 
     public String english() {

@@ -7,11 +7,15 @@ import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
 import java.io.File;
 import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.Random;
 
@@ -79,6 +83,23 @@ class CaptionedWorldTest {
         assertEquals(12, d.heldOut(false, 1).size());
         assertFalse(CaptionedWorld.HELD_OUT.contains(new Scene.Combo(Thing.APPLE, Motion.LEFT, Hue.BLUE)),
                 "the README's example prompt stays in training");
+    }
+
+    @Test
+    void aSmallerWorldDrawsOnlyItsMotionsAndKeepsTheClassicDrawsOtherwise() {
+        CaptionedWorld translations = world.withMotions(List.of(Motion.LEFT, Motion.RIGHT, Motion.UP, Motion.DOWN, Motion.STAY));
+        Set<Motion> seen = EnumSet.noneOf(Motion.class);
+        for (int i = 0; i < 500; i++) {
+            translations.trainingScene(i).actors().forEach(a -> seen.add(a.motion()));
+        }
+        assertEquals(EnumSet.of(Motion.LEFT, Motion.RIGHT, Motion.UP, Motion.DOWN, Motion.STAY), seen);
+        CaptionedWorld all = world.withMotions(List.of(Motion.values()));
+        for (int i = 0; i < 50; i++) {
+            assertEquals(world.trainingScene(i), all.trainingScene(i), "the full list draws as the classic world does");
+        }
+        assertThrows(IllegalArgumentException.class, () -> world.withMotions(List.of()));
+        assertEquals(Motion.STAY, Motion.fromName("stay"));
+        assertThrows(IllegalArgumentException.class, () -> Motion.fromName("jumping"));
     }
 
     @Test
