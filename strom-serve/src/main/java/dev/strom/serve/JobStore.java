@@ -20,7 +20,7 @@ public final class JobStore {
 
     private static final String COLUMNS = "id, created_ms, completed_at, status, progress, model, prompt, seed, guidance, "
             + "frames, fps, scale, native_size, mode, reference, remixed_from, requested_size, requested_seconds, notes, "
-            + "error_code, error_message, bits_per_dim, worker";
+            + "error_code, error_message, bits_per_dim, worker, project";
 
     private final DataSource db;
 
@@ -35,12 +35,15 @@ public final class JobStore {
                 + "fps DOUBLE PRECISION NOT NULL, scale INT NOT NULL, native_size INT NOT NULL, mode VARCHAR(16) NOT NULL, "
                 + "reference VARCHAR(200), remixed_from VARCHAR(40), requested_size VARCHAR(64), requested_seconds VARCHAR(64), "
                 + "notes VARCHAR(4000) NOT NULL, error_code VARCHAR(64), error_message VARCHAR(1000), "
-                + "bits_per_dim DOUBLE PRECISION, worker VARCHAR(200))", stmt -> { });
+                + "bits_per_dim DOUBLE PRECISION, worker VARCHAR(200), project VARCHAR(64) DEFAULT 'default' NOT NULL)", stmt -> { });
+        // a data directory or database from before projects: its videos belong to the default project
+        run("ALTER TABLE strom_video ADD COLUMN IF NOT EXISTS project VARCHAR(64) DEFAULT 'default' NOT NULL", stmt -> { });
         run("CREATE INDEX IF NOT EXISTS strom_video_created ON strom_video (created_ms, id)", stmt -> { });
+        run("CREATE INDEX IF NOT EXISTS strom_video_project ON strom_video (project, created_ms, id)", stmt -> { });
     }
 
     public void insert(VideoRecord v) {
-        run("INSERT INTO strom_video (" + COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", s -> {
+        run("INSERT INTO strom_video (" + COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", s -> {
             s.setString(1, v.id().toString());
             s.setLong(2, v.createdMillis());
             setLong(s, 3, v.completedAt());
@@ -68,25 +71,40 @@ public final class JobStore {
                 s.setDouble(22, v.bitsPerDim());
             }
             s.setString(23, v.worker());
+            s.setString(24, v.project());
         });
     }
 
+    /** A video whatever its project: for the workers, which serve every project. */
     public Optional<VideoRecord> find(VideoId id) {
         List<VideoRecord> found = query("SELECT " + COLUMNS + " FROM strom_video WHERE id = ?", s -> s.setString(1, id.toString()));
         return found.stream().findFirst();
     }
 
-    /** A page after the cursor, newest first unless ascending; one more than asked tells whether there are more. */
-    public List<VideoRecord> page(VideoRecord after, int limit, boolean ascending) {
+    /** A video of this project; another project's is not found, exactly as one that does not exist. */
+    public Optional<VideoRecord> find(VideoId id, String project) {
+        List<VideoRecord> found = query("SELECT " + COLUMNS + " FROM strom_video WHERE id = ? AND project = ?", s -> {
+            s.setString(1, id.toString());
+            s.setString(2, project);
+        });
+        return found.stream().findFirst();
+    }
+
+    /**
+     * A page of the project's videos after the cursor, newest first unless ascending; one more than asked tells
+     * whether there are more.
+     */
+    public List<VideoRecord> page(String project, VideoRecord after, int limit, boolean ascending) {
         String cmp = ascending ? ">" : "<";
         String order = ascending ? "ASC" : "DESC";
-        String where = after == null ? "" : " WHERE created_ms " + cmp + " ? OR (created_ms = ? AND id " + cmp + " ?)";
+        String where = " WHERE project = ?" + (after == null ? "" : " AND (created_ms " + cmp + " ? OR (created_ms = ? AND id " + cmp + " ?))");
         return query("SELECT " + COLUMNS + " FROM strom_video" + where + " ORDER BY created_ms " + order + ", id " + order
                 + " LIMIT " + (limit + 1), s -> {
+            s.setString(1, project);
             if (after != null) {
-                s.setLong(1, after.createdMillis());
                 s.setLong(2, after.createdMillis());
-                s.setString(3, after.id().toString());
+                s.setLong(3, after.createdMillis());
+                s.setString(4, after.id().toString());
             }
         });
     }
@@ -147,7 +165,7 @@ public final class JobStore {
         double bpd = rs.getDouble(22);
         Double bitsPerDim = rs.wasNull() ? null : bpd;
         String notes = rs.getString(19);
-        return new VideoRecord(VideoId.parse(rs.getString(1)), rs.getLong(2), completedAt, VideoStatus.fromWire(rs.getString(4)),
+        return new VideoRecord(VideoId.parse(rs.getString(1)), rs.getString(24), rs.getLong(2), completedAt, VideoStatus.fromWire(rs.getString(4)),
                 rs.getInt(5), rs.getString(6), rs.getString(7), rs.getLong(8), rs.getFloat(9), rs.getInt(10), rs.getDouble(11),
                 rs.getInt(12), rs.getInt(13), Mode.valueOf(rs.getString(14)), rs.getString(15), rs.getString(16),
                 rs.getString(17), rs.getString(18), notes.isEmpty() ? List.of() : Arrays.asList(notes.split("\n")),

@@ -77,7 +77,7 @@ final class StromApi {
      */
     private void events(Context ctx) throws IOException, InterruptedException {
         VideoId id = VideoId.parse(ctx.pathParam("id"));
-        VideoRecord video = store.find(id).orElseThrow(() -> ApiError.notFound(id.toString()));
+        VideoRecord video = store.find(id, ApiKeys.project(ctx)).orElseThrow(() -> ApiError.notFound(id.toString()));
         ctx.res().setContentType("text/event-stream");
         ctx.res().setHeader("Cache-Control", "no-cache");
         OutputStream out = ctx.res().getOutputStream();

@@ -93,7 +93,7 @@ public final class StromServer implements AutoCloseable {
             long modelCreated = Files.getLastModifiedTime(config.modelDir().resolve("config.json")).toMillis() / 1000;
             Javalin app = javalin(config, json, data.resolve("uploads"));
             ApiKeys keys = config.keys();
-            app.before("/v1/*", ctx -> keys.check(ctx.header("Authorization")));
+            app.before("/v1/*", keys::admit);
             new VideoApi(json, store, queue, files, pipeline, uploads).routes(app);
             new StromApi(json, store, files, pipeline, uploads, data.resolve("uploads"), modelCreated).routes(app);
             app.start(config.port());

@@ -57,8 +57,7 @@ final class VideoApi {
         app.get("/v1/videos/{id}/content", this::content);
         app.post("/v1/videos/{id}/remix", this::remix);
         app.post("/v1/videos/{id}/cancel", ctx -> {
-            VideoId id = VideoId.parse(ctx.pathParam("id"));
-            queue.cancel(id);
+            queue.cancel(find(ctx).id());
             ctx.json(find(ctx).toApi(json));
         });
     }
@@ -91,7 +90,7 @@ final class VideoApi {
                     "input_reference is not a readable image.", null);
             notes.add("input_reference is frame 0, centre-cropped to " + pipeline.spec().size() + "x" + pipeline.spec().size());
         }
-        VideoRecord video = new VideoRecord(id, System.currentTimeMillis(), null, VideoStatus.QUEUED, 0,
+        VideoRecord video = new VideoRecord(id, ApiKeys.project(ctx), System.currentTimeMillis(), null, VideoStatus.QUEUED, 0,
                 pipeline.apiId(), prompt, seed != null ? seed : ThreadLocalRandom.current().nextLong(1L << 31),
                 guidance != null ? guidance.floatValue() : pipeline.defaults().guidance(), shape.frames(), shape.fps(),
                 shape.scale(), shape.nativeSize(), still != null ? Mode.IMAGE : Mode.TEXT, reference, null, size, seconds,
@@ -126,7 +125,7 @@ final class VideoApi {
         Path made = files.path(source.id(), VideoFiles.Variant.VIDEO);
         keepSource(id, Mode.REMIX, made, null, "Video " + source.id() + " could not be read.",
                 file -> Objects.requireNonNullElse(MediaDecoder.title(file), ""));
-        VideoRecord video = new VideoRecord(id, System.currentTimeMillis(), null, VideoStatus.QUEUED, 0,
+        VideoRecord video = new VideoRecord(id, source.project(), System.currentTimeMillis(), null, VideoStatus.QUEUED, 0,
                 source.model(), prompt, source.seed(), source.guidance(), source.frames(), source.fps(), source.scale(),
                 source.nativeSize(), Mode.REMIX, source.id().toString(), source.id().toString(), source.requestedSize(),
                 source.requestedSeconds(), source.notes(), null, null, null, null);
@@ -184,7 +183,7 @@ final class VideoApi {
             if (sourceId == null) {
                 throw ApiError.invalid("video", "'video' must be an uploaded video or {\"id\": \"video_...\"}.");
             }
-            VideoRecord parent = store.find(VideoId.parse(sourceId)).orElseThrow(() -> ApiError.notFound(sourceId));
+            VideoRecord parent = store.find(VideoId.parse(sourceId), ApiKeys.project(ctx)).orElseThrow(() -> ApiError.notFound(sourceId));
             if (parent.status() != VideoStatus.COMPLETED) {
                 throw ApiError.invalid("video", "Video " + parent.id() + " is " + parent.status().wire() + "; only completed videos can be used.");
             }
@@ -202,8 +201,8 @@ final class VideoApi {
         notes.add("source read as " + sourceFrames + " frames of " + pipeline.spec().size() + "x" + pipeline.spec().size()
                 + " at " + pipeline.spec().fps() + " fps");
         int frames = mode == Mode.EXTEND ? sourceFrames + shape.frames() : sourceFrames;
-        VideoRecord video = new VideoRecord(id, System.currentTimeMillis(), null, VideoStatus.QUEUED, 0, pipeline.apiId(),
-                prompt, ThreadLocalRandom.current().nextLong(1L << 31), pipeline.defaults().guidance(), frames, shape.fps(),
+        VideoRecord video = new VideoRecord(id, ApiKeys.project(ctx), System.currentTimeMillis(), null, VideoStatus.QUEUED, 0,
+                pipeline.apiId(), prompt, ThreadLocalRandom.current().nextLong(1L << 31), pipeline.defaults().guidance(), frames, shape.fps(),
                 shape.scale(), shape.nativeSize(), mode, reference, null, null, seconds, notes, null, null, null, null);
         submit(video);
         ctx.json(video.toApi(json));
@@ -250,10 +249,10 @@ final class VideoApi {
         }
         VideoRecord after = null;
         if (ctx.queryParam("after") != null) {
-            after = store.find(VideoId.parse(ctx.queryParam("after")))
+            after = store.find(VideoId.parse(ctx.queryParam("after")), ApiKeys.project(ctx))
                     .orElseThrow(() -> ApiError.invalid("after", "'after' must be the id of a listed video"));
         }
-        List<VideoRecord> page = store.page(after, limit, "asc".equals(order));
+        List<VideoRecord> page = store.page(ApiKeys.project(ctx), after, limit, "asc".equals(order));
         boolean more = page.size() > limit;
         List<VideoRecord> data = more ? page.subList(0, limit) : page;
         ObjectNode out = json.createObjectNode();
@@ -267,7 +266,7 @@ final class VideoApi {
     }
 
     private void delete(Context ctx) throws IOException {
-        VideoId id = VideoId.parse(ctx.pathParam("id"));
+        VideoId id = find(ctx).id();
         queue.delete(id);
         ObjectNode out = json.createObjectNode();
         out.put("id", id.toString());
@@ -292,9 +291,10 @@ final class VideoApi {
         ctx.result(Files.newInputStream(file));
     }
 
+    /** The path's video, if the request's project owns it: another project's is "not found", as if it did not exist. */
     private VideoRecord find(Context ctx) {
         VideoId id = VideoId.parse(ctx.pathParam("id"));
-        return store.find(id).orElseThrow(() -> ApiError.notFound(id.toString()));
+        return store.find(id, ApiKeys.project(ctx)).orElseThrow(() -> ApiError.notFound(id.toString()));
     }
 
     static int queryInt(Context ctx, String name, int fallback, int min, int max) {

@@ -9,9 +9,10 @@ import java.util.Locale;
 
 /**
  * One video as stored: what was asked (prompt, settings, the mapping of size and seconds), where its job is,
- * and how it ended. {@link #toApi} gives the Videos API's JSON, Strom's details under "strom".
+ * and how it ended, and the project (see {@link ApiKeys}) that owns it. {@link #toApi} gives the Videos API's
+ * JSON, Strom's details under "strom".
  */
-public record VideoRecord(VideoId id, long createdMillis, Long completedAt, VideoStatus status, int progress,
+public record VideoRecord(VideoId id, String project, long createdMillis, Long completedAt, VideoStatus status, int progress,
                           String model, String prompt, long seed, float guidance, int frames, double fps, int scale,
                           int nativeSize, Mode mode, String reference, String remixedFrom, String requestedSize,
                           String requestedSeconds, List<String> notes, String errorCode, String errorMessage,

@@ -11,8 +11,12 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.io.ByteArrayOutputStream;
 
-/** Plain HTTP calls with the test key, for endpoints the OpenAI SDK does not know. */
-record Http(String base) {
+/** Plain HTTP calls with one of the test keys (the default project's unless given), for endpoints the OpenAI SDK does not know. */
+record Http(String base, String key) {
+
+    Http(String base) {
+        this(base, TestServer.KEY);
+    }
 
     private static final HttpClient CLIENT = HttpClient.newHttpClient();
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -43,7 +47,7 @@ record Http(String base) {
     }
 
     private Reply send(String method, String path, String type, byte[] body) throws IOException, InterruptedException {
-        HttpRequest req = HttpRequest.newBuilder(URI.create(base + path)).header("Authorization", "Bearer " + TestServer.KEY)
+        HttpRequest req = HttpRequest.newBuilder(URI.create(base + path)).header("Authorization", "Bearer " + key)
                 .header("Content-Type", type).method(method, HttpRequest.BodyPublishers.ofByteArray(body)).build();
         HttpResponse<byte[]> res = CLIENT.send(req, HttpResponse.BodyHandlers.ofByteArray());
         return new Reply(res.statusCode(), JSON.readTree(res.body()));

@@ -12,7 +12,11 @@ import java.io.UncheckedIOException;
 /** One in-process server on a free port with the bundled model, shared by the test classes of a run. */
 final class TestServer {
 
+    /** The default project's key. */
     static final String KEY = "test-key";
+    /** Keys of two more projects, alice's and bob's. */
+    static final String ALICE = "alice-key";
+    static final String BOB = "bob-key";
 
     private static StromServer shared;
 
@@ -40,7 +44,7 @@ final class TestServer {
     }
 
     static ServeConfig config(Path data, int port, String database, String worker, int queueLimit) throws IOException {
-        return new ServeConfig(port, data, database, 1, queueLimit, 4L << 20, modelDir(), ApiKeys.parse(KEY), worker, SigningIdentity.Location.fromEnvironment());
+        return new ServeConfig(port, data, database, 1, queueLimit, 4L << 20, modelDir(), ApiKeys.parse(KEY + ",alice:" + ALICE + ",bob:" + BOB), worker, SigningIdentity.Location.fromEnvironment());
     }
 
     /** Deletes a directory tree, passing over files that vanish meanwhile (a closing database tidies up too). */

@@ -22,7 +22,7 @@ class VideoJobTest {
         try (VideoPipeline pipeline = VideoPipeline.open(TestServer.modelDir())) {
             VideoFiles files = new VideoFiles(data, Delivery.withoutProvenance());
             for (Mode mode : List.of(Mode.REMIX, Mode.EDIT, Mode.EXTEND, Mode.IMAGE)) {
-                VideoRecord video = new VideoRecord(VideoId.random(), 0, null, VideoStatus.IN_PROGRESS, 0, pipeline.apiId(),
+                VideoRecord video = new VideoRecord(VideoId.random(), ApiKeys.DEFAULT_PROJECT, 0, null, VideoStatus.IN_PROGRESS, 0, pipeline.apiId(),
                         "a blue ball", 1, 3f, 16, 8, 8, 32, mode, "video_00000000000000000000000000000001", null, null, null,
                         List.of(), null, null, null, null);
                 IOException e = assertThrows(IOException.class, () -> VideoJob.request(video, files, pipeline));
