@@ -32,6 +32,7 @@ final class EditCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Path file = video.validate(instruction);
         try (VideoPipeline pipeline = video.model.open()) {
+            video.checkWords(pipeline, instruction, "instruction");
             Clip source = pipeline.source(Mode.EDIT, clip);
             ClipMaker.make(pipeline, new VideoRequest(Mode.EDIT, instruction, video.sampling.seed, source.frames(),
                     video.sampling.of(pipeline.defaults()), source, null), video.output, file);

@@ -36,6 +36,7 @@ final class ExtendCommand implements Callable<Integer> {
         }
         Path file = video.validate(prompt);
         try (VideoPipeline pipeline = video.model.open()) {
+            video.checkWords(pipeline, prompt, "prompt");
             Clip source = pipeline.source(Mode.EXTEND, clip);
             int n = source.frames() + (int) Math.max(1, Math.round(seconds * pipeline.spec().fps()));
             ClipMaker.make(pipeline, new VideoRequest(Mode.EXTEND, prompt, video.sampling.seed, n,

@@ -3,6 +3,8 @@ package dev.strom.cli;
 import dev.strom.footage.FolderDataset;
 import dev.strom.footage.Preprocessing;
 import dev.strom.media.MediaDecoder;
+import dev.strom.store.ModelVocabulary;
+import dev.strom.text.Vocabulary;
 import dev.strom.video.VideoModel;
 import dev.strom.video.VideoSpec;
 
@@ -81,5 +83,15 @@ final class FolderTrainingData implements TrainingData {
     @Override
     public String description() {
         return data.summary();
+    }
+
+    /** Every training file's caption (held-out files are not trained on, so their words stay unknown). */
+    @Override
+    public ModelVocabulary vocabulary() {
+        // one caption per file, however many windows it gave
+        Map<String, String> byFile = new TreeMap<>();
+        data.train().forEach(i -> byFile.putIfAbsent(i.file(), i.caption()));
+        List<String> captions = List.copyOf(byFile.values());
+        return new ModelVocabulary(Vocabulary.of(captions), null, captions.stream().distinct().limit(4).toList());
     }
 }

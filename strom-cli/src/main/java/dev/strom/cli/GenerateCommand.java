@@ -37,6 +37,7 @@ final class GenerateCommand implements Callable<Integer> {
         }
         Path file = video.validate(prompt);
         try (VideoPipeline pipeline = video.model.open()) {
+            video.checkWords(pipeline, prompt, "prompt");
             Mode mode = image == null ? Mode.TEXT : Mode.IMAGE;
             Clip still = image == null ? null : pipeline.source(mode, image);
             int n = frames != null ? frames : pipeline.spec().frames();

@@ -5,11 +5,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.strom.flow.FlowConfig;
 import dev.strom.store.FlowConfigJson;
 import dev.strom.store.ModelStore;
+import dev.strom.store.ModelVocabulary;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
+import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Optional;
+import java.util.stream.Collectors;
 import java.util.concurrent.Callable;
 
 @Command(name = "info", mixinStandardHelpOptions = true,
@@ -67,6 +71,29 @@ final class InfoCommand implements Callable<Integer> {
                         + ProgressBar.duration(stage.path("train_seconds").asDouble()) + ": " + stage.path("command").asText());
             }
         }
+        describeVocabulary(p);
         return 0;
+    }
+
+    /** What the model can draw and the words it knows, so a user can write prompts it will follow. */
+    private static void describeVocabulary(Path p) throws IOException {
+        Optional<ModelVocabulary> found = ModelVocabulary.read(p);
+        if (found.isEmpty()) {
+            System.out.println("vocabulary:   none saved (strom vocabulary writes it); prompts are not checked");
+            return;
+        }
+        ModelVocabulary v = found.get();
+        if (v.canDraw() != null) {
+            System.out.println("objects:      " + v.canDraw().objects().stream().map(o -> o.name() + " (" + o.colour() + ")")
+                    .collect(Collectors.joining(", ")));
+            System.out.println("motions:      " + String.join(", ", v.canDraw().motions()));
+            System.out.println("backgrounds:  " + String.join(", ", v.canDraw().backgrounds()));
+            System.out.println("note:         " + v.canDraw().note());
+        }
+        System.out.println("vocabulary:   " + v.words().counts().size() + " words from " + v.words().captions()
+                + " training captions; most frequent: " + String.join(", ", v.words().mostFrequent(12)));
+        for (String example : v.examples()) {
+            System.out.println("example:      " + example);
+        }
     }
 }

@@ -40,6 +40,7 @@ final class RemixCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Path file = video.validate(prompt);
         try (VideoPipeline pipeline = video.model.open()) {
+            video.checkWords(pipeline, prompt, "prompt");
             Clip source = pipeline.source(Mode.REMIX, clip);
             String title = from == null ? MediaDecoder.title(clip) : null;
             String caption = from != null ? from : title != null ? title : "";

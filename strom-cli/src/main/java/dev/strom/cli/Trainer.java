@@ -10,6 +10,8 @@ import dev.strom.flow.train.TrainSettings;
 import dev.strom.flow.train.TrainStep;
 import dev.strom.data.AtomicFiles;
 import dev.strom.store.ModelStore;
+import dev.strom.store.ModelVocabulary;
+import dev.strom.text.Vocabulary;
 import dev.strom.store.Safetensors;
 import dev.strom.store.SafetensorsFile;
 import dev.strom.flow.train.TrainingObjective;
@@ -20,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.Random;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -98,6 +101,7 @@ final class Trainer {
             }
             try (model) {
                 TrainingData data = source.open(model.spec());
+                ModelVocabulary vocabulary = vocabulary(data);
                 if (o.init() != null && !o.resume()) {
                     before = data.heldOutBitsPerDim(model);
                     System.err.printf(Locale.ROOT, "held-out bits/dim of %s before fine-tuning: %.4f%n", o.init(), before);
@@ -169,7 +173,7 @@ final class Trainer {
                     bar.update((double) (s - start) / Math.max(1, o.stopAt() - start), String.format("step %d/%d loss %.4f bpd %.3f%s%s", s, o.stopAt(),
                             r.loss(), bpd, contrastNote, r.skipped() ? " (skipped: " + r.reason() + ")" : ""));
                     if (s % o.checkpointEvery() == 0 && s < o.stopAt()) {
-                        save(model, step, log, checkpoint, s, seconds, data, before, null);
+                        save(model, step, log, checkpoint, s, seconds, new Saved(data, vocabulary, before, null));
                     }
                 }
                 double seconds = elapsedBefore + (System.nanoTime() - t0) / 1e9;
@@ -177,7 +181,7 @@ final class Trainer {
                 if (!stop.get()) {
                     heldOut = data.heldOutBitsPerDim(model);
                 }
-                save(model, step, log, checkpoint, s, seconds, data, before, heldOut);
+                save(model, step, log, checkpoint, s, seconds, new Saved(data, vocabulary, before, heldOut));
                 bar.finish(stop.get()
                         ? "interrupted: checkpoint at step " + s + " saved in " + checkpoint + " (continue with --resume)"
                         : String.format("done: %d steps in %s, held-out bits/dim %.4f, model in %s", s,
@@ -194,8 +198,32 @@ final class Trainer {
         return checkpoint;
     }
 
-    private void save(VideoModel model, TrainStep step, LossLog log, Path checkpoint, int s, double seconds,
-                      TrainingData data, Double before, Double heldOut) throws IOException {
+    /**
+     * What the run knows: its data's vocabulary, and with --init the words the model was trained on before (it
+     * still knows them; what it can draw is what the new data says).
+     */
+    private ModelVocabulary vocabulary(TrainingData data) throws IOException {
+        ModelVocabulary own = data.vocabulary();
+        if (o.init() == null) {
+            return own;
+        }
+        return ModelVocabulary.read(o.init()).map(old -> {
+            TreeMap<String, Long> counts = new TreeMap<>(old.words().counts());
+            own.words().counts().forEach((w, c) -> counts.merge(w, c, Long::sum));
+            return new ModelVocabulary(new Vocabulary(counts, old.words().captions() + own.words().captions()),
+                    own.canDraw(), own.examples());
+        }).orElse(own);
+    }
+
+    /** What a checkpoint records beside the weights: the data, its vocabulary and the held-out figures. */
+    private record Saved(TrainingData data, ModelVocabulary vocabulary, Double before, Double heldOut) {
+    }
+
+    private void save(VideoModel model, TrainStep step, LossLog log, Path checkpoint, int s, double seconds, Saved saved)
+            throws IOException {
+        TrainingData data = saved.data();
+        Double before = saved.before();
+        Double heldOut = saved.heldOut();
         ObjectNode cfg = config.deepCopy();
         ObjectNode card = cfg.with("strom").putObject("card");
         card.put("data", data.description());
@@ -220,7 +248,8 @@ final class Trainer {
         var optimizer = step.optimizer().state();
         ModelStore.save(checkpoint, model, cfg, Map.of(
                 OPTIMIZER, out -> Safetensors.encode(optimizer, Map.of(), out),
-                STATE, out -> out.write(JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(state))));
+                STATE, out -> out.write(JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(state)),
+                ModelVocabulary.FILE, saved.vocabulary()::writeTo));
         log.writeCsv(o.out().resolve("loss.csv"));
         log.writePng(o.out().resolve("loss.png"), "strom train");
     }

@@ -1,5 +1,6 @@
 package dev.strom.cli;
 
+import dev.strom.store.ModelVocabulary;
 import dev.strom.video.VideoModel;
 import dev.strom.video.VideoSpec;
 
@@ -78,4 +79,7 @@ interface TrainingData {
 
     /** What the model was trained on, for the model card. */
     String description();
+
+    /** The words of the training captions with their counts, and what the data says the model can draw. */
+    ModelVocabulary vocabulary();
 }

@@ -4,10 +4,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.strom.data.Clip;
 import dev.strom.data.Continuations;
 import dev.strom.data.world.CaptionedWorld;
+import dev.strom.data.world.Captions;
+import dev.strom.data.world.Hue;
+import dev.strom.data.world.Thing;
 import dev.strom.data.world.EditPairs;
 import dev.strom.data.world.Motion;
 import dev.strom.data.world.Scene;
 import dev.strom.data.world.WorldDataset;
+import dev.strom.store.ModelVocabulary;
+import dev.strom.text.Vocabulary;
 import dev.strom.video.Generation;
 import dev.strom.video.VideoModel;
 import dev.strom.video.VideoSpec;
@@ -33,6 +38,8 @@ final class WorldTrainingData implements TrainingData {
     private static final long CONTRAST_CLIPS_OFFSET = 5L << 40;
     private static final long FUTURE_OFFSET = 6L << 40;
     private static final long EXTEND_OFFSET = 7L << 40;
+    private static final int VOCABULARY_SAMPLES = 20_000;
+    private static final int VOCABULARY_EDITS = 200;
 
     private final WorldDataset data;
     /** The classic world's held-out clips, whatever the training world: held-out figures stay comparable. */
@@ -347,5 +354,47 @@ final class WorldTrainingData implements TrainingData {
     public String description() {
         return "built-in captioned world (seed " + seed + "), English and German captions, "
                 + CaptionedWorld.HELD_OUT.size() + " held-out object/motion/background triples";
+    }
+
+    /**
+     * The captions of the run's first {@value #VOCABULARY_SAMPLES} training samples (every template of every
+     * object, motion and background comes many times in them), the editing instructions when the run trains edits,
+     * and the world's ground truth of what can be drawn.
+     */
+    @Override
+    public ModelVocabulary vocabulary() {
+        List<String> captions = new ArrayList<>();
+        for (long i = 0; i < VOCABULARY_SAMPLES; i++) {
+            captions.add(data.trainingCaption(i));
+        }
+        if (edits > 0 || contrastEdits > 0) {
+            for (long i = 0; i < VOCABULARY_EDITS; i++) {
+                EditPairs.Pair pair = editPairs.pair(i);
+                captions.add(Generation.editCaption(pair.instruction()));
+                pair.otherInstructions().forEach(o -> captions.add(Generation.editCaption(o)));
+            }
+        }
+        if (extendWindows > 0) {
+            captions.add(Generation.extendCaption(""));
+        }
+        List<ModelVocabulary.Drawn> objects = Arrays.stream(Thing.values())
+                .map(t -> new ModelVocabulary.Drawn(t.english(), t.hue().english())).toList();
+        List<String> motions = data.world().motions().stream().map(Motion::english).toList();
+        List<String> backgrounds = CaptionedWorld.BACKGROUNDS.stream().map(Hue::english).toList();
+        ModelVocabulary.CanDraw canDraw = new ModelVocabulary.CanDraw(objects, motions, backgrounds,
+                "one object (sometimes two) on a plain background, each object always in its own colour, "
+                        + "never on a background of that colour; English or German");
+        List<String> examples = new ArrayList<>();
+        for (Scene.Combo c : List.of(new Scene.Combo(Thing.APPLE, Motion.LEFT, Hue.BLUE),
+                new Scene.Combo(Thing.STAR, Motion.GROW, Hue.BLACK), new Scene.Combo(Thing.FISH, Motion.DOWN, Hue.GREEN),
+                new Scene.Combo(Thing.CAR, Motion.RIGHT, Hue.GRAY))) {
+            if (data.world().motions().contains(c.motion())) {
+                String colour = c.thing().hue().english();
+                examples.add((colour.matches("[aeiou].*") ? "an " : "a ") + colour + " " + c.thing().english() + " "
+                        + c.motion().english() + " on a " + c.background().english() + " background");
+            }
+        }
+        examples.add(Captions.german(data.world().scene(new Scene.Combo(Thing.HEART, Motion.SPIN, Hue.PURPLE), 0), new Random(seed)));
+        return new ModelVocabulary(Vocabulary.of(captions), canDraw, examples);
     }
 }

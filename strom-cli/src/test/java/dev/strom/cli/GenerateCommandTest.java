@@ -50,4 +50,22 @@ class GenerateCommandTest {
         assertTrue(Arrays.equals(Files.readAllBytes(a), Files.readAllBytes(b)), "same seed, same bytes");
         assertTrue(!Arrays.equals(Files.readAllBytes(a), Files.readAllBytes(c)), "another seed, another video");
     }
+
+    @Test
+    void wordsTheModelNeverSawAreNamedAndStrictRefusesThem() throws Exception {
+        Path out = dir.resolve("cat.gif");
+        Cli strict = Cli.run("generate", "a cat walking on a beach", "--strict", "-o", out.toString());
+        assertEquals(2, strict.exit(), strict.err());
+        assertEquals("strom: error: prompt: the model never saw the words cat, walking, beach (see strom info for what it can draw)\n",
+                strict.errorLines());
+        assertTrue(Files.notExists(out), "nothing made");
+
+        Cli warned = Cli.run("generate", "a red Cat moving left on a blue background", "--frames", "2", "-o", out.toString());
+        assertEquals(0, warned.exit(), warned.err());
+        assertTrue(warned.err().contains("warning: the model never saw the word cat "), warned.err());
+        Cli known = Cli.run("generate", "a red apple moving left on a blue background", "--strict", "--frames", "2",
+                "-o", dir.resolve("apple.gif").toString());
+        assertEquals(0, known.exit(), known.err());
+        assertTrue(!known.err().contains("never saw"), known.err());
+    }
 }

@@ -1,5 +1,7 @@
 package dev.strom.cli;
 
+import dev.strom.store.ModelVocabulary;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,6 +33,10 @@ class TrainCommandTest {
         assertTrue(Files.exists(checkpoint.resolve("weights.safetensors")));
         assertTrue(Files.exists(out.resolve("loss.png")));
         assertTrue(Files.readString(checkpoint.resolve("trainer.json")).contains("\"step\" : 40"));
+        ModelVocabulary vocabulary = ModelVocabulary.read(checkpoint).orElseThrow(() -> new AssertionError("no vocabulary.json"));
+        assertTrue(vocabulary.words().knows("apple") && vocabulary.words().knows("hintergrund"), "the world's words, both languages");
+        assertTrue(vocabulary.words().unknownWords("a cat on a beach").containsAll(List.of("cat", "beach")));
+        assertEquals(8, vocabulary.canDraw().objects().size(), "the world's objects with their colours");
 
         Cli again = Cli.run("train", "--config", "tiny", "--out", out.toString(), "--steps", "40");
         assertEquals(2, again.exit(), "refuses to overwrite a checkpoint without --resume");

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDManager;
 import dev.strom.data.Clip;
 import dev.strom.media.MediaDecoder;
 import dev.strom.store.ModelStore;
+import dev.strom.store.ModelVocabulary;
 import dev.strom.video.Likelihood;
 import dev.strom.video.SampleListener;
 import dev.strom.video.Sampling;
@@ -12,6 +13,7 @@ import dev.strom.video.VideoSpec;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
@@ -31,11 +33,13 @@ public final class VideoPipeline implements AutoCloseable {
     private final NDManager manager;
     private final VideoModel model;
     private final String name;
+    private final ModelVocabulary vocabulary;
 
-    private VideoPipeline(NDManager manager, VideoModel model, String name) {
+    private VideoPipeline(NDManager manager, VideoModel model, String name, ModelVocabulary vocabulary) {
         this.manager = manager;
         this.model = model;
         this.name = name;
+        this.vocabulary = vocabulary;
     }
 
     /** Loads a model directory, or the checkpoint in a training output directory. */
@@ -43,7 +47,8 @@ public final class VideoPipeline implements AutoCloseable {
         Path dir = ModelStore.resolve(modelDir);
         NDManager manager = NDManager.newBaseManager();
         try {
-            return new VideoPipeline(manager, ModelStore.load(dir, manager), ModelStore.name(dir));
+            return new VideoPipeline(manager, ModelStore.load(dir, manager), ModelStore.name(dir),
+                    ModelVocabulary.read(dir).orElse(null));
         } catch (IOException | RuntimeException e) {
             manager.close();
             throw e;
@@ -54,6 +59,19 @@ public final class VideoPipeline implements AutoCloseable {
     public static String version() {
         String v = VideoPipeline.class.getPackage().getImplementationVersion();
         return v == null ? "dev" : v;
+    }
+
+    /** What the model knows: its training words and what it can draw; empty for a model saved without them. */
+    public Optional<ModelVocabulary> vocabulary() {
+        return Optional.ofNullable(vocabulary);
+    }
+
+    /**
+     * The prompt's words the model never saw in training (each once, in order): it draws nothing for them. Empty
+     * when the model keeps no vocabulary, as nothing can be said then.
+     */
+    public List<String> unknownWords(String prompt) {
+        return vocabulary == null ? List.of() : vocabulary.words().unknownWords(prompt);
     }
 
     public VideoModel model() {

@@ -182,7 +182,7 @@ public final class ModelStore {
                 t.path("layers").asInt(d.layers()), t.path("heads").asInt(d.heads()));
     }
 
-    static VideoSpec videoSpec(JsonNode config) {
+    public static VideoSpec videoSpec(JsonNode config) {
         JsonNode v = config.path("strom").path("video");
         if (!v.has("frames") || !v.has("fps")) {
             throw new IllegalArgumentException("config has no strom.video section (frames, fps)");

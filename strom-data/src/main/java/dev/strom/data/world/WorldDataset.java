@@ -36,6 +36,11 @@ public final class WorldDataset {
         return new Sample(world.render(scene), style.caption(scene), scene, style.german());
     }
 
+    /** Training sample i's caption, without drawing its clip. */
+    public String trainingCaption(long i) {
+        return trainingStyle(i).caption(world.trainingScene(mix(seed, i)));
+    }
+
     /**
      * Training sample i's caption for another scene, in the same language and template: what sample i would be
      * called had its scene been {@code other} (for caption contrast, where only the ground truth may differ).
