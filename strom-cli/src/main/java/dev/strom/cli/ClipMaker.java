@@ -55,8 +55,8 @@ final class ClipMaker {
         if (o.sheet != null) {
             delivery.writeSheet(clip, o.sheet, 4);
         }
-        bar.finish(String.format(Locale.ROOT, "%d frames %dx%d at %.0f fps in %.1f s", n, clip.width() * o.scale,
-                clip.height() * o.scale, rate, (System.nanoTime() - t0) / 1e9));
+        bar.finish(String.format(Locale.ROOT, "%d frames %dx%d at %.0f fps in %.1f s, seed %d", n, clip.width() * o.scale,
+                clip.height() * o.scale, rate, (System.nanoTime() - t0) / 1e9, request.seed()));
         System.out.println(file.toAbsolutePath());
     }
 }

@@ -9,6 +9,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 @Command(name = "edit", mixinStandardHelpOptions = true,
@@ -30,12 +31,14 @@ final class EditCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Path file = video.validate(instruction);
+        List<VideoOptions.Variant> variants = video.validate(instruction);
         try (VideoPipeline pipeline = video.model.open()) {
             video.checkWords(pipeline, instruction, "instruction");
             Clip source = pipeline.source(Mode.EDIT, clip);
-            ClipMaker.make(pipeline, new VideoRequest(Mode.EDIT, instruction, video.sampling.seed, source.frames(),
-                    video.sampling.of(pipeline.defaults()), source, null), video.output, file);
+            for (VideoOptions.Variant v : variants) {
+                ClipMaker.make(pipeline, new VideoRequest(Mode.EDIT, instruction, v.seed(), source.frames(),
+                        video.sampling.of(pipeline.defaults()), source, null), video.output, v.file());
+            }
         }
         return 0;
     }

@@ -10,6 +10,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 @Command(name = "extend", mixinStandardHelpOptions = true,
@@ -34,13 +35,15 @@ final class ExtendCommand implements Callable<Integer> {
         if (!(seconds > 0) || seconds > 600) {
             throw new IllegalArgumentException("--seconds must be between 0 and 600");
         }
-        Path file = video.validate(prompt);
+        List<VideoOptions.Variant> variants = video.validate(prompt);
         try (VideoPipeline pipeline = video.model.open()) {
             video.checkWords(pipeline, prompt, "prompt");
             Clip source = pipeline.source(Mode.EXTEND, clip);
             int n = source.frames() + (int) Math.max(1, Math.round(seconds * pipeline.spec().fps()));
-            ClipMaker.make(pipeline, new VideoRequest(Mode.EXTEND, prompt, video.sampling.seed, n,
-                    video.sampling.of(pipeline.defaults()), source, null), video.output, file);
+            for (VideoOptions.Variant v : variants) {
+                ClipMaker.make(pipeline, new VideoRequest(Mode.EXTEND, prompt, v.seed(), n,
+                        video.sampling.of(pipeline.defaults()), source, null), video.output, v.file());
+            }
         }
         return 0;
     }

@@ -10,6 +10,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 @Command(name = "generate", mixinStandardHelpOptions = true,
@@ -35,14 +36,16 @@ final class GenerateCommand implements Callable<Integer> {
         if (frames != null && frames <= 0) {
             throw new IllegalArgumentException("--frames must be positive, got " + frames);
         }
-        Path file = video.validate(prompt);
+        List<VideoOptions.Variant> variants = video.validate(prompt);
         try (VideoPipeline pipeline = video.model.open()) {
             video.checkWords(pipeline, prompt, "prompt");
             Mode mode = image == null ? Mode.TEXT : Mode.IMAGE;
             Clip still = image == null ? null : pipeline.source(mode, image);
             int n = frames != null ? frames : pipeline.spec().frames();
-            ClipMaker.make(pipeline, new VideoRequest(mode, prompt, video.sampling.seed, n,
-                    video.sampling.of(pipeline.defaults()), still, null), video.output, file);
+            for (VideoOptions.Variant v : variants) {
+                ClipMaker.make(pipeline, new VideoRequest(mode, prompt, v.seed(), n,
+                        video.sampling.of(pipeline.defaults()), still, null), video.output, v.file());
+            }
         }
         return 0;
     }

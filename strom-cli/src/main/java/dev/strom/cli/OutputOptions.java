@@ -14,7 +14,8 @@ import java.util.Locale;
  */
 final class OutputOptions {
 
-    @Option(names = {"-o", "--out"}, paramLabel = "FILE", description = "output file: .mp4, .webm or .gif (default: strom-<seed>.mp4)")
+    @Option(names = {"-o", "--out"}, paramLabel = "FILE", description = "output file: .mp4, .webm or .gif (default: strom-<seed>.mp4; "
+            + "with --count, the seed goes before the extension)")
     Path out;
 
     @Option(names = "--fps", description = "frames per second of the file (default: the model's)")
@@ -35,15 +36,15 @@ final class OutputOptions {
     @Mixin
     SigningOption signing;
 
-    /** Checks everything before any work starts and returns the output file. */
-    Path validate(long seed) {
+    /** Checks everything before any work starts and returns the output file for this seed. */
+    Path validate(long seed, boolean seedInName) {
         if (fps != null && !(fps > 0)) {
             throw new IllegalArgumentException("--fps must be positive");
         }
         if (scale < 1 || scale > 64) {
             throw new IllegalArgumentException("--scale must be between 1 and 64");
         }
-        Path file = out != null ? out : Path.of("strom-" + seed + ".mp4");
+        Path file = out == null ? Path.of("strom-" + seed + ".mp4") : seedInName ? withSeed(out, seed) : out;
         VideoFormat.of(file);
         for (Path png : new Path[]{sheet, preview}) {
             if (png != null && !png.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".png")) {
@@ -55,5 +56,13 @@ final class OutputOptions {
             throw new IllegalArgumentException("cannot write to " + dir + " (missing or not writable)");
         }
         return file;
+    }
+
+    /** out.mp4 -> out-SEED.mp4, for one file per variant. */
+    private static Path withSeed(Path file, long seed) {
+        String name = file.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        String named = dot <= 0 ? name + "-" + seed : name.substring(0, dot) + "-" + seed + name.substring(dot);
+        return file.resolveSibling(named);
     }
 }

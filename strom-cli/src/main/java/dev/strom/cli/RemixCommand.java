@@ -11,6 +11,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 @Command(name = "remix", mixinStandardHelpOptions = true,
@@ -38,14 +39,16 @@ final class RemixCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Path file = video.validate(prompt);
+        List<VideoOptions.Variant> variants = video.validate(prompt);
         try (VideoPipeline pipeline = video.model.open()) {
             video.checkWords(pipeline, prompt, "prompt");
             Clip source = pipeline.source(Mode.REMIX, clip);
             String title = from == null ? MediaDecoder.title(clip) : null;
             String caption = from != null ? from : title != null ? title : "";
-            ClipMaker.make(pipeline, new VideoRequest(Mode.REMIX, prompt, video.sampling.seed, source.frames(),
-                    video.sampling.of(pipeline.defaults()), source, caption), video.output, file);
+            for (VideoOptions.Variant v : variants) {
+                ClipMaker.make(pipeline, new VideoRequest(Mode.REMIX, prompt, v.seed(), source.frames(),
+                        video.sampling.of(pipeline.defaults()), source, caption), video.output, v.file());
+            }
         }
         return 0;
     }

@@ -8,8 +8,8 @@ final class SamplingOptions {
 
     enum Sampler { jacobi, sequential }
 
-    @Option(names = "--seed", defaultValue = "42", description = "random seed; same seed, same video (default ${DEFAULT-VALUE})")
-    long seed;
+    @Option(names = "--seed", description = "seed; the same seed, model and settings give the same video (default: a random one, printed)")
+    Long seed;
 
     @Option(names = "--cfg", description = "guidance weight, 0 for none (default: the model's, else 3.0)")
     Float cfg;

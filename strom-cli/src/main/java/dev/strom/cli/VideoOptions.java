@@ -5,10 +5,17 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
+import java.nio.file.Files;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 
 /** What every command that makes a video shares: the model, how to sample, where and how to write. */
 final class VideoOptions {
+
+    private static final int MAX_COUNT = 1000;
+    /** Random seeds are drawn below 2^31, short enough to read out and type again. */
+    private static final long RANDOM_SEEDS = 1L << 31;
 
     @Mixin
     SamplingOptions sampling;
@@ -19,15 +26,42 @@ final class VideoOptions {
     @Mixin
     ModelOption model;
 
+    @Option(names = "--count", defaultValue = "1", description = "make N variants, seeds one apart from the first (default ${DEFAULT-VALUE})")
+    int count;
+
+    @Option(names = "--force", description = "replace output files that exist (default: refuse)")
+    boolean force;
+
     @Option(names = "--strict", description = "refuse a prompt with words the model never saw (default: make the video and warn)")
     boolean strict;
 
-    /** Checks the prompt and the output options before anything loads, and returns the output file. */
-    Path validate(String prompt) {
+    /** One video to make: its seed and its file. */
+    record Variant(long seed, Path file) {
+    }
+
+    /**
+     * Checks the prompt and the output options before anything loads and returns the videos to make: --count of
+     * them, seeds one apart from --seed or a random first one, each with its own file (with several, the seed goes
+     * into each name). A file that exists is refused unless --force, so no run overwrites another's by accident.
+     */
+    List<Variant> validate(String prompt) {
         if (prompt == null || prompt.isBlank()) {
             throw new IllegalArgumentException("prompt must not be empty");
         }
-        return output.validate(sampling.seed);
+        if (count < 1 || count > MAX_COUNT) {
+            throw new IllegalArgumentException("--count must be between 1 and " + MAX_COUNT + ", got " + count);
+        }
+        long first = sampling.seed != null ? sampling.seed : ThreadLocalRandom.current().nextLong(RANDOM_SEEDS);
+        List<Variant> out = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            long seed = first + i;
+            Path file = output.validate(seed, count > 1);
+            if (!force && Files.exists(file)) {
+                throw new IllegalArgumentException(file + " exists (--force replaces it)");
+            }
+            out.add(new Variant(seed, file));
+        }
+        return out;
     }
 
     /**

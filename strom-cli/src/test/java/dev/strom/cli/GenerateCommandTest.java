@@ -68,4 +68,26 @@ class GenerateCommandTest {
         assertEquals(0, known.exit(), known.err());
         assertTrue(!known.err().contains("never saw"), known.err());
     }
+
+    @Test
+    void runsWithoutSeedOrFileNeverOverwriteEachOtherAndCountMakesVariants() throws Exception {
+        String prompt = "a yellow star spinning on a black background";
+        Path out = dir.resolve("star.gif");
+        Cli first = Cli.run("generate", prompt, "--frames", "2", "-o", out.toString());
+        assertEquals(0, first.exit(), first.err());
+        assertTrue(first.err().matches("(?s).*, seed \\d+\\R.*"), "the seed used is printed: " + first.err());
+        byte[] made = Files.readAllBytes(out);
+        Cli again = Cli.run("generate", prompt, "--frames", "2", "-o", out.toString());
+        assertEquals(2, again.exit());
+        assertTrue(again.errorLines().contains("exists (--force replaces it)"), again.err());
+        assertTrue(Arrays.equals(made, Files.readAllBytes(out)), "the first file is untouched");
+        assertEquals(0, Cli.run("generate", prompt, "--frames", "2", "-o", out.toString(), "--force").exit());
+
+        Cli variants = Cli.run("generate", prompt, "--frames", "2", "--seed", "7", "--count", "3", "-o", dir.resolve("v.gif").toString());
+        assertEquals(0, variants.exit(), variants.err());
+        for (String name : new String[]{"v-7.gif", "v-8.gif", "v-9.gif"}) {
+            assertTrue(Files.isRegularFile(dir.resolve(name)), name);
+        }
+        assertTrue(!Arrays.equals(Files.readAllBytes(dir.resolve("v-7.gif")), Files.readAllBytes(dir.resolve("v-8.gif"))));
+    }
 }
