@@ -14,7 +14,7 @@ final class Provenance {
     static Delivery delivery(OutputOptions o, String modelName) throws IOException {
         if (o.noProvenance) {
             System.err.println("strom: provenance off (--no-provenance): no C2PA manifest and no watermark in what this run writes");
-            return Delivery.withoutProvenance();
+            return Delivery.withoutProvenance(modelName);
         }
         SigningIdentity.Location at = o.signing.location();
         Delivery delivery = Delivery.signedBy(at, modelName);

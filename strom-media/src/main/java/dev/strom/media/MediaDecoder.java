@@ -11,6 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.TreeMap;
+import java.util.Map;
 
 /**
  * The one way Strom reads media: videos (MP4, MOV, AVI, WebM, MKV, GIF) and images (PNG, JPEG) all go through
@@ -99,8 +101,8 @@ public final class MediaDecoder {
         return decode(file, Target.asStored(), Fit.CROP, 0, false).clip();
     }
 
-    /** The file's title, or null when it has none; a clip Strom made carries its prompt there. */
-    public static String title(Path file) throws IOException {
+    /** The container's metadata tags (title, comment, encoder, ...); empty for a file that carries none. */
+    public static Map<String, String> tags(Path file) throws IOException {
         if (!Files.isRegularFile(file)) {
             throw new IOException("no such file: " + file);
         }
@@ -111,11 +113,18 @@ public final class MediaDecoder {
             } catch (FFmpegFrameGrabber.Exception e) {
                 throw new IOException("not a readable video or image: " + file.getFileName());
             }
-            String title = g.getMetadata("title");
+            Map<String, String> tags = new TreeMap<>(g.getMetadata());
             g.stop();
-            return title == null || title.isBlank() ? null : title;
+            return tags;
         }
     }
+
+    /** The container's title tag (Strom writes the prompt there); null when there is none. */
+    public static String title(Path file) throws IOException {
+        String title = tags(file).get("title");
+        return title == null || title.isBlank() ? null : title;
+    }
+
 
     private static Media decode(Path file, Target target, Fit fit, int maxFrames, boolean nativeSize) throws IOException {
         if (!Files.isRegularFile(file)) {

@@ -13,26 +13,29 @@ import java.util.Map;
 
 /**
  * How a made clip leaves Strom, for the CLI and the server alike: encoded (MP4, WebM or GIF by the file's name,
- * upscaled for viewing, titled with its prompt), watermarked as it is encoded, then signed with a C2PA manifest
+ * upscaled for viewing, titled with its prompt, tagged with {@link MadeWith what made it}), watermarked as it is encoded, then signed with a C2PA manifest
  * (MP4 and PNG; other formats carry the watermark only). The watermark's clip id comes from the request's
  * {@linkplain VideoRequest#settings() settings}: the same settings, the same clip, the same id.
  */
 public final class Delivery {
 
     private final ProvenanceStamp stamp;
+    private final String modelName;
 
-    private Delivery(ProvenanceStamp stamp) {
+    private Delivery(ProvenanceStamp stamp, String modelName) {
         this.stamp = stamp;
+        this.modelName = modelName;
     }
 
-    /** Delivery without provenance: no watermark, no manifest. */
-    public static Delivery withoutProvenance() {
-        return new Delivery(null);
+    /** Delivery without provenance: no watermark, no manifest (the settings tag still says what made the clip). */
+    public static Delivery withoutProvenance(String modelName) {
+        return new Delivery(null, modelName);
     }
 
     /** Delivery with provenance, signed by the identity at {@code signing} (created on first use). */
     public static Delivery signedBy(SigningIdentity.Location signing, String modelName) throws IOException {
-        return new Delivery(ProvenanceStamp.open(signing, new ContentCredentials.Generator(VideoPipeline.version(), modelName)));
+        return new Delivery(ProvenanceStamp.open(signing, new ContentCredentials.Generator(VideoPipeline.version(), modelName)),
+                modelName);
     }
 
     /** Whether files carry a watermark and a manifest. */
@@ -50,9 +53,10 @@ public final class Delivery {
      * format takes no manifest (the file then carries the watermark only).
      */
     public boolean write(Clip clip, VideoRequest request, Path file, int scale) throws IOException {
-        ClipWriter.write(clip, file, scale, Map.of("title", request.prompt(), "encoder", "Strom"),
+        MadeWith made = MadeWith.of(request, modelName);
+        ClipWriter.write(clip, file, scale, Map.of("title", request.prompt(), "encoder", "Strom", MadeWith.TAG, made.toJson()),
                 stamp == null ? ClipWriter.FrameFilter.NONE : stamp.watermark(clip, scale, request.settings()));
-        return sign(file);
+        return stamp == null || stamp.sign(file, made.fields());
     }
 
     /** Writes every frame side by side to a PNG contact sheet, signed. */

@@ -117,7 +117,7 @@ class VideoPipelineTest {
         assertEquals(WatermarkPayload.clipIdOf(r.settings()), v.watermark().payload().clipId());
 
         Path plain = dir.resolve("plain.mp4");
-        assertTrue(Delivery.withoutProvenance().write(clip, r, plain, 8));
+        assertTrue(Delivery.withoutProvenance(pipeline.name()).write(clip, r, plain, 8));
         Verification none = Verifier.verify(plain);
         assertFalse(none.provenance(), none.toString());
         assertFalse(Arrays.equals(MediaDecoder.storedPixels(file).rgb(), MediaDecoder.storedPixels(plain).rgb()),

@@ -16,6 +16,7 @@ import java.security.NoSuchAlgorithmException;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -32,13 +33,31 @@ public final class ContentCredentials {
     public static final String TRAINED_ALGORITHMIC_MEDIA =
             "http://cv.iptc.org/newscodes/digitalsourcetype/trainedAlgorithmicMedia";
     static final String ACTIONS = "c2pa.actions.v2";
+    /** Strom's own assertion: the settings a clip was made with. */
+    public static final String SETTINGS = "dev.strom.settings";
     private static final String ASSERTIONS = "c2pa.assertions";
     private static final String CLAIM = "c2pa.claim.v2";
     private static final String SIGNATURE = "c2pa.signature";
     private static final ObjectMapper CBOR = new ObjectMapper(new CBORFactory());
 
-    /** What made the asset: Strom's version and the model that generated it. */
-    public record Generator(String version, String modelId) {
+    /**
+     * What made the asset: Strom's version, the model that generated it, and the settings it was made with (prompt,
+     * seed, guidance, ...; signed as the {@value #SETTINGS} assertion, none when empty), so the clip can be made again.
+     */
+    public record Generator(String version, String modelId, Map<String, String> settings) {
+
+        public Generator {
+            settings = Collections.unmodifiableMap(new LinkedHashMap<>(settings));
+        }
+
+        public Generator(String version, String modelId) {
+            this(version, modelId, Map.of());
+        }
+
+        /** The same generator for one asset made with these settings. */
+        public Generator madeWith(Map<String, String> assetSettings) {
+            return new Generator(version, modelId, assetSettings);
+        }
     }
 
     /** The hard-binding assertion: its label and its CBOR fields. */
@@ -47,7 +66,7 @@ public final class ContentCredentials {
 
     /** The outcome of reading a store: signature and assertion checks, the signer, and the binding to check. */
     record Checked(List<String> problems, X509Certificate signer, boolean selfSigned, String generator,
-                   String bindingLabel, JsonNode binding) {
+                   String bindingLabel, JsonNode binding, Map<String, String> settings) {
     }
 
     /**
@@ -56,10 +75,10 @@ public final class ContentCredentials {
      * nothing in the file says anyone else vouches for the signer; no trust list is consulted); the generator.
      */
     public record Status(boolean present, boolean valid, String signer, boolean selfSigned, String generator,
-                         List<String> problems) {
+                         List<String> problems, Map<String, String> settings) {
 
         static Status absent() {
-            return new Status(false, false, null, false, null, List.of());
+            return new Status(false, false, null, false, null, List.of(), Map.of());
         }
     }
 
@@ -94,14 +113,14 @@ public final class ContentCredentials {
         try {
             c = check(store.get());
         } catch (IOException | RuntimeException e) {
-            return new Status(true, false, null, false, null, List.of("unreadable manifest: " + e.getMessage()));
+            return new Status(true, false, null, false, null, List.of("unreadable manifest: " + e.getMessage()), Map.of());
         }
         List<String> problems = new ArrayList<>(c.problems());
         if (c.binding() != null && !embedding.get().bindingMatches(bytes, c.bindingLabel(), c.binding())) {
             problems.add("the file's bytes do not match the manifest's hash (" + c.bindingLabel() + ")");
         }
         String signer = c.signer() == null ? null : c.signer().getSubjectX500Principal().getName();
-        return new Status(true, problems.isEmpty(), signer, c.selfSigned(), c.generator(), List.copyOf(problems));
+        return new Status(true, problems.isEmpty(), signer, c.selfSigned(), c.generator(), List.copyOf(problems), c.settings());
     }
 
     /** The manifest store's bytes (a JUMBF superbox) for the given binding. */
@@ -120,6 +139,13 @@ public final class ContentCredentials {
         created.put("parameters", Map.of("dev.strom.model", generator.modelId()));
         byte[] actions = Jumbf.cborBox(Jumbf.Type.CBOR, ACTIONS, CBOR.writeValueAsBytes(Map.of("actions", List.of(created))));
         byte[] hash = Jumbf.cborBox(Jumbf.Type.CBOR, binding.label(), CBOR.writeValueAsBytes(binding.fields()));
+        List<byte[]> boxes = new ArrayList<>(List.of(actions, hash));
+        List<Map<String, Object>> assertionRefs = new ArrayList<>(List.of(hashedUri(ACTIONS, actions), hashedUri(binding.label(), hash)));
+        if (!generator.settings().isEmpty()) {
+            byte[] settings = Jumbf.cborBox(Jumbf.Type.CBOR, SETTINGS, CBOR.writeValueAsBytes(generator.settings()));
+            boxes.add(settings);
+            assertionRefs.add(hashedUri(SETTINGS, settings));
+        }
 
         Map<String, Object> info = new LinkedHashMap<>();
         info.put("name", "Strom");
@@ -129,13 +155,13 @@ public final class ContentCredentials {
         claim.put("instanceID", "xmp:iid:" + UUID.nameUUIDFromBytes((seed + "|instance").getBytes(StandardCharsets.UTF_8)));
         claim.put("claim_generator_info", info);
         claim.put("signature", "self#jumbf=/c2pa/" + label + "/" + SIGNATURE);
-        claim.put("created_assertions", List.of(hashedUri(ACTIONS, actions), hashedUri(binding.label(), hash)));
+        claim.put("created_assertions", assertionRefs);
         claim.put("alg", "sha256");
         byte[] claimCbor = CBOR.writeValueAsBytes(claim);
         byte[] signature = CoseSignature.sign(claimCbor, identity);
 
         byte[] manifest = Jumbf.superbox(Jumbf.Type.MANIFEST, label,
-                Jumbf.superbox(Jumbf.Type.ASSERTION_STORE, ASSERTIONS, actions, hash),
+                Jumbf.superbox(Jumbf.Type.ASSERTION_STORE, ASSERTIONS, boxes.toArray(new byte[0][])),
                 Jumbf.cborBox(Jumbf.Type.CLAIM, CLAIM, claimCbor),
                 Jumbf.cborBox(Jumbf.Type.SIGNATURE, SIGNATURE, signature));
         return Jumbf.superbox(Jumbf.Type.MANIFEST_STORE, "c2pa", manifest);
@@ -182,6 +208,7 @@ public final class ContentCredentials {
         }
         String bindingLabel = null;
         JsonNode binding = null;
+        Map<String, String> settings = new LinkedHashMap<>();
         List<JsonNode> refs = new ArrayList<>();
         claim.path("created_assertions").forEach(refs::add);
         claim.path("gathered_assertions").forEach(refs::add);
@@ -202,6 +229,9 @@ public final class ContentCredentials {
                 bindingLabel = label;
                 binding = CBOR.readTree(box.content());
             }
+            if (label.equals(SETTINGS)) {
+                CBOR.readTree(box.content()).fields().forEachRemaining(e -> settings.put(e.getKey(), e.getValue().asText()));
+            }
         }
         if (binding == null) {
             problems.add("no hard binding");
@@ -210,7 +240,7 @@ public final class ContentCredentials {
         String generator = info.isArray() ? info.path(0).path("name").asText() + " " + info.path(0).path("version").asText()
                 : info.path("name").asText() + " " + info.path("version").asText()
                 + (info.has("dev.strom.model") ? " (model " + info.path("dev.strom.model").asText() + ")" : "");
-        return new Checked(problems, signer, selfSigned, generator.trim(), bindingLabel, binding);
+        return new Checked(problems, signer, selfSigned, generator.trim(), bindingLabel, binding, Map.copyOf(settings));
     }
 
     static byte[] sha256(byte[] data, int offset, int length) {

@@ -5,6 +5,7 @@ import dev.strom.media.ClipWriter;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Map;
 
 /**
  * Strom's provenance step for one generated clip: the watermark goes into the frames as they are encoded,
@@ -41,10 +42,15 @@ public final class ProvenanceStamp {
 
     /** Signs the written file; false when its format carries no manifest (WebM, GIF). */
     public boolean sign(Path file) throws IOException {
+        return sign(file, Map.of());
+    }
+
+    /** Signs the written file with the settings it was made with; false when its format carries no manifest. */
+    public boolean sign(Path file, Map<String, String> settings) throws IOException {
         if (!ContentCredentials.supports(file)) {
             return false;
         }
-        ContentCredentials.sign(file, generator, identity);
+        ContentCredentials.sign(file, generator.madeWith(settings), identity);
         return true;
     }
 }

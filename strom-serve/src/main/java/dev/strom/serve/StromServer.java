@@ -63,7 +63,7 @@ public final class StromServer implements AutoCloseable {
             db = Database.open(config.jdbcUrl());
             JobStore store = new JobStore(db);
             store.createTable();
-            Delivery delivery = config.signing() == null ? Delivery.withoutProvenance()
+            Delivery delivery = config.signing() == null ? Delivery.withoutProvenance(pipeline.name())
                     : Delivery.signedBy(config.signing(), pipeline.name());
             if (delivery.createdIdentity()) {
                 LOG.warn("created a local C2PA signing identity in {}; its root is self-signed, so validators will call "

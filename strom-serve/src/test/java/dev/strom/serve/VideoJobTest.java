@@ -20,7 +20,7 @@ class VideoJobTest {
     @Test
     void aSourceDeletedBeforeTheJobRunsFailsWithoutTheServersPath(@TempDir Path data) throws Exception {
         try (VideoPipeline pipeline = VideoPipeline.open(TestServer.modelDir())) {
-            VideoFiles files = new VideoFiles(data, Delivery.withoutProvenance());
+            VideoFiles files = new VideoFiles(data, Delivery.withoutProvenance(pipeline.name()));
             for (Mode mode : List.of(Mode.REMIX, Mode.EDIT, Mode.EXTEND, Mode.IMAGE)) {
                 VideoRecord video = new VideoRecord(VideoId.random(), ApiKeys.DEFAULT_PROJECT, 0, null, VideoStatus.IN_PROGRESS, 0, pipeline.apiId(),
                         "a blue ball", 1, 3f, 16, 8, 8, 32, mode, "video_00000000000000000000000000000001", null, null, null,
