@@ -32,7 +32,7 @@ final class ClipMaker {
         DoubleConsumer progress = fraction -> bar.update(fraction, n + " frames");
         SampleListener listener = progress::accept;
         if (o.preview != null) {
-            float[] sofar = new float[n * spec.dims(1)];
+            float[] sofar = new float[spec.dims(n)];
             if (request.source() != null && !request.mode().keepsSourceLength()) {
                 float[] opening = request.source().toModelLayout();
                 System.arraycopy(opening, 0, sofar, 0, opening.length);

@@ -24,7 +24,8 @@ final class ExtendCommand implements Callable<Integer> {
     @Parameters(index = "1", paramLabel = "PROMPT", description = "what happens next")
     String prompt;
 
-    @Option(names = "--seconds", defaultValue = "2", description = "seconds to add (default ${DEFAULT-VALUE})")
+    @Option(names = "--seconds", defaultValue = "2", description = "seconds to add (default ${DEFAULT-VALUE}); the result, "
+            + "the clip included, is at most " + VideoRequest.MAX_FRAMES + " frames")
     double seconds;
 
     @Mixin
@@ -40,6 +41,11 @@ final class ExtendCommand implements Callable<Integer> {
             video.checkWords(pipeline, prompt, "prompt");
             Clip source = pipeline.source(Mode.EXTEND, clip);
             int n = source.frames() + (int) Math.max(1, Math.round(seconds * pipeline.spec().fps()));
+            if (n > VideoRequest.MAX_FRAMES) {
+                throw new IllegalArgumentException("--seconds " + seconds + " would make " + n + " frames (the clip's "
+                        + source.frames() + " and " + (n - source.frames()) + " more); a video is at most "
+                        + VideoRequest.MAX_FRAMES + " frames");
+            }
             for (VideoOptions.Variant v : variants) {
                 ClipMaker.make(pipeline, new VideoRequest(Mode.EXTEND, prompt, v.seed(), n,
                         video.sampling.of(pipeline.defaults()), source, null), video.output, v.file());

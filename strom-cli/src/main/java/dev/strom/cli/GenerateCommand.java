@@ -22,7 +22,8 @@ final class GenerateCommand implements Callable<Integer> {
     @Parameters(paramLabel = "PROMPT", description = "what the video should show")
     String prompt;
 
-    @Option(names = "--frames", description = "frames to generate, the still included (default: the model's)")
+    @Option(names = "--frames", description = "frames to generate, the still included, at most "
+            + VideoRequest.MAX_FRAMES + " (default: the model's)")
     Integer frames;
 
     @Option(names = "--image", paramLabel = "FILE", description = "still image (PNG, JPEG, ...) to start from: image-to-video")
@@ -33,8 +34,8 @@ final class GenerateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (frames != null && frames <= 0) {
-            throw new IllegalArgumentException("--frames must be positive, got " + frames);
+        if (frames != null && (frames <= 0 || frames > VideoRequest.MAX_FRAMES)) {
+            throw new IllegalArgumentException("--frames must be between 1 and " + VideoRequest.MAX_FRAMES + ", got " + frames);
         }
         List<VideoOptions.Variant> variants = video.validate(prompt);
         try (VideoPipeline pipeline = video.model.open()) {

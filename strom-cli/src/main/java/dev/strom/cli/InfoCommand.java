@@ -1,8 +1,9 @@
 package dev.strom.cli;
 
+import ai.djl.ndarray.NDArray;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.strom.flow.FlowConfig;
+import dev.strom.pipeline.VideoPipeline;
 import dev.strom.store.FlowConfigJson;
 import dev.strom.store.ModelStore;
 import dev.strom.store.ModelVocabulary;
@@ -14,10 +15,14 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.stream.Collectors;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "info", mixinStandardHelpOptions = true,
-        description = "Describes a model: architecture, parameter count, training data and held-out bits/dim.")
+        description = {"Describes a model: architecture, parameter count, training data and held-out bits/dim.",
+                "Loads the weights to do so: missing, truncated or corrupt weights (or any that do not match the config, "
+                        + "or are not finite) give one line and exit code 2."})
 final class InfoCommand implements Callable<Integer> {
 
     @Parameters(paramLabel = "MODEL", arity = "0..1", description = "model directory (default: the bundled model)")
@@ -34,6 +39,8 @@ final class InfoCommand implements Callable<Integer> {
             p = model.resolve();
         }
         JsonNode cfg = ModelStore.readConfig(p);
+        // Describing a model whose weights do not load would vouch for it: open it as generate would.
+        String weights = checkedWeights(p);
         FlowConfig f = FlowConfigJson.fromJson(cfg);
         JsonNode v = cfg.path("strom").path("video");
         JsonNode card = cfg.path("strom").path("card");
@@ -52,6 +59,7 @@ final class InfoCommand implements Callable<Integer> {
         System.out.printf("tokens:       patch %d -> %d tokens/frame of %d dims; noise sigma %.3f%n", f.patchSize(),
                 f.gridSize() * f.gridSize(), f.tokenDim(), f.noiseStd());
         System.out.println("text encoder: " + cfg.path("strom").path("text_encoder"));
+        System.out.println("weights:      " + weights);
         if (card.isObject()) {
             System.out.println("parameters:   " + card.path("parameters").asLong());
             System.out.println("data:         " + card.path("data").asText());
@@ -94,6 +102,29 @@ final class InfoCommand implements Callable<Integer> {
                 + " training captions; most frequent: " + String.join(", ", v.words().mostFrequent(12)));
         for (String example : v.examples()) {
             System.out.println("example:      " + example);
+        }
+    }
+
+    /**
+     * Loads the model (the safetensors header, every tensor's name, shape and byte range against the config) and
+     * looks at every value; returns what was found, or throws with the problem in one line.
+     */
+    private static String checkedWeights(Path dir) throws IOException {
+        try (VideoPipeline pipeline = VideoPipeline.open(dir)) {
+            Map<String, NDArray> parameters = pipeline.model().parameters();
+            long count = 0;
+            for (Map.Entry<String, NDArray> e : parameters.entrySet()) {
+                NDArray a = e.getValue();
+                count += a.size();
+                try (NDArray notFinite = a.isInfinite().logicalOr(a.isNaN())) {
+                    if (notFinite.any().getBoolean()) {
+                        throw new IOException("model " + dir + " does not load: tensor '" + e.getKey()
+                                + "' in " + ModelStore.WEIGHTS + " holds values that are not finite (NaN or infinite)");
+                    }
+                }
+            }
+            return String.format(Locale.ROOT, "%s loads: %,d parameters in %d tensors, all finite", ModelStore.WEIGHTS,
+                    count, parameters.size());
         }
     }
 }

@@ -16,11 +16,16 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 @Command(name = "verify", mixinStandardHelpOptions = true,
-        description = "Checks a file for Strom provenance: a valid C2PA manifest (and who signed it) and the invisible "
-                + "watermark (payload, confidence). Exit 0: provenance found; 1: none; 2: error.")
+        description = {"Checks a file for Strom provenance: its C2PA manifest (valid, invalid with the reason, or absent; "
+                + "who signed it) and, in a video, the invisible watermark (found with payload and confidence, not found, "
+                + "or frames that could not be decoded). A damaged file is reported, not refused.",
+                "Exit 0: verified (a valid manifest, and the watermark agrees); 1: not verified (the manifest is invalid, "
+                        + "the watermark contradicts it, or there is no manifest: watermark only or nothing); "
+                        + "2: bad input (no such file, not a video or image)."})
 final class VerifyCommand implements Callable<Integer> {
 
-    static final int NO_PROVENANCE = 1;
+    /** Exit code for a file that was read but is not verified (invalid, watermark only, or no provenance at all). */
+    static final int NOT_VERIFIED = 1;
 
     @Parameters(paramLabel = "FILE", description = "an MP4/WebM/GIF video or PNG image")
     Path file;
@@ -36,7 +41,7 @@ final class VerifyCommand implements Callable<Integer> {
         } else {
             System.out.print(report(v));
         }
-        return v.provenance() ? 0 : NO_PROVENANCE;
+        return v.verdict() == Verification.Verdict.VERIFIED ? 0 : NOT_VERIFIED;
     }
 
     static String report(Verification v) {
@@ -45,6 +50,9 @@ final class VerifyCommand implements Callable<Integer> {
         ContentCredentials.Status m = v.manifest();
         if (!m.present()) {
             out.append("C2PA:        no manifest\n");
+            for (String p : m.problems()) {
+                out.append("problem:     ").append(p).append('\n');
+            }
         } else {
             out.append("C2PA:        manifest present, ").append(m.valid() ? "valid" : "INVALID").append('\n');
             if (m.signer() != null) {
@@ -59,7 +67,9 @@ final class VerifyCommand implements Callable<Integer> {
             }
         }
         WatermarkDetection w = v.watermark();
-        if (w == null) {
+        if (v.watermarkProblem() != null) {
+            out.append("watermark:   could not look: ").append(v.watermarkProblem()).append('\n');
+        } else if (w == null) {
             out.append("watermark:   not looked for (not a video)\n");
         } else if (w.detected()) {
             WatermarkPayload p = w.payload();
@@ -71,7 +81,7 @@ final class VerifyCommand implements Callable<Integer> {
         } else {
             out.append(String.format(Locale.ROOT, "watermark:   none (score %.2f, threshold %.2f)%n", w.score(), w.threshold()));
         }
-        out.append("provenance:  ").append(v.provenance() ? "Strom provenance found" : "none found").append('\n');
+        out.append("verdict:     ").append(v.verdict().wire()).append(": ").append(v.reason()).append('\n');
         return out.toString();
     }
 }

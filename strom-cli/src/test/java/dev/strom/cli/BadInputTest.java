@@ -46,6 +46,20 @@ class BadInputTest {
     }
 
     @Test
+    void framesPastTheMaximumAreRefusedInOneLineBeforeTheModelLoads() {
+        Path out = dir.resolve("x.mp4");
+        // an absent model: the frame count is checked first, so the line names --frames, not the model
+        String absent = dir.resolve("no-model").toString();
+        for (String frames : new String[]{"257", "100000", "2147483647"}) {
+            Cli r = Cli.run("generate", "a red apple", "--frames", frames, "--model", absent, "-o", out.toString());
+            rejected(r, "--frames must be between 1 and 256, got " + frames);
+            assertFalse(r.err().contains("-3072"), "no size wrapped around: " + r.err());
+        }
+        assertFalse(Files.exists(out));
+        assertTrue(Cli.run("generate", "--help").out().contains("at most 256"), "the help names the maximum");
+    }
+
+    @Test
     void unwritableOutputPath() {
         rejected(Cli.run("generate", "a red apple", "-o", dir.resolve("missing/dir/x.mp4").toString()), "cannot write");
     }

@@ -147,6 +147,30 @@ class ModesCommandTest {
         }
     }
 
+    @Test
+    void anExtensionOrEditPastTheLongestVideoIsRefusedInOneLine() throws Exception {
+        Path src = dir.resolve("source.mp4");
+        ClipWriter.write(scene.clip(), src, 8);
+        Path out = dir.resolve("long.mp4");
+        Cli e = Cli.run("extend", src.toString(), scene.caption(), "--seconds", "600", "-o", out.toString());
+        assertEquals(2, e.exit(), e.err());
+        assertEquals("strom: error: --seconds 600.0 would make 4816 frames (the clip's 16 and 4800 more); a video is at most 256 frames",
+                e.errorLines().strip());
+
+        Path longSource = dir.resolve("long-source.mp4");
+        Clip one = scene.clip();
+        byte[] rgb = new byte[one.rgb().length * 17];
+        for (int i = 0; i < 17; i++) {
+            System.arraycopy(one.rgb(), 0, rgb, i * one.rgb().length, one.rgb().length);
+        }
+        ClipWriter.write(new Clip(16 * 17, one.height(), one.width(), one.fps(), rgb), longSource, 1);
+        Cli m = Cli.run("edit", longSource.toString(), "make the background blue", "-o", out.toString());
+        assertEquals(2, m.exit(), m.err());
+        assertEquals("strom: error: edit takes a source of at most 256 frames at the model's fps, got 272",
+                m.errorLines().strip());
+        assertTrue(!Files.exists(out), "no output file");
+    }
+
     /** PSNR of frame a of clip x against frame b of clip y, 8-bit RGB. */
     static double psnr(Clip x, int a, Clip y, int b) {
         return ImageQuality.between(x.window(a, 1), y.window(b, 1)).psnr();

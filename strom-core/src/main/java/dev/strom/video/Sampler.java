@@ -52,7 +52,7 @@ public final class Sampler {
             throw new IllegalArgumentException("context must hold between 1 and " + (g.frames() - 1) + " whole frames of "
                     + spec.size() + "x" + spec.size() + " RGB");
         }
-        float[] out = new float[g.frames() * plane];
+        float[] out = new float[spec.dims(g.frames())];
         if (given > 0) {
             System.arraycopy(opening, 0, out, 0, given * plane);
         }

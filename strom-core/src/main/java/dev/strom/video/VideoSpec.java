@@ -13,8 +13,12 @@ public record VideoSpec(int frames, int size, double fps) {
         return 3;
     }
 
-    /** Values per clip. */
+    /** Values per clip; a clip too long to hold in one array is refused rather than wrapping to a negative size. */
     public int dims(int frames) {
-        return frames * channels() * size * size;
+        try {
+            return Math.multiplyExact(frames, Math.multiplyExact(channels(), Math.multiplyExact(size, size)));
+        } catch (ArithmeticException e) {
+            throw new IllegalArgumentException(frames + " frames of " + size + "x" + size + " do not fit in one array");
+        }
     }
 }

@@ -4,6 +4,8 @@ import dev.strom.data.AtomicFiles;
 import dev.strom.data.Clip;
 import org.bytedeco.ffmpeg.global.avcodec;
 import org.bytedeco.ffmpeg.global.avutil;
+import org.bytedeco.ffmpeg.avcodec.AVPacket;
+import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.bytedeco.javacv.FFmpegFrameRecorder;
 import org.bytedeco.javacv.Frame;
 import org.bytedeco.javacv.Java2DFrameConverter;
@@ -134,6 +136,32 @@ public final class ClipWriter {
                 rec.record(f, avutil.AV_PIX_FMT_BGR24);
             }
             rec.stop();
+        }
+        requireWhole(file, clip.frames());
+    }
+
+    /**
+     * Fails unless the file holds every frame. JavaCV's {@code stop()} drops what {@code av_write_trailer} and the
+     * final {@code avio_close} return, so a disk that fills while the index is written or the last buffer flushed
+     * leaves a short file behind a normal return; counting the packets back (no decoding) catches it before the
+     * file is moved into place.
+     */
+    static void requireWhole(Path file, int frames) throws IOException {
+        avutil.av_log_set_level(avutil.AV_LOG_QUIET);
+        int packets = 0;
+        try (FFmpegFrameGrabber g = new FFmpegFrameGrabber(file.toFile())) {
+            g.start();
+            for (AVPacket p; (p = g.grabPacket()) != null; ) {
+                packets += p.stream_index() == g.getVideoStream() ? 1 : 0;
+            }
+            g.stop();
+        } catch (FFmpegFrameGrabber.Exception e) {
+            throw new IOException("the encoder left an unreadable file (disk full?): " + e.getMessage(), e);
+        } finally {
+            avutil.av_log_set_level(avutil.AV_LOG_ERROR);
+        }
+        if (packets < frames) {
+            throw new IOException("the encoder wrote " + packets + " of " + frames + " frames (disk full?)");
         }
     }
 

@@ -121,6 +121,37 @@ class ClipWriterTest {
     }
 
     @Test
+    void anEncoderThatFailsMidwayLeavesNeitherTheFileNorATemporary() throws IOException {
+        for (String name : new String[]{"x.mp4", "x.webm", "x.gif"}) {
+            Path out = dir.resolve(name);
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> ClipWriter.write(apple(), out, 2, Map.of(),
+                    (t, image) -> {
+                        if (t == 7) {
+                            throw new IllegalStateException("stopped at frame 7");
+                        }
+                    }));
+            assertEquals("stopped at frame 7", e.getMessage());
+            try (var files = Files.list(dir)) {
+                assertEquals(List.of(), files.toList(), name + ": nothing at the target, no temporary");
+            }
+        }
+    }
+
+    @Test
+    void aFileTheEncoderLeftShortIsRefused() throws IOException {
+        // what a disk that fills during FFmpeg's trailer leaves: JavaCV returns normally, the file is cut short
+        for (String name : new String[]{"x.mp4", "x.webm"}) {
+            Path whole = dir.resolve(name);
+            ClipWriter.write(apple(), whole, 8);
+            ClipWriter.requireWhole(whole, 16);
+            byte[] bytes = Files.readAllBytes(whole);
+            Path cut = Files.write(dir.resolve("cut-" + name), java.util.Arrays.copyOf(bytes, bytes.length / 2));
+            IOException e = assertThrows(IOException.class, () -> ClipWriter.requireWhole(cut, 16), name);
+            assertTrue(e.getMessage().contains("disk full?"), e.getMessage());
+        }
+    }
+
+    @Test
     void missingDirectoryIsAnErrorAndLeavesNoFile() {
         Path p = dir.resolve("nope/out.mp4");
         assertThrows(IOException.class, () -> ClipWriter.write(apple(), p, 2));

@@ -1,8 +1,10 @@
 package dev.strom.pipeline;
 
+import dev.strom.data.AtomicFiles;
 import dev.strom.data.Clip;
 import dev.strom.media.ClipWriter;
 import dev.strom.media.ContactSheet;
+import dev.strom.media.VideoFormat;
 import dev.strom.provenance.ContentCredentials;
 import dev.strom.provenance.ProvenanceStamp;
 import dev.strom.provenance.SigningIdentity;
@@ -54,18 +56,28 @@ public final class Delivery {
      */
     public boolean write(Clip clip, VideoRequest request, Path file, int scale) throws IOException {
         MadeWith made = MadeWith.of(request, modelName);
-        ClipWriter.write(clip, file, scale, Map.of("title", request.prompt(), "encoder", "Strom", MadeWith.TAG, made.toJson()),
-                stamp == null ? ClipWriter.FrameFilter.NONE : stamp.watermark(clip, scale, request.settings()));
-        return stamp == null || stamp.sign(file, made.fields());
+        return encodeThenSign(file, VideoFormat.of(file).extension(), made.fields(), tmp -> ClipWriter.write(clip, tmp, scale,
+                Map.of("title", request.prompt(), "encoder", "Strom", MadeWith.TAG, made.toJson()),
+                stamp == null ? ClipWriter.FrameFilter.NONE : stamp.watermark(clip, scale, request.settings())));
     }
 
     /** Writes every frame side by side to a PNG contact sheet, signed. */
     public void writeSheet(Clip clip, Path png, int perRow) throws IOException {
-        ContactSheet.write(clip, png, perRow);
-        sign(png);
+        encodeThenSign(png, "png", Map.of(), tmp -> ContactSheet.write(clip, tmp, perRow));
     }
 
-    private boolean sign(Path file) throws IOException {
-        return stamp == null || stamp.sign(file);
+    /**
+     * Encodes and signs under a temporary name beside the file, then moves the finished file into place: a failure
+     * at either step (a full disk, an encoder that stops) leaves neither a file nor a temporary behind, where
+     * encoding into place and then signing left an unsigned or cut file at the target.
+     */
+    private boolean encodeThenSign(Path file, String extension, Map<String, String> settings, AtomicFiles.PathWriter encode)
+            throws IOException {
+        boolean[] signed = {true};
+        AtomicFiles.write(file, ".part." + extension, tmp -> {
+            encode.writeTo(tmp);
+            signed[0] = stamp == null || stamp.sign(tmp, settings);
+        });
+        return signed[0];
     }
 }

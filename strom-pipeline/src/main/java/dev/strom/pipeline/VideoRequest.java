@@ -18,6 +18,16 @@ import java.util.Locale;
 public record VideoRequest(Mode mode, String prompt, long seed, int frames, Sampling sampling, Clip source,
                            String sourceCaption) {
 
+    /**
+     * The longest video Strom makes, in frames, the source's included (32 s at the bundled model's 8 fps). Past the
+     * training length a clip is made window by window, so the cost per frame stays constant (about 0.14 s on two
+     * CPU cores) and memory grows only by the frames themselves (12 KB each at 32x32 in the model's layout, times a
+     * few copies, plus the upscaled file): 256 frames take about 36 s and a few MB. The limit is there so that a
+     * typo such as 100000 is refused at once instead of running for hours while memory grows, and so that no size
+     * computed from a frame count can overflow. The CLI and the API share it.
+     */
+    public static final int MAX_FRAMES = 256;
+
     public VideoRequest {
         if (mode == null || sampling == null) {
             throw new IllegalArgumentException("a video request needs a mode and sampling settings");
@@ -31,8 +41,12 @@ public record VideoRequest(Mode mode, String prompt, long seed, int frames, Samp
         }
         if (mode.keepsSourceLength()) {
             frames = source.frames();
-        } else if (frames <= 0) {
-            throw new IllegalArgumentException("frames must be positive, got " + frames);
+            if (frames > MAX_FRAMES) {
+                throw new IllegalArgumentException(mode.name().toLowerCase(Locale.ROOT) + " takes a source of at most "
+                        + MAX_FRAMES + " frames at the model's fps, got " + frames);
+            }
+        } else if (frames <= 0 || frames > MAX_FRAMES) {
+            throw new IllegalArgumentException("frames must be between 1 and " + MAX_FRAMES + ", got " + frames);
         }
         if (mode == Mode.REMIX && sourceCaption == null) {
             sourceCaption = "";

@@ -44,6 +44,19 @@ class VideoRequestTest {
     }
 
     @Test
+    void noRequestAsksForMoreThanTheLongestVideoWhateverItsMode() {
+        assertEquals(VideoRequest.MAX_FRAMES, request(Mode.TEXT, VideoRequest.MAX_FRAMES, null, null).frames());
+        for (int frames : new int[]{VideoRequest.MAX_FRAMES + 1, 100_000, Integer.MAX_VALUE}) {
+            var e = assertThrows(IllegalArgumentException.class, () -> request(Mode.TEXT, frames, null, null));
+            assertEquals("frames must be between 1 and 256, got " + frames, e.getMessage());
+            assertThrows(IllegalArgumentException.class, () -> request(Mode.EXTEND, frames, FOUR_FRAMES, null));
+        }
+        Clip tooLong = new Clip(VideoRequest.MAX_FRAMES + 1, 2, 2, 8, new byte[(VideoRequest.MAX_FRAMES + 1) * 2 * 2 * 3]);
+        var e = assertThrows(IllegalArgumentException.class, () -> request(Mode.REMIX, 0, tooLong, null));
+        assertEquals("remix takes a source of at most 256 frames at the model's fps, got 257", e.getMessage());
+    }
+
+    @Test
     void editsAndRemixesAreAsLongAsTheirSourceAndARemixWithoutCaptionReadsItUnderNone() {
         assertEquals(4, request(Mode.EDIT, 99, FOUR_FRAMES, null).frames());
         VideoRequest remix = request(Mode.REMIX, 99, FOUR_FRAMES, null);

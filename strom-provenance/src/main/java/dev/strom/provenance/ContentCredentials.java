@@ -73,12 +73,21 @@ public final class ContentCredentials {
      * What a file's manifest says: present; valid (signature, assertion hashes and hard binding all check out);
      * who signed it; whether the chain it carries ends in a self-signed root (as Strom's local identity does:
      * nothing in the file says anyone else vouches for the signer; no trust list is consulted); the generator.
+     * {@code problems} says why a present manifest is invalid, or why none could be found in a damaged file.
      */
     public record Status(boolean present, boolean valid, String signer, boolean selfSigned, String generator,
                          List<String> problems, Map<String, String> settings) {
 
         static Status absent() {
             return new Status(false, false, null, false, null, List.of(), Map.of());
+        }
+
+        static Status absentBecause(String problem) {
+            return new Status(false, false, null, false, null, List.of(problem), Map.of());
+        }
+
+        static Status invalid(String problem) {
+            return new Status(true, false, null, false, null, List.of(problem), Map.of());
         }
     }
 
@@ -105,7 +114,13 @@ public final class ContentCredentials {
             return Status.absent();
         }
         byte[] bytes = Files.readAllBytes(file);
-        Optional<byte[]> store = embedding.get().manifestStore(bytes);
+        // A damaged file is a finding, not an error: checking a manifest reads bytes and decodes no frames.
+        Optional<byte[]> store;
+        try {
+            store = embedding.get().manifestStore(bytes);
+        } catch (IOException | RuntimeException e) {
+            return Status.absentBecause("no manifest could be read, the file is damaged: " + e.getMessage());
+        }
         if (store.isEmpty()) {
             return Status.absent();
         }
@@ -113,11 +128,17 @@ public final class ContentCredentials {
         try {
             c = check(store.get());
         } catch (IOException | RuntimeException e) {
-            return new Status(true, false, null, false, null, List.of("unreadable manifest: " + e.getMessage()), Map.of());
+            return Status.invalid("unreadable manifest: " + e.getMessage());
         }
         List<String> problems = new ArrayList<>(c.problems());
-        if (c.binding() != null && !embedding.get().bindingMatches(bytes, c.bindingLabel(), c.binding())) {
-            problems.add("the file's bytes do not match the manifest's hash (" + c.bindingLabel() + ")");
+        if (c.binding() != null) {
+            try {
+                if (!embedding.get().bindingMatches(bytes, c.bindingLabel(), c.binding())) {
+                    problems.add("the file's bytes do not match the manifest's hash (" + c.bindingLabel() + ")");
+                }
+            } catch (IOException | RuntimeException e) {
+                problems.add("the file's bytes cannot match the manifest's hash (" + c.bindingLabel() + "): " + e.getMessage());
+            }
         }
         String signer = c.signer() == null ? null : c.signer().getSubjectX500Principal().getName();
         return new Status(true, problems.isEmpty(), signer, c.selfSigned(), c.generator(), List.copyOf(problems), c.settings());

@@ -113,7 +113,9 @@ final class Mp4Embedding implements Embedding {
 
     @Override
     public Optional<byte[]> manifestStore(byte[] file) throws IOException {
-        for (TopBox b : topLevel(file)) {
+        // The store sits right after ftyp, so a file cut short or damaged further on still shows it (and then
+        // fails its hash): read the boxes up to the damage rather than refusing the file.
+        for (TopBox b : wholeBoxes(file)) {
             if (isC2pa(file, b)) {
                 int p = (int) b.offset() + 8 + 16 + 4;
                 while (p < b.offset() + b.size() && file[p] != 0) {
@@ -201,19 +203,32 @@ final class Mp4Embedding implements Embedding {
     }
 
     static List<TopBox> topLevel(byte[] file) throws IOException {
+        List<TopBox> out = wholeBoxes(file);
+        long end = out.isEmpty() ? 0 : out.get(out.size() - 1).offset() + out.get(out.size() - 1).size();
+        if (end + 8 <= file.length) {
+            throw new IOException("malformed MP4 box at offset " + end + " (the file is cut short or damaged there)");
+        }
+        return out;
+    }
+
+    /** The top-level boxes from the start of the file up to the first one that is malformed or runs past the end. */
+    private static List<TopBox> wholeBoxes(byte[] file) {
         List<TopBox> out = new ArrayList<>();
         ByteBuffer b = ByteBuffer.wrap(file);
         long p = 0;
         while (p + 8 <= file.length) {
             long size = b.getInt((int) p) & 0xffffffffL;
             String type = new String(file, (int) p + 4, 4, StandardCharsets.ISO_8859_1);
+            if (size == 1 && p + 16 > file.length) {
+                break;
+            }
             if (size == 1) {
                 size = b.getLong((int) p + 8);
             } else if (size == 0) {
                 size = file.length - p;
             }
             if (size < 8 || p + size > file.length) {
-                throw new IOException("malformed MP4 box at offset " + p);
+                break;
             }
             out.add(new TopBox(type, p, size));
             p += size;
