@@ -1,5 +1,7 @@
 package dev.strom.serve;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
@@ -7,6 +9,10 @@ import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -90,6 +96,43 @@ class StudioBrowserTest {
             page.card(prompt).findElement(By.className("open-extend")).click();
             assertEquals(java.util.List.of(), page.accessibilityViolations(), "axe-core finds nothing on the studio with its gallery");
         }
+    }
+
+    @Test
+    void aVideoThatFinishedWhileThePageWasCutOffShowsAsFinishedOnceItIsBack(@TempDir Path profile) throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        try (DroppingProxy network = new DroppingProxy(TestServer.shared().port());
+             StudioPage page = StudioPage.open("http://localhost:" + network.port() + "/", profile)) {
+            page.byId("key").sendKeys(TestServer.KEY);
+            // a long video ahead in the queue (one worker) keeps the page's own waiting until the page is cut off
+            String ahead = call(http, "POST", "/v1/videos", "{\"prompt\": \"a white ball moving down\", \"seconds\": 8}")
+                    .path("id").asText();
+            String prompt = "a red square moving up on a yellow background";
+            new Select(page.byId("seconds")).selectByValue("1");
+            page.byId("prompt").sendKeys(prompt, Keys.chord(Keys.CONTROL, Keys.ENTER));
+            String id = page.waitFor(60, d -> page.card(prompt)).getAttribute("data-id");
+
+            network.drop();
+            page.waitFor(60, d -> page.byId("connection").getText().startsWith("Lost the connection"));
+            call(http, "POST", "/v1/videos/" + ahead + "/cancel", null);
+            long end = System.nanoTime() + 150_000_000_000L;
+            while (!call(http, "GET", "/v1/videos/" + id, null).path("status").asText().equals("completed") && System.nanoTime() < end) {
+                Thread.sleep(500);
+            }
+            assertEquals("queued", page.card(prompt).getAttribute("data-status"), "cut off, the page has not seen it run");
+
+            network.restore();
+            page.card(prompt, "completed", 60);
+            page.waitFor(60, d -> page.byId("connection").getText().isEmpty());
+            assertEquals(java.util.List.of(), page.visibleErrors(), "no error is left over from the lost connection");
+        }
+    }
+
+    private static JsonNode call(HttpClient http, String method, String path, String json) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(TestServer.baseUrl() + path))
+                .header("Authorization", "Bearer " + TestServer.KEY).header("Content-Type", "application/json")
+                .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json)).build();
+        return new ObjectMapper().readTree(http.send(request, HttpResponse.BodyHandlers.ofString()).body());
     }
 
     @Test
