@@ -210,6 +210,10 @@
   const isActive = (v) => v.status === 'queued' || v.status === 'in_progress';
   const cancelled = (v) => v.status === 'failed' && v.error && v.error.code === 'cancelled';
   const shownStatus = (v) => (cancelled(v) ? 'cancelled' : v.status);
+  // a card stays while its video waits or runs (its Cancel button does not move under the pointer) and is
+  // made anew when the video ends
+  const keeps = (li, v) => li.dataset.status === shownStatus(v)
+    || (['queued', 'in_progress'].includes(li.dataset.status) && isActive(v));
 
   /**
    * Follows one video until it ends. Each (re)connection first reads the video's state, so one that finished or
@@ -313,11 +317,12 @@
 
   const cardOf = (id) => [...$('gallery').children].find((li) => li.dataset.id === id);
 
-  /** Shows a video's state: in place while its status stays (progress moves), as a new card when it changes. */
+  /** Shows a video's state: in place while it waits or runs (progress moves), as a new card when it ends. */
   function show(v) {
     const li = cardOf(v.id);
     if (!li) return;
-    if (li.dataset.status === shownStatus(v)) {
+    if (keeps(li, v)) {
+      li.dataset.status = shownStatus(v);
       const bar = li.querySelector('progress');
       if (bar) bar.value = v.progress || 0;
       li.querySelector('.meta').textContent = meta(v);
@@ -601,7 +606,7 @@
       const shown = new Map([...$('gallery').children].map((li) => [li.dataset.id, li]));
       const cards = list.data.map((v) => {
         const kept = shown.get(v.id);
-        if (kept && kept.dataset.status === shownStatus(v)) {
+        if (kept && keeps(kept, v)) {
           show(v);
           return kept;
         }
