@@ -43,6 +43,11 @@ final class ServerProcess implements AutoCloseable {
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
+        return start(data, port, database, worker, log);
+    }
+
+    /** On a given port: a restart on the one a killed server had, so clients find it where it was. */
+    static ServerProcess start(Path data, int port, String database, String worker, Path log) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), "-Xmx2g", "-Dai.djl.offline=true",
                 "-Dstrom.home=" + System.getProperty("strom.home", ".."),
