@@ -43,8 +43,11 @@ public final class StromServer implements AutoCloseable {
     private final StorageProvider jobs;
     private final BackgroundJobServer workers;
     private final Javalin app;
+    private final BatchRunner batches;
 
-    private StromServer(VideoPipeline pipeline, HikariDataSource db, StorageProvider jobs, BackgroundJobServer workers, Javalin app) {
+    private StromServer(VideoPipeline pipeline, HikariDataSource db, StorageProvider jobs, BackgroundJobServer workers, Javalin app,
+                        BatchRunner batches) {
+        this.batches = batches;
         this.pipeline = pipeline;
         this.db = db;
         this.jobs = jobs;
@@ -59,6 +62,7 @@ public final class StromServer implements AutoCloseable {
         HikariDataSource db = null;
         StorageProvider jobs = null;
         BackgroundJobServer workers = null;
+        BatchRunner batchRunner = null;
         try {
             db = Database.open(config.jdbcUrl());
             JobStore store = new JobStore(db);
@@ -94,11 +98,24 @@ public final class StromServer implements AutoCloseable {
             Javalin app = javalin(config, json, data.resolve("uploads"));
             ApiKeys keys = config.keys();
             app.before("/v1/*", keys::admit);
-            new VideoApi(json, store, queue, files, pipeline, uploads).routes(app);
+            VideoApi videos = new VideoApi(json, store, queue, files, pipeline, uploads);
+            videos.routes(app);
             new StromApi(json, store, files, pipeline, uploads, data.resolve("uploads"), modelCreated).routes(app);
+            // the Files and Batch APIs: a batch's lines become videos through videos.create, on the same queue
+            FileStore fileStore = new FileStore(db, data);
+            fileStore.createTable();
+            BatchStore batchStore = new BatchStore(db);
+            batchStore.createTables();
+            batchRunner = new BatchRunner(json, batchStore, fileStore, store, queue, videos::create, config.queueLimit());
+            new FilesApi(json, fileStore, uploads).routes(app);
+            new BatchApi(json, batchStore, fileStore, batchRunner, uploads).routes(app);
             app.start(config.port());
-            return new StromServer(pipeline, db, jobs, workers, app);
+            batchRunner.start();
+            return new StromServer(pipeline, db, jobs, workers, app, batchRunner);
         } catch (IOException | RuntimeException e) {
+            if (batchRunner != null) {
+                batchRunner.close();
+            }
             if (workers != null) {
                 workers.stop();
             }
@@ -160,6 +177,7 @@ public final class StromServer implements AutoCloseable {
     @Override
     public void close() {
         app.stop();
+        batches.close();
         workers.stop();
         jobs.close();
         db.close();
