@@ -191,7 +191,9 @@ final class BatchRunner implements AutoCloseable {
                     } else {
                         out.putNull("response");
                         if (video.isEmpty()) {
-                            error(out, "video_deleted", "Video " + line.videoId() + " was deleted before the batch ended.");
+                            // deleted by the client, or never stored: a server stopped between claiming the line and queueing it
+                            error(out, "video_deleted", "Video " + line.videoId() + " is gone: it was deleted before the batch ended, "
+                                    + "or a server stopped while queueing it.");
                         } else {
                             error(out, video.get().errorCode(), "Video " + line.videoId() + " failed: " + video.get().errorMessage());
                         }

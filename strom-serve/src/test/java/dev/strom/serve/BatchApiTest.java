@@ -216,6 +216,25 @@ class BatchApiTest {
     }
 
     @Test
+    void aLineTheVideosApiRefusesIsInTheErrorFileAnsweredAsTheRequestWouldHaveBeen(@TempDir Path tmp) throws Exception {
+        String jsonl = "{\"custom_id\": \"no-prompt\", \"method\": \"POST\", \"url\": \"/v1/videos\", \"body\": {\"seconds\": \"1\"}}\n"
+                + "{\"custom_id\": \"typo\", \"method\": \"POST\", \"url\": \"/v1/videos\", \"body\": {\"prompt\": \"a red apple\", \"secnds\": \"1\"}}\n";
+        Batch done = waitUntilEnded(client, client.batches().create(batchOf(upload(client, tmp, jsonl).id())).id());
+        assertEquals(Batch.Status.COMPLETED, done.status());
+        assertEquals(0, done.requestCounts().orElseThrow().completed());
+        assertEquals(2, done.requestCounts().orElseThrow().failed());
+        assertTrue(done.outputFileId().isEmpty(), "no output file when nothing completed, as at OpenAI");
+        Map<String, JsonNode> errors = new HashMap<>();
+        jsonl(client, done.errorFileId().orElseThrow()).forEach(e -> errors.put(e.path("custom_id").asText(), e));
+        JsonNode noPrompt = errors.get("no-prompt").path("response");
+        assertEquals(400, noPrompt.path("status_code").asInt(), errors::toString);
+        assertEquals("prompt", noPrompt.path("body").path("error").path("param").asText(), errors::toString);
+        assertEquals("missing_required_parameter", errors.get("no-prompt").path("error").path("code").asText());
+        assertEquals("unknown_parameter", errors.get("typo").path("error").path("code").asText(), errors::toString);
+        assertEquals("secnds", errors.get("typo").path("response").path("body").path("error").path("param").asText());
+    }
+
+    @Test
     void aCancelledBatchEndsCancelledWithoutRunningItsWaitingLines(@TempDir Path tmp) throws Exception {
         StringBuilder jsonl = new StringBuilder();
         for (int i = 1; i <= 12; i++) {
