@@ -232,6 +232,21 @@ final class RequestForm {
         return d;
     }
 
+    /** A yes/no field: a JSON boolean, or "true" / "false" as text (multipart has only text); false when absent. */
+    boolean flag(String name) {
+        JsonNode v = values.get(name);
+        if (v == null) {
+            return false;
+        }
+        if (v.isBoolean()) {
+            return v.asBoolean();
+        }
+        if (v.isTextual() && (v.asText().trim().equals("true") || v.asText().trim().equals("false"))) {
+            return v.asText().trim().equals("true");
+        }
+        throw ApiError.invalid(name, "'" + name + "' must be true or false.");
+    }
+
     /** seconds: the SDKs send "4"; plain numbers are accepted too. */
     String wholeText(String name) {
         JsonNode v = values.get(name);

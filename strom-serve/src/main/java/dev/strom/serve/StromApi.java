@@ -65,10 +65,36 @@ final class StromApi {
         app.post("/v1/classifications", this::classify);
         app.get("/v1/models", ctx -> {
             ObjectNode out = json.createObjectNode().put("object", "list");
-            out.putArray("data").addObject().put("id", pipeline.apiId()).put("object", "model").put("created", modelCreated)
-                    .put("owned_by", "strom");
+            out.putArray("data").add(model());
             ctx.json(out);
         });
+        app.get("/v1/models/{id}", ctx -> {
+            if (!ctx.pathParam("id").equals(pipeline.apiId())) {
+                throw new ApiError(404, "invalid_request_error", "model_not_found", "model",
+                        "The model '" + ctx.pathParam("id") + "' does not exist; this server has " + pipeline.apiId() + ".");
+            }
+            ctx.json(model());
+        });
+    }
+
+    /**
+     * The model as OpenAI lists models, with what it can draw under "strom": its vocabulary's objects (each in its
+     * colour), motions and backgrounds, example prompts, and how many words it knows.
+     */
+    private ObjectNode model() {
+        ObjectNode m = json.createObjectNode().put("id", pipeline.apiId()).put("object", "model").put("created", modelCreated)
+                .put("owned_by", "strom");
+        ObjectNode s = m.putObject("strom");
+        s.put("frames", pipeline.spec().frames()).put("fps", pipeline.spec().fps()).put("size", pipeline.spec().size());
+        pipeline.vocabulary().ifPresent(v -> {
+            ObjectNode doc = v.toJson();
+            s.put("known_words", v.words().counts().size());
+            if (doc.has("can_draw")) {
+                s.set("can_draw", doc.get("can_draw"));
+            }
+            s.set("examples", doc.get("examples"));
+        });
+        return m;
     }
 
     /**

@@ -26,10 +26,11 @@ import java.util.Locale;
 /** The OpenAI Videos API: create, retrieve, list, delete, download content, remix, extend, edit; and cancel. */
 final class VideoApi {
 
-    private static final Set<String> CREATE = Set.of("prompt", "model", "seconds", "size", "input_reference", "seed", "guidance");
-    private static final Set<String> REMIX = Set.of("prompt");
-    private static final Set<String> EXTEND = Set.of("prompt", "video", "seconds");
-    private static final Set<String> EDIT = Set.of("prompt", "video");
+    private static final Set<String> CREATE = Set.of("prompt", "model", "seconds", "size", "input_reference", "seed", "guidance",
+            "strict");
+    private static final Set<String> REMIX = Set.of("prompt", "strict");
+    private static final Set<String> EXTEND = Set.of("prompt", "video", "seconds", "strict");
+    private static final Set<String> EDIT = Set.of("prompt", "video", "strict");
 
     private final ObjectMapper json;
     private final JobStore store;
@@ -65,7 +66,7 @@ final class VideoApi {
     private void create(Context ctx) throws IOException {
         RequestForm form = RequestForm.read(ctx, json, CREATE, uploads);
         String prompt = form.requiredText("prompt", ServeConfig.MAX_PROMPT_CHARS);
-        List<String> notes = new ArrayList<>();
+        List<String> notes = new ArrayList<>(wordNotes(form, prompt));
         String model = form.text("model", 64);
         if (model != null && !model.equals(pipeline.apiId())) {
             if (!model.startsWith("sora-")) {
@@ -118,6 +119,8 @@ final class VideoApi {
         VideoRecord source = find(ctx);
         RequestForm form = RequestForm.read(ctx, json, REMIX, uploads);
         String prompt = form.requiredText("prompt", ServeConfig.MAX_PROMPT_CHARS);
+        List<String> notes = new ArrayList<>(wordNotes(form, prompt));
+        source.notes().stream().filter(n -> !n.startsWith(VideoRecord.UNKNOWN_WORDS)).forEach(notes::add);
         if (source.status() != VideoStatus.COMPLETED) {
             throw ApiError.invalid(null, "Video " + source.id() + " is " + source.status().wire() + "; only completed videos can be remixed.");
         }
@@ -128,7 +131,7 @@ final class VideoApi {
         VideoRecord video = new VideoRecord(id, source.project(), System.currentTimeMillis(), null, VideoStatus.QUEUED, 0,
                 source.model(), prompt, source.seed(), source.guidance(), source.frames(), source.fps(), source.scale(),
                 source.nativeSize(), Mode.REMIX, source.id().toString(), source.id().toString(), source.requestedSize(),
-                source.requestedSeconds(), source.notes(), null, null, null, null);
+                source.requestedSeconds(), notes, null, null, null, null);
         submit(video);
         ctx.json(video.toApi(json));
     }
@@ -165,6 +168,7 @@ final class VideoApi {
     private void fromVideo(Context ctx, Mode mode, Set<String> fields) throws IOException {
         RequestForm form = RequestForm.read(ctx, json, fields, uploads);
         String prompt = form.requiredText("prompt", ServeConfig.MAX_PROMPT_CHARS);
+        List<String> wordNotes = wordNotes(form, prompt);
         String seconds = fields.contains("seconds") ? form.wholeText("seconds") : null;
         OutputShape shape = OutputShape.fit(pipeline.spec(), null, seconds);
         VideoId id = VideoId.random();
@@ -197,7 +201,8 @@ final class VideoApi {
             throw ApiError.invalid("video", "'video' is longer than " + OutputShape.MAX_SECONDS + " seconds at the model's "
                     + pipeline.spec().fps() + " fps.");
         }
-        List<String> notes = new ArrayList<>(mode == Mode.EXTEND ? shape.notes() : List.of());
+        List<String> notes = new ArrayList<>(wordNotes);
+        notes.addAll(mode == Mode.EXTEND ? shape.notes() : List.of());
         notes.add("source read as " + sourceFrames + " frames of " + pipeline.spec().size() + "x" + pipeline.spec().size()
                 + " at " + pipeline.spec().fps() + " fps");
         int frames = mode == Mode.EXTEND ? sourceFrames + shape.frames() : sourceFrames;
@@ -206,6 +211,22 @@ final class VideoApi {
                 shape.scale(), shape.nativeSize(), mode, reference, null, null, seconds, notes, null, null, null, null);
         submit(video);
         ctx.json(video.toApi(json));
+    }
+
+    /**
+     * The words of the prompt the model never saw, as a note for the video (listed as strom.unknown_words); with
+     * "strict": true such a prompt is refused instead.
+     */
+    private List<String> wordNotes(RequestForm form, String prompt) {
+        List<String> unknown = pipeline.unknownWords(prompt);
+        if (unknown.isEmpty()) {
+            return List.of();
+        }
+        if (form.flag("strict")) {
+            throw new ApiError(400, "invalid_request_error", "unknown_words", "prompt", "The model never saw the words "
+                    + String.join(", ", unknown) + " in training; GET /v1/models/" + pipeline.apiId() + " lists what it can draw.");
+        }
+        return List.of(VideoRecord.UNKNOWN_WORDS + String.join(", ", unknown));
     }
 
     /** Multipart sends an object reference as JSON text; a bare id is accepted too. */

@@ -136,6 +136,30 @@ class StudioBrowserTest {
     }
 
     @Test
+    void examplePromptsComeFromTheModelAndUnknownWordsAreNamedInABanner(@TempDir Path profile) throws Exception {
+        try (StudioPage page = StudioPage.open(TestServer.baseUrl() + "/", profile)) {
+            page.byId("key").sendKeys(TestServer.KEY);
+            WebElement example = page.waitFor(60, d -> page.byId("examples").findElements(By.tagName("button")).stream()
+                    .filter(WebElement::isDisplayed).findFirst().orElse(null));
+            assertTrue(page.byId("can-draw").getText().contains("red apple"), page.byId("can-draw").getText());
+            example.click();
+            assertEquals(example.getText(), page.byId("prompt").getAttribute("value"), "an example fills the prompt box");
+
+            page.byId("prompt").clear();
+            new Select(page.byId("seconds")).selectByValue("1");
+            page.byId("prompt").sendKeys("a cat walking on a beach", Keys.chord(Keys.CONTROL, Keys.ENTER));
+            WebElement banner = page.waitFor(60, d -> page.byId("prompt-words").isDisplayed() ? page.byId("prompt-words") : null);
+            assertTrue(banner.getText().contains("never saw the words cat, walking, beach"), banner.getText());
+            assertEquals(java.util.List.of(), page.accessibilityViolations(), "axe-core finds nothing with the banner on show");
+
+            page.byId("strict").click();
+            page.byId("prompt").sendKeys("a dog on a beach", Keys.chord(Keys.CONTROL, Keys.ENTER));
+            WebElement refused = page.waitFor(60, d -> page.byId("prompt-error").isDisplayed() ? page.byId("prompt-error") : null);
+            assertTrue(refused.getText().contains("dog"), "refused next to the prompt: " + refused.getText());
+        }
+    }
+
+    @Test
     void errorsSitNextToTheFieldThatCausedThemInPlainWords(@TempDir Path profile) throws Exception {
         try (StudioPage page = StudioPage.open(TestServer.baseUrl() + "/", profile)) {
             page.byId("key").sendKeys("not-the-key");
