@@ -63,6 +63,12 @@ class StudioBrowserTest {
             assertTrue(readyState >= 2, "the browser has decoded frames (readyState " + readyState + ")");
             assertTrue(((Number) page.js.executeScript("return arguments[0].videoWidth;", video)).longValue() > 0);
 
+            page.card(prompt).findElement(By.className("reuse")).click();
+            assertEquals(prompt, page.byId("prompt").getAttribute("value"), "reuse settings puts the prompt back");
+            assertEquals("11", page.byId("seed").getAttribute("value"), "and the seed");
+            assertEquals("1", page.byId("seconds").getAttribute("value"), "and the length");
+            page.byId("prompt").clear();
+
             // remix, extend and edit each have their own prompt box on the card
             String remixed = "a green star moving right on a blue background";
             page.card(prompt).findElement(By.className("open-remix")).click();

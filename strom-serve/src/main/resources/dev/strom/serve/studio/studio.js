@@ -542,7 +542,18 @@
       actions.append(open, ' ');
       forms.append(form);
     });
-    li.append(play, element('div', { className: 'buttons' }, download), actions, forms);
+    // the settings the video was made with go back into the form: the same seed makes the same clip, another varies it
+    const reuse = element('button', { type: 'button', className: 'reuse', 'aria-label': 'reuse settings: ' + v.prompt }, 'Reuse settings');
+    reuse.addEventListener('click', () => {
+      $('prompt').value = v.prompt;
+      $('seed').value = v.strom && v.strom.seed != null ? v.strom.seed : '';
+      $('guidance').value = v.strom && v.strom.guidance != null ? v.strom.guidance : '';
+      const seconds = [...$('seconds').options].find((o) => o.value === String(v.seconds));
+      $('seconds').value = seconds ? seconds.value : '';
+      say('Settings of "' + v.prompt + '" are in the form (seed ' + $('seed').value + '): generate to make it again, or change them.');
+      $('prompt').focus();
+    });
+    li.append(play, element('div', { className: 'buttons' }, download, ' ', reuse), actions, forms);
   }
 
   // Each makes a new video from a finished one, with its own prompt box on the card.
