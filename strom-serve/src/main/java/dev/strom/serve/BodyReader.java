@@ -1,5 +1,6 @@
 package dev.strom.serve;
 
+import io.javalin.http.Context;
 import jakarta.servlet.http.HttpServletRequest;
 import org.eclipse.jetty.server.Request;
 import org.slf4j.Logger;
@@ -75,15 +76,20 @@ final class BodyReader implements AutoCloseable {
      * cut for slowness 408, a body whose framing breaks (bad chunks, a connection that ends early) 400; the
      * consumer's own failures (a parse error, a disk error) come out as they are.
      */
-    <T> T read(HttpServletRequest request, long maxBytes, Consumer<T> consumer) throws IOException {
-        if (!slots.tryAcquire()) {
-            throw ApiError.busy("Too many request bodies are being received at once (" + limits.slots() + "); retry in a moment.", 1);
+    <T> T read(Context ctx, long maxBytes, Consumer<T> consumer) throws IOException {
+        if (ctx.req().getContentLengthLong() > maxBytes) {
+            throw unread(ctx, ApiError.tooLarge("The request body is larger than " + maxBytes + " bytes.")); // said, not read
         }
-        Body body = new Body(request, maxBytes);
+        if (!slots.tryAcquire()) {
+            throw unread(ctx, ApiError.busy("Too many request bodies are being received at once (" + limits.slots()
+                    + "); retry in a moment.", 1));
+        }
+        Body body = new Body(ctx.req(), maxBytes);
         reading.add(body);
         try {
             return consumer.read(body);
         } catch (IOException | RuntimeException e) {
+            ctx.header("Connection", "close"); // the rest of the body may be unread: see unread()
             if (body.exceeded) {
                 throw ApiError.tooLarge("The request body is larger than " + maxBytes + " bytes.");
             }
@@ -98,6 +104,15 @@ final class BodyReader implements AutoCloseable {
             reading.remove(body);
             slots.release();
         }
+    }
+
+    /**
+     * A refusal of a body left unread: the connection closes after the answer, since Jetty would otherwise read
+     * and discard the rest of the body for as long as it keeps arriving, to reuse the connection.
+     */
+    private static ApiError unread(Context ctx, ApiError refusal) {
+        ctx.header("Connection", "close");
+        return refusal;
     }
 
     private void cutSlowBodies() {

@@ -51,7 +51,7 @@ final class RequestForm {
             if (type.startsWith("multipart/form-data")) {
                 form.readMultipart(ctx, allowed, this);
             } else if (type.isEmpty() || type.startsWith("application/json")) {
-                form.readJson(bodies.read(ctx.req(), MAX_JSON_BYTES, InputStream::readAllBytes), allowed);
+                form.readJson(bodies.read(ctx, MAX_JSON_BYTES, InputStream::readAllBytes), allowed);
             } else {
                 throw new ApiError(415, "invalid_request_error", "unsupported_media_type", null,
                         "Send application/json or multipart/form-data, not '" + ctx.contentType() + "'.");
@@ -93,7 +93,7 @@ final class RequestForm {
     private void readMultipart(Context ctx, Set<String> allowed, Reader reader) throws IOException {
         long maxUpload = reader.uploads().maxBytes();
         Files.createDirectories(reader.cache());
-        reader.bodies().read(ctx.req(), maxUpload + MAX_JSON_BYTES, body -> {
+        reader.bodies().read(ctx, maxUpload + MAX_JSON_BYTES, body -> {
             MultiPartFormInputStream parts = new MultiPartFormInputStream(body, ctx.contentType(),
                     new MultipartConfigElement(reader.cache().toString(), maxUpload, -1, IN_MEMORY_PART_BYTES),
                     reader.cache().toFile());

@@ -138,9 +138,8 @@ public final class StromServer implements AutoCloseable {
             QueuedThreadPool pool = new QueuedThreadPool(threads, Math.min(8, threads), 60_000);
             pool.setName("strom-http");
             cfg.jetty.threadPool = pool;
-            // bodies are read by BodyReader (capped whatever the framing, cut when too slow); this stays as a first
-            // refusal for a declared Content-Length
-            cfg.http.maxRequestSize = RequestForm.MAX_JSON_BYTES;
+            // (no cfg.http.maxRequestSize: Javalin checks it only against a declared Content-Length; every body is
+            // read through BodyReader, capped whatever the framing and cut when too slow)
             // stalled clients are cut off instead of holding a connection
             cfg.jetty.modifyHttpConfiguration(http -> http.setIdleTimeout(IDLE_TIMEOUT_MILLIS));
             cfg.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorPages(json)));
