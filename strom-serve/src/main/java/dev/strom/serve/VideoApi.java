@@ -6,13 +6,12 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.strom.data.Clip;
 import dev.strom.media.MediaDecoder;
+import dev.strom.media.PixelLimit;
 import dev.strom.pipeline.Mode;
 import dev.strom.pipeline.VideoPipeline;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 
-import javax.imageio.ImageIO;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,14 +37,16 @@ final class VideoApi {
     private final VideoFiles files;
     private final VideoPipeline pipeline;
     private final UploadCheck uploads;
+    private final RequestForm.Reader forms;
 
-    VideoApi(ObjectMapper json, JobStore store, VideoQueue queue, VideoFiles files, VideoPipeline pipeline, UploadCheck uploads) {
-        this.json = json;
+    VideoApi(JobStore store, VideoQueue queue, VideoFiles files, VideoPipeline pipeline, RequestForm.Reader forms) {
+        this.json = forms.json();
+        this.forms = forms;
         this.store = store;
         this.queue = queue;
         this.files = files;
         this.pipeline = pipeline;
-        this.uploads = uploads;
+        this.uploads = forms.uploads();
     }
 
     void routes(Javalin app) {
@@ -64,7 +65,7 @@ final class VideoApi {
     }
 
     private void create(Context ctx) throws IOException {
-        RequestForm form = RequestForm.read(ctx, json, CREATE, uploads);
+        RequestForm form = forms.read(ctx, CREATE);
         String prompt = form.requiredText("prompt", ServeConfig.MAX_PROMPT_CHARS);
         List<String> notes = new ArrayList<>(wordNotes(form, prompt));
         String model = form.text("model", 64);
@@ -117,7 +118,7 @@ final class VideoApi {
      */
     private void remix(Context ctx) throws IOException {
         VideoRecord source = find(ctx);
-        RequestForm form = RequestForm.read(ctx, json, REMIX, uploads);
+        RequestForm form = forms.read(ctx, REMIX);
         String prompt = form.requiredText("prompt", ServeConfig.MAX_PROMPT_CHARS);
         List<String> notes = new ArrayList<>(wordNotes(form, prompt));
         source.notes().stream().filter(n -> !n.startsWith(VideoRecord.UNKNOWN_WORDS)).forEach(notes::add);
@@ -153,6 +154,9 @@ final class VideoApi {
         try {
             clip = pipeline.source(mode, file);
             read = caption == null ? null : caption.of(file);
+        } catch (PixelLimit.TooLarge e) {
+            files.delete(id);
+            throw ApiError.invalid(param, (param == null ? "The source" : "'" + param + "'") + " is " + e.size() + ".");
         } catch (IOException | RuntimeException e) {
             files.delete(id);
             throw ApiError.invalid(param, unreadable);
@@ -166,7 +170,7 @@ final class VideoApi {
      * size and fps now, so a clip that does not decode is refused here rather than failing later.
      */
     private void fromVideo(Context ctx, Mode mode, Set<String> fields) throws IOException {
-        RequestForm form = RequestForm.read(ctx, json, fields, uploads);
+        RequestForm form = forms.read(ctx, fields);
         String prompt = form.requiredText("prompt", ServeConfig.MAX_PROMPT_CHARS);
         List<String> wordNotes = wordNotes(form, prompt);
         String seconds = fields.contains("seconds") ? form.wholeText("seconds") : null;
@@ -239,27 +243,15 @@ final class VideoApi {
         }
     }
 
-    /** The reference must be an image by its bytes and must decode (WebP is checked by signature only). */
+    /**
+     * The reference must be an uploaded image by its bytes; whether it decodes, and is no larger than
+     * {@link PixelLimit}, is told by reading it as the job will ({@link #keepSource}), its size from the header first.
+     */
     private UploadCheck.Kind checkImage(byte[] bytes) {
         if (bytes == null) {
             throw ApiError.unsupported("input_reference", "input_reference must be an uploaded image file; image_url and file_id are not supported.");
         }
-        UploadCheck.Kind kind = uploads.image("input_reference", bytes);
-        if (kind == UploadCheck.Kind.WEBP) {
-            return kind;
-        }
-        try {
-            var image = ImageIO.read(new ByteArrayInputStream(bytes));
-            if (image == null || image.getWidth() > 8192 || image.getHeight() > 8192) {
-                throw ApiError.invalid("input_reference", "input_reference is not a readable image of at most 8192x8192.");
-            }
-        } catch (IOException | RuntimeException e) {
-            if (e instanceof ApiError a) {
-                throw a;
-            }
-            throw ApiError.invalid("input_reference", "input_reference is not a readable image.");
-        }
-        return kind;
+        return uploads.image("input_reference", bytes);
     }
 
     private void list(Context ctx) {
@@ -270,7 +262,8 @@ final class VideoApi {
         }
         VideoRecord after = null;
         if (ctx.queryParam("after") != null) {
-            after = store.find(VideoId.parse(ctx.queryParam("after")), ApiKeys.project(ctx))
+            String given = ctx.queryParam("after");
+            after = VideoId.tryParse(given).flatMap(id -> store.find(id, ApiKeys.project(ctx)))
                     .orElseThrow(() -> ApiError.invalid("after", "'after' must be the id of a listed video"));
         }
         List<VideoRecord> page = store.page(ApiKeys.project(ctx), after, limit, "asc".equals(order));
