@@ -83,7 +83,8 @@ final class ServeCommand implements Callable<Integer> {
             server.close();
             stopped.countDown();
         }));
-        System.out.println("strom serve: listening on http://" + server.address() + "/ (API at /v1, worker " + worker + ")");
+        System.out.println("strom serve: listening on http://" + server.address() + "/ (API at /v1, worker " + worker
+                + ", projects " + String.join(", ", keys.projects()) + ")");
         System.out.flush();
         stopped.await();
         return 0;
