@@ -239,11 +239,8 @@ final class BatchCommand implements java.util.concurrent.Callable<Integer> {
         }
         String lower = name.toLowerCase(Locale.ROOT);
         boolean named = lower.endsWith(".mp4") || lower.endsWith(".webm") || lower.endsWith(".gif");
-        String file = named ? name : name + "." + extension;
-        if (file.equals(BatchFolder.MANIFEST) || file.equals(BatchFolder.STATE)) {
-            throw new IllegalArgumentException("name " + file + " is the batch's own");
-        }
-        return file;
+        // ending in a video's extension, no name can be manifest.csv or batch.json
+        return named ? name : name + "." + extension;
     }
 
     /**
