@@ -184,7 +184,8 @@ final class BatchCommand implements java.util.concurrent.Callable<Integer> {
             plan.add(new Planned(r.row(), r.prompt(), seed, file, error == null ? request : null, error));
         }
         unknown.forEach((word, at) -> System.err.println("warning: the model never saw the word " + word + " (rows "
-                + at.stream().map(String::valueOf).reduce((a, b) -> a + ", " + b).orElse("") + "); making those videos anyway"));
+                + String.join(", ", at.stream().limit(10).map(String::valueOf).toList())
+                + (at.size() > 10 ? " and " + (at.size() - 10) + " more" : "") + "); making those videos anyway"));
         return plan;
     }
 

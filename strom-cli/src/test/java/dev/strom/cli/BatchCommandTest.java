@@ -94,7 +94,7 @@ class BatchCommandTest {
             assertTrue(Files.size(out.resolve(e.get("file"))) > 0, e.get("file"));
         }
         assertEquals("0001-a-yellow-star-moving-right-on-a-blue-background.mp4", m.get(0).get("file"));
-        assertEquals(12, visibleFiles(out).size(), "9 videos, manifest.csv and batch.json: " + visibleFiles(out));
+        assertEquals(11, visibleFiles(out).size(), "9 videos, manifest.csv and batch.json: " + visibleFiles(out));
         assertEquals(List.of(), hiddenFiles(out), "no temporaries left");
     }
 
@@ -178,7 +178,7 @@ class BatchCommandTest {
         Process p = new ProcessBuilder(List.of(java, "-Dai.djl.offline=true", "-Dorg.slf4j.simpleLogger.defaultLogLevel=error",
                 "-Dstrom.home=" + System.getProperty("strom.home"), "-Dstrom.signing.dir=" + System.getProperty("strom.signing.dir"),
                 "-cp", System.getProperty("java.class.path"), StromCommand.class.getName(), "batch", rows.toString(),
-                "--template", TEMPLATE, "--out", out.toString(), "--frames", "8", "--scale", "1"))
+                "--template", TEMPLATE, "--out", out.toString(), "--frames", "2", "--scale", "1"))
                 .redirectErrorStream(true).redirectOutput(dir.resolve("first.log").toFile()).start();
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
         while (videos(out).isEmpty() && p.isAlive() && System.nanoTime() < deadline) {
@@ -196,7 +196,7 @@ class BatchCommandTest {
             bytes.put(f, Files.readAllBytes(f));
         }
 
-        Cli again = Cli.run("batch", rows.toString(), "--template", TEMPLATE, "--out", out.toString(), "--frames", "8", "--scale", "1");
+        Cli again = Cli.run("batch", rows.toString(), "--template", TEMPLATE, "--out", out.toString(), "--frames", "2", "--scale", "1");
         assertEquals(0, again.exit(), again.err());
         List<Map<String, String>> m = manifest(out);
         assertEquals(6, m.size());
