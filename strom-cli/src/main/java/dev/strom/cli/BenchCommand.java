@@ -3,6 +3,7 @@ package dev.strom.cli;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.strom.eval.bench.BatchBenchmark;
 import dev.strom.eval.bench.EngineBenchmark;
 import dev.strom.eval.bench.GenerationBenchmark;
 import dev.strom.pipeline.VideoPipeline;
@@ -23,6 +24,9 @@ import dev.strom.eval.BarChart;
         description = "Measures engine speed on this machine and prints JSON: matmul GFLOP/s, training "
                 + "step time, tokens/s and MFU, sequential vs Jacobi sampling time, peak RSS.")
 final class BenchCommand implements Callable<Integer> {
+
+    /** Batch sizes of the stacked inverse pass the batch figure compares with. */
+    private static final List<Integer> BATCH_SIZES = List.of(1, 2, 4, 8);
 
     @Option(names = "--frames", defaultValue = "8", description = "frames per clip (default ${DEFAULT-VALUE})")
     int frames;
@@ -59,6 +63,13 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--provenance-clips", defaultValue = "8", description = "generated clips for --provenance (default ${DEFAULT-VALUE})")
     int provenanceClips;
 
+    @Option(names = "--batch-only", description = "measure only clips per minute of strom batch (one clip per sampler call) "
+            + "beside the flow's inverse pass over 1, 2, 4 and 8 stacked clips")
+    boolean batchOnly;
+
+    @Option(names = "--batch-clips", defaultValue = "8", description = "clips timed for each clips-per-minute figure (default ${DEFAULT-VALUE})")
+    int batchClips;
+
     @Option(names = "--unmarked", defaultValue = "200", description = "unmarked clips for the false-positive rate (default ${DEFAULT-VALUE})")
     int unmarked;
 
@@ -70,6 +81,9 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (batchClips < BATCH_SIZES.get(BATCH_SIZES.size() - 1)) {
+            throw new IllegalArgumentException("--batch-clips must be at least " + BATCH_SIZES.get(BATCH_SIZES.size() - 1));
+        }
         if (frames <= 0 || batch <= 0 || steps <= 0 || jacobiBlock <= 0) {
             throw new IllegalArgumentException("--frames, --batch, --steps and --jacobi-block must be positive");
         }
@@ -79,6 +93,10 @@ final class BenchCommand implements Callable<Integer> {
         try (NDManager manager = NDManager.newBaseManager()) {
             if (provenance) {
                 report.put("provenance", ProvenanceBench.run(model, signing, provenanceClips, unmarked));
+            } else if (batchOnly) {
+                try (VideoPipeline pipeline = model.open()) {
+                    report.put("batch", BatchBenchmark.run(pipeline.model(), batchClips, BATCH_SIZES));
+                }
             } else {
             report.put("engine", EngineBenchmark.run(manager, EngineBenchmark.benchConfig(), frames, batch, steps,
                     jacobiBlock, jacobiThreshold));
@@ -88,6 +106,7 @@ final class BenchCommand implements Callable<Integer> {
                     gen.put("model", model.resolve().toString());
                     gen.putAll(GenerationBenchmark.run(pipeline.model(), lengths, 3f));
                     report.put("generation", gen);
+                    report.put("batch", BatchBenchmark.run(pipeline.model(), batchClips, BATCH_SIZES));
                 }
             }
             }
@@ -98,7 +117,7 @@ final class BenchCommand implements Callable<Integer> {
         if (out != null) {
             AtomicFiles.writeString(out, json + "\n");
         }
-        if (html != null && !provenance) {
+        if (html != null && !provenance && !batchOnly) {
             Map<String, Double> times = new LinkedHashMap<>();
             @SuppressWarnings("unchecked")
             Map<String, Object> engine = (Map<String, Object>) report.get("engine");

@@ -12,11 +12,15 @@ final class Provenance {
     }
 
     static Delivery delivery(OutputOptions o, String modelName) throws IOException {
-        if (o.noProvenance) {
+        return delivery(o.noProvenance, o.signing, modelName);
+    }
+
+    static Delivery delivery(boolean noProvenance, SigningOption signing, String modelName) throws IOException {
+        if (noProvenance) {
             System.err.println("strom: provenance off (--no-provenance): no C2PA manifest and no watermark in what this run writes");
             return Delivery.withoutProvenance(modelName);
         }
-        SigningIdentity.Location at = o.signing.location();
+        SigningIdentity.Location at = signing.location();
         Delivery delivery = Delivery.signedBy(at, modelName);
         if (delivery.createdIdentity()) {
             System.err.println("strom: created a local C2PA signing identity (" + at.key() + ", " + at.certificates()

@@ -18,6 +18,11 @@ import java.util.concurrent.CountDownLatch;
                 "API keys come from the environment variable STROM_API_KEYS (comma-separated)."})
 final class ServeCommand implements Callable<Integer> {
 
+    @Option(names = "--host", defaultValue = ServeConfig.LOOPBACK,
+            description = "address to listen on; the default keeps the API on this machine, 0.0.0.0 exposes it on every "
+                    + "interface (default ${DEFAULT-VALUE})")
+    String host;
+
     @Option(names = "--port", defaultValue = "8000", description = "HTTP port, 0 for any free one (default ${DEFAULT-VALUE})")
     int port;
 
@@ -37,8 +42,9 @@ final class ServeCommand implements Callable<Integer> {
             description = "videos queued or in progress before new ones get 429 (default ${DEFAULT-VALUE})")
     int queueLimit;
 
-    @Option(names = "--max-upload-mb", defaultValue = "20", description = "largest accepted upload (default ${DEFAULT-VALUE})")
-    int maxUploadMb;
+    @Option(names = "--max-upload-mb", defaultValue = "20",
+            description = "largest accepted upload, 1 to 1024 (default ${DEFAULT-VALUE})")
+    long maxUploadMb;
 
     @Mixin
     ModelOption model;
@@ -58,12 +64,14 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (maxUploadMb < 1) {
-            throw new IllegalArgumentException("--max-upload-mb must be at least 1");
+        if (maxUploadMb < 1 || maxUploadMb > ServeConfig.MAX_UPLOAD_BYTES >> 20) {
+            // checked here too so that no product of it can overflow before ServeConfig sees it
+            throw new IllegalArgumentException("--max-upload-mb must be between 1 and " + (ServeConfig.MAX_UPLOAD_BYTES >> 20)
+                    + " (uploads are held in memory while they are checked)");
         }
         ApiKeys keys = ApiKeys.parse(System.getenv(ApiKeys.VARIABLE));
         String worker = InetAddress.getLocalHost().getHostName() + ":" + ManagementFactory.getRuntimeMXBean().getPid();
-        ServeConfig config = new ServeConfig(port, data != null ? data : defaultData(), database, workers, queueLimit, maxUploadMb * (1L << 20),
+        ServeConfig config = new ServeConfig(host, port, data != null ? data : defaultData(), database, workers, queueLimit, maxUploadMb * (1L << 20),
                 model.resolve(), keys, worker,
                 noProvenance ? null : signing.location());
         if (noProvenance) {
@@ -75,7 +83,8 @@ final class ServeCommand implements Callable<Integer> {
             server.close();
             stopped.countDown();
         }));
-        System.out.println("strom serve: listening on http://localhost:" + server.port() + "/ (API at /v1, worker " + worker + ")");
+        System.out.println("strom serve: listening on http://" + server.address() + "/ (API at /v1, worker " + worker
+                + ", projects " + String.join(", ", keys.projects()) + ")");
         System.out.flush();
         stopped.await();
         return 0;

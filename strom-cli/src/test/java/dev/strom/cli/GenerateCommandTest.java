@@ -12,6 +12,11 @@ import java.nio.file.Path;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.Arrays;
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.zip.CRC32;
+import java.util.zip.Deflater;
 
 /** The README's generate command, with the bundled model, in English and German. */
 class GenerateCommandTest {
@@ -89,5 +94,41 @@ class GenerateCommandTest {
             assertTrue(Files.isRegularFile(dir.resolve(name)), name);
         }
         assertTrue(!Arrays.equals(Files.readAllBytes(dir.resolve("v-7.gif")), Files.readAllBytes(dir.resolve("v-8.gif"))));
+    }
+
+    /** A PNG whose header declares 16000x16000 (a gigabyte decoded) is refused from the header with one line. */
+    @Test
+    void aStillDeclaringMorePixelsThanStromReadsIsRefusedWithOneLine() throws Exception {
+        Path bomb = Files.write(dir.resolve("bomb.png"), pngHeader(16000, 16000));
+        Path out = dir.resolve("cat.mp4");
+        Cli r = Cli.run("generate", "a cat", "--image", bomb.toString(), "-o", out.toString());
+        assertEquals(2, r.exit(), r.err());
+        assertEquals(1, r.errorLines().lines().count(), r.err());
+        assertTrue(r.errorLines().contains("16000x16000") && r.errorLines().contains("8192"), r.err());
+        assertTrue(Files.notExists(out));
+    }
+
+    /** The PNG signature, an IHDR of the given size and a short IDAT of zeros. */
+    private static byte[] pngHeader(int width, int height) {
+        Deflater deflater = new Deflater();
+        deflater.setInput(new byte[4096]);
+        byte[] idat = new byte[8192];
+        int n = deflater.deflate(idat, 0, idat.length, Deflater.SYNC_FLUSH);
+        ByteArrayOutputStream png = new ByteArrayOutputStream();
+        png.writeBytes(new byte[]{(byte) 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A});
+        chunk(png, "IHDR", ByteBuffer.allocate(13).putInt(width).putInt(height).put((byte) 8).put((byte) 2)
+                .put((byte) 0).put((byte) 0).put((byte) 0).array());
+        chunk(png, "IDAT", Arrays.copyOf(idat, n));
+        return png.toByteArray();
+    }
+
+    private static void chunk(ByteArrayOutputStream png, String type, byte[] data) {
+        CRC32 crc = new CRC32();
+        crc.update(type.getBytes(StandardCharsets.US_ASCII));
+        crc.update(data);
+        png.writeBytes(ByteBuffer.allocate(4).putInt(data.length).array());
+        png.writeBytes(type.getBytes(StandardCharsets.US_ASCII));
+        png.writeBytes(data);
+        png.writeBytes(ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
     }
 }

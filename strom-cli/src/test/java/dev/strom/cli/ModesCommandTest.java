@@ -44,7 +44,7 @@ class ModesCommandTest {
         }
         ImageIO.write(img, "png", still.toFile());
         Path out = dir.resolve("i2v.mp4");
-        Cli r = Cli.run("generate", scene.caption(), "--image", still.toString(), "-o", out.toString());
+        Cli r = Cli.run("generate", scene.caption(), "--image", still.toString(), "--seed", "42", "-o", out.toString());
         assertEquals(0, r.exit(), r.err());
         Clip made = MediaDecoder.decode(out, MediaDecoder.Target.asStored(), MediaDecoder.Fit.CROP).clip();
         assertEquals(16, made.frames());
@@ -58,7 +58,7 @@ class ModesCommandTest {
         ClipWriter.write(scene.clip(), src, 8);
         Clip decodedSource = MediaDecoder.decode(src, MediaDecoder.Target.asStored(), MediaDecoder.Fit.CROP).clip();
         Path out = dir.resolve("longer.mp4");
-        Cli r = Cli.run("extend", src.toString(), scene.caption(), "--seconds", "1", "-o", out.toString());
+        Cli r = Cli.run("extend", src.toString(), scene.caption(), "--seconds", "1", "--seed", "42", "-o", out.toString());
         assertEquals(0, r.exit(), r.err());
         Clip made = MediaDecoder.decode(out, MediaDecoder.Target.asStored(), MediaDecoder.Fit.CROP).clip();
         assertEquals(16 + 8, made.frames(), "16 source frames and one second at 8 fps");
@@ -74,9 +74,9 @@ class ModesCommandTest {
         ClipWriter.write(scene.clip(), src, 8);
         Path a = dir.resolve("a.gif");
         Path b = dir.resolve("b.gif");
-        Cli r = Cli.run("edit", src.toString(), "make the background blue", "-o", a.toString());
+        Cli r = Cli.run("edit", src.toString(), "make the background blue", "--seed", "42", "-o", a.toString());
         assertEquals(0, r.exit(), r.err());
-        assertEquals(0, Cli.run("edit", src.toString(), "make the background blue", "-o", b.toString()).exit());
+        assertEquals(0, Cli.run("edit", src.toString(), "make the background blue", "--seed", "42", "-o", b.toString()).exit());
         assertEquals(16, MediaDecoder.decode(a, MediaDecoder.Target.asStored(), MediaDecoder.Fit.CROP).clip().frames());
         assertTrue(Arrays.equals(Files.readAllBytes(a), Files.readAllBytes(b)), "same seed, same edit");
     }
@@ -105,8 +105,8 @@ class ModesCommandTest {
             boolean titled = p == background;
             ClipWriter.write(p.source(), src, 8, titled ? Map.of("title", from) : Map.of(), ClipWriter.FrameFilter.NONE);
             Path out = dir.resolve(p.change() + "-remix.mp4");
-            Cli r = titled ? Cli.run("remix", src.toString(), to, "-o", out.toString())
-                    : Cli.run("remix", src.toString(), to, "--from", from, "-o", out.toString());
+            Cli r = titled ? Cli.run("remix", src.toString(), to, "--seed", "42", "-o", out.toString())
+                    : Cli.run("remix", src.toString(), to, "--from", from, "--seed", "42", "-o", out.toString());
             assertEquals(0, r.exit(), r.err());
             Clip made = MediaDecoder.decode(out, new MediaDecoder.Target(32, 8, 0), MediaDecoder.Fit.CROP).clip();
             assertEquals(16, made.frames());

@@ -91,7 +91,7 @@ class ScoreCommandTest {
         assertEquals(0, r.exit(), r.err());
         JsonNode cli = new ObjectMapper().readTree(r.out());
 
-        ServeConfig config = new ServeConfig(0, dir.resolve("serve"), null, 1, 4, 4L << 20, ModelOption.bundled(),
+        ServeConfig config = new ServeConfig(ServeConfig.LOOPBACK, 0, dir.resolve("serve"), null, 1, 4, 4L << 20, ModelOption.bundled(),
                 ApiKeys.parse("test-key"), "test", null);
         try (StromServer server = StromServer.start(config)) {
             String boundary = "strom-test-boundary";

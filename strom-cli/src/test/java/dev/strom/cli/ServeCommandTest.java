@@ -1,6 +1,7 @@
 package dev.strom.cli;
 
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -23,5 +24,24 @@ class ServeCommandTest {
         Cli r = Cli.run("serve", "--port", "eighty");
         assertEquals(2, r.exit());
         assertTrue(r.errorLines().contains("--port"), r.err());
+    }
+
+    @Test
+    void anUploadLimitBeyondOneGibibyteIsRefusedWithOneLine() {
+        for (String mb : new String[]{"2048", "4096", "0"}) {
+            Cli r = Cli.run("serve", "--port", "0", "--max-upload-mb", mb);
+            assertEquals(2, r.exit(), r.err());
+            assertEquals(1, r.errorLines().lines().count(), r.err());
+            assertTrue(r.errorLines().contains("--max-upload-mb must be between 1 and 1024"), r.err());
+        }
+    }
+
+    @Test
+    void theServerListensOnLoopbackUnlessToldOtherwise() {
+        ServeCommand serve = new ServeCommand();
+        new CommandLine(serve).parseArgs();
+        assertEquals("127.0.0.1", serve.host);
+        new CommandLine(serve).parseArgs("--host", "0.0.0.0");
+        assertEquals("0.0.0.0", serve.host);
     }
 }

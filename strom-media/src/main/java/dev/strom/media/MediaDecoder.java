@@ -18,7 +18,8 @@ import java.util.Map;
  * The one way Strom reads media: videos (MP4, MOV, AVI, WebM, MKV, GIF) and images (PNG, JPEG) all go through
  * FFmpeg, so an image is simply a one-frame clip. Frames are resampled to a target rate, fitted to the model's
  * square size (centre crop or letterbox pad) and cut into windows. Strom's own upscaled outputs (tagged
- * "strom native=WxH") are first brought back to their native size.
+ * "strom native=WxH") are first brought back to their native size. Pictures over {@link PixelLimit} are refused
+ * before they are decoded.
  */
 public final class MediaDecoder {
 
@@ -130,6 +131,8 @@ public final class MediaDecoder {
         if (!Files.isRegularFile(file)) {
             throw new IOException("no such file: " + file);
         }
+        // before FFmpeg sees it: probing a PNG decodes its first frame, however large it says it is
+        PixelLimit.checkHeader(file);
         avutil.av_log_set_level(avutil.AV_LOG_QUIET);
         FrameRate rate;
         List<Raster> frames;
@@ -150,6 +153,7 @@ public final class MediaDecoder {
             if (storedWidth <= 0 || storedHeight <= 0) {
                 throw new IOException("no video stream in " + file.getFileName());
             }
+            PixelLimit.check(String.valueOf(file.getFileName()), storedWidth, storedHeight);
             sourceFps = g.getFrameRate() > 0 ? g.getFrameRate() : 8;
             Shape shape = Shape.of(storedWidth, storedHeight, nativeSize ? g.getMetadata("comment") : null, target.size(), fit);
             nativeWidth = shape.nativeWidth();

@@ -31,14 +31,14 @@ final class BatchApi {
     private final BatchStore batches;
     private final FileStore files;
     private final BatchRunner runner;
-    private final UploadCheck uploads;
+    private final RequestForm.Reader forms;
 
-    BatchApi(ObjectMapper json, BatchStore batches, FileStore files, BatchRunner runner, UploadCheck uploads) {
-        this.json = json;
+    BatchApi(BatchStore batches, FileStore files, BatchRunner runner, RequestForm.Reader forms) {
+        this.json = forms.json();
         this.batches = batches;
         this.files = files;
         this.runner = runner;
-        this.uploads = uploads;
+        this.forms = forms;
     }
 
     void routes(Javalin app) {
@@ -49,7 +49,7 @@ final class BatchApi {
     }
 
     private void create(Context ctx) throws IOException {
-        RequestForm form = RequestForm.read(ctx, json, CREATE, uploads);
+        RequestForm form = forms.read(ctx, CREATE);
         String fileId = form.requiredText("input_file_id", 64);
         String endpoint = form.requiredText("endpoint", 64);
         if (!endpoint.equals(ENDPOINT)) {

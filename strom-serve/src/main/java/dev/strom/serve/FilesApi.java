@@ -24,12 +24,12 @@ final class FilesApi {
 
     private final ObjectMapper json;
     private final FileStore store;
-    private final UploadCheck uploads;
+    private final RequestForm.Reader forms;
 
-    FilesApi(ObjectMapper json, FileStore store, UploadCheck uploads) {
-        this.json = json;
+    FilesApi(FileStore store, RequestForm.Reader forms) {
+        this.json = forms.json();
         this.store = store;
-        this.uploads = uploads;
+        this.forms = forms;
     }
 
     void routes(Javalin app) {
@@ -41,7 +41,7 @@ final class FilesApi {
     }
 
     private void upload(Context ctx) throws IOException {
-        RequestForm form = RequestForm.read(ctx, json, UPLOAD, uploads);
+        RequestForm form = forms.read(ctx, UPLOAD);
         String purpose = form.requiredText("purpose", 32);
         if (!purpose.equals(StoredFile.BATCH)) {
             throw ApiError.unsupported("purpose", "This server keeps files for batches only: purpose must be 'batch', not '" + purpose + "'.");

@@ -5,7 +5,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
+import jakarta.servlet.MultipartConfigElement;
 import jakarta.servlet.http.Part;
+import org.eclipse.jetty.server.MultiPartFormInputStream;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import com.fasterxml.jackson.databind.node.TextNode;
 import java.nio.charset.StandardCharsets;
 import java.util.Collection;
@@ -35,19 +40,31 @@ final class RequestForm {
         this.json = json;
     }
 
-    static RequestForm read(Context ctx, ObjectMapper json, Set<String> allowed, UploadCheck uploads) {
-        RequestForm form = new RequestForm(json);
-        String type = ctx.contentType() == null ? "" : ctx.contentType().toLowerCase(Locale.ROOT);
-        if (type.startsWith("multipart/form-data")) {
-            form.readMultipart(ctx, allowed, uploads);
-        } else if (type.isEmpty() || type.startsWith("application/json")) {
-            form.readJson(ctx.bodyAsBytes(), allowed);
-        } else {
-            throw new ApiError(415, "invalid_request_error", "unsupported_media_type", null,
-                    "Send application/json or multipart/form-data, not '" + ctx.contentType() + "'.");
+    /**
+     * What reading a form takes: the JSON mapper, the bounded body reader, the upload limit, and the folder where
+     * parts larger than {@link #IN_MEMORY_PART_BYTES} wait while the body is parsed.
+     */
+    record Reader(ObjectMapper json, BodyReader bodies, UploadCheck uploads, Path cache) {
+
+        RequestForm read(Context ctx, Set<String> allowed) throws IOException {
+            RequestForm form = new RequestForm(json);
+            String type = ctx.contentType() == null ? "" : ctx.contentType().toLowerCase(Locale.ROOT);
+            if (type.startsWith("multipart/form-data")) {
+                form.readMultipart(ctx, allowed, this);
+            } else if (type.isEmpty() || type.startsWith("application/json")) {
+                form.readJson(bodies.read(ctx, MAX_JSON_BYTES, InputStream::readAllBytes), allowed);
+            } else {
+                throw new ApiError(415, "invalid_request_error", "unsupported_media_type", null,
+                        "Send application/json or multipart/form-data, not '" + ctx.contentType() + "'.");
+            }
+            return form;
         }
-        return form;
     }
+
+    /** The largest JSON body read. */
+    static final long MAX_JSON_BYTES = 1 << 20;
+    /** Multipart parts up to this size stay in memory while the body is parsed; larger ones wait on disk. */
+    private static final int IN_MEMORY_PART_BYTES = 1 << 20;
 
     private void readJson(byte[] body, Set<String> allowed) {
         JsonNode root;
@@ -70,41 +87,70 @@ final class RequestForm {
         }
     }
 
-    private void readMultipart(Context ctx, Set<String> allowed, UploadCheck uploads) {
-        Collection<Part> parts;
-        try {
-            // Javalin applies the configured size limits and parses once; the parts then come from the request
-            ctx.uploadedFiles();
-            parts = ctx.req().getParts();
-        } catch (Exception e) {
-            // Jetty's parser reports a broken body with (undeclared) checked exceptions as well as runtime ones
-            String why = String.valueOf(e.getMessage()) + " " + (e.getCause() == null ? "" : e.getCause().getMessage());
-            if (why.toLowerCase(Locale.ROOT).contains("exceed")) {
-                throw ApiError.tooLarge("The upload is larger than " + uploads.maxBytes() + " bytes.");
+    /**
+     * Parses the multipart body from the bounded stream (the uploads plus room for the text fields), so a chunked
+     * body is capped like one with a Content-Length; each part must fit the upload limit.
+     */
+    private void readMultipart(Context ctx, Set<String> allowed, Reader reader) throws IOException {
+        long maxUpload = reader.uploads().maxBytes();
+        Files.createDirectories(reader.cache());
+        reader.bodies().read(ctx, maxUpload + MAX_JSON_BYTES, body -> {
+            MultiPartFormInputStream parts = new MultiPartFormInputStream(body, ctx.contentType(),
+                    new MultipartConfigElement(reader.cache().toString(), maxUpload, -1, IN_MEMORY_PART_BYTES),
+                    reader.cache().toFile());
+            try {
+                Collection<Part> all;
+                try {
+                    all = parts.getParts();
+                } catch (IOException | RuntimeException e) {
+                    if (diskFailure(e)) {
+                        throw e; // the server's disk, not the client's body: a server error
+                    }
+                    String why = e.getMessage() + " " + (e.getCause() == null ? "" : e.getCause().getMessage());
+                    if (why.toLowerCase(Locale.ROOT).contains("exceed")) {
+                        throw ApiError.tooLarge("The upload is larger than " + maxUpload + " bytes.");
+                    }
+                    // (a body cut short, too large or too slow is named by the body reader instead)
+                    throw ApiError.invalid(null, "The multipart body could not be read.");
+                }
+                for (Part part : all) {
+                    addPart(part, allowed, maxUpload);
+                }
+                return null;
+            } finally {
+                parts.deleteParts();
             }
-            throw ApiError.invalid(null, "The multipart body could not be read.");
+        });
+    }
+
+    /** A failure writing a large part to the cache folder (missing folder, full disk), as opposed to a bad body. */
+    private static boolean diskFailure(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof FileSystemException || ApiError.forFailure(t).status() == 507) {
+                return true;
+            }
         }
-        for (Part part : parts) {
-            String name = part.getName();
-            known(name, allowed);
-            if (values.containsKey(name) || files.containsKey(name)) {
-                throw ApiError.invalid(name, "'" + name + "' must be given once.");
-            }
-            if (part.getSize() > uploads.maxBytes()) {
-                throw ApiError.tooLarge("'" + name + "' is larger than " + uploads.maxBytes() + " bytes.");
-            }
-            byte[] content;
-            try (InputStream in = part.getInputStream()) {
-                content = in.readNBytes((int) uploads.maxBytes() + 1);
-            } catch (IOException e) {
-                throw ApiError.invalid(name, "'" + name + "' could not be read.");
-            }
-            if (part.getSubmittedFileName() != null) {
-                files.put(name, content);
-                fileNames.put(name, part.getSubmittedFileName());
-            } else {
-                values.put(name, TextNode.valueOf(new String(content, StandardCharsets.UTF_8)));
-            }
+        return false;
+    }
+
+    private void addPart(Part part, Set<String> allowed, long maxUpload) throws IOException {
+        String name = part.getName();
+        known(name, allowed);
+        if (values.containsKey(name) || files.containsKey(name)) {
+            throw ApiError.invalid(name, "'" + name + "' must be given once.");
+        }
+        if (part.getSize() > maxUpload) {
+            throw ApiError.tooLarge("'" + name + "' is larger than " + maxUpload + " bytes.");
+        }
+        byte[] content;
+        try (InputStream in = part.getInputStream()) {
+            content = in.readAllBytes();
+        }
+        if (part.getSubmittedFileName() != null) {
+            files.put(name, content);
+            fileNames.put(name, part.getSubmittedFileName());
+        } else {
+            values.put(name, TextNode.valueOf(new String(content, StandardCharsets.UTF_8)));
         }
     }
 
@@ -237,6 +283,21 @@ final class RequestForm {
             throw ApiError.invalid(name, "'" + name + "' must be between " + min + " and " + max + ".");
         }
         return d;
+    }
+
+    /** A yes/no field: a JSON boolean, or "true" / "false" as text (multipart has only text); false when absent. */
+    boolean flag(String name) {
+        JsonNode v = values.get(name);
+        if (v == null) {
+            return false;
+        }
+        if (v.isBoolean()) {
+            return v.asBoolean();
+        }
+        if (v.isTextual() && (v.asText().trim().equals("true") || v.asText().trim().equals("false"))) {
+            return v.asText().trim().equals("true");
+        }
+        throw ApiError.invalid(name, "'" + name + "' must be true or false.");
     }
 
     /** seconds: the SDKs send "4"; plain numbers are accepted too. */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.strom.data.Clip;
 import dev.strom.media.MediaDecoder;
+import dev.strom.media.PixelLimit;
 import dev.strom.pipeline.ClassifyRequest;
 import dev.strom.pipeline.VideoPipeline;
 import dev.strom.provenance.Verification;
@@ -18,6 +19,8 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.util.concurrent.Semaphore;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.List;
@@ -38,22 +41,29 @@ final class StromApi {
     private static final long POLL_MILLIS = 250;
     private static final long STREAM_LIMIT_MILLIS = 15 * 60 * 1000;
     private static final int FRAME_SCALE = 4;
+    /** Event streams open at once; each holds a request thread for up to {@link #STREAM_LIMIT_MILLIS}. */
+    static final int MAX_STREAMS = 32;
 
     private final ObjectMapper json;
     private final JobStore store;
     private final VideoFiles files;
     private final VideoPipeline pipeline;
     private final UploadCheck uploads;
+    private final RequestForm.Reader forms;
     private final Path scratch;
     private final long modelCreated;
+    private final ComputeGate compute;
+    private final Semaphore streams = new Semaphore(MAX_STREAMS);
 
-    StromApi(ObjectMapper json, JobStore store, VideoFiles files, VideoPipeline pipeline, UploadCheck uploads, Path scratch,
-             long modelCreated) {
-        this.json = json;
+    StromApi(JobStore store, VideoFiles files, VideoPipeline pipeline, RequestForm.Reader forms, ComputeGate compute,
+             Path scratch, long modelCreated) {
+        this.compute = compute;
+        this.json = forms.json();
+        this.forms = forms;
         this.store = store;
         this.files = files;
         this.pipeline = pipeline;
-        this.uploads = uploads;
+        this.uploads = forms.uploads();
         this.scratch = scratch;
         this.modelCreated = modelCreated;
     }
@@ -65,10 +75,36 @@ final class StromApi {
         app.post("/v1/classifications", this::classify);
         app.get("/v1/models", ctx -> {
             ObjectNode out = json.createObjectNode().put("object", "list");
-            out.putArray("data").addObject().put("id", pipeline.apiId()).put("object", "model").put("created", modelCreated)
-                    .put("owned_by", "strom");
+            out.putArray("data").add(model());
             ctx.json(out);
         });
+        app.get("/v1/models/{id}", ctx -> {
+            if (!ctx.pathParam("id").equals(pipeline.apiId())) {
+                throw new ApiError(404, "invalid_request_error", "model_not_found", "model",
+                        "The model '" + ctx.pathParam("id") + "' does not exist; this server has " + pipeline.apiId() + ".");
+            }
+            ctx.json(model());
+        });
+    }
+
+    /**
+     * The model as OpenAI lists models, with what it can draw under "strom": its vocabulary's objects (each in its
+     * colour), motions and backgrounds, example prompts, and how many words it knows.
+     */
+    private ObjectNode model() {
+        ObjectNode m = json.createObjectNode().put("id", pipeline.apiId()).put("object", "model").put("created", modelCreated)
+                .put("owned_by", "strom");
+        ObjectNode s = m.putObject("strom");
+        s.put("frames", pipeline.spec().frames()).put("fps", pipeline.spec().fps()).put("size", pipeline.spec().size());
+        pipeline.vocabulary().ifPresent(v -> {
+            ObjectNode doc = v.toJson();
+            s.put("known_words", v.words().counts().size());
+            if (doc.has("can_draw")) {
+                s.set("can_draw", doc.get("can_draw"));
+            }
+            s.set("examples", doc.get("examples"));
+        });
+        return m;
     }
 
     /**
@@ -78,6 +114,17 @@ final class StromApi {
     private void events(Context ctx) throws IOException, InterruptedException {
         VideoId id = VideoId.parse(ctx.pathParam("id"));
         VideoRecord video = store.find(id, ApiKeys.project(ctx)).orElseThrow(() -> ApiError.notFound(id.toString()));
+        if (!streams.tryAcquire()) {
+            throw ApiError.busy("Too many event streams are open (" + MAX_STREAMS + "); poll GET /v1/videos/{id} instead.", 5);
+        }
+        try {
+            stream(ctx, id, video);
+        } finally {
+            streams.release();
+        }
+    }
+
+    private void stream(Context ctx, VideoId id, VideoRecord video) throws IOException, InterruptedException {
         ctx.res().setContentType("text/event-stream");
         ctx.res().setHeader("Cache-Control", "no-cache");
         OutputStream out = ctx.res().getOutputStream();
@@ -90,9 +137,9 @@ final class StromApi {
                 event(out, "progress", now);
                 last = now;
             }
-            for (Path frame; Files.exists(frame = files.liveFrame(id, drafted)); drafted++) {
+            for (byte[] png; (png = draft(id, drafted)) != null; drafted++) {
                 event(out, "draft", json.createObjectNode().put("index", drafted).put("frames", video.frames())
-                        .put("png", Base64.getEncoder().encodeToString(Files.readAllBytes(frame))).toString());
+                        .put("png", Base64.getEncoder().encodeToString(png)).toString());
             }
             if (!video.status().active()) {
                 break;
@@ -104,14 +151,32 @@ final class StromApi {
             event(out, "deleted", json.createObjectNode().put("id", id.toString()).toString());
         } else if (video.status() == VideoStatus.COMPLETED) {
             Clip clip = MediaDecoder.decode(files.path(id, VideoFiles.Variant.VIDEO), MediaDecoder.Target.asStored(), MediaDecoder.Fit.CROP).clip();
+            // the drafts on disk go when the video is done; those this stream had not sent yet are the finished frames
+            for (; drafted < clip.frames(); drafted++) {
+                event(out, "draft", json.createObjectNode().put("index", drafted).put("frames", clip.frames())
+                        .put("png", Base64.getEncoder().encodeToString(png(clip, drafted))).toString());
+            }
             for (int t = 0; t < clip.frames(); t++) {
-                ByteArrayOutputStream png = new ByteArrayOutputStream();
-                ImageIO.write(ClipWriter.frame(clip, t, FRAME_SCALE), "png", png);
                 event(out, "frame", json.createObjectNode().put("index", t).put("frames", clip.frames())
-                        .put("png", Base64.getEncoder().encodeToString(png.toByteArray())).toString());
+                        .put("png", Base64.getEncoder().encodeToString(png(clip, t))).toString());
             }
         }
         event(out, "done", "{}");
+    }
+
+    private static byte[] png(Clip clip, int t) throws IOException {
+        ByteArrayOutputStream png = new ByteArrayOutputStream();
+        ImageIO.write(ClipWriter.frame(clip, t, FRAME_SCALE), "png", png);
+        return png.toByteArray();
+    }
+
+    /** A draft frame of a video in the making; null when there is none (yet, or any more: they go when it ends). */
+    private byte[] draft(VideoId id, int index) throws IOException {
+        try {
+            return Files.readAllBytes(files.liveFrame(id, index));
+        } catch (NoSuchFileException e) {
+            return null;
+        }
     }
 
     private static void event(OutputStream out, String name, String data) throws IOException {
@@ -121,7 +186,7 @@ final class StromApi {
 
     /** Strom provenance of an uploaded file: its C2PA manifest (present, valid, signer) and the watermark. */
     private void verify(Context ctx) throws IOException {
-        RequestForm form = RequestForm.read(ctx, json, VERIFY, uploads);
+        RequestForm form = forms.read(ctx, VERIFY);
         byte[] bytes = form.file("file");
         if (bytes == null) {
             throw ApiError.missing("file");
@@ -140,10 +205,17 @@ final class StromApi {
         Files.createDirectories(scratch);
         Path tmp = Files.createTempFile(scratch, "upload-", "." + kind.name().toLowerCase(Locale.ROOT));
         try {
-            Files.write(tmp, bytes);
-            return reader.read(tmp);
-        } catch (IOException | RuntimeException e) {
-            throw ApiError.invalid("file", unreadable);
+            Files.write(tmp, bytes); // a failure here is the server's disk: a server error, not the upload's fault
+            try {
+                return reader.read(tmp);
+            } catch (PixelLimit.TooLarge e) {
+                throw ApiError.invalid("file", "'file' is " + e.size() + ".");
+            } catch (IOException | RuntimeException e) {
+                if (e instanceof ApiError a) {
+                    throw a;
+                }
+                throw ApiError.invalid("file", unreadable);
+            }
         } finally {
             Files.deleteIfExists(tmp);
         }
@@ -155,13 +227,13 @@ final class StromApi {
     }
 
     private void score(Context ctx) throws IOException {
-        RequestForm form = RequestForm.read(ctx, json, SCORE, uploads);
+        RequestForm form = forms.read(ctx, SCORE);
         byte[] bytes = form.file("file");
         if (bytes == null) {
             throw ApiError.missing("file");
         }
         String prompt = form.text("prompt", ServeConfig.MAX_PROMPT_CHARS);
-        ctx.json(json.valueToTree(pipeline.score(modelView(bytes), prompt)));
+        ctx.json(json.valueToTree(compute.run(() -> pipeline.score(modelView(bytes), prompt))));
     }
 
     /**
@@ -169,7 +241,7 @@ final class StromApi {
      * {@code strom classify}): the captions by probability, highest first.
      */
     private void classify(Context ctx) throws IOException {
-        RequestForm form = RequestForm.read(ctx, json, CLASSIFY, uploads);
+        RequestForm form = forms.read(ctx, CLASSIFY);
         byte[] bytes = form.file("file");
         if (bytes == null) {
             throw ApiError.missing("file");
@@ -185,15 +257,17 @@ final class StromApi {
         Long given = form.integer("given", 0, pipeline.spec().frames() - 1);
         Long draws = form.integer("draws", 1, MAX_DRAWS);
         Long seed = form.integer("seed", 0, Long.MAX_VALUE);
-        MediaDecoder.Media view = modelView(bytes);
-        int read = pipeline.framesRead(view.clip(), frames == null ? null : frames.intValue());
-        int g = given == null ? 0 : given.intValue();
-        if (g >= read) {
-            throw ApiError.invalid("given", "'given' leaves nothing to read: " + g + " of the " + read + " frames read.");
-        }
-        ClassifyRequest request = new ClassifyRequest(captions, frames == null ? null : frames.intValue(), g,
-                draws == null ? ClassifyRequest.DEFAULT_DRAWS : draws.intValue(), seed == null ? 0 : seed);
-        ctx.json(json.valueToTree(pipeline.classify(view, request)));
+        ctx.json(json.valueToTree(compute.run(() -> {
+            MediaDecoder.Media view = modelView(bytes);
+            int read = pipeline.framesRead(view.clip(), frames == null ? null : frames.intValue());
+            int g = given == null ? 0 : given.intValue();
+            if (g >= read) {
+                throw ApiError.invalid("given", "'given' leaves nothing to read: " + g + " of the " + read + " frames read.");
+            }
+            ClassifyRequest request = new ClassifyRequest(captions, frames == null ? null : frames.intValue(), g,
+                    draws == null ? ClassifyRequest.DEFAULT_DRAWS : draws.intValue(), seed == null ? 0 : seed);
+            return pipeline.classify(view, request);
+        })));
     }
 
     /** An uploaded video as the model reads it (its size and fps, centre crop), decoded once. */

@@ -3,12 +3,14 @@ package dev.strom.serve;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.zaxxer.hikari.HikariDataSource;
 import io.javalin.Javalin;
-import io.javalin.config.SizeUnit;
+import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
 import dev.strom.pipeline.Delivery;
 import dev.strom.pipeline.VideoPipeline;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.jobrunr.jobs.mappers.JobMapper;
 import org.jobrunr.scheduling.JobRequestScheduler;
 import org.jobrunr.server.BackgroundJobServer;
@@ -36,17 +38,20 @@ public final class StromServer implements AutoCloseable {
     /** How often idle workers look for queued jobs; JobRunr's floor is a few seconds. */
     private static final Duration POLL = Duration.ofSeconds(5);
     private static final long IDLE_TIMEOUT_MILLIS = 30_000;
-    private static final long MAX_JSON_BYTES = 1 << 20;
+    /** Request threads left for everything that neither reads a body, streams events nor waits for the model. */
+    private static final int FREE_THREADS = 64;
 
     private final VideoPipeline pipeline;
     private final HikariDataSource db;
     private final StorageProvider jobs;
     private final BackgroundJobServer workers;
     private final Javalin app;
+    private final BodyReader bodies;
     private final BatchRunner batches;
 
     private StromServer(VideoPipeline pipeline, HikariDataSource db, StorageProvider jobs, BackgroundJobServer workers, Javalin app,
-                        BatchRunner batches) {
+                        BodyReader bodies, BatchRunner batches) {
+        this.bodies = bodies;
         this.batches = batches;
         this.pipeline = pipeline;
         this.db = db;
@@ -62,6 +67,7 @@ public final class StromServer implements AutoCloseable {
         HikariDataSource db = null;
         StorageProvider jobs = null;
         BackgroundJobServer workers = null;
+        BodyReader bodies = null;
         BatchRunner batchRunner = null;
         try {
             db = Database.open(config.jdbcUrl());
@@ -93,28 +99,35 @@ public final class StromServer implements AutoCloseable {
             }
             workers.start();
             ObjectMapper json = new ObjectMapper();
-            UploadCheck uploads = new UploadCheck(config.maxUploadBytes());
             long modelCreated = Files.getLastModifiedTime(config.modelDir().resolve("config.json")).toMillis() / 1000;
-            Javalin app = javalin(config, json, data.resolve("uploads"));
+            bodies = new BodyReader(BodyReader.Limits.DEFAULT);
+            ComputeGate compute = new ComputeGate(config.workers(), config.queueLimit());
+            Path uploadCache = Files.createDirectories(data.resolve("uploads"));
+            RequestForm.Reader forms = new RequestForm.Reader(json, bodies, new UploadCheck(config.maxUploadBytes()), uploadCache);
+            int threads = FREE_THREADS + bodies.limits().slots() + StromApi.MAX_STREAMS + compute.admittable();
+            Javalin app = javalin(json, threads);
             ApiKeys keys = config.keys();
             app.before("/v1/*", keys::admit);
-            VideoApi videos = new VideoApi(json, store, queue, files, pipeline, uploads);
+            VideoApi videos = new VideoApi(store, queue, files, pipeline, forms);
             videos.routes(app);
-            new StromApi(json, store, files, pipeline, uploads, data.resolve("uploads"), modelCreated).routes(app);
+            new StromApi(store, files, pipeline, forms, compute, uploadCache, modelCreated).routes(app);
             // the Files and Batch APIs: a batch's lines become videos through videos.create, on the same queue
             FileStore fileStore = new FileStore(db, data);
             fileStore.createTable();
             BatchStore batchStore = new BatchStore(db);
             batchStore.createTables();
             batchRunner = new BatchRunner(json, batchStore, fileStore, store, queue, videos::create, config.queueLimit());
-            new FilesApi(json, fileStore, uploads).routes(app);
-            new BatchApi(json, batchStore, fileStore, batchRunner, uploads).routes(app);
-            app.start(config.port());
+            new FilesApi(fileStore, forms).routes(app);
+            new BatchApi(batchStore, fileStore, batchRunner, forms).routes(app);
+            app.start(config.host(), config.port());
             batchRunner.start();
-            return new StromServer(pipeline, db, jobs, workers, app, batchRunner);
+            return new StromServer(pipeline, db, jobs, workers, app, bodies, batchRunner);
         } catch (IOException | RuntimeException e) {
             if (batchRunner != null) {
                 batchRunner.close();
+            }
+            if (bodies != null) {
+                bodies.close();
             }
             if (workers != null) {
                 workers.stop();
@@ -130,17 +143,20 @@ public final class StromServer implements AutoCloseable {
         }
     }
 
-    private static Javalin javalin(ServeConfig config, ObjectMapper json, Path uploadCache) throws IOException {
-        Files.createDirectories(uploadCache);
+    /**
+     * The HTTP side: a bounded request thread pool sized so that readers of bodies, event streams and requests
+     * waiting for the model can never take all of it; JSON errors for everything Jetty or a route refuses.
+     */
+    private static Javalin javalin(ObjectMapper json, int threads) {
         Javalin app = Javalin.create(cfg -> {
             cfg.showJavalinBanner = false;
             cfg.jsonMapper(new JavalinJackson(json, false));
-            cfg.http.maxRequestSize = MAX_JSON_BYTES;
-            cfg.jetty.multipartConfig.cacheDirectory(uploadCache.toString());
-            cfg.jetty.multipartConfig.maxFileSize(config.maxUploadBytes(), SizeUnit.BYTES);
-            cfg.jetty.multipartConfig.maxInMemoryFileSize(1, SizeUnit.MB);
-            cfg.jetty.multipartConfig.maxTotalRequestSize(config.maxUploadBytes() + MAX_JSON_BYTES, SizeUnit.BYTES);
-            // slow or stalled clients are cut off instead of holding a thread
+            QueuedThreadPool pool = new QueuedThreadPool(threads, Math.min(8, threads), 60_000);
+            pool.setName("strom-http");
+            cfg.jetty.threadPool = pool;
+            // (no cfg.http.maxRequestSize: Javalin checks it only against a declared Content-Length; every body is
+            // read through BodyReader, capped whatever the framing and cut when too slow)
+            // stalled clients are cut off instead of holding a connection
             cfg.jetty.modifyHttpConfiguration(http -> http.setIdleTimeout(IDLE_TIMEOUT_MILLIS));
             cfg.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorPages(json)));
             cfg.jetty.modifyServletContextHandler(handler -> handler.setErrorHandler(new JsonErrorPages(json)));
@@ -150,16 +166,16 @@ public final class StromServer implements AutoCloseable {
                 files.location = Location.CLASSPATH;
             });
         });
-        app.exception(ApiError.class, (e, ctx) -> ctx.status(e.status()).json(e.body(json)));
+        app.exception(ApiError.class, (e, ctx) -> answer(ctx, e, json));
         app.exception(HttpResponseException.class, (e, ctx) -> {
             ApiError error = e.getStatus() == 413 ? ApiError.tooLarge("The request body is too large.")
                     : new ApiError(e.getStatus(), "invalid_request_error", null, null, e.getMessage());
-            ctx.status(error.status()).json(error.body(json));
+            answer(ctx, error, json);
         });
         app.exception(Exception.class, (e, ctx) -> {
+            // the detail (a disk error names the server's paths) stays in the log
             LOG.error("request failed: {} {}", ctx.method(), ctx.path(), e);
-            ApiError error = new ApiError(500, "server_error", null, null, "The server had an error while processing the request.");
-            ctx.status(500).json(error.body(json));
+            answer(ctx, ApiError.forFailure(e), json);
         });
         app.error(404, ctx -> {
             if (ctx.result() == null) {
@@ -170,6 +186,20 @@ public final class StromServer implements AutoCloseable {
         return app;
     }
 
+    private static void answer(Context ctx, ApiError error, ObjectMapper json) {
+        if (error.retryAfter() > 0) {
+            ctx.header("Retry-After", String.valueOf(error.retryAfter()));
+        }
+        ctx.status(error.status()).json(error.body(json));
+    }
+
+    /** The address the server really listens on, as host:port (the connector's, after start). */
+    public String address() {
+        ServerConnector connector = (ServerConnector) app.jettyServer().server().getConnectors()[0];
+        String host = connector.getHost() == null ? "0.0.0.0" : connector.getHost();
+        return (host.contains(":") ? "[" + host + "]" : host) + ":" + connector.getLocalPort();
+    }
+
     public int port() {
         return app.port();
     }
@@ -178,6 +208,7 @@ public final class StromServer implements AutoCloseable {
     public void close() {
         app.stop();
         batches.close();
+        bodies.close();
         workers.stop();
         jobs.close();
         db.close();

@@ -6,13 +6,12 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.strom.data.Clip;
 import dev.strom.media.MediaDecoder;
+import dev.strom.media.PixelLimit;
 import dev.strom.pipeline.Mode;
 import dev.strom.pipeline.VideoPipeline;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 
-import javax.imageio.ImageIO;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,10 +25,11 @@ import java.util.Locale;
 /** The OpenAI Videos API: create, retrieve, list, delete, download content, remix, extend, edit; and cancel. */
 final class VideoApi {
 
-    static final Set<String> CREATE = Set.of("prompt", "model", "seconds", "size", "input_reference", "seed", "guidance");
-    private static final Set<String> REMIX = Set.of("prompt");
-    private static final Set<String> EXTEND = Set.of("prompt", "video", "seconds");
-    private static final Set<String> EDIT = Set.of("prompt", "video");
+    static final Set<String> CREATE = Set.of("prompt", "model", "seconds", "size", "input_reference", "seed", "guidance",
+            "strict");
+    private static final Set<String> REMIX = Set.of("prompt", "strict");
+    private static final Set<String> EXTEND = Set.of("prompt", "video", "seconds", "strict");
+    private static final Set<String> EDIT = Set.of("prompt", "video", "strict");
 
     private final ObjectMapper json;
     private final JobStore store;
@@ -37,14 +37,16 @@ final class VideoApi {
     private final VideoFiles files;
     private final VideoPipeline pipeline;
     private final UploadCheck uploads;
+    private final RequestForm.Reader forms;
 
-    VideoApi(ObjectMapper json, JobStore store, VideoQueue queue, VideoFiles files, VideoPipeline pipeline, UploadCheck uploads) {
-        this.json = json;
+    VideoApi(JobStore store, VideoQueue queue, VideoFiles files, VideoPipeline pipeline, RequestForm.Reader forms) {
+        this.json = forms.json();
+        this.forms = forms;
         this.store = store;
         this.queue = queue;
         this.files = files;
         this.pipeline = pipeline;
-        this.uploads = uploads;
+        this.uploads = forms.uploads();
     }
 
     void routes(Javalin app) {
@@ -63,7 +65,7 @@ final class VideoApi {
     }
 
     private void create(Context ctx) throws IOException {
-        RequestForm form = RequestForm.read(ctx, json, CREATE, uploads);
+        RequestForm form = forms.read(ctx, CREATE);
         ctx.json(create(form, ApiKeys.project(ctx), VideoId.random()).toApi(json));
     }
 
@@ -73,7 +75,7 @@ final class VideoApi {
      */
     VideoRecord create(RequestForm form, String project, VideoId id) throws IOException {
         String prompt = form.requiredText("prompt", ServeConfig.MAX_PROMPT_CHARS);
-        List<String> notes = new ArrayList<>();
+        List<String> notes = new ArrayList<>(wordNotes(form, prompt));
         String model = form.text("model", 64);
         if (model != null && !model.equals(pipeline.apiId())) {
             if (!model.startsWith("sora-")) {
@@ -123,8 +125,10 @@ final class VideoApi {
      */
     private void remix(Context ctx) throws IOException {
         VideoRecord source = find(ctx);
-        RequestForm form = RequestForm.read(ctx, json, REMIX, uploads);
+        RequestForm form = forms.read(ctx, REMIX);
         String prompt = form.requiredText("prompt", ServeConfig.MAX_PROMPT_CHARS);
+        List<String> notes = new ArrayList<>(wordNotes(form, prompt));
+        source.notes().stream().filter(n -> !n.startsWith(VideoRecord.UNKNOWN_WORDS)).forEach(notes::add);
         if (source.status() != VideoStatus.COMPLETED) {
             throw ApiError.invalid(null, "Video " + source.id() + " is " + source.status().wire() + "; only completed videos can be remixed.");
         }
@@ -135,7 +139,7 @@ final class VideoApi {
         VideoRecord video = new VideoRecord(id, source.project(), System.currentTimeMillis(), null, VideoStatus.QUEUED, 0,
                 source.model(), prompt, source.seed(), source.guidance(), source.frames(), source.fps(), source.scale(),
                 source.nativeSize(), Mode.REMIX, source.id().toString(), source.id().toString(), source.requestedSize(),
-                source.requestedSeconds(), source.notes(), null, null, null, null);
+                source.requestedSeconds(), notes, null, null, null, null);
         submit(video);
         ctx.json(video.toApi(json));
     }
@@ -157,6 +161,9 @@ final class VideoApi {
         try {
             clip = pipeline.source(mode, file);
             read = caption == null ? null : caption.of(file);
+        } catch (PixelLimit.TooLarge e) {
+            files.delete(id);
+            throw ApiError.invalid(param, (param == null ? "The source" : "'" + param + "'") + " is " + e.size() + ".");
         } catch (IOException | RuntimeException e) {
             files.delete(id);
             throw ApiError.invalid(param, unreadable);
@@ -170,8 +177,9 @@ final class VideoApi {
      * size and fps now, so a clip that does not decode is refused here rather than failing later.
      */
     private void fromVideo(Context ctx, Mode mode, Set<String> fields) throws IOException {
-        RequestForm form = RequestForm.read(ctx, json, fields, uploads);
+        RequestForm form = forms.read(ctx, fields);
         String prompt = form.requiredText("prompt", ServeConfig.MAX_PROMPT_CHARS);
+        List<String> wordNotes = wordNotes(form, prompt);
         String seconds = fields.contains("seconds") ? form.wholeText("seconds") : null;
         OutputShape shape = OutputShape.fit(pipeline.spec(), null, seconds);
         VideoId id = VideoId.random();
@@ -204,7 +212,8 @@ final class VideoApi {
             throw ApiError.invalid("video", "'video' is longer than " + OutputShape.MAX_SECONDS + " seconds at the model's "
                     + pipeline.spec().fps() + " fps.");
         }
-        List<String> notes = new ArrayList<>(mode == Mode.EXTEND ? shape.notes() : List.of());
+        List<String> notes = new ArrayList<>(wordNotes);
+        notes.addAll(mode == Mode.EXTEND ? shape.notes() : List.of());
         notes.add("source read as " + sourceFrames + " frames of " + pipeline.spec().size() + "x" + pipeline.spec().size()
                 + " at " + pipeline.spec().fps() + " fps");
         int frames = mode == Mode.EXTEND ? sourceFrames + shape.frames() : sourceFrames;
@@ -213,6 +222,22 @@ final class VideoApi {
                 shape.scale(), shape.nativeSize(), mode, reference, null, null, seconds, notes, null, null, null, null);
         submit(video);
         ctx.json(video.toApi(json));
+    }
+
+    /**
+     * The words of the prompt the model never saw, as a note for the video (listed as strom.unknown_words); with
+     * "strict": true such a prompt is refused instead.
+     */
+    private List<String> wordNotes(RequestForm form, String prompt) {
+        List<String> unknown = pipeline.unknownWords(prompt);
+        if (unknown.isEmpty()) {
+            return List.of();
+        }
+        if (form.flag("strict")) {
+            throw new ApiError(400, "invalid_request_error", "unknown_words", "prompt", "The model never saw the words "
+                    + String.join(", ", unknown) + " in training; GET /v1/models/" + pipeline.apiId() + " lists what it can draw.");
+        }
+        return List.of(VideoRecord.UNKNOWN_WORDS + String.join(", ", unknown));
     }
 
     /** Multipart sends an object reference as JSON text; a bare id is accepted too. */
@@ -225,27 +250,15 @@ final class VideoApi {
         }
     }
 
-    /** The reference must be an image by its bytes and must decode (WebP is checked by signature only). */
+    /**
+     * The reference must be an uploaded image by its bytes; whether it decodes, and is no larger than
+     * {@link PixelLimit}, is told by reading it as the job will ({@link #keepSource}), its size from the header first.
+     */
     private UploadCheck.Kind checkImage(byte[] bytes) {
         if (bytes == null) {
             throw ApiError.unsupported("input_reference", "input_reference must be an uploaded image file; image_url and file_id are not supported.");
         }
-        UploadCheck.Kind kind = uploads.image("input_reference", bytes);
-        if (kind == UploadCheck.Kind.WEBP) {
-            return kind;
-        }
-        try {
-            var image = ImageIO.read(new ByteArrayInputStream(bytes));
-            if (image == null || image.getWidth() > 8192 || image.getHeight() > 8192) {
-                throw ApiError.invalid("input_reference", "input_reference is not a readable image of at most 8192x8192.");
-            }
-        } catch (IOException | RuntimeException e) {
-            if (e instanceof ApiError a) {
-                throw a;
-            }
-            throw ApiError.invalid("input_reference", "input_reference is not a readable image.");
-        }
-        return kind;
+        return uploads.image("input_reference", bytes);
     }
 
     private void list(Context ctx) {
@@ -256,7 +269,8 @@ final class VideoApi {
         }
         VideoRecord after = null;
         if (ctx.queryParam("after") != null) {
-            after = store.find(VideoId.parse(ctx.queryParam("after")), ApiKeys.project(ctx))
+            String given = ctx.queryParam("after");
+            after = VideoId.tryParse(given).flatMap(id -> store.find(id, ApiKeys.project(ctx)))
                     .orElseThrow(() -> ApiError.invalid("after", "'after' must be the id of a listed video"));
         }
         List<VideoRecord> page = store.page(ApiKeys.project(ctx), after, limit, "asc".equals(order));

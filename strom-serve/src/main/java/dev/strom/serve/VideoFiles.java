@@ -86,6 +86,11 @@ public final class VideoFiles {
         return root.resolve(id.toString()).resolve("live").resolve(String.format(Locale.ROOT, "%04d.png", index));
     }
 
+    /** Deletes the draft frames of a video once it is no longer in the making. */
+    public void deleteLive(VideoId id) throws IOException {
+        deleteTree(root.resolve(id.toString()).resolve("live"));
+    }
+
     /** Stores a frame of a video in the making, so any server process can stream it. */
     public void writeLiveFrame(VideoId id, int index, BufferedImage frame) throws IOException {
         Path file = liveFrame(id, index);
@@ -160,7 +165,10 @@ public final class VideoFiles {
     }
 
     public void delete(VideoId id) throws IOException {
-        Path dir = root.resolve(id.toString());
+        deleteTree(root.resolve(id.toString()));
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
         if (!Files.exists(dir)) {
             return;
         }

@@ -1,5 +1,6 @@
 package dev.strom.serve;
 
+import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
@@ -16,13 +17,20 @@ public record VideoId(UUID uuid) {
         return new VideoId(UUID.randomUUID());
     }
 
-    /** Parses an id from a request; anything else (path tricks included) is a 404, as for unknown ids. */
+    /** Parses an id from a request's path; anything else (path tricks included) is a 404, as for unknown ids. */
     public static VideoId parse(String text) {
+        return tryParse(text).orElseThrow(() ->
+                ApiError.notFound(text == null ? "" : text.length() > 64 ? text.substring(0, 64) + "..." : text));
+    }
+
+    /** The id {@code text} spells, or empty when it is no id (for parameters, which are refused with their name). */
+    public static Optional<VideoId> tryParse(String text) {
         if (text == null || !FORM.matcher(text).matches()) {
-            throw ApiError.notFound(text == null ? "" : text.length() > 64 ? text.substring(0, 64) + "..." : text);
+            return Optional.empty();
         }
         String hex = text.substring(PREFIX.length());
-        return new VideoId(new UUID(Long.parseUnsignedLong(hex.substring(0, 16), 16), Long.parseUnsignedLong(hex.substring(16), 16)));
+        return Optional.of(new VideoId(new UUID(Long.parseUnsignedLong(hex.substring(0, 16), 16),
+                Long.parseUnsignedLong(hex.substring(16), 16))));
     }
 
     @Override

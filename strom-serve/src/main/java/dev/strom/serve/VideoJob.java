@@ -8,6 +8,8 @@ import dev.strom.pipeline.VideoRequest;
 import dev.strom.video.SampleListener;
 import org.jobrunr.jobs.lambdas.JobRequest;
 import org.jobrunr.jobs.lambdas.JobRequestHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -29,6 +31,7 @@ public final class VideoJob implements JobRequestHandler<VideoJob.Request> {
         }
     }
 
+    private static final Logger LOG = LoggerFactory.getLogger(VideoJob.class);
     private static final double WRITING_SHARE = 0.1;
     /** Upscale of the frames streamed while a video is made (the studio shows them as they come). */
     static final int LIVE_FRAME_SCALE = 4;
@@ -64,10 +67,35 @@ public final class VideoJob implements JobRequestHandler<VideoJob.Request> {
             if (store.find(id).isEmpty()) {
                 files.delete(id);
             }
-        } catch (UncheckedIOException e) {
-            store.fail(id, "generation_failed", "generation failed: " + e.getCause().getMessage());
-        } catch (RuntimeException | IOException e) {
+        } catch (SourceMissing e) {
+            store.fail(id, "generation_failed", "generation failed: " + e.getMessage());
+        } catch (IOException | UncheckedIOException e) {
+            // a disk error's message names the server's paths: the client hears what kind of failure, the log the rest
+            LOG.error("video {} failed writing or reading its files", id, e);
+            ApiError said = ApiError.forFailure(e);
+            store.fail(id, "generation_failed", "generation failed: " + (said.status() == 507
+                    ? "the server's disk is full" : "the server could not read or write the video's files"));
+        } catch (RuntimeException e) {
+            LOG.error("video {} failed", id, e);
             store.fail(id, "generation_failed", "generation failed: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+        } finally {
+            dropDrafts(id);
+        }
+    }
+
+    /** The per-frame drafts are for watching a video being made: they go when it is done, failed or cancelled. */
+    private void dropDrafts(VideoId id) {
+        try {
+            files.deleteLive(id);
+        } catch (IOException e) {
+            LOG.warn("could not delete the draft frames of {}", id, e);
+        }
+    }
+
+    /** A video's source gone before its job ran: said to the client as it is (the message names no path). */
+    static final class SourceMissing extends IOException {
+        SourceMissing(String message) {
+            super(message);
         }
     }
 
@@ -79,7 +107,7 @@ public final class VideoJob implements JobRequestHandler<VideoJob.Request> {
         VideoFiles.Source source = video.mode() == Mode.TEXT ? null : files.source(video.id());
         if (video.mode() != Mode.TEXT && source == null) {
             // said without the server's path: the message reaches the client as the video's error
-            throw new IOException("the source of this " + video.mode().name().toLowerCase(Locale.ROOT)
+            throw new SourceMissing("the source of this " + video.mode().name().toLowerCase(Locale.ROOT)
                     + " is no longer there (deleted before the job ran?)");
         }
         return new VideoRequest(video.mode(), video.prompt(), video.seed(), video.frames(),

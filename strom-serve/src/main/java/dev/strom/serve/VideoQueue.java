@@ -73,6 +73,11 @@ public final class VideoQueue {
             if (state == null || EnumSet.of(StateName.FAILED, StateName.DELETED, StateName.SUCCEEDED).contains(state)) {
                 failed += store.fail(v.id(), "job_lost", "the server stopped and this video's job could not be resumed (job "
                         + (state == null ? "missing" : state.name().toLowerCase(Locale.ROOT)) + ")") ? 1 : 0;
+                try {
+                    files.deleteLive(v.id());
+                } catch (IOException e) {
+                    // drafts of a lost video are only untidy; the video is already marked failed
+                }
             }
         }
         return failed;

@@ -18,8 +18,17 @@ public record VideoRecord(VideoId id, String project, long createdMillis, Long c
                           String requestedSeconds, List<String> notes, String errorCode, String errorMessage,
                           Double bitsPerDim, String worker) {
 
+    /** How the note naming a prompt's unknown words begins; {@link #toApi} lists them as strom.unknown_words. */
+    static final String UNKNOWN_WORDS = "words the model never saw in training (it draws nothing for them): ";
+
     public VideoRecord {
         notes = List.copyOf(notes);
+    }
+
+    /** The prompt's words the model never saw, from the note that names them. */
+    List<String> unknownWords() {
+        return notes.stream().filter(n -> n.startsWith(UNKNOWN_WORDS)).findFirst()
+                .map(n -> List.of(n.substring(UNKNOWN_WORDS.length()).split(", "))).orElse(List.of());
     }
 
     public OutputShape shape() {
@@ -59,6 +68,7 @@ public record VideoRecord(VideoId id, String project, long createdMillis, Long c
         s.put("requested_size", requestedSize);
         s.put("requested_seconds", requestedSeconds);
         notes.forEach(s.putArray("notes")::add);
+        unknownWords().forEach(s.putArray("unknown_words")::add);
         if (bitsPerDim == null) {
             s.putNull("bits_per_dim");
         } else {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -22,7 +23,7 @@ record Http(String base, String key) {
     private static final ObjectMapper JSON = new ObjectMapper();
     static final String BOUNDARY = "strom-test-boundary";
 
-    record Reply(int status, JsonNode body) {
+    record Reply(int status, JsonNode body, HttpHeaders headers) {
     }
 
     Reply json(String method, String path, String body) throws IOException, InterruptedException {
@@ -50,6 +51,6 @@ record Http(String base, String key) {
         HttpRequest req = HttpRequest.newBuilder(URI.create(base + path)).header("Authorization", "Bearer " + key)
                 .header("Content-Type", type).method(method, HttpRequest.BodyPublishers.ofByteArray(body)).build();
         HttpResponse<byte[]> res = CLIENT.send(req, HttpResponse.BodyHandlers.ofByteArray());
-        return new Reply(res.statusCode(), JSON.readTree(res.body()));
+        return new Reply(res.statusCode(), JSON.readTree(res.body()), res.headers());
     }
 }

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** A server that takes one video at a time: the next one gets 429 until the first is cancelled. */
 class QueueLimitTest {
@@ -38,6 +39,7 @@ class QueueLimitTest {
         Http.Reply refused = http.json("POST", "/v1/videos", "{\"prompt\": \"a blue ball\"}");
         assertEquals(429, refused.status());
         assertEquals("rate_limit_exceeded", refused.body().path("error").path("code").asText());
+        assertTrue(refused.headers().firstValue("Retry-After").isPresent(), "a 429 says when to retry");
 
         Http.Reply cancelled = http.json("POST", "/v1/videos/" + id + "/cancel", null);
         assertEquals(200, cancelled.status());

@@ -63,6 +63,12 @@ class StudioBrowserTest {
             assertTrue(readyState >= 2, "the browser has decoded frames (readyState " + readyState + ")");
             assertTrue(((Number) page.js.executeScript("return arguments[0].videoWidth;", video)).longValue() > 0);
 
+            page.card(prompt).findElement(By.className("reuse")).click();
+            assertEquals(prompt, page.byId("prompt").getAttribute("value"), "reuse settings puts the prompt back");
+            assertEquals("11", page.byId("seed").getAttribute("value"), "and the seed");
+            assertEquals("1", page.byId("seconds").getAttribute("value"), "and the length");
+            page.byId("prompt").clear();
+
             // remix, extend and edit each have their own prompt box on the card
             String remixed = "a green star moving right on a blue background";
             page.card(prompt).findElement(By.className("open-remix")).click();
@@ -133,6 +139,30 @@ class StudioBrowserTest {
                 .header("Authorization", "Bearer " + TestServer.KEY).header("Content-Type", "application/json")
                 .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json)).build();
         return new ObjectMapper().readTree(http.send(request, HttpResponse.BodyHandlers.ofString()).body());
+    }
+
+    @Test
+    void examplePromptsComeFromTheModelAndUnknownWordsAreNamedInABanner(@TempDir Path profile) throws Exception {
+        try (StudioPage page = StudioPage.open(TestServer.baseUrl() + "/", profile)) {
+            page.byId("key").sendKeys(TestServer.KEY);
+            WebElement example = page.waitFor(60, d -> page.byId("examples").findElements(By.tagName("button")).stream()
+                    .filter(WebElement::isDisplayed).findFirst().orElse(null));
+            assertTrue(page.byId("can-draw").getText().contains("red apple"), page.byId("can-draw").getText());
+            example.click();
+            assertEquals(example.getText(), page.byId("prompt").getAttribute("value"), "an example fills the prompt box");
+
+            page.byId("prompt").clear();
+            new Select(page.byId("seconds")).selectByValue("1");
+            page.byId("prompt").sendKeys("a cat walking on a beach", Keys.chord(Keys.CONTROL, Keys.ENTER));
+            WebElement banner = page.waitFor(60, d -> page.byId("prompt-words").isDisplayed() ? page.byId("prompt-words") : null);
+            assertTrue(banner.getText().contains("never saw the words cat, walking, beach"), banner.getText());
+            assertEquals(java.util.List.of(), page.accessibilityViolations(), "axe-core finds nothing with the banner on show");
+
+            page.byId("strict").click();
+            page.byId("prompt").sendKeys("a dog on a beach", Keys.chord(Keys.CONTROL, Keys.ENTER));
+            WebElement refused = page.waitFor(60, d -> page.byId("prompt-error").isDisplayed() ? page.byId("prompt-error") : null);
+            assertTrue(refused.getText().contains("dog"), "refused next to the prompt: " + refused.getText());
+        }
     }
 
     @Test

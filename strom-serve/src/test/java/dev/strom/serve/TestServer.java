@@ -19,6 +19,7 @@ final class TestServer {
     static final String BOB = "bob-key";
 
     private static StromServer shared;
+    private static Path sharedData;
 
     private TestServer() {
     }
@@ -26,6 +27,7 @@ final class TestServer {
     static synchronized StromServer shared() throws IOException {
         if (shared == null) {
             Path data = Files.createTempDirectory("strom-serve-test");
+            sharedData = data;
             shared = StromServer.start(config(data, 0, null, "in-process", 8));
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 shared.close();
@@ -35,8 +37,14 @@ final class TestServer {
         return shared;
     }
 
+    /** The shared server's data directory. */
+    static Path sharedData() throws IOException {
+        shared();
+        return sharedData;
+    }
+
     static String baseUrl() throws IOException {
-        return "http://localhost:" + shared().port();
+        return "http://127.0.0.1:" + shared().port();
     }
 
     static Path modelDir() {
@@ -44,7 +52,12 @@ final class TestServer {
     }
 
     static ServeConfig config(Path data, int port, String database, String worker, int queueLimit) throws IOException {
-        return new ServeConfig(port, data, database, 1, queueLimit, 4L << 20, modelDir(), ApiKeys.parse(KEY + ",alice:" + ALICE + ",bob:" + BOB), worker, SigningIdentity.Location.fromEnvironment());
+        return config(data, port, database, worker, queueLimit, 4L << 20);
+    }
+
+    static ServeConfig config(Path data, int port, String database, String worker, int queueLimit, long maxUploadBytes) {
+        return new ServeConfig(ServeConfig.LOOPBACK, port, data, database, 1, queueLimit, maxUploadBytes, modelDir(),
+                ApiKeys.parse(KEY + ",alice:" + ALICE + ",bob:" + BOB), worker, SigningIdentity.Location.fromEnvironment());
     }
 
     /** Deletes a directory tree, passing over files that vanish meanwhile (a closing database tidies up too). */

@@ -178,11 +178,13 @@
     const form = new FormData();
     form.append('prompt', prompt);
     ['seed', 'guidance', 'seconds', 'size'].forEach((name) => { if ($(name).value) form.append(name, $(name).value); });
+    if ($('strict').checked) form.append('strict', 'true');
     if ($('reference').files.length) form.append('input_reference', $('reference').files[0]);
     $('submit').disabled = true;
     try {
       const video = await (await api('/v1/videos', { method: 'POST', body: form })).json();
       queued(video);
+      unknownWords(video);
       // the box is free for the next prompt at once; this one waits in its card
       $('prompt').value = '';
     } catch (e) {
@@ -191,6 +193,34 @@
       $('submit').disabled = false;
     }
   });
+
+  /** A banner naming the prompt's words the model never saw: it draws nothing for them. */
+  function unknownWords(video) {
+    const words = (video.strom && video.strom.unknown_words) || [];
+    $('prompt-words').hidden = words.length === 0;
+    $('prompt-words').textContent = words.length === 0 ? '' : 'The model never saw ' + (words.length === 1 ? 'the word ' : 'the words ')
+      + words.join(', ') + ' in training, so it draws nothing for ' + (words.length === 1 ? 'it' : 'them')
+      + ': "' + video.prompt + '" will look like something from its own small world. Try one of the examples.';
+  }
+
+  /** What the model can draw, from GET /v1/models/{id}: a line, and example prompts that fill the prompt box. */
+  async function loadModel() {
+    try {
+      const list = await (await api('/v1/models')).json();
+      const model = list.data[0];
+      const strom = (model && model.strom) || {};
+      const drawn = strom.can_draw;
+      $('can-draw').textContent = drawn ? 'Objects: ' + drawn.objects.map((o) => o.colour + ' ' + o.name).join(', ')
+        + '. Motions: ' + drawn.motions.join(', ') + '. Backgrounds: ' + drawn.backgrounds.join(', ') + '. ' + drawn.note + '.' : '';
+      const buttons = (strom.examples || []).map((text) => element('button', {
+        type: 'button', textContent: text, onclick: () => { $('prompt').value = text; $('prompt').focus(); },
+      }));
+      $('examples').replaceChildren($('examples-title'), $('can-draw'), ...buttons);
+      $('examples').hidden = buttons.length === 0 && !drawn;
+    } catch (e) {
+      // the gallery reports a bad key or a lost server; the examples only wait for the next load
+    }
+  }
 
   /** A video the server has just taken: its card goes first in the gallery and follows it from there. */
   function queued(video) {
@@ -512,7 +542,18 @@
       actions.append(open, ' ');
       forms.append(form);
     });
-    li.append(play, element('div', { className: 'buttons' }, download), actions, forms);
+    // the settings the video was made with go back into the form: the same seed makes the same clip, another varies it
+    const reuse = element('button', { type: 'button', className: 'reuse', 'aria-label': 'reuse settings: ' + v.prompt }, 'Reuse settings');
+    reuse.addEventListener('click', () => {
+      $('prompt').value = v.prompt;
+      $('seed').value = v.strom && v.strom.seed != null ? v.strom.seed : '';
+      $('guidance').value = v.strom && v.strom.guidance != null ? v.strom.guidance : '';
+      const seconds = [...$('seconds').options].find((o) => o.value === String(v.seconds));
+      $('seconds').value = seconds ? seconds.value : '';
+      say('Settings of "' + v.prompt + '" are in the form (seed ' + $('seed').value + '): generate to make it again, or change them.');
+      $('prompt').focus();
+    });
+    li.append(play, element('div', { className: 'buttons' }, download, ' ', reuse), actions, forms);
   }
 
   // Each makes a new video from a finished one, with its own prompt box on the card.
@@ -598,6 +639,7 @@
   async function load() {
     clearTimeout(galleryRetry);
     if (!key.value) return;
+    if ($('examples').hidden) loadModel();
     try {
       const list = await (await api('/v1/videos?limit=50')).json();
       galleryRetryMs = FIRST_RETRY_MS;
