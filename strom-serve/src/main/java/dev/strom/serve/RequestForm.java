@@ -33,6 +33,7 @@ final class RequestForm {
 
     private final Map<String, JsonNode> values = new HashMap<>();
     private final Map<String, byte[]> files = new HashMap<>();
+    private final Map<String, String> fileNames = new HashMap<>();
     private final ObjectMapper json;
 
     private RequestForm(ObjectMapper json) {
@@ -147,6 +148,7 @@ final class RequestForm {
         }
         if (part.getSubmittedFileName() != null) {
             files.put(name, content);
+            fileNames.put(name, part.getSubmittedFileName());
         } else {
             values.put(name, TextNode.valueOf(new String(content, StandardCharsets.UTF_8)));
         }
@@ -165,6 +167,11 @@ final class RequestForm {
 
     byte[] file(String name) {
         return files.get(name);
+    }
+
+    /** The name the client gave an uploaded file (the Files API keeps it); null when not a file. */
+    String fileName(String name) {
+        return fileNames.get(name);
     }
 
     JsonNode raw(String name) {
@@ -303,5 +310,12 @@ final class RequestForm {
             return v.asText();
         }
         return text(name, 16);
+    }
+
+    /** A JSON body that came inside another request (a batch's input line), read and checked as a request's body is. */
+    static RequestForm fromJson(ObjectMapper json, byte[] body, Set<String> allowed) {
+        RequestForm form = new RequestForm(json);
+        form.readJson(body, allowed);
+        return form;
     }
 }

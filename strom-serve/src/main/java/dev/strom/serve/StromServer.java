@@ -47,10 +47,12 @@ public final class StromServer implements AutoCloseable {
     private final BackgroundJobServer workers;
     private final Javalin app;
     private final BodyReader bodies;
+    private final BatchRunner batches;
 
     private StromServer(VideoPipeline pipeline, HikariDataSource db, StorageProvider jobs, BackgroundJobServer workers, Javalin app,
-                        BodyReader bodies) {
+                        BodyReader bodies, BatchRunner batches) {
         this.bodies = bodies;
+        this.batches = batches;
         this.pipeline = pipeline;
         this.db = db;
         this.jobs = jobs;
@@ -66,6 +68,7 @@ public final class StromServer implements AutoCloseable {
         StorageProvider jobs = null;
         BackgroundJobServer workers = null;
         BodyReader bodies = null;
+        BatchRunner batchRunner = null;
         try {
             db = Database.open(config.jdbcUrl());
             JobStore store = new JobStore(db);
@@ -105,11 +108,24 @@ public final class StromServer implements AutoCloseable {
             Javalin app = javalin(json, threads);
             ApiKeys keys = config.keys();
             app.before("/v1/*", keys::admit);
-            new VideoApi(store, queue, files, pipeline, forms).routes(app);
+            VideoApi videos = new VideoApi(store, queue, files, pipeline, forms);
+            videos.routes(app);
             new StromApi(store, files, pipeline, forms, compute, uploadCache, modelCreated).routes(app);
+            // the Files and Batch APIs: a batch's lines become videos through videos.create, on the same queue
+            FileStore fileStore = new FileStore(db, data);
+            fileStore.createTable();
+            BatchStore batchStore = new BatchStore(db);
+            batchStore.createTables();
+            batchRunner = new BatchRunner(json, batchStore, fileStore, store, queue, videos::create, config.queueLimit());
+            new FilesApi(fileStore, forms).routes(app);
+            new BatchApi(batchStore, fileStore, batchRunner, forms).routes(app);
             app.start(config.host(), config.port());
-            return new StromServer(pipeline, db, jobs, workers, app, bodies);
+            batchRunner.start();
+            return new StromServer(pipeline, db, jobs, workers, app, bodies, batchRunner);
         } catch (IOException | RuntimeException e) {
+            if (batchRunner != null) {
+                batchRunner.close();
+            }
             if (bodies != null) {
                 bodies.close();
             }
@@ -191,6 +207,7 @@ public final class StromServer implements AutoCloseable {
     @Override
     public void close() {
         app.stop();
+        batches.close();
         bodies.close();
         workers.stop();
         jobs.close();

@@ -25,7 +25,7 @@ import java.util.Locale;
 /** The OpenAI Videos API: create, retrieve, list, delete, download content, remix, extend, edit; and cancel. */
 final class VideoApi {
 
-    private static final Set<String> CREATE = Set.of("prompt", "model", "seconds", "size", "input_reference", "seed", "guidance",
+    static final Set<String> CREATE = Set.of("prompt", "model", "seconds", "size", "input_reference", "seed", "guidance",
             "strict");
     private static final Set<String> REMIX = Set.of("prompt", "strict");
     private static final Set<String> EXTEND = Set.of("prompt", "video", "seconds", "strict");
@@ -66,6 +66,14 @@ final class VideoApi {
 
     private void create(Context ctx) throws IOException {
         RequestForm form = forms.read(ctx, CREATE);
+        ctx.json(create(form, ApiKeys.project(ctx), VideoId.random()).toApi(json));
+    }
+
+    /**
+     * Checks a create request's fields and queues its video as {@code id} in {@code project}: the one path for
+     * POST /v1/videos and each line of a batch, so both accept and refuse exactly the same requests.
+     */
+    VideoRecord create(RequestForm form, String project, VideoId id) throws IOException {
         String prompt = form.requiredText("prompt", ServeConfig.MAX_PROMPT_CHARS);
         List<String> notes = new ArrayList<>(wordNotes(form, prompt));
         String model = form.text("model", 64);
@@ -83,7 +91,6 @@ final class VideoApi {
         UploadCheck.Kind stillKind = form.has("input_reference") ? checkImage(still) : null;
         OutputShape shape = OutputShape.fit(pipeline.spec(), size, seconds);
         notes.addAll(shape.notes());
-        VideoId id = VideoId.random();
         String reference = null;
         if (still != null) {
             reference = files.saveReference(id, still, stillKind);
@@ -92,13 +99,13 @@ final class VideoApi {
                     "input_reference is not a readable image.", null);
             notes.add("input_reference is frame 0, centre-cropped to " + pipeline.spec().size() + "x" + pipeline.spec().size());
         }
-        VideoRecord video = new VideoRecord(id, ApiKeys.project(ctx), System.currentTimeMillis(), null, VideoStatus.QUEUED, 0,
+        VideoRecord video = new VideoRecord(id, project, System.currentTimeMillis(), null, VideoStatus.QUEUED, 0,
                 pipeline.apiId(), prompt, seed != null ? seed : ThreadLocalRandom.current().nextLong(1L << 31),
                 guidance != null ? guidance.floatValue() : pipeline.defaults().guidance(), shape.frames(), shape.fps(),
                 shape.scale(), shape.nativeSize(), still != null ? Mode.IMAGE : Mode.TEXT, reference, null, size, seconds,
                 notes, null, null, null, null);
         submit(video);
-        ctx.json(video.toApi(json));
+        return video;
     }
 
     /** Queues a video; an upload kept for it goes again when the queue refuses it. */
