@@ -106,7 +106,13 @@ final class Trainer {
                     before = data.heldOutBitsPerDim(model);
                     System.err.printf(Locale.ROOT, "held-out bits/dim of %s before fine-tuning: %.4f%n", o.init(), before);
                 }
-                TrainingObjective objective = new TrainingObjective(model.flow(), model.text());
+                // future contrast as a softmax over the candidates (default) or the truth against each one ("pairwise")
+                String scoring = train.path("future_contrast_scoring").asText("softmax");
+                if (!scoring.equals("softmax") && !scoring.equals("pairwise")) {
+                    throw new IllegalArgumentException("future_contrast_scoring must be softmax or pairwise, not " + scoring);
+                }
+                TrainingObjective objective = new TrainingObjective(model.flow(), model.text(), new TrainingObjective.FutureScoring(
+                        scoring.equals("pairwise"), (float) (train.path("future_contrast_margin_bits").asDouble(0) * Math.log(2))));
                 TrainStep step = new TrainStep(model.parameters(), TrainSettings.starflow(lr, warmup, o.steps()));
                 // weights the fine-tuned model did not have (zero-started options such as pos_embed)
                 float scale = (float) train.path("new_parameter_lr_scale").asDouble(1);

@@ -55,6 +55,21 @@ public final class FlowLoss {
     }
 
     /**
+     * Pairwise contrast: the truth against each wrong candidate on its own, softplus(margin - (log p(truth) - log
+     * p(wrong))) averaged over the wrong ones and the clips, in nats. Where one candidate is far likelier than the
+     * truth (an empty background beside a frame with an object), a softmax over all of them gives that one nearly all
+     * of the gradient; here every pair's gradient is at most one, so each corruption teaches on its own.
+     */
+    public static NDArray pairwiseContrast(NDArray logLikelihoods, float marginNats) {
+        NDArray truth = logLikelihoods.get(":, 0:1");
+        NDArray wrong = logLikelihoods.get(":, 1:");
+        NDArray gap = wrong.sub(truth).add(Scalar.of(wrong, marginNats));
+        // softplus(x) = max(x, 0) + log(1 + exp(-|x|)), which does not overflow for gaps of hundreds of nats
+        NDArray softplus = gap.maximum(Scalar.of(gap, 0)).add(gap.abs().neg().exp().add(Scalar.of(gap, 1)).log());
+        return softplus.mean();
+    }
+
+    /**
      * Bits per dimension of 8-bit data scaled to [-1, 1] with uniform dequantisation, from the per-sample
      * loss: bpd = (-log p(x) + D log 128) / (D ln 2) and -log p(x) / D = loss + log(2 pi) / 2.
      */

@@ -2,12 +2,10 @@ package dev.strom.serve;
 
 import dev.strom.pipeline.Mode;
 import javax.sql.DataSource;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -22,31 +20,31 @@ public final class JobStore {
             + "frames, fps, scale, native_size, mode, reference, remixed_from, requested_size, requested_seconds, notes, "
             + "error_code, error_message, bits_per_dim, worker, project";
 
-    private final DataSource db;
+    private final Sql sql;
 
     public JobStore(DataSource db) {
-        this.db = db;
+        this.sql = new Sql(db, "video store");
     }
 
     public void createTable() {
-        run("CREATE TABLE IF NOT EXISTS strom_video (id VARCHAR(40) PRIMARY KEY, created_ms BIGINT NOT NULL, "
+        sql.run("CREATE TABLE IF NOT EXISTS strom_video (id VARCHAR(40) PRIMARY KEY, created_ms BIGINT NOT NULL, "
                 + "completed_at BIGINT, status VARCHAR(16) NOT NULL, progress INT NOT NULL, model VARCHAR(64) NOT NULL, "
                 + "prompt VARCHAR(4000) NOT NULL, seed BIGINT NOT NULL, guidance REAL NOT NULL, frames INT NOT NULL, "
                 + "fps DOUBLE PRECISION NOT NULL, scale INT NOT NULL, native_size INT NOT NULL, mode VARCHAR(16) NOT NULL, "
                 + "reference VARCHAR(200), remixed_from VARCHAR(40), requested_size VARCHAR(64), requested_seconds VARCHAR(64), "
                 + "notes VARCHAR(4000) NOT NULL, error_code VARCHAR(64), error_message VARCHAR(1000), "
-                + "bits_per_dim DOUBLE PRECISION, worker VARCHAR(200), project VARCHAR(64) DEFAULT 'default' NOT NULL)", stmt -> { });
+                + "bits_per_dim DOUBLE PRECISION, worker VARCHAR(200), project VARCHAR(64) DEFAULT 'default' NOT NULL)");
         // a data directory or database from before projects: its videos belong to the default project
-        run("ALTER TABLE strom_video ADD COLUMN IF NOT EXISTS project VARCHAR(64) DEFAULT 'default' NOT NULL", stmt -> { });
-        run("CREATE INDEX IF NOT EXISTS strom_video_created ON strom_video (created_ms, id)", stmt -> { });
-        run("CREATE INDEX IF NOT EXISTS strom_video_project ON strom_video (project, created_ms, id)", stmt -> { });
+        sql.run("ALTER TABLE strom_video ADD COLUMN IF NOT EXISTS project VARCHAR(64) DEFAULT 'default' NOT NULL");
+        sql.run("CREATE INDEX IF NOT EXISTS strom_video_created ON strom_video (created_ms, id)");
+        sql.run("CREATE INDEX IF NOT EXISTS strom_video_project ON strom_video (project, created_ms, id)");
     }
 
     public void insert(VideoRecord v) {
-        run("INSERT INTO strom_video (" + COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", s -> {
+        sql.update("INSERT INTO strom_video (" + COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", s -> {
             s.setString(1, v.id().toString());
             s.setLong(2, v.createdMillis());
-            setLong(s, 3, v.completedAt());
+            Sql.setLong(s, 3, v.completedAt());
             s.setString(4, v.status().wire());
             s.setInt(5, v.progress());
             s.setString(6, v.model());
@@ -110,7 +108,7 @@ public final class JobStore {
     }
 
     public int countActive() {
-        return query("SELECT COUNT(*) FROM strom_video WHERE status IN ('queued', 'in_progress')", s -> { },
+        return sql.query("SELECT COUNT(*) FROM strom_video WHERE status IN ('queued', 'in_progress')", s -> { },
                 rs -> rs.getInt(1)).get(0);
     }
 
@@ -120,7 +118,7 @@ public final class JobStore {
 
     /** Claims the video for a worker; false when it was cancelled, finished or deleted meanwhile. */
     public boolean start(VideoId id, String worker) {
-        return update("UPDATE strom_video SET status = 'in_progress', progress = 0, worker = ? WHERE id = ? "
+        return sql.update("UPDATE strom_video SET status = 'in_progress', progress = 0, worker = ? WHERE id = ? "
                 + "AND status IN ('queued', 'in_progress')", s -> {
             s.setString(1, worker);
             s.setString(2, id.toString());
@@ -129,14 +127,14 @@ public final class JobStore {
 
     /** Records progress; false when the video is no longer in progress (cancelled or deleted). */
     public boolean progress(VideoId id, int percent) {
-        return update("UPDATE strom_video SET progress = ? WHERE id = ? AND status = 'in_progress'", s -> {
+        return sql.update("UPDATE strom_video SET progress = ? WHERE id = ? AND status = 'in_progress'", s -> {
             s.setInt(1, percent);
             s.setString(2, id.toString());
         }) == 1;
     }
 
     public boolean complete(VideoId id, double bitsPerDim) {
-        return update("UPDATE strom_video SET status = 'completed', progress = 100, completed_at = ?, bits_per_dim = ? "
+        return sql.update("UPDATE strom_video SET status = 'completed', progress = 100, completed_at = ?, bits_per_dim = ? "
                 + "WHERE id = ? AND status = 'in_progress'", s -> {
             s.setLong(1, System.currentTimeMillis() / 1000);
             s.setDouble(2, bitsPerDim);
@@ -146,7 +144,7 @@ public final class JobStore {
 
     /** Marks a queued or running video failed with a reason; false if it had already ended. */
     public boolean fail(VideoId id, String code, String message) {
-        return update("UPDATE strom_video SET status = 'failed', completed_at = ?, error_code = ?, error_message = ? "
+        return sql.update("UPDATE strom_video SET status = 'failed', completed_at = ?, error_code = ?, error_message = ? "
                 + "WHERE id = ? AND status IN ('queued', 'in_progress')", s -> {
             s.setLong(1, System.currentTimeMillis() / 1000);
             s.setString(2, code);
@@ -156,7 +154,7 @@ public final class JobStore {
     }
 
     public boolean delete(VideoId id) {
-        return update("DELETE FROM strom_video WHERE id = ?", s -> s.setString(1, id.toString())) == 1;
+        return sql.update("DELETE FROM strom_video WHERE id = ?", s -> s.setString(1, id.toString())) == 1;
     }
 
     private static VideoRecord read(ResultSet rs) throws SQLException {
@@ -172,58 +170,7 @@ public final class JobStore {
                 rs.getString(20), rs.getString(21), bitsPerDim, rs.getString(23));
     }
 
-    private static void setLong(PreparedStatement s, int i, Long value) throws SQLException {
-        if (value == null) {
-            s.setNull(i, Types.BIGINT);
-        } else {
-            s.setLong(i, value);
-        }
-    }
-
-    @FunctionalInterface
-    private interface Binder {
-        void bind(PreparedStatement s) throws SQLException;
-    }
-
-    @FunctionalInterface
-    private interface Row<T> {
-        T read(ResultSet rs) throws SQLException;
-    }
-
-    private List<VideoRecord> query(String sql, Binder binder) {
-        return query(sql, binder, JobStore::read);
-    }
-
-    private <T> List<T> query(String sql, Binder binder, Row<T> row) {
-        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
-            binder.bind(s);
-            List<T> out = new ArrayList<>();
-            try (ResultSet rs = s.executeQuery()) {
-                while (rs.next()) {
-                    out.add(row.read(rs));
-                }
-            }
-            return out;
-        } catch (SQLException e) {
-            throw new IllegalStateException("video store: " + e.getMessage(), e);
-        }
-    }
-
-    private int update(String sql, Binder binder) {
-        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
-            binder.bind(s);
-            return s.executeUpdate();
-        } catch (SQLException e) {
-            throw new IllegalStateException("video store: " + e.getMessage(), e);
-        }
-    }
-
-    private void run(String sql, Binder binder) {
-        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
-            binder.bind(s);
-            s.execute();
-        } catch (SQLException e) {
-            throw new IllegalStateException("video store: " + e.getMessage(), e);
-        }
+    private List<VideoRecord> query(String statement, Sql.Binder binder) {
+        return sql.query(statement, binder, JobStore::read);
     }
 }

@@ -18,12 +18,27 @@ import java.util.Random;
  */
 public final class TrainingObjective {
 
+    /**
+     * How future contrast scores its candidates: a softmax over all of them (the truth's cross-entropy), or the truth
+     * against each corruption on its own ({@link FlowLoss#pairwiseContrast}) with a margin in nats.
+     */
+    public record FutureScoring(boolean pairwise, float marginNats) {
+
+        public static final FutureScoring SOFTMAX = new FutureScoring(false, 0);
+    }
+
     private final StarFlow flow;
     private final TextEncoder text;
+    private final FutureScoring future;
 
     public TrainingObjective(StarFlow flow, TextEncoder text) {
+        this(flow, text, FutureScoring.SOFTMAX);
+    }
+
+    public TrainingObjective(StarFlow flow, TextEncoder text, FutureScoring future) {
         this.flow = flow;
         this.text = text;
+        this.future = future;
     }
 
     /**
@@ -120,6 +135,8 @@ public final class TrainingObjective {
         }
         long frameDims = candidates.getShape().size() / (rows * frames);
         NDArray logLikelihoods = FlowLoss.captionLogLikelihoods(pass.lossFrom(scoredFrom), frameDims * (frames - scoredFrom), k);
-        return new Contrast(FlowLoss.training(nll, pass, flow.config()), FlowLoss.captionContrast(logLikelihoods), logLikelihoods);
+        NDArray contrast = future.pairwise() ? FlowLoss.pairwiseContrast(logLikelihoods, future.marginNats())
+                : FlowLoss.captionContrast(logLikelihoods);
+        return new Contrast(FlowLoss.training(nll, pass, flow.config()), contrast, logLikelihoods);
     }
 }
