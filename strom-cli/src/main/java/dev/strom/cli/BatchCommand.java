@@ -23,7 +23,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ThreadLocalRandom;
 
 @Command(name = "batch", mixinStandardHelpOptions = true,
         description = {"Makes one video per row of a spreadsheet (CSV whose header names the --template's fields, or "
@@ -34,8 +33,6 @@ import java.util.concurrent.ThreadLocalRandom;
                         + "skipped (see manifest.csv); 2: bad input to the command (no such file, bad template)."})
 final class BatchCommand implements java.util.concurrent.Callable<Integer> {
 
-    /** Random base seeds are drawn below 2^31, as generate's are. */
-    private static final long RANDOM_SEEDS = 1L << 31;
     private static final int SLUG = 60;
 
     @Parameters(paramLabel = "ROWS", description = "rows.csv or rows.jsonl")
@@ -150,7 +147,7 @@ final class BatchCommand implements java.util.concurrent.Callable<Integer> {
     private long baseSeed(BatchFolder folder) throws IOException {
         var saved = folder.savedSeed();
         long base = sampling.seed != null ? sampling.seed
-                : saved.orElseGet(() -> ThreadLocalRandom.current().nextLong(RANDOM_SEEDS));
+                : saved.orElseGet(VideoRequest::randomSeed);
         if (saved.isEmpty() || saved.get() != base) {
             folder.saveSeed(base);
         }

@@ -40,7 +40,12 @@ final class InfoCommand implements Callable<Integer> {
         }
         JsonNode cfg = ModelStore.readConfig(p);
         // Describing a model whose weights do not load would vouch for it: open it as generate would.
-        String weights = checkedWeights(p);
+        String weights;
+        Optional<ModelVocabulary> vocabulary;
+        try (VideoPipeline pipeline = VideoPipeline.open(p)) {
+            weights = checkedWeights(pipeline, p);
+            vocabulary = pipeline.vocabulary();
+        }
         FlowConfig f = FlowConfigJson.fromJson(cfg);
         JsonNode v = cfg.path("strom").path("video");
         JsonNode card = cfg.path("strom").path("card");
@@ -79,13 +84,12 @@ final class InfoCommand implements Callable<Integer> {
                         + ProgressBar.duration(stage.path("train_seconds").asDouble()) + ": " + stage.path("command").asText());
             }
         }
-        describeVocabulary(p);
+        describeVocabulary(vocabulary);
         return 0;
     }
 
     /** What the model can draw and the words it knows, so a user can write prompts it will follow. */
-    private static void describeVocabulary(Path p) throws IOException {
-        Optional<ModelVocabulary> found = ModelVocabulary.read(p);
+    private static void describeVocabulary(Optional<ModelVocabulary> found) {
         if (found.isEmpty()) {
             System.out.println("vocabulary:   none saved (strom vocabulary writes it); prompts are not checked");
             return;
@@ -106,25 +110,23 @@ final class InfoCommand implements Callable<Integer> {
     }
 
     /**
-     * Loads the model (the safetensors header, every tensor's name, shape and byte range against the config) and
-     * looks at every value; returns what was found, or throws with the problem in one line.
+     * Looks at every value of the loaded model (opening it checked the safetensors header, every tensor's name,
+     * shape and byte range against the config); returns what was found, or throws with the problem in one line.
      */
-    private static String checkedWeights(Path dir) throws IOException {
-        try (VideoPipeline pipeline = VideoPipeline.open(dir)) {
-            Map<String, NDArray> parameters = pipeline.model().parameters();
-            long count = 0;
-            for (Map.Entry<String, NDArray> e : parameters.entrySet()) {
-                NDArray a = e.getValue();
-                count += a.size();
-                try (NDArray notFinite = a.isInfinite().logicalOr(a.isNaN())) {
-                    if (notFinite.any().getBoolean()) {
-                        throw new IOException("model " + dir + " does not load: tensor '" + e.getKey()
-                                + "' in " + ModelStore.WEIGHTS + " holds values that are not finite (NaN or infinite)");
-                    }
+    private static String checkedWeights(VideoPipeline pipeline, Path dir) throws IOException {
+        Map<String, NDArray> parameters = pipeline.model().parameters();
+        long count = 0;
+        for (Map.Entry<String, NDArray> e : parameters.entrySet()) {
+            NDArray a = e.getValue();
+            count += a.size();
+            try (NDArray notFinite = a.isInfinite().logicalOr(a.isNaN())) {
+                if (notFinite.any().getBoolean()) {
+                    throw new IOException("model " + dir + " does not load: tensor '" + e.getKey()
+                            + "' in " + ModelStore.WEIGHTS + " holds values that are not finite (NaN or infinite)");
                 }
             }
-            return String.format(Locale.ROOT, "%s loads: %,d parameters in %d tensors, all finite", ModelStore.WEIGHTS,
-                    count, parameters.size());
         }
+        return String.format(Locale.ROOT, "%s loads: %,d parameters in %d tensors, all finite", ModelStore.WEIGHTS,
+                count, parameters.size());
     }
 }

@@ -1,6 +1,7 @@
 package dev.strom.cli;
 
 import dev.strom.pipeline.VideoPipeline;
+import dev.strom.pipeline.VideoRequest;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -8,14 +9,11 @@ import java.nio.file.Path;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 
 /** What every command that makes a video shares: the model, how to sample, where and how to write. */
 final class VideoOptions {
 
     private static final int MAX_COUNT = 1000;
-    /** Random seeds are drawn below 2^31, short enough to read out and type again. */
-    private static final long RANDOM_SEEDS = 1L << 31;
 
     @Mixin
     SamplingOptions sampling;
@@ -51,7 +49,7 @@ final class VideoOptions {
         if (count < 1 || count > MAX_COUNT) {
             throw new IllegalArgumentException("--count must be between 1 and " + MAX_COUNT + ", got " + count);
         }
-        long first = sampling.seed != null ? sampling.seed : ThreadLocalRandom.current().nextLong(RANDOM_SEEDS);
+        long first = sampling.seed != null ? sampling.seed : VideoRequest.randomSeed();
         List<Variant> out = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             long seed = first + i;

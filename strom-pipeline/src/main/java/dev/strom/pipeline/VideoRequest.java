@@ -6,6 +6,7 @@ import dev.strom.video.Sampling;
 
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * One video asked of Strom, from the CLI, the API or the evaluation: the mode, the prompt, the seed and the
@@ -27,6 +28,14 @@ public record VideoRequest(Mode mode, String prompt, long seed, int frames, Samp
      * computed from a frame count can overflow. The CLI and the API share it.
      */
     public static final int MAX_FRAMES = 256;
+
+    /**
+     * A seed for a request that names none: drawn below 2^31, short enough to read out and type again (the CLI
+     * prints it, the API returns it, every file records it).
+     */
+    public static long randomSeed() {
+        return ThreadLocalRandom.current().nextLong(1L << 31);
+    }
 
     public VideoRequest {
         if (mode == null || sampling == null) {

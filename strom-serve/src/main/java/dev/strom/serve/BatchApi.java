@@ -2,7 +2,6 @@ package dev.strom.serve;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
@@ -106,7 +105,7 @@ final class BatchApi {
     }
 
     private void list(Context ctx) {
-        int limit = VideoApi.queryInt(ctx, "limit", 20, 1, 100);
+        int limit = ListPage.queryInt(ctx, "limit", 20, 1, 100);
         String project = ApiKeys.project(ctx);
         BatchRecord after = null;
         if (ctx.queryParam("after") != null) {
@@ -115,16 +114,7 @@ final class BatchApi {
                     .orElseThrow(() -> ApiError.invalid("after", "'after' must be the id of a listed batch"));
         }
         List<BatchRecord> page = batches.page(project, after, limit);
-        boolean more = page.size() > limit;
-        List<BatchRecord> data = more ? page.subList(0, limit) : page;
-        ObjectNode out = json.createObjectNode();
-        out.put("object", "list");
-        ArrayNode items = out.putArray("data");
-        data.forEach(b -> items.add(toApi(b)));
-        out.put("first_id", data.isEmpty() ? null : data.get(0).id());
-        out.put("last_id", data.isEmpty() ? null : data.get(data.size() - 1).id());
-        out.put("has_more", more);
-        ctx.json(out);
+        ctx.json(ListPage.of(json, page, limit, this::toApi, BatchRecord::id));
     }
 
     /** OpenAI's batch object; while the batch runs, its counts come from its lines and videos. */

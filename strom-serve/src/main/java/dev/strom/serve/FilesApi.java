@@ -1,7 +1,6 @@
 package dev.strom.serve;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
@@ -87,11 +86,8 @@ final class FilesApi {
     }
 
     private void list(Context ctx) {
-        int limit = VideoApi.queryInt(ctx, "limit", 10_000, 1, 10_000);
-        String order = ctx.queryParam("order");
-        if (order != null && !order.equals("asc") && !order.equals("desc")) {
-            throw ApiError.invalid("order", "order must be asc or desc");
-        }
+        int limit = ListPage.queryInt(ctx, "limit", 10_000, 1, 10_000);
+        boolean ascending = ListPage.ascending(ctx);
         String project = ApiKeys.project(ctx);
         StoredFile after = null;
         if (ctx.queryParam("after") != null) {
@@ -99,17 +95,8 @@ final class FilesApi {
             after = store.find(ObjectIds.FILE.parse(id), project)
                     .orElseThrow(() -> ApiError.invalid("after", "'after' must be the id of a listed file"));
         }
-        List<StoredFile> page = store.page(project, ctx.queryParam("purpose"), after, limit, "asc".equals(order));
-        boolean more = page.size() > limit;
-        List<StoredFile> data = more ? page.subList(0, limit) : page;
-        ObjectNode out = json.createObjectNode();
-        out.put("object", "list");
-        ArrayNode items = out.putArray("data");
-        data.forEach(f -> items.add(f.toApi(json)));
-        out.put("first_id", data.isEmpty() ? null : data.get(0).id());
-        out.put("last_id", data.isEmpty() ? null : data.get(data.size() - 1).id());
-        out.put("has_more", more);
-        ctx.json(out);
+        List<StoredFile> page = store.page(project, ctx.queryParam("purpose"), after, limit, ascending);
+        ctx.json(ListPage.of(json, page, limit, f -> f.toApi(json), StoredFile::id));
     }
 
     private void content(Context ctx) throws IOException {

@@ -2,13 +2,13 @@ package dev.strom.serve;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.strom.data.Clip;
 import dev.strom.media.MediaDecoder;
 import dev.strom.media.PixelLimit;
 import dev.strom.pipeline.Mode;
 import dev.strom.pipeline.VideoPipeline;
+import dev.strom.pipeline.VideoRequest;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 
@@ -19,7 +19,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.Locale;
 
 /** The OpenAI Videos API: create, retrieve, list, delete, download content, remix, extend, edit; and cancel. */
@@ -100,7 +99,7 @@ final class VideoApi {
             notes.add("input_reference is frame 0, centre-cropped to " + pipeline.spec().size() + "x" + pipeline.spec().size());
         }
         VideoRecord video = new VideoRecord(id, project, System.currentTimeMillis(), null, VideoStatus.QUEUED, 0,
-                pipeline.apiId(), prompt, seed != null ? seed : ThreadLocalRandom.current().nextLong(1L << 31),
+                pipeline.apiId(), prompt, seed != null ? seed : VideoRequest.randomSeed(),
                 guidance != null ? guidance.floatValue() : pipeline.defaults().guidance(), shape.frames(), shape.fps(),
                 shape.scale(), shape.nativeSize(), still != null ? Mode.IMAGE : Mode.TEXT, reference, null, size, seconds,
                 notes, null, null, null, null);
@@ -218,7 +217,7 @@ final class VideoApi {
                 + " at " + pipeline.spec().fps() + " fps");
         int frames = mode == Mode.EXTEND ? sourceFrames + shape.frames() : sourceFrames;
         VideoRecord video = new VideoRecord(id, ApiKeys.project(ctx), System.currentTimeMillis(), null, VideoStatus.QUEUED, 0,
-                pipeline.apiId(), prompt, ThreadLocalRandom.current().nextLong(1L << 31), pipeline.defaults().guidance(), frames, shape.fps(),
+                pipeline.apiId(), prompt, VideoRequest.randomSeed(), pipeline.defaults().guidance(), frames, shape.fps(),
                 shape.scale(), shape.nativeSize(), mode, reference, null, null, seconds, notes, null, null, null, null);
         submit(video);
         ctx.json(video.toApi(json));
@@ -262,28 +261,16 @@ final class VideoApi {
     }
 
     private void list(Context ctx) {
-        int limit = queryInt(ctx, "limit", 20, 1, 100);
-        String order = ctx.queryParam("order");
-        if (order != null && !order.equals("asc") && !order.equals("desc")) {
-            throw ApiError.invalid("order", "order must be asc or desc");
-        }
+        int limit = ListPage.queryInt(ctx, "limit", 20, 1, 100);
+        boolean ascending = ListPage.ascending(ctx);
         VideoRecord after = null;
         if (ctx.queryParam("after") != null) {
             String given = ctx.queryParam("after");
             after = VideoId.tryParse(given).flatMap(id -> store.find(id, ApiKeys.project(ctx)))
                     .orElseThrow(() -> ApiError.invalid("after", "'after' must be the id of a listed video"));
         }
-        List<VideoRecord> page = store.page(ApiKeys.project(ctx), after, limit, "asc".equals(order));
-        boolean more = page.size() > limit;
-        List<VideoRecord> data = more ? page.subList(0, limit) : page;
-        ObjectNode out = json.createObjectNode();
-        out.put("object", "list");
-        ArrayNode items = out.putArray("data");
-        data.forEach(v -> items.add(v.toApi(json)));
-        out.put("first_id", data.isEmpty() ? null : data.get(0).id().toString());
-        out.put("last_id", data.isEmpty() ? null : data.get(data.size() - 1).id().toString());
-        out.put("has_more", more);
-        ctx.json(out);
+        List<VideoRecord> page = store.page(ApiKeys.project(ctx), after, limit, ascending);
+        ctx.json(ListPage.of(json, page, limit, v -> v.toApi(json), v -> v.id().toString()));
     }
 
     private void delete(Context ctx) throws IOException {
@@ -316,21 +303,5 @@ final class VideoApi {
     private VideoRecord find(Context ctx) {
         VideoId id = VideoId.parse(ctx.pathParam("id"));
         return store.find(id, ApiKeys.project(ctx)).orElseThrow(() -> ApiError.notFound(id.toString()));
-    }
-
-    static int queryInt(Context ctx, String name, int fallback, int min, int max) {
-        String v = ctx.queryParam(name);
-        if (v == null) {
-            return fallback;
-        }
-        try {
-            int n = Integer.parseInt(v);
-            if (n >= min && n <= max) {
-                return n;
-            }
-        } catch (NumberFormatException ignored) {
-            // reported below
-        }
-        throw ApiError.invalid(name, "'" + name + "' must be a whole number from " + min + " to " + max);
     }
 }
