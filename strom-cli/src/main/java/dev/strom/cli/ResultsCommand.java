@@ -138,7 +138,7 @@ final class ResultsCommand implements Callable<Integer> {
                             + "(positive: the model prefers the motion) | %.1f | the truth most likely in %.0f %% of clips |%n", given,
                     nf.path(HELD_AT + given).asDouble(), 100 * nf.path("truth_wins_at_" + given).asDouble()));
             s.append(String.format(Locale.ROOT, "| %d frames continued from %d real ones move the object | %.1f px | the real clips %.1f px |%n",
-                    given, given, c.path("continued_px").asDouble(), c.path("real_continued_px").asDouble()));
+                    c.path("continued_frames").asInt(given), given, c.path("continued_px").asDouble(), c.path("real_continued_px").asDouble()));
             s.append(String.format(Locale.ROOT, "| the named object in the picture, share of generated frames | %.2f | real clips %.2f |%n",
                     dy.path("object_visible_share").asDouble(), dy.path("object_visible_share_real").asDouble()));
         }

@@ -25,7 +25,8 @@ final class TrainCommand implements Callable<Integer> {
             + "({\"file\":..,\"caption\":..}) or a .txt beside each file"})
     String data;
 
-    @Option(names = "--config", description = {"preset (tiny, bundled, finetune) or a JSON file with model_kwargs, noise_std, "
+    @Option(names = "--config", description = {"preset (tiny, tiny-latent, bundled, finetune) or a JSON file with model_kwargs, noise_std, "
+            + "autoencoder (a latent model), "
             + "strom and train sections (default: bundled; with --init: finetune, whose train section only is used)"})
     String config;
 
@@ -121,7 +122,7 @@ final class TrainCommand implements Callable<Integer> {
         }
         Path p = Path.of(nameOrFile);
         if (!Files.isRegularFile(p)) {
-            throw new IllegalArgumentException("--config '" + nameOrFile + "' is neither a preset (tiny, bundled, finetune) nor a file");
+            throw new IllegalArgumentException("--config '" + nameOrFile + "' is neither a preset (tiny, tiny-latent, bundled, finetune) nor a file");
         }
         JsonNode n = json.readTree(p.toFile());
         if (!(n instanceof ObjectNode o)) {

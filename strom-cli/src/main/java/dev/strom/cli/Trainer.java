@@ -16,6 +16,7 @@ import dev.strom.store.Safetensors;
 import dev.strom.store.SafetensorsFile;
 import dev.strom.flow.train.TrainingObjective;
 import dev.strom.video.VideoModel;
+import dev.strom.video.VideoSpec;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -97,7 +98,7 @@ final class Trainer {
                 if (Files.exists(checkpoint)) {
                     throw new IllegalArgumentException(o.out() + " already holds a checkpoint: use --resume or another --out");
                 }
-                model = o.init() != null ? ModelStore.load(o.init(), config, manager) : ModelStore.create(config, manager, o.seed());
+                model = o.init() != null ? ModelStore.load(o.init(), config, manager) : createModel(manager);
             }
             try (model) {
                 TrainingData data = source.open(model.spec());
@@ -142,21 +143,21 @@ final class Trainer {
                             TrainingData.BatchPart p = parts.get(i);
                             NDArray part;
                             if (p.future()) {
-                                TrainingObjective.Contrast f = objective.futureContrast(model.stack(p.clips(), p.frames()),
-                                        p.futures(), p.scoredFrom(), p.captions(), rng, i == 0 ? nll : null);
+                                TrainingObjective.Contrast f = objective.futureContrast(model.toFlow(model.stack(p.clips(), p.frames())),
+                                        p.futures(), model.flowFrame(p.scoredFrom()), p.captions(), rng, i == 0 ? nll : null);
                                 future[0] += f.crossEntropy().getFloat();
                                 future[1]++;
                                 future[2] += f.accuracy();
-                                part = f.loss().add(f.crossEntropy().mul(futureWeight / model.spec().dims(p.frames() - p.scoredFrom())));
+                                part = f.loss().add(f.crossEntropy().mul(futureWeight / model.flowDimsFrom(p.scoredFrom(), p.frames())));
                             } else if (p.contrasted()) {
-                                TrainingObjective.Contrast c = objective.captionContrast(model.stack(p.clips(), p.frames()),
-                                        p.scoredFrom(), p.candidates(), rng, i == 0 ? nll : null);
+                                TrainingObjective.Contrast c = objective.captionContrast(model.toFlow(model.stack(p.clips(), p.frames())),
+                                        model.flowFrame(p.scoredFrom()), p.candidates(), rng, i == 0 ? nll : null);
                                 contrast[0] += c.crossEntropy().getFloat();
                                 contrast[1]++;
                                 contrast[2] += c.accuracy();
-                                part = c.loss().add(c.crossEntropy().mul(contrastWeight / model.spec().dims(p.frames() - p.scoredFrom())));
+                                part = c.loss().add(c.crossEntropy().mul(contrastWeight / model.flowDimsFrom(p.scoredFrom(), p.frames())));
                             } else {
-                                part = objective.loss(model.stack(p.clips(), p.frames()), p.captions(), captionDrop, rng,
+                                part = objective.loss(model.toFlow(model.stack(p.clips(), p.frames())), p.captions(), captionDrop, rng,
                                         i == 0 ? nll : null);
                             }
                             if (p.weight() != 1f) {
@@ -202,6 +203,22 @@ final class Trainer {
             }
         }
         return checkpoint;
+    }
+
+    /**
+     * A fresh model; a latent model's autoencoder is trained first (or read back once trained), and its section
+     * of the config gets the latents' normalisation statistics.
+     */
+    private VideoModel createModel(NDManager manager) throws IOException {
+        JsonNode section = config.path("autoencoder");
+        if (section.isMissingNode() || section.isNull()) {
+            return ModelStore.create(config, manager, o.seed());
+        }
+        VideoSpec spec = ModelStore.videoSpec(config);
+        AutoencoderTrainer.Trained ae = new AutoencoderTrainer(section, spec, o.out(), o.seed())
+                .run(source.open(spec), stop::get);
+        config.set("autoencoder", ae.json(section));
+        return ModelStore.create(config, manager, o.seed(), ae.weights());
     }
 
     /**

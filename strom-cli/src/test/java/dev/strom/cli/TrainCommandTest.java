@@ -55,4 +55,28 @@ class TrainCommandTest {
         assertEquals(0, info.exit(), info.err());
         assertTrue(info.out().contains("held-out:"), info.out());
     }
+
+    @Test
+    void aLatentPresetTrainsItsAutoencoderFirstThenTheFlowOnItsLatentsAndTheModelMakesVideos() throws IOException {
+        Path out = dir.resolve("latent");
+        Cli first = Cli.run("train", "--config", "tiny-latent", "--out", out.toString(), "--steps", "10", "--checkpoint-every", "5");
+        assertEquals(0, first.exit(), first.err());
+        assertTrue(first.err().contains("autoencoder done: 40 steps"), first.err());
+        Path checkpoint = out.resolve("checkpoint");
+        String config = Files.readString(checkpoint.resolve("config.json"));
+        assertTrue(config.contains("latent_mean") && config.contains("latent_std"), "the latents' statistics travel with the model");
+
+        // resuming the flow reads the finished autoencoder back instead of training it again
+        Cli resumed = Cli.run("train", "--config", "tiny-latent", "--out", out.toString(), "--steps", "12", "--resume");
+        assertEquals(0, resumed.exit(), resumed.err());
+        assertTrue(!resumed.err().contains("autoencoder done"), resumed.err());
+
+        Path video = dir.resolve("latent.mp4");
+        Cli made = Cli.run("generate", "--model", out.toString(), "--frames", "9", "--seed", "3", "-o", video.toString(), "a red apple");
+        assertEquals(0, made.exit(), made.err());
+        assertTrue(Files.size(video) > 0);
+        Cli odd = Cli.run("generate", "--model", out.toString(), "--frames", "8", "-o", dir.resolve("odd.mp4").toString(), "a red apple");
+        assertEquals(2, odd.exit(), "8 frames do not end where a latent frame does");
+        assertTrue(odd.err().contains("1 + 4k frames"), odd.err());
+    }
 }

@@ -60,7 +60,7 @@ public final class Likelihood {
                 dequantised.add(dequantise(clips.get(i), d, rng));
                 p.add(prompts == null || prompts.get(i) == null ? "" : prompts.get(i));
             }
-            float[] loss = model.flow().forward(model.stack(dequantised, frames), model.encode(p)).lossPerSample().toFloatArray();
+            float[] loss = model.flow().forward(model.toFlow(model.stack(dequantised, frames)), model.encode(p)).lossPerSample().toFloatArray();
             double[] bpd = new double[loss.length];
             for (int i = 0; i < loss.length; i++) {
                 bpd[i] = FlowLoss.bitsPerDim(loss[i]);
@@ -87,6 +87,9 @@ public final class Likelihood {
         int frames = clip.length / plane;
         if (frames <= spec.frames()) {
             return bitsPerDim(List.of(clip), frames, Collections.singletonList(prompt), seed)[0];
+        }
+        if (model.autoencoder().isPresent()) {
+            throw new IllegalArgumentException("scoring clips longer than " + spec.frames() + " frames is not yet possible with a latent model");
         }
         // one dequantisation of the whole clip, so every window scores the same values
         float[] x = dequantise(clip, clip.length, new Random(seed));
@@ -159,7 +162,9 @@ public final class Likelihood {
         Random rng = new Random(seed);
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
-            NDArray clean = model.stack(List.of(clip), frames);
+            NDArray clean = model.toFlow(model.stack(List.of(clip), frames));
+            int readFrom = model.flowFrame(scoredFrom);
+            long readDims = model.flowDimsFrom(scoredFrom, frames);
             for (int d = 0; d < draws; d++) {
                 NDArray x = NoiseAugmentation.apply(clean, model.flow().config().noiseStd(), rng);
                 for (int from = 0; from < captions.size(); from += CAPTIONS_PER_PASS) {
@@ -168,10 +173,10 @@ public final class Likelihood {
                     // each pass in a scope of its own: its activations (attention maps of 8 clips) go as soon as it is read
                     try (NDScope pass = new NDScope()) {
                         pass.suppressNotUsedWarning();
-                        nll = model.flow().forward(x.repeat(0, group.size()), model.encode(group)).lossFrom(scoredFrom).toFloatArray();
+                        nll = model.flow().forward(x.repeat(0, group.size()), model.encode(group)).lossFrom(readFrom).toFloatArray();
                     }
                     for (int i = 0; i < nll.length; i++) {
-                        logLik[d][from + i] = -(double) nll[i] * spec.dims(frames - scoredFrom);
+                        logLik[d][from + i] = -(double) nll[i] * readDims;
                     }
                 }
             }
@@ -186,24 +191,27 @@ public final class Likelihood {
     }
 
     /**
-     * Bits of each candidate for the next frame of a clip, given the clip's frames so far, under a caption: does
-     * the model's density prefer the true next frame to the last frame held still, or to a step back? Every
-     * candidate is read under the same noise draws (mean over {@code draws}), so the candidates differ only in
-     * their pixels; differences between candidates are what the figures mean.
+     * Bits of each candidate for what comes next in a clip, given the clip's frames so far, under a caption: does
+     * the model's density prefer the true next frame to the last frame held still, or to a step back? A candidate
+     * is what the flow codes in one step: one frame, or for a latent model the {@link VideoModel#frameStride} frames
+     * of its next latent frame (then the frames so far must end where a latent frame does). Every candidate is read
+     * under the same noise draws (mean over {@code draws}), so the candidates differ only in their pixels;
+     * differences between candidates are what the figures mean.
      *
      * @param past       [t, C, H, W], 1 <= t < the training length
-     * @param candidates each [1, C, H, W] in [-1, 1]
-     * @return bits of each candidate frame (over its C x H x W values), in the order given
+     * @param candidates each [stride, C, H, W] in [-1, 1]
+     * @return bits of each candidate (over the values the flow reads for it), in the order given
      */
     public double[] nextFrameBits(float[] past, List<float[]> candidates, String caption, int draws, long seed) {
         int plane = spec.dims(1);
+        int stride = model.frameStride();
         model.wholeFrames(past, "the frames so far must be");
         int t = past.length / plane;
-        if (t >= spec.frames()) {
-            throw new IllegalArgumentException("the frames so far must be fewer than the model's " + spec.frames());
+        if (t + stride > spec.frames()) {
+            throw new IllegalArgumentException("the frames so far and the next " + stride + " must fit in the model's " + spec.frames());
         }
-        if (candidates.isEmpty() || candidates.stream().anyMatch(c -> c.length != plane)) {
-            throw new IllegalArgumentException("every candidate must be one whole frame");
+        if (candidates.isEmpty() || candidates.stream().anyMatch(c -> c.length != stride * plane)) {
+            throw new IllegalArgumentException("every candidate must be " + stride + " whole frame" + (stride == 1 ? "" : "s"));
         }
         if (draws < 1) {
             throw new IllegalArgumentException("at least one noise draw is needed, got " + draws);
@@ -211,25 +219,26 @@ public final class Likelihood {
         int k = candidates.size();
         List<float[]> rows = new ArrayList<>();
         for (float[] c : candidates) {
-            float[] row = Arrays.copyOf(past, past.length + plane);
-            System.arraycopy(c, 0, row, past.length, plane);
+            float[] row = Arrays.copyOf(past, past.length + c.length);
+            System.arraycopy(c, 0, row, past.length, c.length);
             rows.add(row);
         }
         double[] bits = new double[k];
         Random rng = new Random(seed);
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
-            NDArray clean = model.stack(rows, t + 1);
+            NDArray clean = model.toFlow(model.stack(rows, t + stride));
             NDArray y = model.encode(Collections.nCopies(k, caption == null ? "" : caption));
+            long readDims = model.flowDimsFrom(t, t + stride);
             for (int d = 0; d < draws; d++) {
                 float[] nll;
                 try (NDScope pass = new NDScope()) {
                     pass.suppressNotUsedWarning();
                     NDArray x = NoiseAugmentation.applyShared(clean, k, model.flow().config().noiseStd(), rng);
-                    nll = model.flow().forward(x, y).lossFrom(t).toFloatArray();
+                    nll = model.flow().forward(x, y).lossFrom(model.flowFrame(t)).toFloatArray();
                 }
                 for (int i = 0; i < k; i++) {
-                    bits[i] += FlowLoss.bitsPerDim(nll[i]) * plane / draws;
+                    bits[i] += FlowLoss.bitsPerDim(nll[i]) * readDims / draws;
                 }
             }
         }

@@ -36,6 +36,13 @@ public final class Sampler {
     /** Makes the clip {@code g} asks for, [T, C, H, W] in [-1, 1] (not clamped). */
     public float[] sample(Generation g, SampleListener listener) {
         SampleListener l = listener == null ? SampleListener.NONE : listener;
+        if (model.autoencoder().isPresent()) {
+            if (g.mode() != Generation.Mode.CONTINUE) {
+                throw new IllegalArgumentException(g.mode().name().toLowerCase(java.util.Locale.ROOT)
+                        + " is not yet possible with a latent model");
+            }
+            return continuedInLatents(g, l);
+        }
         return switch (g.mode()) {
             case CONTINUE -> continued(g, l);
             case EDIT -> edited(g, l);
@@ -62,6 +69,58 @@ public final class Sampler {
             run.window(w, out, windows.get(w));
         }
         return out;
+    }
+
+    /**
+     * Text-to-video, image-to-video and extension for a latent model: the opening frames are encoded once, the
+     * clip is made latent frame by latent frame in windows of the training length (the same tiling as pixel
+     * windows, counted in latent frames; context comes from the latents already there, never re-encoded from
+     * decoded pixels), and decoded at the end. The opening frames are returned unchanged.
+     */
+    private float[] continuedInLatents(Generation g, SampleListener l) {
+        int plane = spec.dims(1);
+        var ae = model.autoencoder().orElseThrow().config();
+        float[] opening = g.source();
+        int given = opening == null ? 0 : opening.length / plane;
+        if (opening != null && (opening.length % plane != 0 || given == 0 || given >= g.frames())) {
+            throw new IllegalArgumentException("context must hold between 1 and " + (g.frames() - 1) + " whole frames of "
+                    + spec.size() + "x" + spec.size() + " RGB");
+        }
+        int total = ae.latentFrames(g.frames());
+        int known = given == 0 ? 0 : ae.latentFrames(given);
+        int latentPlane = Math.toIntExact(model.flowDims(1));
+        float[] latents = new float[total * latentPlane];
+        if (known > 0) {
+            try (NDScope scope = new NDScope()) {
+                scope.suppressNotUsedWarning();
+                float[] z = model.toFlow(frames(opening, 0, given)).toFloatArray();
+                System.arraycopy(z, 0, latents, 0, z.length);
+            }
+        }
+        List<Window> windows = Window.tiling(total, known, ae.latentFrames(spec.frames()));
+        Run run = new Run(g, l, latents, windows.size());
+        for (int w = 0; w < windows.size(); w++) {
+            run.latentWindow(w, windows.get(w), latentPlane);
+        }
+        float[] out = decoded(latents, total, latentPlane, 0, g.frames());
+        if (given > 0) {
+            System.arraycopy(opening, 0, out, 0, given * plane);
+        }
+        return out;
+    }
+
+    /** Pixel frames {@code first} .. {@code first + count} decoded from the first {@code latentFrames} latent frames. */
+    private float[] decoded(float[] latents, int latentFrames, int latentPlane, int first, int count) {
+        try (NDScope scope = new NDScope()) {
+            scope.suppressNotUsedWarning();
+            var c = model.autoencoder().orElseThrow().config();
+            int h = spec.size() / c.spatial();
+            NDArray z = model.manager().create(Arrays.copyOf(latents, latentFrames * latentPlane),
+                    new Shape(1, latentFrames, c.latentChannels(), h, h));
+            float[] all = model.fromFlow(z).toFloatArray();
+            int plane = spec.dims(1);
+            return Arrays.copyOfRange(all, first * plane, (first + count) * plane);
+        }
     }
 
     /**
@@ -128,6 +187,12 @@ public final class Sampler {
         }
     }
 
+    /** The shape of {@code count} frames in the flow's space: pixels, or latents. */
+    private Shape flowShape(int count) {
+        var f = model.flow().config();
+        return new Shape(1, count, f.inChannels(), f.imgSize(), f.imgSize());
+    }
+
     /** Frames {@code from} .. {@code from + count} of a clip as one [1, count, C, H, W] array. */
     private NDArray frames(float[] clip, int from, int count) {
         int plane = spec.dims(1);
@@ -192,26 +257,60 @@ public final class Sampler {
             StarFlow.Progress progress = (done, total, frac) -> listener.progress((index + (done + frac) / total) / windows);
             StarFlow.FrameDrafts drafts = !listener.wantsFrames() ? null
                     : (frame, data) -> listener.frames(w.at() + frame, 1, data.toFloatArray(), true);
-            float[] made = invert(clip, w, progress, drafts);
+            float[] made = invert(w.context() == 0 ? null
+                    : Arrays.copyOfRange(clip, w.from() * plane, (w.from() + w.context()) * plane), w, progress, drafts);
             System.arraycopy(made, w.context() * plane, out, first * plane, w.fresh() * plane);
             if (listener.wantsFrames()) {
                 listener.frames(first, w.fresh(), Arrays.copyOfRange(out, first * plane, (first + w.fresh()) * plane), false);
             }
         }
 
-        private float[] invert(float[] clip, Window w, StarFlow.Progress progress, StarFlow.FrameDrafts drafts) {
+        /**
+         * Window {@code index} of a latent clip: its context from the latents already made, its new latent frames
+         * into them. Drafts are the new latent frames decoded as soon as the flow has made them.
+         */
+        void latentWindow(int index, Window w, int latentPlane) {
+            StarFlow.Progress progress = (done, total, frac) -> listener.progress((index + (done + frac) / total) / windows);
+            var ae = model.autoencoder().orElseThrow().config();
+            StarFlow.FrameDrafts drafts = !listener.wantsFrames() ? null : (frame, data) -> {
+                int at = w.at() + frame;
+                if (frame < w.context()) {
+                    return;
+                }
+                float[] draft = Arrays.copyOf(out, out.length);
+                System.arraycopy(data.toFloatArray(), 0, draft, at * latentPlane, latentPlane);
+                int first = at == 0 ? 0 : ae.frames(at);
+                int count = at == 0 ? 1 : ae.temporal();
+                listener.frames(first, count, decoded(draft, at + 1, latentPlane, first, count), true);
+            };
+            float[] made = invert(w.context() == 0 ? null
+                    : Arrays.copyOfRange(out, w.from() * latentPlane, (w.from() + w.context()) * latentPlane), w, progress, drafts);
+            int firstNew = w.at() + w.context();
+            System.arraycopy(made, w.context() * latentPlane, out, firstNew * latentPlane, w.fresh() * latentPlane);
+            if (listener.wantsFrames()) {
+                int first = firstNew == 0 ? 0 : ae.frames(firstNew);
+                int end = ae.frames(firstNew + w.fresh());
+                listener.frames(first, end - first, decoded(out, firstNew + w.fresh(), latentPlane, first, end - first), false);
+            }
+        }
+
+        /**
+         * The window's frames in the flow's space, from its clean context frames' values (null: none) and its
+         * noise.
+         */
+        private float[] invert(float[] context, Window w, StarFlow.Progress progress, StarFlow.FrameDrafts drafts) {
             try (NDScope scope = new NDScope()) {
                 scope.suppressNotUsedWarning();
                 NDManager manager = model.manager();
                 Sampling s = g.sampling();
-                Shape shape = new Shape(1, w.context() + w.fresh(), spec.channels(), spec.size(), spec.size());
+                Shape shape = flowShape(w.context() + w.fresh());
                 NDArray z = w.noise() != null ? manager.create(w.noise(), shape)
                         : NoiseAugmentation.gaussian(manager.zeros(shape), s.temperature(), rng);
                 NDArray y = model.encode(List.of(g.prompt()));
                 NDArray yEmpty = s.guidance() > 0 ? model.encode(List.of("")) : null;
                 ReverseOptions options = ReverseOptions.of(s.method()).withProgress(progress).withDrafts(drafts);
-                if (w.context() > 0) {
-                    options = options.withContext(NoiseAugmentation.apply(frames(clip, w.from(), w.context()),
+                if (context != null) {
+                    options = options.withContext(NoiseAugmentation.apply(manager.create(context, flowShape(w.context())),
                             model.flow().config().noiseStd(), rng));
                 }
                 NDArray x = model.flow().reverse(z, new Conditioning(y, yEmpty, s.guidance()), options);

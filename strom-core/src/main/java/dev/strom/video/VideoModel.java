@@ -4,17 +4,22 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.strom.flow.StarFlow;
+import dev.strom.latent.VideoAutoencoder;
 import dev.strom.tensor.Parameters;
 import dev.strom.text.TextEncoder;
 
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A text-to-video model: the flow, the text encoder, the clip format they were trained on and the model's own
  * sampling defaults, with the manager their tensors live in. Clips go in and out as float arrays in the model
  * layout [T, C, H, W] with values in [-1, 1]. {@link #sampler()} makes clips, {@link #likelihood()} reads them.
+ * <p>
+ * The flow works on pixels, or, with an autoencoder, on its latents (as STARFlow-V does): {@link #toFlow} and
+ * {@link #fromFlow} move clips between the two, and {@link #flowFrame} says which flow frame a pixel frame is in.
  */
 public final class VideoModel implements AutoCloseable {
 
@@ -24,6 +29,7 @@ public final class VideoModel implements AutoCloseable {
     private final VideoSpec spec;
     private final Sampling defaults;
     private final NDManager manager;
+    private final VideoAutoencoder autoencoder;
 
     /**
      * @param textParameters the text encoder's weights ("text_encoder.*"), saved and trained with the flow's
@@ -31,12 +37,25 @@ public final class VideoModel implements AutoCloseable {
      */
     public VideoModel(StarFlow flow, TextEncoder text, Parameters textParameters, VideoSpec spec, Sampling defaults,
                       NDManager manager) {
+        this(flow, text, textParameters, spec, defaults, manager, null);
+    }
+
+    /** @param autoencoder the latent space the flow works in, or null for pixels */
+    public VideoModel(StarFlow flow, TextEncoder text, Parameters textParameters, VideoSpec spec, Sampling defaults,
+                      NDManager manager, VideoAutoencoder autoencoder) {
         if (flow.config().txtDim() != text.dim()) {
             throw new IllegalArgumentException("text encoder dim " + text.dim() + " != flow txt_dim " + flow.config().txtDim());
         }
-        if (flow.config().imgSize() != spec.size() || flow.config().inChannels() != spec.channels()) {
-            throw new IllegalArgumentException("flow latent size does not match the video spec");
+        int size = autoencoder == null ? spec.size() : spec.size() / autoencoder.config().spatial();
+        int channels = autoencoder == null ? spec.channels() : autoencoder.config().latentChannels();
+        if (flow.config().imgSize() != size || flow.config().inChannels() != channels) {
+            throw new IllegalArgumentException("flow input " + flow.config().inChannels() + "x" + flow.config().imgSize()
+                    + " does not match the video spec's " + channels + "x" + size + (autoencoder == null ? "" : " latents"));
         }
+        if (autoencoder != null) {
+            autoencoder.config().latentFrames(spec.frames());
+        }
+        this.autoencoder = autoencoder;
         this.flow = flow;
         this.text = text;
         this.textParameters = textParameters;
@@ -66,6 +85,50 @@ public final class VideoModel implements AutoCloseable {
         return manager;
     }
 
+    /** The autoencoder whose latents the flow works on, if the model has one. */
+    public Optional<VideoAutoencoder> autoencoder() {
+        return Optional.ofNullable(autoencoder);
+    }
+
+    /** Clips [B, T, C, H, W] as the flow reads them: the same pixels, or their latents. */
+    public NDArray toFlow(NDArray clips) {
+        return autoencoder == null ? clips : autoencoder.encode(clips);
+    }
+
+    /** Clips from the flow's space: the same pixels, or the decoded latents. */
+    public NDArray fromFlow(NDArray x) {
+        return autoencoder == null ? x : autoencoder.decode(x);
+    }
+
+    /** The flow frame that pixel frame {@code frame} lies in (the same frame without an autoencoder). */
+    public int flowFrame(int frame) {
+        return autoencoder == null ? frame : autoencoder.config().latentFrameOf(frame);
+    }
+
+    /** Pixel frames per flow frame after the first: 1, or the autoencoder's temporal compression. */
+    public int frameStride() {
+        return autoencoder == null ? 1 : autoencoder.config().temporal();
+    }
+
+    /** Values the flow reads per clip of {@code frames} pixel frames. */
+    public long flowDims(int frames) {
+        if (autoencoder == null) {
+            return spec.dims(frames);
+        }
+        int s = spec.size() / autoencoder.config().spatial();
+        return (long) autoencoder.config().latentFrames(frames) * autoencoder.config().latentChannels() * s * s;
+    }
+
+    /** Values the flow reads for the flow frames from the one holding pixel frame {@code from} to the end of a clip of {@code frames}. */
+    public long flowDimsFrom(int from, int frames) {
+        return flowDims(frames) - (from == 0 ? 0 : flowDims(framesBeforeFlowFrameOf(from)));
+    }
+
+    /** Pixel frames before the flow frame that holds pixel frame {@code frame} starts. */
+    private int framesBeforeFlowFrameOf(int frame) {
+        return autoencoder == null ? frame : autoencoder.config().frames(flowFrame(frame));
+    }
+
     /** Makes clips: text-to-video, image-to-video, extension, long videos, edits, remixes. */
     public Sampler sampler() {
         return new Sampler(this);
@@ -76,7 +139,7 @@ public final class VideoModel implements AutoCloseable {
         return new Likelihood(this);
     }
 
-    /** Every trainable parameter (flow and text encoder). */
+    /** Every trainable parameter (flow and text encoder); the autoencoder is trained before them, apart. */
     public Map<String, NDArray> parameters() {
         Map<String, NDArray> all = new LinkedHashMap<>(flow.parameters().all());
         all.putAll(textParameters.all());
@@ -115,5 +178,8 @@ public final class VideoModel implements AutoCloseable {
     public void close() {
         flow.close();
         textParameters.close();
+        if (autoencoder != null) {
+            autoencoder.parameters().close();
+        }
     }
 }

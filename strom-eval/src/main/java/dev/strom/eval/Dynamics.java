@@ -25,9 +25,20 @@ import java.util.Map;
  */
 public final class Dynamics {
 
-    /** The frames whose next-frame likelihood is read: early, middle and late in a clip (4, 8 and 12 of 16). */
-    public static int[] readAt(int frames) {
-        return new int[]{frames / 4, frames / 2, 3 * frames / 4};
+    /**
+     * The frames whose next-frame likelihood is read: early, middle and late in a clip (4, 8 and 12 of 16). A
+     * latent model codes {@code stride} frames a step, so it is read where a latent frame starts (5, 9 and 13 of 17).
+     */
+    public static int[] readAt(int frames, int stride) {
+        return new int[]{aligned(frames / 4, stride), aligned(frames / 2, stride), aligned(3 * frames / 4, stride)};
+    }
+
+    /** The frame count nearest {@code frames} (at least 1 + stride) that ends where a flow frame does: 1 + stride * k. */
+    static int aligned(int frames, int stride) {
+        if (stride == 1) {
+            return frames;
+        }
+        return 1 + stride * Math.max(1, Math.round((frames - 1) / (float) stride));
     }
     /** Noise draws every candidate is read under (the same for all candidates of a frame). */
     public static final int DRAWS = 3;
@@ -50,16 +61,20 @@ public final class Dynamics {
      */
     public static Map<String, Double> nextFrame(VideoModel model, CaptionedWorld world, List<WorldDataset.Sample> held) {
         int plane = model.spec().dims(1);
+        int stride = model.frameStride();
         Map<String, Double> out = new LinkedHashMap<>();
-        for (int t : readAt(model.spec().frames())) {
+        for (int t : readAt(model.spec().frames(), stride)) {
             double[] sums = new double[4];
             double wins = 0;
             for (int i = 0; i < held.size(); i++) {
                 WorldDataset.Sample s = held.get(i);
                 float[] x = s.clip().toModelLayout();
                 float[] empty = world.render(new Scene(List.of(), s.scene().background())).toModelLayout();
-                List<float[]> candidates = List.of(frame(x, t, plane), frame(x, t - 1, plane), frame(x, t - 2, plane),
-                        frame(x, t + 1, plane), frame(empty, t, plane));
+                // what the flow codes next (stride frames): the truth, the last frame held, the motion run backwards
+                // from there, one frame too far along (the clip's last frame held where that runs past its end; the
+                // world's motions span the clip, so it cannot be rendered further), and the object gone
+                List<float[]> candidates = List.of(frames(x, t, 1, stride, plane), frames(x, t - 1, 0, stride, plane),
+                        frames(x, t - 2, -1, stride, plane), frames(x, t + 1, 1, stride, plane), frames(empty, t, 1, stride, plane));
                 double[] bits = model.likelihood().nextFrameBits(Arrays.copyOf(x, t * plane), candidates, s.caption(),
                         DRAWS, 31L * t + i);
                 for (int k = 0; k < 4; k++) {
@@ -80,12 +95,14 @@ public final class Dynamics {
 
     /**
      * (b) and (c) On the held-out clips that move left, right, up or down: how far the model moves the object one
-     * step on from the first half of the clip (8 real frames of 16) at the prior's mode, against the real step; and
-     * how far it carries it in as many frames continued from those, against the real clip (pixels along the named
-     * direction, means over clips).
+     * step on from the first half of the clip (8 real frames of 16; a latent model's 9 of 17, where a latent frame
+     * ends) at the prior's mode, against the real step; and how far it carries it over the rest of the clip continued
+     * from those, against the real clip (pixels along the named direction, means over clips).
      */
     public static Map<String, Double> continuation(VideoPipeline pipeline, List<WorldDataset.Sample> held, Sampling sampling) {
-        int given = pipeline.model().spec().frames() / 2;
+        int frames = pipeline.model().spec().frames();
+        int stride = pipeline.model().frameStride();
+        int given = aligned(frames / 2, stride);
         double step = 0, realStep = 0, carried = 0, realCarried = 0;
         int n = 0;
         for (WorldDataset.Sample s : held) {
@@ -95,18 +112,19 @@ public final class Dynamics {
                 continue;
             }
             Clip opening = s.clip().window(0, given);
-            Clip next = pipeline.make(new VideoRequest(Mode.EXTEND, s.caption(), 1, given + 1,
+            Clip next = pipeline.make(new VideoRequest(Mode.EXTEND, s.caption(), 1, given + stride,
                     sampling.withTemperature(MODE_TEMPERATURE), opening, null), null);
-            Clip more = pipeline.make(new VideoRequest(Mode.EXTEND, s.caption(), 1, 2 * given, sampling, opening, null), null);
+            Clip more = pipeline.make(new VideoRequest(Mode.EXTEND, s.caption(), 1, frames, sampling, opening, null), null);
             double[][] real = TemporalQuality.track(s.clip());
             step += along(TemporalQuality.track(next), given - 1, given, dir);
             realStep += along(real, given - 1, given, dir);
-            carried += along(TemporalQuality.track(more), given - 1, 2 * given - 1, dir);
-            realCarried += along(real, given - 1, 2 * given - 1, dir);
+            carried += along(TemporalQuality.track(more), given - 1, frames - 1, dir);
+            realCarried += along(real, given - 1, frames - 1, dir);
             n++;
         }
         Map<String, Double> out = new LinkedHashMap<>();
         out.put("given_frames", (double) given);
+        out.put("continued_frames", (double) (frames - given));
         out.put("one_step_px", step / n);
         out.put("real_one_step_px", realStep / n);
         out.put("continued_px", carried / n);
@@ -183,8 +201,15 @@ public final class Dynamics {
         return out;
     }
 
-    private static float[] frame(float[] clip, int t, int plane) {
-        return Arrays.copyOfRange(clip, t * plane, (t + 1) * plane);
+    /** {@code count} frames of a clip from frame {@code t}, stepping {@code step} frames (0: frame t held), within the clip. */
+    private static float[] frames(float[] clip, int t, int step, int count, int plane) {
+        float[] out = new float[count * plane];
+        int last = clip.length / plane - 1;
+        for (int k = 0; k < count; k++) {
+            int f = Math.max(0, Math.min(last, t + step * k));
+            System.arraycopy(clip, f * plane, out, k * plane, plane);
+        }
+        return out;
     }
 
     /** The unit direction a motion moves the object in on screen (y down), or null when it moves nowhere. */

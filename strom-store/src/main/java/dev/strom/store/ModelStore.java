@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.strom.flow.FlowConfig;
 import dev.strom.flow.StarFlow;
+import dev.strom.latent.AutoencoderConfig;
+import dev.strom.latent.VideoAutoencoder;
 import dev.strom.tensor.Parameters;
 import dev.strom.tensor.TensorData;
 import dev.strom.text.HashedTextEncoder;
@@ -22,6 +24,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 import java.util.Set;
 
@@ -43,12 +46,27 @@ public final class ModelStore {
 
     /** A fresh model from a config document (same layout as a saved config.json). */
     public static VideoModel create(JsonNode config, NDManager manager, long seed) {
+        return create(config, manager, seed, null);
+    }
+
+    /**
+     * A fresh flow and text encoder from a config document, on a trained autoencoder's latents ({@code autoencoder}:
+     * its "autoencoder.*" tensors, for a config with an "autoencoder" section; null for a pixel model or a fresh
+     * autoencoder).
+     */
+    public static VideoModel create(JsonNode config, NDManager manager, long seed, Map<String, TensorData> autoencoder) {
         FlowConfig flowConfig = FlowConfigJson.fromJson(config);
         HashedTextEncoder.Config textConfig = textConfig(config);
         VideoSpec spec = videoSpec(config);
         Parameters textParams = Parameters.initialised(manager, seed + 1);
         HashedTextEncoder text = new HashedTextEncoder(textParams, textConfig);
-        return new VideoModel(StarFlow.initialise(flowConfig, manager, seed), text, textParams, spec, sampling(config), manager);
+        VideoAutoencoder ae = autoencoderConfig(config).map(c -> new VideoAutoencoder(autoencoder == null
+                ? Parameters.initialised(manager, seed + 2) : loadedAll(manager, autoencoder), c, spec.channels())).orElse(null);
+        return new VideoModel(StarFlow.initialise(flowConfig, manager, seed), text, textParams, spec, sampling(config), manager, ae);
+    }
+
+    private static Parameters loadedAll(NDManager manager, Map<String, TensorData> tensors) {
+        return Parameters.loaded(manager, tensors, Set.of());
     }
 
     /** A model directory, or the checkpoint inside a training output directory. */
@@ -99,14 +117,26 @@ public final class ModelStore {
         Map<String, TensorData> all = SafetensorsFile.read(weights);
         Map<String, TensorData> flowTensors = new LinkedHashMap<>();
         Map<String, TensorData> textTensors = new LinkedHashMap<>();
-        all.forEach((k, v) -> (k.startsWith("text_encoder.") ? textTensors : flowTensors).put(k, v));
+        Map<String, TensorData> aeTensors = new LinkedHashMap<>();
+        all.forEach((k, v) -> (k.startsWith("text_encoder.") ? textTensors
+                : k.startsWith(VideoAutoencoder.PREFIX) ? aeTensors : flowTensors).put(k, v));
         try {
             FlowConfig flowConfig = FlowConfigJson.fromJson(config);
             Parameters textParams = Parameters.loaded(manager, textTensors, Set.of());
             HashedTextEncoder text = new HashedTextEncoder(textParams, textConfig(config));
             textParams.requireAllUsed();
             StarFlow flow = StarFlow.load(flowConfig, manager, flowTensors);
-            return new VideoModel(flow, text, textParams, videoSpec(config), sampling(config), manager);
+            VideoSpec spec = videoSpec(config);
+            VideoAutoencoder ae = null;
+            Optional<AutoencoderConfig> aeConfig = autoencoderConfig(config);
+            if (aeConfig.isPresent()) {
+                Parameters aeParams = loadedAll(manager, aeTensors);
+                ae = new VideoAutoencoder(aeParams, aeConfig.get(), spec.channels());
+                aeParams.requireAllUsed();
+            } else if (!aeTensors.isEmpty()) {
+                throw new IllegalArgumentException("the weights hold an autoencoder the config does not describe");
+            }
+            return new VideoModel(flow, text, textParams, spec, sampling(config), manager, ae);
         } catch (IllegalArgumentException e) {
             throw new IOException("model " + dir + " does not load: " + e.getMessage(), e);
         }
@@ -127,6 +157,7 @@ public final class ModelStore {
             Files.writeString(tmp.resolve(CONFIG), JSON.writeValueAsString(config) + "\n");
             Map<String, TensorData> tensors = new LinkedHashMap<>(model.flow().parameters().snapshot());
             tensors.putAll(model.textParameters().snapshot());
+            model.autoencoder().ifPresent(ae -> tensors.putAll(ae.parameters().snapshot()));
             SafetensorsFile.write(tmp.resolve(WEIGHTS), tensors, Map.of("format", "pt", "producer", "strom"));
             for (Map.Entry<String, AtomicFiles.Content> e : extras.entrySet()) {
                 try (var out = Files.newOutputStream(tmp.resolve(e.getKey()))) {
@@ -187,8 +218,34 @@ public final class ModelStore {
         if (!v.has("frames") || !v.has("fps")) {
             throw new IllegalArgumentException("config has no strom.video section (frames, fps)");
         }
-        int size = config.path("model_kwargs").path("img_size").asInt();
+        // a latent model's flow reads a smaller grid than the frames it makes: the frame size is the video's
+        int size = v.has("size") ? v.get("size").asInt() : config.path("model_kwargs").path("img_size").asInt();
         return new VideoSpec(v.get("frames").asInt(), size, v.get("fps").asDouble());
+    }
+
+    /**
+     * The "autoencoder" section, when the flow works on latents: latent_channels, width, spatial, temporal, noise,
+     * penalty, and once trained latent_mean and latent_std (per channel).
+     */
+    public static Optional<AutoencoderConfig> autoencoderConfig(JsonNode config) {
+        JsonNode a = config.path("autoencoder");
+        if (a.isMissingNode() || a.isNull()) {
+            return Optional.empty();
+        }
+        return Optional.of(new AutoencoderConfig(a.path("latent_channels").asInt(8), a.path("width").asInt(64),
+                a.path("spatial").asInt(4), a.path("temporal").asInt(4), (float) a.path("noise").asDouble(0.1),
+                (float) a.path("penalty").asDouble(1e-3), floats(a.path("latent_mean")), floats(a.path("latent_std"))));
+    }
+
+    private static float[] floats(JsonNode n) {
+        if (!n.isArray()) {
+            return null;
+        }
+        float[] out = new float[n.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = (float) n.get(i).asDouble();
+        }
+        return out;
     }
 
     /**
