@@ -10,6 +10,7 @@ import dev.strom.eval.CaptionChoice;
 import dev.strom.eval.Dynamics;
 import dev.strom.eval.Evaluation;
 import dev.strom.eval.Probe;
+import dev.strom.eval.Reconstruction;
 import dev.strom.media.ClipWriter;
 import dev.strom.media.ContactSheet;
 import dev.strom.data.Clip;
@@ -76,6 +77,9 @@ final class EvalCommand implements Callable<Integer> {
             CaptionedWorld world = new CaptionedWorld(spec.size(), spec.frames(), spec.fps(), 0);
             WorldDataset data = new WorldDataset(world, 4242);
             report.put("model", model.resolve().toString());
+            if (video.autoencoder().isPresent()) {
+                report.put("autoencoder", autoencoder(video, data, manager, out));
+            }
             if (dynamicsOnly) {
                 List<Evaluation.Generated> gen = Evaluation.generate(pipeline, world, 1, 1000, sampling, msg -> { });
                 report.put("dynamics", dynamics(pipeline, world, data, sampling, gen));
@@ -173,6 +177,25 @@ final class EvalCommand implements Callable<Integer> {
         d.put("tracked_seed_1000", Dynamics.tracked(seed1000));
         d.put("tracked_seed_1001", Dynamics.tracked(seed1001));
         return d;
+    }
+
+    /**
+     * A latent model's autoencoder on held-out clips ({@link Reconstruction}), and reconstruction.png: the first
+     * clip's frames, then the same frames decoded from their latents, then from their latents under the flow's noise.
+     */
+    private static Map<String, Double> autoencoder(VideoModel video, WorldDataset data, NDManager manager, Path out)
+            throws IOException {
+        List<Clip> held = data.heldOut(false, 1).stream().map(WorldDataset.Sample::clip).toList();
+        Clip first = held.get(0);
+        Clip[] made = Reconstruction.reconstruct(video.autoencoder().orElseThrow(), first, video.flow().config().noiseStd(),
+                new java.util.Random(17), manager);
+        byte[] rgb = new byte[3 * first.rgb().length];
+        System.arraycopy(first.rgb(), 0, rgb, 0, first.rgb().length);
+        System.arraycopy(made[0].rgb(), 0, rgb, first.rgb().length, first.rgb().length);
+        System.arraycopy(made[1].rgb(), 0, rgb, 2 * first.rgb().length, first.rgb().length);
+        ContactSheet.write(new Clip(3 * first.frames(), first.height(), first.width(), first.fps(), rgb),
+                out.resolve("reconstruction.png"), 4);
+        return Reconstruction.measure(video, held, manager);
     }
 
     private static void writeChart(Path file, String title, Object bars, String unit) throws IOException {

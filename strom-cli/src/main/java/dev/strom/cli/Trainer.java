@@ -157,7 +157,7 @@ final class Trainer {
                                 contrast[2] += c.accuracy();
                                 part = c.loss().add(c.crossEntropy().mul(contrastWeight / model.flowDimsFrom(p.scoredFrom(), p.frames())));
                             } else {
-                                part = objective.loss(model.toFlow(model.stack(p.clips(), p.frames())), p.captions(), captionDrop, rng,
+                                part = objective.loss(flowClips(model, p), p.captions(), captionDrop, rng,
                                         i == 0 ? nll : null);
                             }
                             if (p.weight() != 1f) {
@@ -203,6 +203,24 @@ final class Trainer {
             }
         }
         return checkpoint;
+    }
+
+    /**
+     * A part's clips as the flow reads them. A latent model's "(extend) " windows are one latent frame longer than
+     * its clips: they are encoded and their first latent frame (a single frame) is dropped, so the window starts
+     * with a latent frame of four, as every later window of a long video does (STARFlow-V's drop_image).
+     */
+    private static NDArray flowClips(VideoModel model, TrainingData.BatchPart p) {
+        NDArray clips = model.stack(p.clips(), p.frames());
+        if (model.autoencoder().isEmpty() || !p.extend()) {
+            return model.toFlow(clips);
+        }
+        int lead = model.frameStride();
+        if (p.frames() != model.spec().frames() + lead) {
+            throw new IllegalArgumentException("a latent model's (extend) windows need extend_lead_frames " + lead
+                    + ": one latent frame to drop");
+        }
+        return model.toFlow(clips).get(":, 1:");
     }
 
     /**

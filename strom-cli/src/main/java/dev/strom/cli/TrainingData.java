@@ -47,6 +47,11 @@ interface TrainingData {
             return futures > 1;
         }
 
+        /** An "(extend) " window: every caption carries the marker. */
+        boolean extend() {
+            return !captions.isEmpty() && captions.stream().allMatch(c -> c.startsWith(dev.strom.video.Generation.EXTEND_MARKER));
+        }
+
         boolean contrasted() {
             return !wrongCaptions.isEmpty();
         }

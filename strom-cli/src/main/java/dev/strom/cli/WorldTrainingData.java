@@ -73,6 +73,7 @@ final class WorldTrainingData implements TrainingData {
     private final int futureGivenMin;
     private final int futureGivenMax;
     private final int extendWindows;
+    private final int extendLead;
     private final float fullClipWeight;
 
     WorldTrainingData(JsonNode train, VideoSpec spec, long seed, int batch) {
@@ -155,6 +156,10 @@ final class WorldTrainingData implements TrainingData {
         // Extension windows (STARFlow-V's "(extend) " examples): a window that starts mid-clip, so the velocity has
         // to be read off the frames rather than from where clips start.
         this.extendWindows = train.path("extend_windows_per_step").asInt(0);
+        this.extendLead = train.path("extend_lead_frames").asInt(0);
+        if (extendLead < 0 || extendLead >= spec.frames()) {
+            throw new IllegalArgumentException("extend_lead_frames must be in 0.." + (spec.frames() - 1));
+        }
         // How much a full clip counts: every frame of it carries velocity, which openings and stills do not.
         this.fullClipWeight = (float) train.path("full_clip_weight").asDouble(1);
         if (futures > 0 && (futureGivenMin < 1 || futureGivenMax < futureGivenMin || futureGivenMax >= spec.frames())) {
@@ -250,9 +255,13 @@ final class WorldTrainingData implements TrainingData {
         }
     }
 
-    /** Extension windows: a window of the training length from a random start after frame 0 of a longer clip. */
+    /**
+     * Extension windows: a window of the training length (plus {@code extend_lead_frames}, which a latent model
+     * encodes and drops, so its window starts with a latent frame of four) from a random start after frame 0 of a
+     * longer clip.
+     */
     private void addExtendWindows(List<BatchPart> parts, int s, Random rng) {
-        int w = spec.frames();
+        int w = spec.frames() + extendLead;
         List<float[]> clips = new ArrayList<>();
         List<String> captions = new ArrayList<>();
         for (int i = 0; i < extendWindows; i++) {

@@ -79,4 +79,14 @@ class TrainCommandTest {
         assertEquals(2, odd.exit(), "8 frames do not end where a latent frame does");
         assertTrue(odd.err().contains("1 + 4k frames"), odd.err());
     }
+
+    @Test
+    void aLatentModelsExtendWindowsMustBeOneLatentFrameLongerToDropTheFirst() throws IOException {
+        Path config = dir.resolve("no-lead.json");
+        String preset = new String(TrainCommandTest.class.getResourceAsStream("/presets/tiny-latent.json").readAllBytes());
+        Files.writeString(config, preset.replace("\"extend_lead_frames\": 4", "\"extend_lead_frames\": 0"));
+        Cli run = Cli.run("train", "--config", config.toString(), "--out", dir.resolve("run").toString(), "--steps", "2");
+        assertEquals(2, run.exit());
+        assertTrue(run.err().contains("extend_lead_frames 4"), run.err());
+    }
 }
