@@ -37,11 +37,11 @@ public final class Sampler {
     public float[] sample(Generation g, SampleListener listener) {
         SampleListener l = listener == null ? SampleListener.NONE : listener;
         if (model.autoencoder().isPresent()) {
-            if (g.mode() != Generation.Mode.CONTINUE) {
-                throw new IllegalArgumentException(g.mode().name().toLowerCase(java.util.Locale.ROOT)
-                        + " is not yet possible with a latent model");
-            }
-            return continuedInLatents(g, l);
+            return switch (g.mode()) {
+                case CONTINUE -> continuedInLatents(g, l);
+                case REMIX -> remixedInLatents(g, l);
+                case EDIT -> throw new IllegalArgumentException("edit is not yet possible with a latent model");
+            };
         }
         return switch (g.mode()) {
             case CONTINUE -> continued(g, l);
@@ -109,6 +109,33 @@ public final class Sampler {
         return out;
     }
 
+    /**
+     * Remix for a latent model: the source's latents, pushed forward under its caption window by window, give the
+     * noise each window of the remix starts from (see {@link #remixed}).
+     */
+    private float[] remixedInLatents(Generation g, SampleListener l) {
+        int plane = spec.dims(1);
+        float[] source = model.wholeFrames(g.source(), "remix needs a source clip");
+        int frames = source.length / plane;
+        var ae = model.autoencoder().orElseThrow().config();
+        int total = ae.latentFrames(frames);
+        int latentPlane = Math.toIntExact(model.flowDims(1));
+        float[] sourceLatents;
+        try (NDScope scope = new NDScope()) {
+            scope.suppressNotUsedWarning();
+            sourceLatents = model.toFlow(frames(source, 0, frames)).toFloatArray();
+        }
+        float[] latents = new float[total * latentPlane];
+        List<Window> windows = Window.tiling(total, 0, ae.latentFrames(spec.frames()));
+        Run run = new Run(g, l, latents, windows.size());
+        for (int w = 0; w < windows.size(); w++) {
+            Window span = windows.get(w);
+            float[] noise = noiseOf(sourceLatents, span.from(), span.context() + span.fresh(), g, run.rng);
+            run.latentWindow(w, span.withNoise(noise), latentPlane);
+        }
+        return decoded(latents, total, latentPlane, 0, frames);
+    }
+
     /** Pixel frames {@code first} .. {@code first + count} decoded from the first {@code latentFrames} latent frames. */
     private float[] decoded(float[] latents, int latentFrames, int latentPlane, int first, int count) {
         try (NDScope scope = new NDScope()) {
@@ -174,13 +201,14 @@ public final class Sampler {
     }
 
     /**
-     * The noise {@code count} frames of a clip from {@code from} map to under the source caption (noise-augmented
-     * first, as in training), times the temperature.
+     * The noise {@code count} frames of a clip (in the flow's space: pixels, or latents) from {@code from} map to
+     * under the source caption (noise-augmented first, as in training), times the temperature.
      */
     private float[] noiseOf(float[] clip, int from, int count, Generation g, Random rng) {
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
-            NDArray x = frames(clip, from, count);
+            int plane = Math.toIntExact(model.flowDims(1));
+            NDArray x = model.manager().create(Arrays.copyOfRange(clip, from * plane, (from + count) * plane), flowShape(count));
             x = NoiseAugmentation.apply(x, model.flow().config().noiseStd(), rng);
             return model.flow().forward(x, model.encode(List.of(g.sourceCaption()))).z().mul(g.sampling().temperature())
                     .toFloatArray();
