@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.Shape;
 import dev.strom.data.Clip;
 import dev.strom.flow.train.NoiseAugmentation;
 import dev.strom.latent.VideoAutoencoder;
+import dev.strom.provenance.ImageQuality;
 import dev.strom.video.VideoModel;
 
 import java.util.LinkedHashMap;
@@ -62,16 +63,8 @@ public final class Reconstruction {
         return Clip.fromModelLayout(x.clip(-1, 1).toFloatArray(), like.frames(), like.height(), like.width(), like.fps());
     }
 
-    /** Peak signal-to-noise ratio of b against a, over all 8-bit values. */
+    /** Peak signal-to-noise ratio of b against a over all 8-bit values (99 dB where they are equal). */
     static double psnr(Clip a, Clip b) {
-        byte[] x = a.rgb();
-        byte[] y = b.rgb();
-        double se = 0;
-        for (int i = 0; i < x.length; i++) {
-            double d = (x[i] & 0xff) - (y[i] & 0xff);
-            se += d * d;
-        }
-        double mse = se / x.length;
-        return mse == 0 ? 99 : 10 * Math.log10(255.0 * 255.0 / mse);
+        return Math.min(99, ImageQuality.between(a, b).psnr());
     }
 }
