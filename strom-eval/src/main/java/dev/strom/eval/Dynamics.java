@@ -66,6 +66,10 @@ public final class Dynamics {
         for (int t : readAt(model.spec().frames(), stride)) {
             double[] sums = new double[4];
             double wins = 0;
+            // the clips that move left, right, up or down alone: what a world of translations (the gate runs') teaches
+            double translatingHeld = 0;
+            double translatingWins = 0;
+            int translating = 0;
             for (int i = 0; i < held.size(); i++) {
                 WorldDataset.Sample s = held.get(i);
                 float[] x = s.clip().toModelLayout();
@@ -81,6 +85,11 @@ public final class Dynamics {
                     sums[k] += bits[k + 1] - bits[0];
                 }
                 wins += bits[0] < Math.min(bits[1], Math.min(bits[2], bits[3])) ? 1 : 0;
+                if (direction(s.scene().primary().motion()) != null) {
+                    translatingHeld += bits[1] - bits[0];
+                    translatingWins += bits[0] < Math.min(bits[1], Math.min(bits[2], bits[3])) ? 1 : 0;
+                    translating++;
+                }
             }
             int n = held.size();
             out.put("held_minus_true_bits_at_" + t, sums[0] / n);
@@ -88,6 +97,8 @@ public final class Dynamics {
             out.put("double_step_minus_true_bits_at_" + t, sums[2] / n);
             out.put("removed_minus_true_bits_at_" + t, sums[3] / n);
             out.put("truth_wins_at_" + t, wins / n);
+            out.put("held_minus_true_bits_translating_at_" + t, translating == 0 ? Double.NaN : translatingHeld / translating);
+            out.put("truth_wins_translating_at_" + t, translating == 0 ? Double.NaN : translatingWins / translating);
         }
         out.put("clips", (double) held.size());
         return out;
