@@ -266,6 +266,10 @@ final class Trainer {
         Double before = saved.before();
         Double heldOut = saved.heldOut();
         ObjectNode cfg = config.deepCopy();
+        if (config.path("train").path("extend_windows_per_step").asInt(0) > 0) {
+            // the sampler makes windows that continue mid-clip under the "(extend) " caption it trained them with
+            cfg.with("strom").with("sampling").put("extend_marker", true);
+        }
         ObjectNode card = cfg.with("strom").putObject("card");
         card.put("data", data.description());
         if (o.init() != null) {

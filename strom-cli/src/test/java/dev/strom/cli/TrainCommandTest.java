@@ -65,6 +65,7 @@ class TrainCommandTest {
         Path checkpoint = out.resolve("checkpoint");
         String config = Files.readString(checkpoint.resolve("config.json"));
         assertTrue(config.contains("latent_mean") && config.contains("latent_std"), "the latents' statistics travel with the model");
+        assertTrue(config.contains("\"extend_marker\" : true"), "trained on (extend) windows, it samples later windows under that caption");
 
         // resuming the flow reads the finished autoencoder back instead of training it again
         Cli resumed = Cli.run("train", "--config", "tiny-latent", "--out", out.toString(), "--steps", "12", "--resume");

@@ -95,9 +95,10 @@ public final class Likelihood {
         float[] x = dequantise(clip, clip.length, new Random(seed));
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
-            NDArray y = model.encode(List.of(prompt == null ? "" : prompt));
             double bits = 0;
             for (Sampler.Window w : Sampler.Window.tiling(frames, 0, spec.frames())) {
+                // each window under the caption the sampler makes it under
+                NDArray y = model.encode(List.of(prompt == null ? "" : model.defaults().windowCaption(prompt, w.from())));
                 bits += bits(x, w, y);
             }
             return bits / clip.length;

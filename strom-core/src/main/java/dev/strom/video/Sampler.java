@@ -210,7 +210,8 @@ public final class Sampler {
             int plane = Math.toIntExact(model.flowDims(1));
             NDArray x = model.manager().create(Arrays.copyOfRange(clip, from * plane, (from + count) * plane), flowShape(count));
             x = NoiseAugmentation.apply(x, model.flow().config().noiseStd(), rng);
-            return model.flow().forward(x, model.encode(List.of(g.sourceCaption()))).z().mul(g.sampling().temperature())
+            String caption = g.sampling().windowCaption(g.sourceCaption(), from);
+            return model.flow().forward(x, model.encode(List.of(caption))).z().mul(g.sampling().temperature())
                     .toFloatArray();
         }
     }
@@ -334,7 +335,8 @@ public final class Sampler {
                 Shape shape = flowShape(w.context() + w.fresh());
                 NDArray z = w.noise() != null ? manager.create(w.noise(), shape)
                         : NoiseAugmentation.gaussian(manager.zeros(shape), s.temperature(), rng);
-                NDArray y = model.encode(List.of(g.prompt()));
+                NDArray y = model.encode(List.of(g.mode() == Generation.Mode.EDIT ? g.prompt()
+                        : s.windowCaption(g.prompt(), w.from())));
                 NDArray yEmpty = s.guidance() > 0 ? model.encode(List.of("")) : null;
                 ReverseOptions options = ReverseOptions.of(s.method()).withProgress(progress).withDrafts(drafts);
                 if (context != null) {

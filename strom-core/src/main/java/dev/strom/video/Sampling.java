@@ -13,8 +13,16 @@ import dev.strom.flow.SequentialInverse;
  * @param temperature scale of the Gaussian prior's noise, > 0
  * @param inversion   how each block is inverted: Jacobi iteration (fast) or sequential (exact, slow)
  * @param denoise     run the denoising step after sampling (off: the raw noise-augmented sample)
+ * @param extendMarker the model was trained on STARFlow-V's "(extend) " windows: a window that continues a clip
+ *                     from mid-clip context (later windows of a long video, an extension) is made under the caption
+ *                     with that prefix, as it was trained; a property of the model that requests keep
  */
-public record Sampling(float guidance, float temperature, Inversion inversion, boolean denoise) {
+public record Sampling(float guidance, float temperature, Inversion inversion, boolean denoise, boolean extendMarker) {
+
+    /** Settings for a model trained without "(extend) " windows. */
+    public Sampling(float guidance, float temperature, Inversion inversion, boolean denoise) {
+        this(guidance, temperature, inversion, denoise, false);
+    }
 
     /** For a model that stores no defaults: guidance 3, temperature 1, {@link Inversion#JACOBI}, denoised. */
     public static final Sampling FALLBACK = new Sampling(3f, 1f, Inversion.JACOBI, true);
@@ -59,19 +67,31 @@ public record Sampling(float guidance, float temperature, Inversion inversion, b
 
     /** The user's guidance if given, else this one. */
     public Sampling withGuidance(Float w) {
-        return w == null ? this : new Sampling(w, temperature, inversion, denoise);
+        return w == null ? this : new Sampling(w, temperature, inversion, denoise, extendMarker);
     }
 
     /** The user's temperature if given, else this one. */
     public Sampling withTemperature(Float t) {
-        return t == null ? this : new Sampling(guidance, t, inversion, denoise);
+        return t == null ? this : new Sampling(guidance, t, inversion, denoise, extendMarker);
     }
 
     public Sampling withInversion(Inversion i) {
-        return new Sampling(guidance, temperature, i, denoise);
+        return new Sampling(guidance, temperature, i, denoise, extendMarker);
+    }
+
+    public Sampling withExtendMarker(boolean on) {
+        return new Sampling(guidance, temperature, inversion, denoise, on);
+    }
+
+    /**
+     * The caption a window is made (or read) under: with the "(extend) " prefix when the model was trained on such
+     * windows and the window's context starts mid-clip ({@code from} > 0).
+     */
+    public String windowCaption(String caption, int from) {
+        return extendMarker && from > 0 ? Generation.extendCaption(caption) : caption;
     }
 
     public Sampling withDenoise(boolean on) {
-        return new Sampling(guidance, temperature, inversion, on);
+        return new Sampling(guidance, temperature, inversion, on, extendMarker);
     }
 }

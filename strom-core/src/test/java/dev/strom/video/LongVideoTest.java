@@ -111,6 +111,24 @@ class LongVideoTest {
     }
 
     @Test
+    void aModelTrainedOnExtendWindowsMakesTheWindowsThatContinueMidClipUnderTheExtendCaption() {
+        try (NDManager m = NDManager.newBaseManager(); VideoModel model = model(m)) {
+            int plane = model.spec().dims(1);
+            float[] plain = model.sampler().sample(generation(10, null), null);
+            float[] marked = model.sampler().sample(Generation.continuing("a red apple", 7, 10,
+                    SAMPLING.withExtendMarker(true), null), null);
+            // the first window starts at frame 0: the same caption, the same frames
+            assertArrayEquals(Arrays.copyOf(plain, WINDOW * plane), Arrays.copyOf(marked, WINDOW * plane));
+            // the next window's context starts mid-clip: "(extend) a red apple" makes other frames
+            assertTrue(!Arrays.equals(Arrays.copyOfRange(plain, WINDOW * plane, 10 * plane),
+                    Arrays.copyOfRange(marked, WINDOW * plane, 10 * plane)), "later windows are made under the marked caption");
+            assertEquals("(extend) a red apple", SAMPLING.withExtendMarker(true).windowCaption("a red apple", 2));
+            assertEquals("a red apple", SAMPLING.withExtendMarker(true).windowCaption("a red apple", 0));
+            assertEquals("a red apple", SAMPLING.windowCaption("a red apple", 2), "a model trained without them keeps its caption");
+        }
+    }
+
+    @Test
     void givenOpeningFramesComeBackUnchangedAndTheRestIsNew() {
         try (NDManager m = NDManager.newBaseManager(); VideoModel model = model(m)) {
             int plane = model.spec().dims(1);

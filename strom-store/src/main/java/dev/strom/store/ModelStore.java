@@ -250,7 +250,8 @@ public final class ModelStore {
 
     /**
      * The model's sampling defaults, "strom.sampling": cfg, temperature, and optionally jacobi_block,
-     * jacobi_iterations, jacobi_threshold; what is missing is {@link Sampling#FALLBACK}'s.
+     * jacobi_iterations, jacobi_threshold, and extend_marker (set by training on "(extend) " windows); what is missing
+     * is {@link Sampling#FALLBACK}'s.
      */
     static Sampling sampling(JsonNode config) {
         JsonNode s = config.path("strom").path("sampling");
@@ -258,6 +259,6 @@ public final class ModelStore {
         Sampling.Inversion j = d.inversion();
         return new Sampling((float) s.path("cfg").asDouble(d.guidance()), (float) s.path("temperature").asDouble(d.temperature()),
                 Sampling.Inversion.jacobi(s.path("jacobi_block").asInt(j.block()), s.path("jacobi_iterations").asInt(j.iterations()),
-                        s.path("jacobi_threshold").asDouble(j.threshold())), d.denoise());
+                        s.path("jacobi_threshold").asDouble(j.threshold())), d.denoise(), s.path("extend_marker").asBoolean(false));
     }
 }
