@@ -175,7 +175,7 @@ public final class VideoAutoencoder {
         NDArray features = first;
         if (groups > 0) {
             // each group reads its own latent and the one before it
-            NDArray pairs = NDArrays.concat(new NDList(z.get(":, 1:"), z.get(":, :-1")), 2)
+            NDArray pairs = NDArrays.concat(new NDList(z.get(":, 1:"), z.get(":, 0:" + groups)), 2)
                     .reshape(b * groups, 2L * config.latentChannels(), h, wd);
             NDArray g = decodeGroup[1].apply(silu(decodeGroup[0].apply(pairs)))
                     .reshape(b, (long) groups * config.temporal(), w, h, wd);
