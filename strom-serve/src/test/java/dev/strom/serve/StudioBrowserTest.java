@@ -125,7 +125,9 @@ class StudioBrowserTest {
             while (!call(http, "GET", "/v1/videos/" + id, null).path("status").asText().equals("completed") && System.nanoTime() < end) {
                 Thread.sleep(500);
             }
-            assertEquals("queued", page.card(prompt).getAttribute("data-status"), "cut off, the page has not seen it run");
+            // the card may be between two renderings of the gallery for a moment: wait for it, then read its status
+            assertEquals("queued", page.waitFor(10, d -> page.card(prompt)).getAttribute("data-status"),
+                    "cut off, the page has not seen it run");
 
             network.restore();
             page.card(prompt, "completed", 60);
