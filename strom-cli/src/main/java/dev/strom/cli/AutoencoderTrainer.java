@@ -42,20 +42,8 @@ final class AutoencoderTrainer {
     private static final int STATISTICS_CLIPS = 64;
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** A trained autoencoder: its config (with statistics) and its tensors. */
-    record Trained(AutoencoderConfig config, Map<String, TensorData> weights) {
-
-        /** The config as the model's "autoencoder" section. */
-        ObjectNode json(JsonNode section) {
-            ObjectNode out = section.deepCopy();
-            ArrayNode mean = out.putArray("latent_mean");
-            ArrayNode std = out.putArray("latent_std");
-            for (int i = 0; i < config.latentChannels(); i++) {
-                mean.add(config.mean()[i]);
-                std.add(config.std()[i]);
-            }
-            return out;
-        }
+    /** A trained autoencoder: the model's "autoencoder" section (with the statistics) and its tensors. */
+    record Trained(ObjectNode section, Map<String, TensorData> weights) {
     }
 
     private final JsonNode section;
@@ -81,8 +69,7 @@ final class AutoencoderTrainer {
         Path checkpoint = dir.resolve(ModelStore.CHECKPOINT);
         JsonNode state = Files.isRegularFile(checkpoint.resolve(STATE)) ? JSON.readTree(checkpoint.resolve(STATE).toFile()) : null;
         if (state != null && state.path("finished").asBoolean()) {
-            return new Trained(shape.withStatistics(floats(state.get("latent_mean")), floats(state.get("latent_std"))),
-                    SafetensorsFile.read(checkpoint.resolve(ModelStore.WEIGHTS)));
+            return new Trained((ObjectNode) state.get("autoencoder"), SafetensorsFile.read(checkpoint.resolve(ModelStore.WEIGHTS)));
         }
         try (NDManager manager = NDManager.newBaseManager()) {
             VideoAutoencoder ae = state == null ? VideoAutoencoder.initialise(shape, spec.channels(), manager, seed + 2)
@@ -118,10 +105,10 @@ final class AutoencoderTrainer {
                 save(ae, step, s, elapsed, null);
                 throw new Interrupted(s);
             }
-            float[][] stats = statistics(ae, data, manager);
-            save(ae, step, s, elapsed, stats);
+            ObjectNode trained = withStatistics(statistics(ae, data, manager));
+            save(ae, step, s, elapsed, trained);
             bar.finish(String.format(Locale.ROOT, "autoencoder done: %d steps in %s", s, ProgressBar.duration(elapsed)));
-            return new Trained(shape.withStatistics(stats[0], stats[1]), ae.parameters().snapshot());
+            return new Trained(trained, ae.parameters().snapshot());
         }
     }
 
@@ -190,7 +177,20 @@ final class AutoencoderTrainer {
         return new float[][]{mean, std};
     }
 
-    private void save(VideoAutoencoder ae, TrainStep step, int s, double elapsed, float[][] stats) throws IOException {
+    /** The config's section with the latents' per-channel mean and spread added. */
+    private ObjectNode withStatistics(float[][] stats) {
+        ObjectNode out = section.deepCopy();
+        ArrayNode mean = out.putArray("latent_mean");
+        ArrayNode std = out.putArray("latent_std");
+        for (int i = 0; i < stats[0].length; i++) {
+            mean.add(stats[0][i]);
+            std.add(stats[1][i]);
+        }
+        return out;
+    }
+
+    /** {@code trained}: the finished section with statistics, null while training goes on. */
+    private void save(VideoAutoencoder ae, TrainStep step, int s, double elapsed, ObjectNode trained) throws IOException {
         Path target = dir.resolve(ModelStore.CHECKPOINT);
         Files.createDirectories(dir);
         Path tmp = Files.createTempDirectory(dir, ".checkpoint.");
@@ -198,14 +198,9 @@ final class AutoencoderTrainer {
         state.put("step", s);
         state.put("seed", seed);
         state.put("elapsed_seconds", elapsed);
-        state.put("finished", stats != null);
-        if (stats != null) {
-            ArrayNode mean = state.putArray("latent_mean");
-            ArrayNode std = state.putArray("latent_std");
-            for (int i = 0; i < stats[0].length; i++) {
-                mean.add(stats[0][i]);
-                std.add(stats[1][i]);
-            }
+        state.put("finished", trained != null);
+        if (trained != null) {
+            state.set("autoencoder", trained);
         }
         SafetensorsFile.write(tmp.resolve(ModelStore.WEIGHTS), ae.parameters().snapshot(), Map.of("format", "pt", "producer", "strom"));
         var optimizer = step.optimizer().state();
@@ -219,13 +214,5 @@ final class AutoencoderTrainer {
     /** Peak signal-to-noise ratio of a mean squared error on [-1, 1] values. */
     static double psnr(double mse) {
         return 10 * Math.log10(4 / Math.max(mse, 1e-12));
-    }
-
-    private static float[] floats(JsonNode n) {
-        float[] out = new float[n.size()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = (float) n.get(i).asDouble();
-        }
-        return out;
     }
 }

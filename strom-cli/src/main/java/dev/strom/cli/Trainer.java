@@ -235,7 +235,7 @@ final class Trainer {
         VideoSpec spec = ModelStore.videoSpec(config);
         AutoencoderTrainer.Trained ae = new AutoencoderTrainer(section, spec, o.out(), o.seed())
                 .run(source.open(spec), stop::get);
-        config.set("autoencoder", ae.json(section));
+        config.set("autoencoder", ae.section());
         return ModelStore.create(config, manager, o.seed(), ae.weights());
     }
 

@@ -50,8 +50,8 @@ public final class Sampler {
         };
     }
 
-    /** Text-to-video, image-to-video and extension: the opening frames (if any) are kept, the rest is made. */
-    private float[] continued(Generation g, SampleListener l) {
+    /** How many opening frames {@code g} gives (0 for text-to-video): whole frames, fewer than it asks for. */
+    private int givenFrames(Generation g) {
         int plane = spec.dims(1);
         float[] opening = g.source();
         int given = opening == null ? 0 : opening.length / plane;
@@ -59,6 +59,14 @@ public final class Sampler {
             throw new IllegalArgumentException("context must hold between 1 and " + (g.frames() - 1) + " whole frames of "
                     + spec.size() + "x" + spec.size() + " RGB");
         }
+        return given;
+    }
+
+    /** Text-to-video, image-to-video and extension: the opening frames (if any) are kept, the rest is made. */
+    private float[] continued(Generation g, SampleListener l) {
+        int plane = spec.dims(1);
+        float[] opening = g.source();
+        int given = givenFrames(g);
         float[] out = new float[spec.dims(g.frames())];
         if (given > 0) {
             System.arraycopy(opening, 0, out, 0, given * plane);
@@ -81,11 +89,7 @@ public final class Sampler {
         int plane = spec.dims(1);
         var ae = model.autoencoder().orElseThrow().config();
         float[] opening = g.source();
-        int given = opening == null ? 0 : opening.length / plane;
-        if (opening != null && (opening.length % plane != 0 || given == 0 || given >= g.frames())) {
-            throw new IllegalArgumentException("context must hold between 1 and " + (g.frames() - 1) + " whole frames of "
-                    + spec.size() + "x" + spec.size() + " RGB");
-        }
+        int given = givenFrames(g);
         int total = ae.latentFrames(g.frames());
         int known = given == 0 ? 0 : ae.latentFrames(given);
         int latentPlane = Math.toIntExact(model.flowDims(1));
