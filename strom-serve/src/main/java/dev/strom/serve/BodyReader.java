@@ -2,6 +2,7 @@ package dev.strom.serve;
 
 import io.javalin.http.Context;
 import jakarta.servlet.http.HttpServletRequest;
+import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.server.Request;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,6 +34,13 @@ final class BodyReader implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(BodyReader.class);
     private static final long CHECK_MILLIS = 500;
+    /**
+     * How long a refused connection stays open after the refusal: time for the answer to reach the client before
+     * the close. Jetty otherwise reads and discards the rest of a refused body for as long as it keeps coming, even
+     * with "Connection: close"; closing at once could reset the connection before the client has read the answer
+     * (nginx and Apache linger the same way, bounded in time).
+     */
+    static final Duration LINGER = Duration.ofSeconds(2);
 
     /** How many bodies are read at once, and how fast each must arrive after its grace period. */
     record Limits(int slots, long minBytesPerSecond, Duration grace) {
@@ -78,10 +86,10 @@ final class BodyReader implements AutoCloseable {
      */
     <T> T read(Context ctx, long maxBytes, Consumer<T> consumer) throws IOException {
         if (ctx.req().getContentLengthLong() > maxBytes) {
-            throw unread(ctx, ApiError.tooLarge("The request body is larger than " + maxBytes + " bytes.")); // said, not read
+            throw letGo(ctx, ApiError.tooLarge("The request body is larger than " + maxBytes + " bytes.")); // said, not read
         }
         if (!slots.tryAcquire()) {
-            throw unread(ctx, ApiError.busy("Too many request bodies are being received at once (" + limits.slots()
+            throw letGo(ctx, ApiError.busy("Too many request bodies are being received at once (" + limits.slots()
                     + "); retry in a moment.", 1));
         }
         Body body = new Body(ctx.req(), maxBytes);
@@ -89,16 +97,17 @@ final class BodyReader implements AutoCloseable {
         try {
             return consumer.read(body);
         } catch (IOException | RuntimeException e) {
-            ctx.header("Connection", "close"); // the rest of the body may be unread: see unread()
+            // the rest of the body may be unread: see letGo()
             if (body.exceeded) {
-                throw ApiError.tooLarge("The request body is larger than " + maxBytes + " bytes.");
+                throw letGo(ctx, ApiError.tooLarge("The request body is larger than " + maxBytes + " bytes."));
             }
             if (body.cut) {
                 throw ApiError.tooSlow("The request body arrived slower than " + limits.minBytesPerSecond() + " bytes per second.");
             }
             if (body.broken) {
-                throw ApiError.invalid(null, "The request body could not be read (broken chunked framing or a body shorter than declared).");
+                throw letGo(ctx, ApiError.invalid(null, "The request body could not be read (broken chunked framing or a body shorter than declared)."));
             }
+            letGo(ctx, null);
             throw e;
         } finally {
             reading.remove(body);
@@ -107,11 +116,14 @@ final class BodyReader implements AutoCloseable {
     }
 
     /**
-     * A refusal of a body left unread: the connection closes after the answer, since Jetty would otherwise read
-     * and discard the rest of the body for as long as it keeps arriving, to reuse the connection.
+     * A refusal of a body left (partly) unread: the answer says "Connection: close", and the connection is closed
+     * {@link #LINGER} later whatever the client still sends, since Jetty would otherwise go on reading and discarding
+     * the rest of the body for as long as it keeps arriving.
      */
-    private static ApiError unread(Context ctx, ApiError refusal) {
+    private ApiError letGo(Context ctx, ApiError refusal) {
         ctx.header("Connection", "close");
+        EndPoint connection = Request.getBaseRequest(ctx.req()).getHttpChannel().getEndPoint();
+        watchdog.schedule((Runnable) connection::close, LINGER.toMillis(), TimeUnit.MILLISECONDS);
         return refusal;
     }
 

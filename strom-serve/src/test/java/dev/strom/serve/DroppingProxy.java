@@ -32,13 +32,13 @@ final class DroppingProxy implements AutoCloseable {
         return listener.getLocalPort();
     }
 
-    void drop() {
+    synchronized void drop() {
         down = true;
         open.forEach(DroppingProxy::closeQuietly);
         open.clear();
     }
 
-    void restore() {
+    synchronized void restore() {
         down = false;
     }
 
@@ -46,15 +46,17 @@ final class DroppingProxy implements AutoCloseable {
         while (!listener.isClosed()) {
             try {
                 Socket client = listener.accept();
-                if (down) {
-                    closeQuietly(client);
-                    continue;
+                synchronized (this) { // a connection accepted just as drop() runs is dropped too
+                    if (down) {
+                        closeQuietly(client);
+                        continue;
+                    }
+                    Socket server = new Socket(InetAddress.getLoopbackAddress(), target);
+                    open.add(client);
+                    open.add(server);
+                    pump(client, server);
+                    pump(server, client);
                 }
-                Socket server = new Socket(InetAddress.getLoopbackAddress(), target);
-                open.add(client);
-                open.add(server);
-                pump(client, server);
-                pump(server, client);
             } catch (IOException e) {
                 // the listener closed, or the server refused: the client sees its connection go
             }

@@ -4,10 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.SequenceInputStream;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.URI;
@@ -38,10 +40,12 @@ class HostileBodiesTest {
     private static final long OFFERED = 256L << 20;
     /**
      * What the client may get written before it hears the refusal: the limit, socket buffers on both sides and
-     * whatever a slow test thread lets through before it reads the answer. A server that reads the whole body before
+     * whatever the paced writer sends while a slow test thread gets round to reading the answer. A server that reads the whole body before
      * answering lets all of {@link #OFFERED} through.
      */
     private static final long WRITTEN_BOUND = 64L << 20;
+    /** How soon after refusing a body the server must close the connection while the client still sends. */
+    private static final Duration LET_GO = BodyReader.LINGER.plusSeconds(8);
 
     record Reply(int status, String head, byte[] body) {
         JsonNode error() throws IOException {
@@ -50,23 +54,23 @@ class HostileBodiesTest {
     }
 
     @Test
-    void aChunkedJsonBodyFarOverTheLimitIs413BeforeMostOfItIsSent() throws Exception {
-        AtomicLong written = new AtomicLong();
-        Reply reply = sendChunked("/v1/videos", "application/json", "{\"prompt\": \"".getBytes(StandardCharsets.US_ASCII), written);
-        assertEquals(413, reply.status(), reply.head());
-        assertEquals("request_too_large", reply.error().path("code").asText());
-        assertTrue(written.get() < WRITTEN_BOUND, "the server let " + (written.get() >> 20) + " MiB through before refusing");
+    void aChunkedJsonBodyFarOverTheLimitIs413BeforeMostOfItIsSentAndTheConnectionIsLetGo() throws Exception {
+        assertRefusedEarly(sendChunked("/v1/videos", "application/json", "{\"prompt\": \"".getBytes(StandardCharsets.US_ASCII)));
     }
 
     @Test
-    void aChunkedMultipartBodyFarOverTheUploadLimitIs413BeforeMostOfItIsSent() throws Exception {
-        AtomicLong written = new AtomicLong();
+    void aChunkedMultipartBodyFarOverTheUploadLimitIs413BeforeMostOfItIsSentAndTheConnectionIsLetGo() throws Exception {
         byte[] head = ("--" + Http.BOUNDARY + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"big.mp4\"\r\n"
                 + "Content-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
-        Reply reply = sendChunked("/v1/scores", "multipart/form-data; boundary=" + Http.BOUNDARY, head, written);
-        assertEquals(413, reply.status(), reply.head());
-        assertEquals("request_too_large", reply.error().path("code").asText());
-        assertTrue(written.get() < WRITTEN_BOUND, "the server let " + (written.get() >> 20) + " MiB through before refusing");
+        assertRefusedEarly(sendChunked("/v1/scores", "multipart/form-data; boundary=" + Http.BOUNDARY, head));
+    }
+
+    private static void assertRefusedEarly(Refusal refusal) throws IOException {
+        assertEquals(413, refusal.reply().status(), refusal.reply().head());
+        assertEquals("request_too_large", refusal.reply().error().path("code").asText());
+        assertTrue(refusal.sentBeforeAnswer() < WRITTEN_BOUND,
+                "the server let " + (refusal.sentBeforeAnswer() >> 20) + " MiB through before refusing");
+        assertTrue(refusal.letGo(), "the server still read the refused body " + LET_GO.toSeconds() + " s after refusing it");
     }
 
     @Test
@@ -165,35 +169,52 @@ class HostileBodiesTest {
         }
     }
 
+    /** A refusal of a chunked body: the answer, how much had been sent when it came, and whether the server let go. */
+    record Refusal(Reply reply, long sentBeforeAnswer, boolean letGo) {
+    }
+
     /**
-     * Sends {@code prefix} and then up to {@link #OFFERED} bytes of filler as chunks, while reading the reply; stops
-     * sending once the reply has come or the server closed the connection. {@code written} counts what went out.
+     * Sends {@code prefix} and then up to {@link #OFFERED} bytes of filler as chunks, paced to about 60 MiB/s so a
+     * test thread slow to read the answer does not count as the server reading on; counts what went out when the
+     * answer's first byte arrived. Then goes on sending, as a hostile client would, and notes whether the server
+     * closed the connection within {@link #LET_GO}.
      */
-    private static Reply sendChunked(String path, String contentType, byte[] prefix, AtomicLong written) throws Exception {
+    private static Refusal sendChunked(String path, String contentType, byte[] prefix) throws Exception {
         try (Socket socket = connect()) {
             OutputStream out = socket.getOutputStream();
             out.write(("POST " + path + " HTTP/1.1\r\nHost: strom\r\nAuthorization: Bearer " + TestServer.KEY
                     + "\r\nContent-Type: " + contentType + "\r\nTransfer-Encoding: chunked\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-            AtomicBoolean answered = new AtomicBoolean();
+            AtomicLong written = new AtomicLong();
+            AtomicLong answeredAt = new AtomicLong(); // nanoTime of the answer's first byte, 0 before
+            AtomicBoolean closed = new AtomicBoolean();
             Thread writer = new Thread(() -> {
                 byte[] filler = new byte[CHUNK];
                 Arrays.fill(filler, (byte) 'a');
                 try {
                     chunk(out, prefix);
-                    while (!answered.get() && written.get() < OFFERED) {
+                    while (answeredAt.get() == 0 ? written.get() < OFFERED : System.nanoTime() - answeredAt.get() < LET_GO.toNanos()) {
                         chunk(out, filler);
                         written.addAndGet(CHUNK);
+                        Thread.sleep(1);
                     }
                     out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
                 } catch (IOException e) {
-                    // the server closed the connection: it read no more
+                    closed.set(true); // the server closed the connection: it reads no more
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
                 }
             });
             writer.start();
             try {
-                return readReply(socket.getInputStream());
+                InputStream in = socket.getInputStream();
+                int first = in.read();
+                long sent = written.get();
+                answeredAt.set(System.nanoTime());
+                Reply reply = readReply(new SequenceInputStream(new ByteArrayInputStream(new byte[]{(byte) first}), in));
+                writer.join(LET_GO.toMillis() + 30_000);
+                return new Refusal(reply, sent, closed.get());
             } finally {
-                answered.set(true);
+                writer.interrupt();
                 writer.join(60_000);
             }
         }

@@ -228,6 +228,7 @@
     say('Queued: ' + video.prompt + (notes.length ? ' (' + notes.join('; ') + ')' : ''));
     $('gallery-empty').hidden = true;
     const li = card(video);
+    li.queuedAt = performance.now();
     const old = cardOf(video.id);
     if (old) replace(old, li);
     else $('gallery').prepend(li);
@@ -640,20 +641,24 @@
     clearTimeout(galleryRetry);
     if (!key.value) return;
     if ($('examples').hidden) loadModel();
+    const asked = performance.now();
     try {
       const list = await (await api('/v1/videos?limit=50')).json();
       galleryRetryMs = FIRST_RETRY_MS;
       showError($('gallery-error'), '');
       showError($('key-error'), '', key);
       const shown = new Map([...$('gallery').children].map((li) => [li.dataset.id, li]));
-      const cards = list.data.map((v) => {
+      // a card queued while the list was on its way is newer than the list: it stays, first
+      const listed = new Set(list.data.map((v) => v.id));
+      const newer = [...shown.values()].filter((li) => !listed.has(li.dataset.id) && li.queuedAt > asked);
+      const cards = newer.concat(list.data.map((v) => {
         const kept = shown.get(v.id);
         if (kept && keeps(kept, v)) {
           show(v);
           return kept;
         }
         return card(v);
-      });
+      }));
       const staying = new Set(cards);
       shown.forEach((li) => {
         if (!staying.has(li)) release(li);
