@@ -119,18 +119,8 @@ final class AutoencoderTrainer {
         }
     }
 
-    /** Step {@code s}'s whole clips from the data, at most {@code batch} of them, of a length the autoencoder reads. */
     private List<float[]> clips(TrainingData data, int s, int batch) {
-        List<float[]> out = new ArrayList<>();
-        for (TrainingData.BatchPart p : data.batch(s)) {
-            if (p.frames() == spec.frames() && !p.future() && out.size() < batch) {
-                out.addAll(p.clips().subList(0, Math.min(p.clips().size(), batch - out.size())));
-            }
-        }
-        if (out.isEmpty()) {
-            throw new IllegalStateException("the training data gave no whole clips for the autoencoder");
-        }
-        return out;
+        return data.wholeClips(s, spec.frames(), batch);
     }
 
     private NDArray stack(NDManager manager, List<float[]> clips) {

@@ -70,6 +70,9 @@ final class EvalCommand implements Callable<Integer> {
         Files.createDirectories(out);
         long t0 = System.nanoTime();
         Map<String, Object> report = new LinkedHashMap<>();
+        // the process's peak resident memory after each part, so a part that holds native memory shows itself
+        Map<String, Long> memory = new LinkedHashMap<>();
+        report.put("peak_rss_mib_after", memory);
         try (VideoPipeline pipeline = model.open(); NDManager manager = NDManager.newBaseManager()) {
             VideoModel video = pipeline.model();
             Sampling sampling = pipeline.defaults().withGuidance(cfg);
@@ -79,10 +82,12 @@ final class EvalCommand implements Callable<Integer> {
             report.put("model", model.resolve().toString());
             if (video.autoencoder().isPresent()) {
                 report.put("autoencoder", autoencoder(video, data, manager, out));
+                memory.put("autoencoder", peakRss());
             }
             if (dynamicsOnly) {
                 List<Evaluation.Generated> gen = Evaluation.generate(pipeline, world, 1, 1000, sampling, msg -> { });
                 report.put("dynamics", dynamics(pipeline, world, data, sampling, gen));
+                memory.put("dynamics", peakRss());
                 report.put("seconds", Math.round((System.nanoTime() - t0) / 1e9));
                 String json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report);
                 AtomicFiles.writeString(out.resolve("report.json"), json + "\n");
@@ -92,9 +97,11 @@ final class EvalCommand implements Callable<Integer> {
             Path scratch = Files.createTempDirectory("strom-eval");
             System.err.println("eval: compression on held-out clips");
             report.put("bits_per_dim", Evaluation.compression(video, data, samples, scratch));
+            memory.put("bits_per_dim", peakRss());
             System.err.println("eval: training the probe on ground truth");
             try (Probe probe = Probe.train(manager, world, probeSteps, 32, 1)) {
                 report.put("probe_on_real_heldout", Evaluation.ceiling(probe, data, 2));
+                memory.put("probe", peakRss());
                 ProgressBar bar = new ProgressBar("eval");
                 int total = 2 * CaptionedWorld.HELD_OUT.size() * samples;
                 int[] n = {0};
@@ -110,8 +117,10 @@ final class EvalCommand implements Callable<Integer> {
                 List<Clip> genClips = gen.stream().map(Evaluation.Generated::clip).toList();
                 List<Scene.Combo> asked = gen.stream().map(Evaluation.Generated::asked).toList();
                 report.put("temporal_generated", Evaluation.temporal(probe, genClips, asked));
+                memory.put("adherence", peakRss());
                 System.err.println("eval: dynamics");
                 report.put("dynamics", dynamics(pipeline, world, data, sampling, gen));
+                memory.put("dynamics", peakRss());
                 List<WorldDataset.Sample> real = data.heldOut(false, 2);
                 report.put("temporal_real", Evaluation.temporal(probe, real.stream().map(WorldDataset.Sample::clip).toList(),
                         real.stream().map(x -> x.scene().combo()).toList()));
@@ -121,11 +130,14 @@ final class EvalCommand implements Callable<Integer> {
                             sampling, step)));
                     report.put("remix", counted("remix", edits, step -> Evaluation.remixing(pipeline, probe, pairs, edits,
                             sampling, step)));
+                    memory.put("editing_and_remix", peakRss());
                 }
                 System.err.println("eval: caption choice by likelihood");
                 report.put("caption_choice", CaptionChoice.measure(video, data, new EditPairs(world, 4242), edits,
                         CaptionChoice.DRAWS));
+                memory.put("caption_choice", peakRss());
                 report.put("frechet_probe_features", Evaluation.frechet(probe, data, new WorldDataset(world, 777), genClips, 4));
+                memory.put("frechet", peakRss());
                 StringBuilder rows = new StringBuilder();
                 for (int i = 0; i < gen.size(); i++) {
                     Evaluation.Generated g = gen.get(i);
@@ -157,12 +169,16 @@ final class EvalCommand implements Callable<Integer> {
         return 0;
     }
 
-    @SuppressWarnings("unchecked")
+    private static long peakRss() {
+        return Math.round(PeakRss.mebibytes());
+    }
+
     /**
      * How things move: the density's next-frame preferences, one-step and 8-frame continuations of real clips,
      * whether generated objects stay in the picture, and tracked direction at two seeds ({@code seed1000}, the
      * clips made from seed 1000 on, and the same prompts again from 1001).
      */
+    @SuppressWarnings("unchecked")
     private static Map<String, Object> dynamics(VideoPipeline pipeline, CaptionedWorld world, WorldDataset data,
                                                 Sampling sampling, List<Evaluation.Generated> seed1000) {
         Map<String, Object> d = new LinkedHashMap<>();

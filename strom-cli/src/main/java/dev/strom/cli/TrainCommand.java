@@ -27,7 +27,8 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--config", description = {"preset (tiny, tiny-latent, bundled, finetune) or a JSON file with model_kwargs, noise_std, "
             + "autoencoder (a latent model), "
-            + "strom and train sections (default: bundled; with --init: finetune, whose train section only is used)"})
+            + "strom and train sections (default: bundled; with --init: finetune, whose train section and clip length "
+            + "(strom.video.frames) are used)"})
     String config;
 
     @Option(names = "--init", paramLabel = "MODEL_DIR",
@@ -110,7 +111,26 @@ final class TrainCommand implements Callable<Integer> {
         if (chosen.path("model_kwargs") instanceof ObjectNode kwargs && cfg.path("model_kwargs") instanceof ObjectNode own) {
             own.setAll(kwargs.deepCopy());
         }
+        int frames = chosen.path("strom").path("video").path("frames").asInt(0);
+        if (frames > 0) {
+            longerClips(cfg, frames);
+        }
         return cfg;
+    }
+
+    /**
+     * A fine-tune at another clip length: no weight depends on the number of frames (rotary positions, causal
+     * frames) unless the model learned an embedding per frame index, which covers only the frames it was made for.
+     */
+    private static void longerClips(ObjectNode cfg, int frames) {
+        int embedded = cfg.path("model_kwargs").path("pos_embed_frames").asInt(0);
+        if (embedded > 0 && frames > embedded) {
+            throw new IllegalArgumentException("the model's frame embedding covers " + embedded + " frames; it cannot be fine-tuned on "
+                    + frames + "-frame clips");
+        }
+        ObjectNode strom = cfg.path("strom") instanceof ObjectNode o ? o : cfg.putObject("strom");
+        ObjectNode video = strom.path("video") instanceof ObjectNode o ? o : strom.putObject("video");
+        video.put("frames", frames);
     }
 
     static ObjectNode loadConfig(String nameOrFile) throws IOException {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.strom.flow.FlowLoss;
+import dev.strom.flow.LearnedDenoiser;
 import dev.strom.flow.train.TrainSettings;
 import dev.strom.flow.train.TrainStep;
 import dev.strom.data.AtomicFiles;
@@ -21,6 +22,7 @@ import dev.strom.video.VideoSpec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -114,7 +116,10 @@ final class Trainer {
                 }
                 TrainingObjective objective = new TrainingObjective(model.flow(), model.text(), new TrainingObjective.FutureScoring(
                         scoring.equals("pairwise"), (float) (train.path("future_contrast_margin_bits").asDouble(0) * Math.log(2))));
-                TrainStep step = new TrainStep(model.parameters(), TrainSettings.starflow(lr, warmup, o.steps()));
+                // a learned denoiser is trained apart (strom train-denoiser): the flow's loss would only decay it
+                Map<String, NDArray> trained = new LinkedHashMap<>(model.parameters());
+                trained.keySet().removeIf(name -> name.startsWith(LearnedDenoiser.PREFIX));
+                TrainStep step = new TrainStep(trained, TrainSettings.starflow(lr, warmup, o.steps()));
                 // weights the fine-tuned model did not have (zero-started options such as pos_embed)
                 float scale = (float) train.path("new_parameter_lr_scale").asDouble(1);
                 if (scale != 1) {
@@ -124,7 +129,7 @@ final class Trainer {
                     }
                 }
                 if (optimizerState != null) {
-                    step.optimizer().restore(optimizerState, model.parameters());
+                    step.optimizer().restore(optimizerState, trained);
                     step.resumeAt(start);
                 }
                 LossLog log = LossLog.read(o.out().resolve("loss.csv"), start);

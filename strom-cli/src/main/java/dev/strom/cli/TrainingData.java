@@ -79,6 +79,23 @@ interface TrainingData {
     /** The parts of step {@code step}'s batch; the first part's bits/dim is the one logged. */
     List<BatchPart> batch(int step);
 
+    /**
+     * Step {@code step}'s whole clips of {@code frames} frames (no future-contrast rows), at most {@code max}: what
+     * the networks beside the flow (the autoencoder, the denoiser) learn from.
+     */
+    default List<float[]> wholeClips(int step, int frames, int max) {
+        List<float[]> out = new ArrayList<>();
+        for (BatchPart p : batch(step)) {
+            if (p.frames() == frames && !p.future() && out.size() < max) {
+                out.addAll(p.clips().subList(0, Math.min(p.clips().size(), max - out.size())));
+            }
+        }
+        if (out.isEmpty()) {
+            throw new IllegalStateException("the training data gave no whole " + frames + "-frame clips");
+        }
+        return out;
+    }
+
     /** Mean conditional bits/dim on the held-out clips. */
     double heldOutBitsPerDim(VideoModel model);
 

@@ -57,6 +57,22 @@ class TrainCommandTest {
     }
 
     @Test
+    void aModelWithoutFrameEmbeddingsIsFineTunedOnLongerClipsWhenTheConfigSaysSo() throws IOException {
+        Path first = dir.resolve("short");
+        assertEquals(0, Cli.run("train", "--config", "tiny", "--out", first.toString(), "--steps", "2").exit());
+        Path longer = dir.resolve("longer.json");
+        Files.writeString(longer, "{\"strom\": {\"video\": {\"frames\": 8}}, \"train\": {\"batch\": 2, \"learning_rate\": 0.001}}");
+        Path second = dir.resolve("long");
+        Cli tuned = Cli.run("train", "--init", first.resolve("checkpoint").toString(), "--config", longer.toString(),
+                "--out", second.toString(), "--steps", "2");
+        assertEquals(0, tuned.exit(), tuned.err());
+        String config = Files.readString(second.resolve("checkpoint").resolve("config.json"));
+        assertTrue(config.replaceAll("\\s", "").contains("\"frames\":8"), "trained on and saved with 8-frame clips: " + config);
+        Cli made = Cli.run("generate", "--model", second.toString(), "--seed", "1", "-o", dir.resolve("long.mp4").toString(), "a red apple");
+        assertEquals(0, made.exit(), made.err());
+    }
+
+    @Test
     void aLatentPresetTrainsItsAutoencoderFirstThenTheFlowOnItsLatentsAndTheModelMakesVideos() throws IOException {
         Path out = dir.resolve("latent");
         Cli first = Cli.run("train", "--config", "tiny-latent", "--out", out.toString(), "--steps", "10", "--checkpoint-every", "5");

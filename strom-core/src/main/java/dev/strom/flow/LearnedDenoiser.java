@@ -20,6 +20,8 @@ public final class LearnedDenoiser {
     /** The fixed step constant of the reference's inference. */
     public static final float STEP = 0.3f;
     private static final String NAME = "learnable_self_denoiser";
+    /** Its tensors' names start with this. */
+    public static final String PREFIX = NAME + ".";
 
     private final FlowConfig config;
     private final Linear projIn;
@@ -78,6 +80,16 @@ public final class LearnedDenoiser {
     public static NDArray target(StarFlow flow, NDArray x, NDArray y) {
         NDArray grad = flow.lossGradient(x, y, true);
         return grad.mul((double) flow.config().noiseStd() * x.getShape().size());
+    }
+
+    /**
+     * Denoising score matching against the clean data: the target is the noise itself, (noisy - clean) / STEP, so
+     * {@link #denoise} of a noisy sample estimates E[clean | noisy] (Tweedie) under the data the denoiser learned
+     * from. Unlike {@link #target}, the flow's own score, it does not inherit the flow's errors: a flow whose
+     * density prefers "held still" has a score that pulls samples towards still, and the denoiser copied that.
+     */
+    public NDArray denoisingLoss(NDArray noisy, NDArray clean, NDArray y) {
+        return loss(noisy, y, noisy.sub(clean).div(STEP));
     }
 
     /** mean((out - target)^2). */

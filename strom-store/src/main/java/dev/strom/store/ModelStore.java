@@ -114,32 +114,36 @@ public final class ModelStore {
         if (!Files.isRegularFile(weights)) {
             throw new IOException("model directory has no " + WEIGHTS + ": " + dir);
         }
-        Map<String, TensorData> all = SafetensorsFile.read(weights);
+        try {
+            return load(config, SafetensorsFile.read(weights), manager);
+        } catch (IllegalArgumentException e) {
+            throw new IOException("model " + dir + " does not load: " + e.getMessage(), e);
+        }
+    }
+
+    /** A model from its config and all its tensors (flow, text encoder, autoencoder); every tensor must match. */
+    public static VideoModel load(JsonNode config, Map<String, TensorData> all, NDManager manager) {
         Map<String, TensorData> flowTensors = new LinkedHashMap<>();
         Map<String, TensorData> textTensors = new LinkedHashMap<>();
         Map<String, TensorData> aeTensors = new LinkedHashMap<>();
         all.forEach((k, v) -> (k.startsWith("text_encoder.") ? textTensors
                 : k.startsWith(VideoAutoencoder.PREFIX) ? aeTensors : flowTensors).put(k, v));
-        try {
-            FlowConfig flowConfig = FlowConfigJson.fromJson(config);
-            Parameters textParams = Parameters.loaded(manager, textTensors, Set.of());
-            HashedTextEncoder text = new HashedTextEncoder(textParams, textConfig(config));
-            textParams.requireAllUsed();
-            StarFlow flow = StarFlow.load(flowConfig, manager, flowTensors);
-            VideoSpec spec = videoSpec(config);
-            VideoAutoencoder ae = null;
-            Optional<AutoencoderConfig> aeConfig = autoencoderConfig(config);
-            if (aeConfig.isPresent()) {
-                Parameters aeParams = loadedAll(manager, aeTensors);
-                ae = new VideoAutoencoder(aeParams, aeConfig.get(), spec.channels());
-                aeParams.requireAllUsed();
-            } else if (!aeTensors.isEmpty()) {
-                throw new IllegalArgumentException("the weights hold an autoencoder the config does not describe");
-            }
-            return new VideoModel(flow, text, textParams, spec, sampling(config), manager, ae);
-        } catch (IllegalArgumentException e) {
-            throw new IOException("model " + dir + " does not load: " + e.getMessage(), e);
+        FlowConfig flowConfig = FlowConfigJson.fromJson(config);
+        Parameters textParams = Parameters.loaded(manager, textTensors, Set.of());
+        HashedTextEncoder text = new HashedTextEncoder(textParams, textConfig(config));
+        textParams.requireAllUsed();
+        StarFlow flow = StarFlow.load(flowConfig, manager, flowTensors);
+        VideoSpec spec = videoSpec(config);
+        VideoAutoencoder ae = null;
+        Optional<AutoencoderConfig> aeConfig = autoencoderConfig(config);
+        if (aeConfig.isPresent()) {
+            Parameters aeParams = loadedAll(manager, aeTensors);
+            ae = new VideoAutoencoder(aeParams, aeConfig.get(), spec.channels());
+            aeParams.requireAllUsed();
+        } else if (!aeTensors.isEmpty()) {
+            throw new IllegalArgumentException("the weights hold an autoencoder the config does not describe");
         }
+        return new VideoModel(flow, text, textParams, spec, sampling(config), manager, ae);
     }
 
     /** Writes config and weights into dir, replacing what was there only once both are complete. */
