@@ -9,6 +9,7 @@ import dev.strom.data.world.WorldDataset;
 import dev.strom.eval.CaptionChoice;
 import dev.strom.eval.Dynamics;
 import dev.strom.eval.Evaluation;
+import dev.strom.eval.TemporalQuality;
 import dev.strom.eval.Probe;
 import dev.strom.eval.Reconstruction;
 import dev.strom.media.ClipWriter;
@@ -88,6 +89,9 @@ final class EvalCommand implements Callable<Integer> {
                 List<Evaluation.Generated> gen = Evaluation.generate(pipeline, world, 1, 1000, sampling, msg -> { });
                 report.put("dynamics", dynamics(pipeline, world, data, sampling, gen));
                 memory.put("dynamics", peakRss());
+                // the one temporal figure that needs no probe: how much still backgrounds flicker
+                report.put("temporal_generated", Map.of("flicker_static_regions",
+                        gen.stream().mapToDouble(g -> TemporalQuality.flicker(g.clip())).average().orElse(Double.NaN)));
                 report.put("seconds", Math.round((System.nanoTime() - t0) / 1e9));
                 String json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report);
                 AtomicFiles.writeString(out.resolve("report.json"), json + "\n");
