@@ -20,7 +20,6 @@ import dev.strom.video.VideoSpec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -124,12 +123,7 @@ final class AutoencoderTrainer {
     }
 
     private NDArray stack(NDManager manager, List<float[]> clips) {
-        int d = spec.dims(spec.frames());
-        float[] all = new float[clips.size() * d];
-        for (int i = 0; i < clips.size(); i++) {
-            System.arraycopy(clips.get(i), 0, all, i * d, d);
-        }
-        return manager.create(all, new ai.djl.ndarray.types.Shape(clips.size(), spec.frames(), spec.channels(), spec.size(), spec.size()));
+        return spec.stack(manager, clips, spec.frames());
     }
 
     /** Per-channel mean and spread of the encoder's latents over clips from past the training steps. */

@@ -2,7 +2,6 @@ package dev.strom.video;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import dev.strom.flow.StarFlow;
 import dev.strom.latent.VideoAutoencoder;
 import dev.strom.tensor.Parameters;
@@ -158,12 +157,7 @@ public final class VideoModel implements AutoCloseable {
 
     /** Clips of {@code frames} frames each (the first frames of longer ones), stacked into one [B, T, C, H, W] array. */
     public NDArray stack(List<float[]> clips, int frames) {
-        int d = spec.dims(frames);
-        float[] all = new float[clips.size() * d];
-        for (int i = 0; i < clips.size(); i++) {
-            System.arraycopy(clips.get(i), 0, all, i * d, d);
-        }
-        return manager.create(all, new Shape(clips.size(), frames, spec.channels(), spec.size(), spec.size()));
+        return spec.stack(manager, clips, frames);
     }
 
     /** {@code clip} if it holds at least one whole frame at the model's size and nothing more, else "{@code what} of whole ... frames". */
