@@ -1,5 +1,7 @@
 package dev.strom.flow;
 
+import java.util.List;
+
 import ai.djl.ndarray.NDArray;
 import dev.strom.tensor.Parameters;
 
@@ -72,11 +74,18 @@ final class Attention {
             k = k.repeat(1, heads / kvHeads);
             v = v.repeat(1, heads / kvHeads);
         }
-        NDArray logits = Scalar.mul(q.matMul(k.transpose(0, 1, 3, 2)), scale);
-        if (mask != null) {
-            logits = logits.add(mask);
-        }
-        NDArray out = logits.softmax(-1).matMul(v).transpose(0, 2, 1, 3).reshape(b, n, (long) heads * headDim);
+        NDArray qt = q;
+        NDArray kt = k;
+        NDArray vt = v;
+        // the attention maps ([B, heads, n, n], four of them on the way) go as soon as the layer's output is made,
+        // not when the whole pass ends: one layer's worth is alive at a time instead of every layer's
+        NDArray out = StarFlow.keep(() -> {
+            NDArray logits = Scalar.mul(qt.matMul(kt.transpose(0, 1, 3, 2)), scale);
+            if (mask != null) {
+                logits = logits.add(mask);
+            }
+            return List.of(logits.softmax(-1).matMul(vt).transpose(0, 2, 1, 3).reshape(b, n, (long) heads * headDim));
+        }).get(0);
         out = proj.apply(out);
         return postNorm != null ? postNorm.apply(out) : out;
     }
