@@ -160,6 +160,10 @@ final class ResultsCommand implements Callable<Integer> {
         if (b.has("peak_rss_mib")) {
             s.append("| peak memory, MiB | ").append(Math.round(b.path("peak_rss_mib").asDouble())).append(" | |\n");
         }
+        long evalPeak = evalPeakRss(e);
+        if (evalPeak > 0) {
+            s.append("| peak memory of `strom eval`, MiB | ").append(evalPeak).append(" | |\n");
+        }
         s.append("\nEvery figure, with what it measures: [").append(pageLink).append("](").append(pageLink).append(").\n");
         return s.toString();
     }
@@ -311,6 +315,15 @@ final class ResultsCommand implements Callable<Integer> {
         if (b.has("peak_rss_mib")) {
             row(s, "peak RSS MiB", b.path("peak_rss_mib"));
         }
+    }
+
+    /** The evaluation's peak RSS (its last part's reading, the peak so far), 0 for a report without it. */
+    private static long evalPeakRss(JsonNode e) {
+        long peak = 0;
+        for (JsonNode v : e.path("peak_rss_mib_after")) {
+            peak = Math.max(peak, v.asLong());
+        }
+        return peak;
     }
 
     /** One table of changed clips (edits or remixes), by kind of change. */

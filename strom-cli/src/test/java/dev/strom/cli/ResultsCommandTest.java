@@ -151,6 +151,15 @@ class ResultsCommandTest {
     }
 
     @Test
+    void theEvaluationsOwnPeakMemoryIsTheLargestOfItsParts() throws IOException {
+        ObjectNode report = (ObjectNode) new ObjectMapper().readTree(EVAL);
+        report.putObject("peak_rss_mib_after").put("bits_per_dim", 942).put("caption_choice", 2155).put("frechet", 2155);
+        Files.writeString(eval, report.toString());
+        results();
+        assertTrue(table().contains("| peak memory of `strom eval`, MiB | 2155 | |"), table());
+    }
+
+    @Test
     void theHeadlineTableLinksThePageFromTheReadmesFolder() throws IOException {
         results();
         assertTrue(table().contains("[docs/results.md](docs/results.md)"), table());
