@@ -76,14 +76,9 @@ final class AutoencoderTrainer {
                     SafetensorsFile.read(checkpoint.resolve(ModelStore.WEIGHTS)), java.util.Set.of()), shape, spec.channels());
             Map<String, NDArray> params = ae.parameters().all();
             TrainStep step = new TrainStep(params, TrainSettings.starflow(lr, Math.min(100, steps / 10), steps));
-            int s = 0;
-            double elapsed = 0;
-            if (state != null) {
-                s = state.path("step").asInt();
-                elapsed = state.path("elapsed_seconds").asDouble();
-                step.optimizer().restore(SafetensorsFile.read(checkpoint.resolve(OPTIMIZER)), params);
-                step.resumeAt(s);
-            }
+            ResumedAt resumed = ResumedAt.restore(state, step, checkpoint.resolve(OPTIMIZER), params);
+            int s = resumed.step();
+            double elapsed = resumed.elapsedSeconds();
             ProgressBar bar = new ProgressBar("autoencoder");
             long t0 = System.nanoTime();
             double before = elapsed;

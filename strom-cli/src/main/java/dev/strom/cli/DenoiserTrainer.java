@@ -86,14 +86,9 @@ final class DenoiserTrainer {
             params.keySet().removeIf(name -> !name.startsWith(LearnedDenoiser.PREFIX));
             TrainStep step = new TrainStep(params, TrainSettings.starflow(settings.learningRate(),
                     Math.min(100, settings.steps() / 10), settings.steps()));
-            int s = 0;
-            double elapsed = 0;
-            if (state != null) {
-                s = state.path("step").asInt();
-                elapsed = state.path("elapsed_seconds").asDouble();
-                step.optimizer().restore(SafetensorsFile.read(checkpoint.resolve(OPTIMIZER)), params);
-                step.resumeAt(s);
-            }
+            ResumedAt resumed = ResumedAt.restore(state, step, checkpoint.resolve(OPTIMIZER), params);
+            int s = resumed.step();
+            double elapsed = resumed.elapsedSeconds();
             TrainingData data = source.open(model.spec());
             int frames = model.spec().frames();
             float sigma = model.flow().config().noiseStd();

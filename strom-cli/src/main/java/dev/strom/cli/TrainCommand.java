@@ -3,9 +3,9 @@ package dev.strom.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.strom.media.MediaDecoder;
 import dev.strom.store.ModelStore;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
@@ -20,10 +20,8 @@ import java.util.concurrent.Callable;
                         + "OUT/loss.csv and OUT/loss.png. Ctrl-C saves a checkpoint before exiting."})
 final class TrainCommand implements Callable<Integer> {
 
-    @Option(names = "--data", defaultValue = "world", description = {"'world' for the built-in captioned world (default), "
-            + "or a folder of clips and images captioned by captions.csv (file,caption), captions.jsonl "
-            + "({\"file\":..,\"caption\":..}) or a .txt beside each file"})
-    String data;
+    @Mixin
+    DataOptions data;
 
     @Option(names = "--config", description = {"preset (tiny, tiny-latent, bundled, finetune) or a JSON file with model_kwargs, noise_std, "
             + "autoencoder (a latent model), "
@@ -34,9 +32,6 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--init", paramLabel = "MODEL_DIR",
             description = "fine-tune this model (its architecture and clip format; new optimizer state)")
     Path init;
-
-    @Option(names = "--fit", defaultValue = "crop", description = "how folder media become square: crop (centre, default) or pad")
-    String fit;
 
     @Option(names = "--out", required = true, description = "output directory")
     Path out;
@@ -61,14 +56,6 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        MediaDecoder.Fit fitting = switch (fit) {
-            case "crop" -> MediaDecoder.Fit.CROP;
-            case "pad" -> MediaDecoder.Fit.PAD;
-            default -> throw new IllegalArgumentException("--fit '" + fit + "': use crop or pad");
-        };
-        if (!data.equals("world") && !Files.isDirectory(Path.of(data))) {
-            throw new IllegalArgumentException("--data '" + data + "' is neither 'world' nor a folder");
-        }
         if (init != null) {
             init = ModelStore.resolve(init);
         }
@@ -84,9 +71,7 @@ final class TrainCommand implements Callable<Integer> {
         String command = "strom train --data " + data + (init != null ? " --init " + init : "")
                 + (config != null || init == null ? " --config " + (config != null ? config : "bundled") : "")
                 + " --steps " + total + " --batch " + b + " --seed " + seed + " --out " + out + (stop < total ? " --stop-at " + stop : "");
-        TrainingData.Source source = data.equals("world")
-                ? spec -> new WorldTrainingData(t, spec, seed, b)
-                : spec -> FolderTrainingData.open(Path.of(data), spec, fitting, seed, b);
+        TrainingData.Source source = data.source(t, seed, b);
         Path checkpoint = new Trainer(cfg, new Trainer.Options(out, seed, total, stop, b, ev, resume, init, command), source).run();
         System.out.println(checkpoint);
         return 0;

@@ -1,11 +1,10 @@
 package dev.strom.cli;
 
-import dev.strom.media.MediaDecoder;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
@@ -18,11 +17,8 @@ final class TrainDenoiserCommand implements Callable<Integer> {
     @Mixin
     ModelOption model;
 
-    @Option(names = "--data", defaultValue = "world", description = "'world' (the built-in world, default) or a folder of clips and images")
-    String data;
-
-    @Option(names = "--fit", defaultValue = "crop", description = "how folder media become square: crop (centre, default) or pad")
-    String fit;
+    @Mixin
+    DataOptions data;
 
     @Option(names = "--out", required = true, description = "output directory")
     Path out;
@@ -50,21 +46,11 @@ final class TrainDenoiserCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        MediaDecoder.Fit fitting = switch (fit) {
-            case "crop" -> MediaDecoder.Fit.CROP;
-            case "pad" -> MediaDecoder.Fit.PAD;
-            default -> throw new IllegalArgumentException("--fit '" + fit + "': use crop or pad");
-        };
-        if (!data.equals("world") && !Files.isDirectory(Path.of(data))) {
-            throw new IllegalArgumentException("--data '" + data + "' is neither 'world' nor a folder");
-        }
+        TrainingData.Source source = data.source(JsonNodeFactory.instance.objectNode(), seed, batch);
         Path base = model.resolve();
         String command = "strom train-denoiser --model " + base + " --data " + data + " --steps " + steps + " --batch " + batch
                 + " --learning-rate " + learningRate + " --window " + window + " --seed " + seed + " --out " + out;
         var settings = new DenoiserTrainer.Settings(steps, batch, learningRate, window, every, seed);
-        TrainingData.Source source = data.equals("world")
-                ? spec -> new WorldTrainingData(com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode(), spec, seed, batch)
-                : spec -> FolderTrainingData.open(Path.of(data), spec, fitting, seed, batch);
         Path checkpoint = new DenoiserTrainer(settings, out, command).run(base, resume, source);
         System.out.println(checkpoint);
         return 0;
