@@ -158,7 +158,7 @@ final class ResultsCommand implements Callable<Integer> {
                     .append(g.path("sequential_seconds").asText()).append(" | |\n");
         }
         if (b.has("peak_rss_mib")) {
-            s.append("| peak memory, MiB | ").append(Math.round(b.path("peak_rss_mib").asDouble())).append(" | |\n");
+            s.append("| peak memory of `strom bench` (making clips), MiB | ").append(Math.round(b.path("peak_rss_mib").asDouble())).append(" | |\n");
         }
         long evalPeak = evalPeakRss(e);
         if (evalPeak > 0) {

@@ -119,7 +119,7 @@ class ResultsCommandTest {
         assertTrue(t.contains("| `strom edit`: asked change made and the rest kept, by pixels | 8 of 24 | `strom remix` of the same clips 23 of 24 |"), t);
         assertTrue(t.contains("| 0.75 / 1.00 / 1.00 | chance 0.11 / 0.13 / 0.17 |"), t);
         assertTrue(t.contains("| seconds for one 16-frame clip (2 CPU cores), Jacobi / sequential | 1.7446 / 5.9027 | |"), t);
-        assertTrue(t.contains("| peak memory, MiB | 1420 | |"), t);
+        assertTrue(t.contains("| peak memory of `strom bench` (making clips), MiB | 1420 | |"), t);
     }
 
     @Test
