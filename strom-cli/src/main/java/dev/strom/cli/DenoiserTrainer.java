@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.strom.data.AtomicFiles;
 import dev.strom.flow.LearnedDenoiser;
 import dev.strom.flow.StarFlow;
+import dev.strom.flow.train.NoiseAugmentation;
 import dev.strom.flow.train.TrainSettings;
 import dev.strom.flow.train.TrainStep;
 import dev.strom.store.FlowConfigJson;
@@ -80,6 +81,8 @@ final class DenoiserTrainer {
             withFreshDenoiser(config, weights);
         }
         JsonNode state = resume ? JSON.readTree(checkpoint.resolve(STATE).toFile()) : null;
+        Path vocabularyFile = from.resolve(ModelVocabulary.FILE);
+        byte[] vocabulary = Files.isRegularFile(vocabularyFile) ? Files.readAllBytes(vocabularyFile) : null;
         try (NDManager manager = NDManager.newBaseManager(); VideoModel model = ModelStore.load(config, weights, manager)) {
             LearnedDenoiser denoiser = model.flow().denoiser();
             Map<String, NDArray> params = new LinkedHashMap<>(model.flow().parameters().all());
@@ -101,7 +104,7 @@ final class DenoiserTrainer {
                 Random rng = new Random(settings.seed() * 1_000_003L + s + 0xDE1);
                 TrainStep.Result r = step.run(() -> {
                     NDArray clean = model.toFlow(model.stack(clips, frames));
-                    return denoiser.denoisingLoss(clean.add(noise(clean, sigma, rng)), clean, null);
+                    return denoiser.denoisingLoss(NoiseAugmentation.apply(clean, sigma, rng), clean, null);
                 });
                 s++;
                 elapsed = before + (System.nanoTime() - t0) / 1e9;
@@ -110,7 +113,7 @@ final class DenoiserTrainer {
                 bar.update((double) s / settings.steps(), String.format(Locale.ROOT, "step %d/%d noise left %.1f %%%s", s,
                         settings.steps(), 100 * residual, r.skipped() ? " (skipped: " + r.reason() + ")" : ""));
                 if (s % settings.checkpointEvery() == 0 || s == settings.steps()) {
-                    save(checkpoint, from, model, config, step, s, elapsed, residual);
+                    save(checkpoint, vocabulary, model, config, step, s, elapsed, residual);
                 }
             }
             bar.finish(String.format(Locale.ROOT, "denoiser done: %d steps in %s, noise left %.1f %%", s,
@@ -136,16 +139,8 @@ final class DenoiserTrainer {
         }
     }
 
-    /** Standard normal noise of the clean batch's shape times sigma, drawn from {@code rng}. */
-    private static NDArray noise(NDArray like, float sigma, Random rng) {
-        float[] v = new float[(int) like.getShape().size()];
-        for (int i = 0; i < v.length; i++) {
-            v[i] = (float) rng.nextGaussian() * sigma;
-        }
-        return like.getManager().create(v, like.getShape());
-    }
-
-    private void save(Path checkpoint, Path from, VideoModel model, ObjectNode config, TrainStep step, int s,
+    /** {@code vocabulary}: the model's vocabulary.json, carried along unchanged (null: it had none). */
+    private void save(Path checkpoint, byte[] vocabulary, VideoModel model, ObjectNode config, TrainStep step, int s,
                       double elapsed, double residual) throws IOException {
         ObjectNode strom = config.path("strom") instanceof ObjectNode o ? o : config.putObject("strom");
         ObjectNode card = strom.path("card") instanceof ObjectNode o ? o : strom.putObject("card");
@@ -165,10 +160,8 @@ final class DenoiserTrainer {
         Map<String, AtomicFiles.Content> extras = new LinkedHashMap<>();
         extras.put(OPTIMIZER, o -> Safetensors.encode(optimizer, Map.of(), o));
         extras.put(STATE, o -> o.write(JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(state)));
-        Path vocabulary = from.resolve(ModelVocabulary.FILE);
-        if (Files.isRegularFile(vocabulary)) {
-            byte[] words = Files.readAllBytes(vocabulary);
-            extras.put(ModelVocabulary.FILE, o -> o.write(words));
+        if (vocabulary != null) {
+            extras.put(ModelVocabulary.FILE, o -> o.write(vocabulary));
         }
         ModelStore.save(checkpoint, model, config, extras);
     }
