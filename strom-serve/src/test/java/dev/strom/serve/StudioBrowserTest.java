@@ -116,7 +116,7 @@ class StudioBrowserTest {
             String prompt = "a red square moving up on a yellow background";
             new Select(page.byId("seconds")).selectByValue("1");
             page.byId("prompt").sendKeys(prompt, Keys.chord(Keys.CONTROL, Keys.ENTER));
-            String id = page.waitFor(60, d -> page.card(prompt)).getAttribute("data-id");
+            String id = page.cardAttribute(prompt, "data-id", 60);
 
             network.drop();
             page.waitFor(60, d -> page.byId("connection").getText().startsWith("Lost the connection"));
@@ -125,8 +125,8 @@ class StudioBrowserTest {
             while (!call(http, "GET", "/v1/videos/" + id, null).path("status").asText().equals("completed") && System.nanoTime() < end) {
                 Thread.sleep(500);
             }
-            // the card may be between two renderings of the gallery for a moment: wait for it, then read its status
-            assertEquals("queued", page.waitFor(10, d -> page.card(prompt)).getAttribute("data-status"),
+            // the card may be between two renderings of the gallery for a moment
+            assertEquals("queued", page.cardAttribute(prompt, "data-status", 10),
                     "cut off, the page has not seen it run");
 
             network.restore();

@@ -82,6 +82,17 @@ final class StudioPage implements AutoCloseable {
                 .filter(li -> li.findElement(By.className("prompt")).getText().equals(prompt)).findFirst().orElse(null);
     }
 
+    /**
+     * An attribute of the card of {@code prompt}, read once the card is there. Finding and reading happen in one poll,
+     * so a card re-rendered between the two is simply found again.
+     */
+    String cardAttribute(String prompt, String attribute, int seconds) {
+        return waitFor(seconds, d -> {
+            WebElement li = card(prompt);
+            return li == null ? null : li.getAttribute(attribute);
+        });
+    }
+
     /** Waits for the card of {@code prompt} to show {@code status} (queued, in_progress, completed, failed, cancelled). */
     WebElement card(String prompt, String status, int seconds) {
         return waitFor(seconds, d -> {

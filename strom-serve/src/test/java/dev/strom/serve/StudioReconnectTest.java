@@ -68,7 +68,7 @@ class StudioReconnectTest {
             assertTrue(done.getText().contains("bits/dim"), done.getText());
             page.waitFor(60, d -> page.byId("connection").getText().isEmpty());
             assertEquals(List.of(), page.visibleErrors(), "no error is left over from the lost connection");
-            assertEquals("cancelled", page.card(dropped).getAttribute("data-status"));
+            assertEquals("cancelled", page.cardAttribute(dropped, "data-status", 10));
             assertEquals(List.of(), page.accessibilityViolations(), "axe-core finds nothing on the studio");
         } finally {
             first.close();
