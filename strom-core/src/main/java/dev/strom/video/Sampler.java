@@ -8,6 +8,7 @@ import dev.strom.flow.Conditioning;
 import dev.strom.flow.ReverseOptions;
 import dev.strom.flow.StarFlow;
 import dev.strom.flow.train.NoiseAugmentation;
+import dev.strom.latent.AutoencoderConfig;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -27,22 +28,17 @@ public final class Sampler {
 
     private final VideoModel model;
     private final VideoSpec spec;
+    private final Space space;
 
     Sampler(VideoModel model) {
         this.model = model;
         this.spec = model.spec();
+        this.space = model.autoencoder().isPresent() ? new Latents() : new Pixels();
     }
 
     /** Makes the clip {@code g} asks for, [T, C, H, W] in [-1, 1] (not clamped). */
     public float[] sample(Generation g, SampleListener listener) {
         SampleListener l = listener == null ? SampleListener.NONE : listener;
-        if (model.autoencoder().isPresent()) {
-            return switch (g.mode()) {
-                case CONTINUE -> continuedInLatents(g, l);
-                case REMIX -> remixedInLatents(g, l);
-                case EDIT -> throw new IllegalArgumentException("edit is not yet possible with a latent model");
-            };
-        }
         return switch (g.mode()) {
             case CONTINUE -> continued(g, l);
             case EDIT -> edited(g, l);
@@ -62,96 +58,30 @@ public final class Sampler {
         return given;
     }
 
-    /** Text-to-video, image-to-video and extension: the opening frames (if any) are kept, the rest is made. */
+    /**
+     * Text-to-video, image-to-video and extension: the opening frames (if any) are kept, the rest is made. A latent
+     * model encodes the opening once and makes the clip latent frame by latent frame (context comes from the
+     * latents already there, never re-encoded from decoded pixels); the opening frames are returned unchanged.
+     */
     private float[] continued(Generation g, SampleListener l) {
-        int plane = spec.dims(1);
-        float[] opening = g.source();
         int given = givenFrames(g);
-        float[] out = new float[spec.dims(g.frames())];
-        if (given > 0) {
-            System.arraycopy(opening, 0, out, 0, given * plane);
-        }
-        List<Window> windows = Window.tiling(g.frames(), given, spec.frames());
-        Run run = new Run(g, l, out, windows.size());
-        for (int w = 0; w < windows.size(); w++) {
-            run.window(w, out, windows.get(w));
-        }
-        return out;
-    }
-
-    /**
-     * Text-to-video, image-to-video and extension for a latent model: the opening frames are encoded once, the
-     * clip is made latent frame by latent frame in windows of the training length (the same tiling as pixel
-     * windows, counted in latent frames; context comes from the latents already there, never re-encoded from
-     * decoded pixels), and decoded at the end. The opening frames are returned unchanged.
-     */
-    private float[] continuedInLatents(Generation g, SampleListener l) {
-        int plane = spec.dims(1);
-        var ae = model.autoencoder().orElseThrow().config();
-        float[] opening = g.source();
-        int given = givenFrames(g);
-        int total = ae.latentFrames(g.frames());
-        int known = given == 0 ? 0 : ae.latentFrames(given);
-        int latentPlane = Math.toIntExact(model.flowDims(1));
-        float[] latents = new float[total * latentPlane];
+        int total = space.flowFrames(g.frames());
+        int known = given == 0 ? 0 : space.flowFrames(given);
+        float[] flow = new float[total * space.plane()];
         if (known > 0) {
-            try (NDScope scope = new NDScope()) {
-                scope.suppressNotUsedWarning();
-                float[] z = model.toFlow(frames(opening, 0, given)).toFloatArray();
-                System.arraycopy(z, 0, latents, 0, z.length);
-            }
+            float[] opening = space.encode(g.source(), given);
+            System.arraycopy(opening, 0, flow, 0, opening.length);
         }
-        List<Window> windows = Window.tiling(total, known, ae.latentFrames(spec.frames()));
-        Run run = new Run(g, l, latents, windows.size());
+        List<Window> windows = Window.tiling(total, known, space.flowFrames(spec.frames()));
+        Run run = new Run(g, l, flow, windows.size());
         for (int w = 0; w < windows.size(); w++) {
-            run.latentWindow(w, windows.get(w), latentPlane);
+            run.window(w, flow, windows.get(w));
         }
-        float[] out = decoded(latents, total, latentPlane, 0, g.frames());
+        float[] out = space.decode(flow, total, 0, g.frames());
         if (given > 0) {
-            System.arraycopy(opening, 0, out, 0, given * plane);
+            System.arraycopy(g.source(), 0, out, 0, given * spec.dims(1));
         }
         return out;
-    }
-
-    /**
-     * Remix for a latent model: the source's latents, pushed forward under its caption window by window, give the
-     * noise each window of the remix starts from (see {@link #remixed}).
-     */
-    private float[] remixedInLatents(Generation g, SampleListener l) {
-        int plane = spec.dims(1);
-        float[] source = model.wholeFrames(g.source(), "remix needs a source clip");
-        int frames = source.length / plane;
-        var ae = model.autoencoder().orElseThrow().config();
-        int total = ae.latentFrames(frames);
-        int latentPlane = Math.toIntExact(model.flowDims(1));
-        float[] sourceLatents;
-        try (NDScope scope = new NDScope()) {
-            scope.suppressNotUsedWarning();
-            sourceLatents = model.toFlow(frames(source, 0, frames)).toFloatArray();
-        }
-        float[] latents = new float[total * latentPlane];
-        List<Window> windows = Window.tiling(total, 0, ae.latentFrames(spec.frames()));
-        Run run = new Run(g, l, latents, windows.size());
-        for (int w = 0; w < windows.size(); w++) {
-            Window span = windows.get(w);
-            float[] noise = noiseOf(sourceLatents, span.from(), span.context() + span.fresh(), g, run.rng);
-            run.latentWindow(w, span.withNoise(noise), latentPlane);
-        }
-        return decoded(latents, total, latentPlane, 0, frames);
-    }
-
-    /** Pixel frames {@code first} .. {@code first + count} decoded from the first {@code latentFrames} latent frames. */
-    private float[] decoded(float[] latents, int latentFrames, int latentPlane, int first, int count) {
-        try (NDScope scope = new NDScope()) {
-            scope.suppressNotUsedWarning();
-            var c = model.autoencoder().orElseThrow().config();
-            int h = spec.size() / c.spatial();
-            NDArray z = model.manager().create(Arrays.copyOf(latents, latentFrames * latentPlane),
-                    new Shape(1, latentFrames, c.latentChannels(), h, h));
-            float[] all = model.fromFlow(z).toFloatArray();
-            int plane = spec.dims(1);
-            return Arrays.copyOfRange(all, first * plane, (first + count) * plane);
-        }
     }
 
     /**
@@ -160,6 +90,9 @@ public final class Sampler {
      * frames are returned, as many as the source has.
      */
     private float[] edited(Generation g, SampleListener l) {
+        if (space instanceof Latents) {
+            throw new IllegalArgumentException("edit is not yet possible with a latent model");
+        }
         int plane = spec.dims(1);
         float[] source = model.wholeFrames(g.source(), "edit needs a source clip");
         int frames = source.length / plane;
@@ -190,18 +123,19 @@ public final class Sampler {
      * noise comes from the source, its context from the frames already remixed.
      */
     private float[] remixed(Generation g, SampleListener l) {
-        int plane = spec.dims(1);
         float[] source = model.wholeFrames(g.source(), "remix needs a source clip");
-        int frames = source.length / plane;
-        float[] out = new float[source.length];
-        List<Window> windows = Window.tiling(frames, 0, spec.frames());
-        Run run = new Run(g, l, out, windows.size());
+        int frames = source.length / spec.dims(1);
+        int total = space.flowFrames(frames);
+        float[] sourceFlow = space.encode(source, frames);
+        float[] flow = new float[total * space.plane()];
+        List<Window> windows = Window.tiling(total, 0, space.flowFrames(spec.frames()));
+        Run run = new Run(g, l, flow, windows.size());
         for (int w = 0; w < windows.size(); w++) {
             Window span = windows.get(w);
-            float[] noise = noiseOf(source, span.from(), span.context() + span.fresh(), g, run.rng);
-            run.window(w, out, span.withNoise(noise));
+            float[] noise = noiseOf(sourceFlow, span.from(), span.context() + span.fresh(), g, run.rng);
+            run.window(w, flow, span.withNoise(noise));
         }
-        return out;
+        return space.decode(flow, total, 0, frames);
     }
 
     /**
@@ -267,7 +201,113 @@ public final class Sampler {
         return Window.tiling(frames, given, length).size();
     }
 
-    /** One clip being made: its request, listener, result, and the random stream every window draws from. */
+    /**
+     * Where the flow makes a clip: in its pixels, or in a latent model's latent frames (the first pixel frame alone,
+     * then {@code temporal} pixel frames a latent frame). Windows, context and noise are counted in the flow's
+     * frames; the caller and the listener get pixel frames.
+     */
+    private interface Space {
+        /** Values in one of the flow's frames. */
+        int plane();
+
+        /** The flow's frames for a clip of {@code frames} pixel frames. */
+        int flowFrames(int frames);
+
+        /** The first pixel frame that the flow's frame {@code f} decodes to. */
+        int firstPixel(int f);
+
+        /** The flow's values for the first {@code frames} pixel frames of {@code clip}. */
+        float[] encode(float[] clip, int frames);
+
+        /** Pixel frames {@code first} .. {@code first + count} of what the first {@code flowFrames} frames of {@code flow} decode to. */
+        float[] decode(float[] flow, int flowFrames, int first, int count);
+
+        /** The pixel frames of flow frame {@code at}, made as {@code values}, after the frames before it in {@code flow}. */
+        float[] draft(float[] flow, int at, float[] values);
+    }
+
+    /** The flow makes pixels: nothing to encode or decode. */
+    private final class Pixels implements Space {
+        @Override
+        public int plane() {
+            return spec.dims(1);
+        }
+
+        @Override
+        public int flowFrames(int frames) {
+            return frames;
+        }
+
+        @Override
+        public int firstPixel(int f) {
+            return f;
+        }
+
+        @Override
+        public float[] encode(float[] clip, int frames) {
+            return Arrays.copyOf(clip, frames * plane());
+        }
+
+        @Override
+        public float[] decode(float[] flow, int flowFrames, int first, int count) {
+            return Arrays.copyOfRange(flow, first * plane(), (first + count) * plane());
+        }
+
+        @Override
+        public float[] draft(float[] flow, int at, float[] values) {
+            return values;
+        }
+    }
+
+    /** The flow makes a causal video autoencoder's latents; the decoder reads every latent frame up to the one shown. */
+    private final class Latents implements Space {
+        private final AutoencoderConfig ae = model.autoencoder().orElseThrow().config();
+
+        @Override
+        public int plane() {
+            return Math.toIntExact(model.flowDims(1));
+        }
+
+        @Override
+        public int flowFrames(int frames) {
+            return ae.latentFrames(frames);
+        }
+
+        @Override
+        public int firstPixel(int f) {
+            return f == 0 ? 0 : ae.frames(f);
+        }
+
+        @Override
+        public float[] encode(float[] clip, int frames) {
+            try (NDScope scope = new NDScope()) {
+                scope.suppressNotUsedWarning();
+                return model.toFlow(frames(clip, 0, frames)).toFloatArray();
+            }
+        }
+
+        @Override
+        public float[] decode(float[] flow, int flowFrames, int first, int count) {
+            try (NDScope scope = new NDScope()) {
+                scope.suppressNotUsedWarning();
+                int h = spec.size() / ae.spatial();
+                NDArray z = model.manager().create(Arrays.copyOf(flow, flowFrames * plane()),
+                        new Shape(1, flowFrames, ae.latentChannels(), h, h));
+                float[] all = model.fromFlow(z).toFloatArray();
+                int pixels = spec.dims(1);
+                return Arrays.copyOfRange(all, first * pixels, (first + count) * pixels);
+            }
+        }
+
+        @Override
+        public float[] draft(float[] flow, int at, float[] values) {
+            float[] upTo = Arrays.copyOf(flow, (at + 1) * plane());
+            System.arraycopy(values, 0, upTo, at * plane(), plane());
+            return decode(upTo, at + 1, firstPixel(at), firstPixel(at + 1) - firstPixel(at));
+        }
+    }
+
+    /** One clip being made: its request, listener, result (in the flow's space), and the random stream every window draws from. */
     private final class Run {
         final Generation g;
         final SampleListener listener;
@@ -283,47 +323,27 @@ public final class Sampler {
             this.rng = new Random(g.seed());
         }
 
-        /** Window {@code index}, reading its context from {@code clip}; its new frames go into the result. */
+        /**
+         * Window {@code index}, reading its context from {@code clip} (in the flow's space); its new frames go into
+         * the result. The listener hears pixel frames: drafts as soon as the flow has made each frame, then the
+         * window's new frames.
+         */
         void window(int index, float[] clip, Window w) {
-            int plane = spec.dims(1);
+            int plane = space.plane();
             int first = w.at() + w.context();
             StarFlow.Progress progress = (done, total, frac) -> listener.progress((index + (done + frac) / total) / windows);
-            StarFlow.FrameDrafts drafts = !listener.wantsFrames() ? null
-                    : (frame, data) -> listener.frames(w.at() + frame, 1, data.toFloatArray(), true);
+            StarFlow.FrameDrafts drafts = !listener.wantsFrames() ? null : (frame, data) -> {
+                int at = w.at() + frame;
+                int from = space.firstPixel(at);
+                listener.frames(from, space.firstPixel(at + 1) - from, space.draft(out, at, data.toFloatArray()), true);
+            };
             float[] made = invert(w.context() == 0 ? null
                     : Arrays.copyOfRange(clip, w.from() * plane, (w.from() + w.context()) * plane), w, progress, drafts);
             System.arraycopy(made, w.context() * plane, out, first * plane, w.fresh() * plane);
             if (listener.wantsFrames()) {
-                listener.frames(first, w.fresh(), Arrays.copyOfRange(out, first * plane, (first + w.fresh()) * plane), false);
-            }
-        }
-
-        /**
-         * Window {@code index} of a latent clip: its context from the latents already made, its new latent frames
-         * into them. Drafts are the new latent frames decoded as soon as the flow has made them.
-         */
-        void latentWindow(int index, Window w, int latentPlane) {
-            StarFlow.Progress progress = (done, total, frac) -> listener.progress((index + (done + frac) / total) / windows);
-            var ae = model.autoencoder().orElseThrow().config();
-            StarFlow.FrameDrafts drafts = !listener.wantsFrames() ? null : (frame, data) -> {
-                int at = w.at() + frame;
-                if (frame < w.context()) {
-                    return;
-                }
-                float[] draft = Arrays.copyOf(out, out.length);
-                System.arraycopy(data.toFloatArray(), 0, draft, at * latentPlane, latentPlane);
-                int first = at == 0 ? 0 : ae.frames(at);
-                int count = at == 0 ? 1 : ae.temporal();
-                listener.frames(first, count, decoded(draft, at + 1, latentPlane, first, count), true);
-            };
-            float[] made = invert(w.context() == 0 ? null
-                    : Arrays.copyOfRange(out, w.from() * latentPlane, (w.from() + w.context()) * latentPlane), w, progress, drafts);
-            int firstNew = w.at() + w.context();
-            System.arraycopy(made, w.context() * latentPlane, out, firstNew * latentPlane, w.fresh() * latentPlane);
-            if (listener.wantsFrames()) {
-                int first = firstNew == 0 ? 0 : ae.frames(firstNew);
-                int end = ae.frames(firstNew + w.fresh());
-                listener.frames(first, end - first, decoded(out, firstNew + w.fresh(), latentPlane, first, end - first), false);
+                int from = space.firstPixel(first);
+                int count = space.firstPixel(first + w.fresh()) - from;
+                listener.frames(from, count, space.decode(out, first + w.fresh(), from, count), false);
             }
         }
 
