@@ -100,7 +100,7 @@ final class Trainer {
                 if (Files.exists(checkpoint)) {
                     throw new IllegalArgumentException(o.out() + " already holds a checkpoint: use --resume or another --out");
                 }
-                model = o.init() != null ? ModelStore.load(o.init(), config, manager) : createModel(manager);
+                model = o.init() != null ? ModelStore.load(o.init(), config, o.seed(), manager) : createModel(manager);
             }
             try (model) {
                 TrainingData data = source.open(model.spec());
@@ -108,6 +108,11 @@ final class Trainer {
                 if (o.init() != null && !o.resume()) {
                     before = data.heldOutBitsPerDim(model);
                     System.err.printf(Locale.ROOT, "held-out bits/dim of %s before fine-tuning: %.4f%n", o.init(), before);
+                    JsonNode had = ModelStore.readConfig(o.init()).path("model_kwargs").path("layers_per_block");
+                    JsonNode has = config.path("model_kwargs").path("layers_per_block");
+                    if (!had.equals(has)) {
+                        System.err.println("layers per block " + had + " -> " + has + ": the new layers start passing their input through");
+                    }
                 }
                 // future contrast as a softmax over the candidates (default) or the truth against each one ("pairwise")
                 String scoring = train.path("future_contrast_scoring").asText("softmax");

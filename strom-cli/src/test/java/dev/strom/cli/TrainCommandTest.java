@@ -73,6 +73,25 @@ class TrainCommandTest {
     }
 
     @Test
+    void aFineTuneMayDeepenTheModelsBlocksAndStartsFromExactlyWhatTheModelComputed() throws IOException {
+        Path first = dir.resolve("shallow");
+        assertEquals(0, Cli.run("train", "--config", "tiny", "--out", first.toString(), "--steps", "3", "--seed", "4").exit());
+        String card = Files.readString(first.resolve("checkpoint").resolve("config.json"));
+        java.util.regex.Matcher heldOut = java.util.regex.Pattern.compile("\"heldout_bits_per_dim\"\\s*:\\s*([0-9.]+)").matcher(card);
+        assertTrue(heldOut.find(), card);
+        Path deeper = dir.resolve("deeper.json");
+        Files.writeString(deeper, "{\"model_kwargs\": {\"layers_per_block\": [1, 3]}, \"train\": {\"batch\": 2, \"learning_rate\": 0.001}}");
+        Cli tuned = Cli.run("train", "--init", first.resolve("checkpoint").toString(), "--config", deeper.toString(),
+                "--out", dir.resolve("deep").toString(), "--steps", "2", "--seed", "4");
+        assertEquals(0, tuned.exit(), tuned.err());
+        assertTrue(tuned.err().contains("layers per block [1,1] -> [1,3]"), tuned.err());
+        assertTrue(tuned.err().contains(String.format(java.util.Locale.ROOT, "before fine-tuning: %.4f",
+                Double.parseDouble(heldOut.group(1)))), "the grown model's held-out bits/dim are the model's: " + tuned.err());
+        Cli made = Cli.run("generate", "--model", dir.resolve("deep").toString(), "--seed", "1", "-o", dir.resolve("deep.mp4").toString(), "a red apple");
+        assertEquals(0, made.exit(), made.err());
+    }
+
+    @Test
     void aLatentPresetTrainsItsAutoencoderFirstThenTheFlowOnItsLatentsAndTheModelMakesVideos() throws IOException {
         Path out = dir.resolve("latent");
         Cli first = Cli.run("train", "--config", "tiny-latent", "--out", out.toString(), "--steps", "10", "--checkpoint-every", "5");

@@ -13,12 +13,15 @@ import dev.strom.tensor.Parameters;
 import dev.strom.tensor.TensorData;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.IntConsumer;
 import java.util.function.Supplier;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -54,6 +57,41 @@ public final class StarFlow implements AutoCloseable {
     /** A freshly initialised model (reference initialisation: every block starts as the identity). */
     public static StarFlow initialise(FlowConfig config, NDManager manager, long seed) {
         return new StarFlow(config, Parameters.initialised(manager, seed));
+    }
+
+    /** A block's transformer layer, by the name its tensors start with: block, then layer. */
+    private static final Pattern LAYER = Pattern.compile("^blocks\\.(\\d+)\\.attn_blocks\\.(\\d+)\\.");
+
+    /**
+     * Checkpoint tensors for {@code config} from a model like it with fewer layers in some blocks: each block's
+     * layers past the checkpoint's are added at its end, freshly initialised (seeded) except for their residual
+     * outputs, which start at zero. Each new layer then passes its input through, so the grown model computes
+     * exactly what the checkpoint's did, and training gives the new layers their share. Any other tensor the
+     * checkpoint lacks is left missing (loading names it).
+     *
+     * @return the checkpoint's tensors and the new layers' (the argument is not changed)
+     */
+    public static Map<String, TensorData> grown(FlowConfig config, Map<String, TensorData> tensors, long seed) {
+        Map<Integer, Integer> had = new HashMap<>();
+        for (String name : tensors.keySet()) {
+            Matcher m = LAYER.matcher(name);
+            if (m.find()) {
+                had.merge(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)) + 1, Math::max);
+            }
+        }
+        Map<String, TensorData> out = new LinkedHashMap<>(tensors);
+        try (NDManager fresh = NDManager.newBaseManager(); StarFlow flow = initialise(config, fresh, seed)) {
+            flow.parameters().snapshot().forEach((name, t) -> {
+                Matcher m = LAYER.matcher(name);
+                if (tensors.containsKey(name) || !m.find()
+                        || Integer.parseInt(m.group(2)) < had.getOrDefault(Integer.parseInt(m.group(1)), 0)) {
+                    return;
+                }
+                out.put(name, TransformerLayer.RESIDUAL_OUTPUTS.matcher(name).find()
+                        ? new TensorData(t.shape(), new float[t.values().length]) : t);
+            });
+        }
+        return out;
     }
 
     /** A model from checkpoint tensors with the reference's names; names and shapes must match the config. */

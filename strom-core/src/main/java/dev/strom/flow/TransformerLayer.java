@@ -3,8 +3,16 @@ package dev.strom.flow;
 import ai.djl.ndarray.NDArray;
 import dev.strom.tensor.Parameters;
 
+import java.util.regex.Pattern;
+
 /** Pre-norm transformer layer: s += Attn(s); s += MLP(s). */
 public final class TransformerLayer {
+
+    /**
+     * The tensors whose zero makes a layer pass its input through unchanged: the last projection of each residual
+     * branch (attention's output, the MLP's down projection in either form).
+     */
+    static final Pattern RESIDUAL_OUTPUTS = Pattern.compile("\\.(attention\\.proj|mlp\\.down_proj|mlp\\.main\\.2)\\.(weight|bias)$");
 
     private final Attention attention;
     private final FeedForward mlp;

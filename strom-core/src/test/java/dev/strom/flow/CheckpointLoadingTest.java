@@ -65,6 +65,42 @@ class CheckpointLoadingTest {
     }
 
     @Test
+    void aModelGrownByLayersAtTheEndOfItsBlocksComputesWhatTheCheckpointDidAndSamplesTheSame() {
+        try (NDManager m = NDManager.newBaseManager();
+             StarFlow small = FlowFixtures.perturbedModel(FlowFixtures.videoFrameLocal(), m, 73)) {
+            FlowConfig deeper = FlowFixtures.config(b -> b.temporalCausal(2).shallowBlockLocal(true).ptSeqLen(3)
+                    .layersPerBlock(1, 2, 3));
+            Map<String, TensorData> tensors = small.parameters().snapshot();
+            Map<String, TensorData> grown = StarFlow.grown(deeper, tensors, 5);
+            assertEquals(tensors.keySet(), small.parameters().snapshot().keySet(), "the checkpoint's map is not changed");
+            try (StarFlow loaded = StarFlow.load(deeper, m, grown)) {
+                assertTrue(loaded.parameters().count() > small.parameters().count());
+                // the new layers learn: only their residual outputs start at zero
+                assertTrue(loaded.parameters().get("blocks.2.attn_blocks.2.attention.qkv.weight").abs().max().getFloat() > 0);
+                assertEquals(0f, loaded.parameters().get("blocks.2.attn_blocks.2.attention.proj.weight").abs().max().getFloat());
+                Random rng = new Random(21);
+                NDArray x = FlowFixtures.latent(m, deeper, rng, 1, 2);
+                NDArray y = FlowFixtures.text(m, deeper, rng, 1);
+                assertArrayEquals(small.forward(x, y).z().toFloatArray(), loaded.forward(x, y).z().toFloatArray(), 1e-6f);
+                assertArrayEquals(small.reverse(x, Conditioning.on(y), ReverseOptions.of(new SequentialInverse())).toFloatArray(),
+                        loaded.reverse(x, Conditioning.on(y), ReverseOptions.of(new SequentialInverse())).toFloatArray(), 1e-5f);
+            }
+        }
+    }
+
+    @Test
+    void growingAddsLayersOnlyNothingElseTheCheckpointLacks() {
+        try (NDManager m = NDManager.newBaseManager();
+             StarFlow small = FlowFixtures.perturbedModel(FlowFixtures.videoFrameLocal(), m, 74)) {
+            Map<String, TensorData> tensors = small.parameters().snapshot();
+            tensors.remove("blocks.0.proj_in.weight");
+            FlowConfig deeper = FlowFixtures.config(b -> b.temporalCausal(2).shallowBlockLocal(true).ptSeqLen(3)
+                    .layersPerBlock(1, 1, 2));
+            assertRejected(() -> StarFlow.load(deeper, m, StarFlow.grown(deeper, tensors, 5)), "blocks.0.proj_in.weight");
+        }
+    }
+
+    @Test
     void checkpointOfADifferentWidthIsRejectedNamingTensorAndShapes() {
         try (NDManager m = NDManager.newBaseManager();
              StarFlow wide = StarFlow.initialise(FlowFixtures.config(b -> b.channels(64)), m, 1)) {

@@ -102,20 +102,31 @@ public final class ModelStore {
 
     /** Loads a model directory; every tensor must match the config. */
     public static VideoModel load(Path dir, NDManager manager) throws IOException {
-        return load(dir, readConfig(dir), manager);
+        JsonNode config = readConfig(dir);
+        return load(dir, config, weights(dir), manager);
     }
 
     /**
-     * Loads a model directory's weights under another config (its own, with options switched on whose new
-     * weights start at zero, as {@code pos_embed}); every tensor must match that config.
+     * Loads a model directory's weights under another config, to fine-tune: its own, with options switched on
+     * whose new weights start at zero (as {@code pos_embed}), and with blocks grown by layers at their end, which
+     * start passing their input through ({@link StarFlow#grown}, initialised from {@code seed}). Every other
+     * tensor must match that config.
      */
-    public static VideoModel load(Path dir, JsonNode config, NDManager manager) throws IOException {
+    public static VideoModel load(Path dir, JsonNode config, long seed, NDManager manager) throws IOException {
+        return load(dir, config, StarFlow.grown(FlowConfigJson.fromJson(config), weights(dir), seed), manager);
+    }
+
+    private static Map<String, TensorData> weights(Path dir) throws IOException {
         Path weights = dir.resolve(WEIGHTS);
         if (!Files.isRegularFile(weights)) {
             throw new IOException("model directory has no " + WEIGHTS + ": " + dir);
         }
+        return SafetensorsFile.read(weights);
+    }
+
+    private static VideoModel load(Path dir, JsonNode config, Map<String, TensorData> tensors, NDManager manager) throws IOException {
         try {
-            return load(config, SafetensorsFile.read(weights), manager);
+            return load(config, tensors, manager);
         } catch (IllegalArgumentException e) {
             throw new IOException("model " + dir + " does not load: " + e.getMessage(), e);
         }
