@@ -79,11 +79,16 @@ final class WorldTrainingData implements TrainingData {
     WorldTrainingData(JsonNode train, VideoSpec spec, long seed, int batch) {
         double twoObjects = train.path("two_object_share").asDouble(0.15);
         CaptionedWorld classic = new CaptionedWorld(spec.size(), spec.frames(), spec.fps(), twoObjects);
-        // Per-clip speeds (px a frame) for objects moving left, right, up or down, free to leave the picture: with
-        // the classic world's nearly fixed speed, the caption tells the velocity and the frames never need reading.
+        // Per-clip speeds (px a frame) for objects moving left, right, up or down, free to leave the picture unless
+        // speeds_in_frame: with the classic world's nearly fixed speed, the caption tells the velocity and the
+        // frames never need reading.
         JsonNode speeds = train.path("speed_range");
-        CaptionedWorld world = speeds.isArray() && speeds.size() == 2
-                ? classic.withSpeeds(speeds.get(0).asDouble(), speeds.get(1).asDouble()) : classic;
+        CaptionedWorld world = classic;
+        if (speeds.isArray() && speeds.size() == 2) {
+            double min = speeds.get(0).asDouble();
+            double max = speeds.get(1).asDouble();
+            world = train.path("speeds_in_frame").asBoolean(false) ? classic.withSpeedsInFrame(min, max) : classic.withSpeeds(min, max);
+        }
         // A smaller world (some motions only), for telling a recipe that fails from a model too small for it.
         if (train.path("motions").isArray()) {
             List<Motion> only = new ArrayList<>();

@@ -39,6 +39,9 @@ public final class CaptionedWorld {
             new Scene.Combo(Thing.APPLE, Motion.UP, Hue.GRAY));
 
     private static final int SUPERSAMPLE = 4;
+    /** Where an object's centre may go in a world of speeds that keeps objects in the picture: [0.15, 0.85]. */
+    private static final double IN_FRAME_LOW = 0.15;
+    private static final double IN_FRAME_SPAN = 0.7;
 
     private final int size;
     private final int frames;
@@ -46,14 +49,17 @@ public final class CaptionedWorld {
     private final double twoObjectShare;
     /** Pixels per frame an object moving left, right, up or down covers, [min, max]; null for the classic world. */
     private final double[] speeds;
+    /** With speeds: whether every moving object stays in the picture (its centre within the middle 70 %). */
+    private final boolean inFrame;
     /** The motions training scenes draw from, in this order. */
     private final List<Motion> motions;
 
     public CaptionedWorld(int size, int frames, double fps, double twoObjectShare) {
-        this(size, frames, fps, twoObjectShare, null, List.of(Motion.values()));
+        this(size, frames, fps, twoObjectShare, null, false, List.of(Motion.values()));
     }
 
-    private CaptionedWorld(int size, int frames, double fps, double twoObjectShare, double[] speeds, List<Motion> motions) {
+    private CaptionedWorld(int size, int frames, double fps, double twoObjectShare, double[] speeds, boolean inFrame,
+                           List<Motion> motions) {
         if (size < 8 || frames < 1 || !(fps > 0)) {
             throw new IllegalArgumentException("world clips need size >= 8, frames >= 1, fps > 0");
         }
@@ -62,6 +68,7 @@ public final class CaptionedWorld {
         this.fps = fps;
         this.twoObjectShare = twoObjectShare;
         this.speeds = speeds;
+        this.inFrame = inFrame;
         this.motions = motions;
     }
 
@@ -72,15 +79,29 @@ public final class CaptionedWorld {
      * velocity is nearly fixed by its caption, so reading it off the frames never pays.
      */
     public CaptionedWorld withSpeeds(double minPx, double maxPx) {
+        return speeds(minPx, maxPx, false);
+    }
+
+    /**
+     * As {@link #withSpeeds}, but every object stays in the picture: its centre keeps within the middle 70 % of the
+     * frame, so a speed is drawn only up to what crosses that in one clip (1.49 px a frame at 16 frames of 32 px,
+     * 3.2 at 8), and the start is drawn where the whole way fits. A world whose objects run out of the picture
+     * teaches a density that objects vanish.
+     */
+    public CaptionedWorld withSpeedsInFrame(double minPx, double maxPx) {
+        return speeds(minPx, maxPx, true);
+    }
+
+    private CaptionedWorld speeds(double minPx, double maxPx, boolean stay) {
         if (!(minPx > 0) || !(maxPx >= minPx)) {
             throw new IllegalArgumentException("speeds need 0 < min <= max, got " + minPx + ".." + maxPx);
         }
-        return new CaptionedWorld(size, frames, fps, twoObjectShare, new double[]{minPx, maxPx}, motions);
+        return new CaptionedWorld(size, frames, fps, twoObjectShare, new double[]{minPx, maxPx}, stay, motions);
     }
 
     /** The same world with clips of another length. */
     public CaptionedWorld withFrames(int n) {
-        return new CaptionedWorld(size, n, fps, twoObjectShare, speeds, motions);
+        return new CaptionedWorld(size, n, fps, twoObjectShare, speeds, inFrame, motions);
     }
 
     /**
@@ -91,7 +112,7 @@ public final class CaptionedWorld {
         if (only.isEmpty() || new HashSet<>(only).size() != only.size()) {
             throw new IllegalArgumentException("motions must be distinct and at least one, got " + only);
         }
-        return new CaptionedWorld(size, frames, fps, twoObjectShare, speeds, List.copyOf(only));
+        return new CaptionedWorld(size, frames, fps, twoObjectShare, speeds, inFrame, List.copyOf(only));
     }
 
     /** The motions training scenes draw from. */
@@ -216,9 +237,19 @@ public final class CaptionedWorld {
         }
         if (speeds != null && (m == Motion.LEFT || m == Motion.RIGHT || m == Motion.UP || m == Motion.DOWN)) {
             // drawn after the classic placement, so the classic world's draws stay as they were
-            double pxPerFrame = speeds[0] + (speeds[1] - speeds[0]) * rng.nextDouble();
-            travel = pxPerFrame * Math.max(1, frames - 1) / size;
+            int steps = Math.max(1, frames - 1);
+            double fastest = inFrame ? Math.min(speeds[1], IN_FRAME_SPAN * size / steps) : speeds[1];
+            double slowest = Math.min(speeds[0], fastest);
+            double pxPerFrame = slowest + (fastest - slowest) * rng.nextDouble();
+            travel = pxPerFrame * steps / size;
             double start = 0.25 + 0.5 * rng.nextDouble();
+            if (inFrame) {
+                // where the whole way fits: objects moving left or up start at least their travel from the low edge
+                boolean back = m == Motion.LEFT || m == Motion.UP;
+                double low = IN_FRAME_LOW + (back ? travel : 0);
+                double high = IN_FRAME_LOW + IN_FRAME_SPAN - (back ? 0 : travel);
+                start = low + (high - low) * rng.nextDouble();
+            }
             if (m == Motion.LEFT || m == Motion.RIGHT) {
                 x = start;
             } else {

@@ -137,7 +137,6 @@ class CaptionedWorldTest {
         return german ? (m.verb + " " + m.rest).trim().split(" ").length : m.english().split(" ").length;
     }
 
-    /** Writes a contact sheet of a few training clips to target/ for a person to look at. */
     @Test
     void withSpeedsAnObjectCoversItsDrawnPixelsPerFrameAndMayLeaveThePictureWhileOtherScenesStayAsTheyWere() {
         CaptionedWorld classic = new CaptionedWorld(32, 16, 8, 0.15);
@@ -159,6 +158,33 @@ class CaptionedWorldTest {
         assertEquals(classic.scene(grow, 5), fast.scene(grow, 5), "speeds are for objects moving left, right, up or down");
     }
 
+    @Test
+    void withSpeedsInFrameEveryMovingObjectStaysInThePictureAtTheFastestSpeedThatFits() {
+        CaptionedWorld classic = new CaptionedWorld(32, 16, 8, 0.15);
+        CaptionedWorld inFrame = classic.withSpeedsInFrame(0.5, 2.5);
+        double fastest = 0;
+        for (Motion m : List.of(Motion.LEFT, Motion.RIGHT, Motion.UP, Motion.DOWN)) {
+            for (long seed = 0; seed < 40; seed++) {
+                Scene.Actor a = inFrame.scene(new Scene.Combo(Thing.APPLE, m, Hue.BLUE), seed).primary();
+                double pxPerFrame = a.travel() * 32 / 15;
+                assertTrue(pxPerFrame >= 0.5 - 1e-9 && pxPerFrame <= 0.7 * 32 / 15 + 1e-9, m + " speed " + pxPerFrame);
+                fastest = Math.max(fastest, pxPerFrame);
+                for (double t : new double[]{0, 1}) {
+                    double[] pose = m.pose(t, a.travel());
+                    double x = a.x() + pose[0];
+                    double y = a.y() + pose[1];
+                    assertTrue(x >= 0.15 - 1e-9 && x <= 0.85 + 1e-9 && y >= 0.15 - 1e-9 && y <= 0.85 + 1e-9,
+                            m + " seed " + seed + " centre at t=" + t + ": " + x + ", " + y);
+                }
+            }
+        }
+        assertTrue(fastest > 1.3, "speeds reach near what fits in 16 frames (1.49 px): " + fastest);
+        CaptionedWorld short8 = new CaptionedWorld(32, 8, 8, 0.15).withSpeedsInFrame(2.0, 2.5);
+        double px = short8.scene(new Scene.Combo(Thing.APPLE, Motion.RIGHT, Hue.BLUE), 3).primary().travel() * 32 / 7;
+        assertTrue(px >= 2.0 && px <= 2.5, "in 8 frames 2-2.5 px a frame fits: " + px);
+    }
+
+    /** Writes a contact sheet of a few training clips to target/ for a person to look at. */
     @Test
     void writesAContactSheet() throws Exception {
         WorldDataset d = new WorldDataset(world, 9);
