@@ -78,19 +78,26 @@ final class StudioPage implements AutoCloseable {
 
     /** The gallery card whose prompt is {@code prompt}, or null. */
     WebElement card(String prompt) {
-        return browser.findElements(By.cssSelector("#gallery li")).stream()
-                .filter(li -> li.findElement(By.className("prompt")).getText().equals(prompt)).findFirst().orElse(null);
+        // one script, not a round trip per card: with many cards the page re-renders some between round trips
+        return (WebElement) js.executeScript("return [...document.querySelectorAll('#gallery li')]"
+                + ".find((li) => li.querySelector('.prompt')?.textContent.trim() === arguments[0]) ?? null;", prompt);
     }
 
     /**
-     * An attribute of the card of {@code prompt}, read once the card is there. Finding and reading happen in one poll,
-     * so a card re-rendered between the two is simply found again.
+     * An attribute of the card of {@code prompt}, read once the card is there. Finding and reading happen in one
+     * script, so a card re-rendered between the two cannot be read stale.
      */
     String cardAttribute(String prompt, String attribute, int seconds) {
-        return waitFor(seconds, d -> {
-            WebElement li = card(prompt);
-            return li == null ? null : li.getAttribute(attribute);
-        });
+        try {
+            return waitFor(seconds, d -> (String) js.executeScript("const li = [...document.querySelectorAll('#gallery li')]"
+                    + ".find((li) => li.querySelector('.prompt')?.textContent.trim() === arguments[0]);"
+                    + "return li ? li.getAttribute(arguments[1]) : null;", prompt, attribute));
+        } catch (org.openqa.selenium.TimeoutException e) {
+            // what the page showed instead, for whoever reads the failure
+            throw new AssertionError("no card for '" + prompt + "' with " + attribute + " in " + seconds + " s; the gallery: "
+                    + js.executeScript("return document.getElementById('gallery').outerHTML;")
+                    + "; connection: " + byId("connection").getText(), e);
+        }
     }
 
     /** Waits for the card of {@code prompt} to show {@code status} (queued, in_progress, completed, failed, cancelled). */
