@@ -69,7 +69,8 @@ public final class StarFlow implements AutoCloseable {
      * exactly what the checkpoint's did, and training gives the new layers their share. Any other tensor the
      * checkpoint lacks is left missing (loading names it).
      *
-     * @return the checkpoint's tensors and the new layers' (the argument is not changed)
+     * @return the checkpoint's tensors and the new layers' (the argument is not changed; it is returned as it is
+     *         when no block grows)
      */
     public static Map<String, TensorData> grown(FlowConfig config, Map<String, TensorData> tensors, long seed) {
         Map<Integer, Integer> had = new HashMap<>();
@@ -78,6 +79,13 @@ public final class StarFlow implements AutoCloseable {
             if (m.find()) {
                 had.merge(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)) + 1, Math::max);
             }
+        }
+        boolean grows = false;
+        for (int b = 0; b < config.numBlocks(); b++) {
+            grows |= config.block(b).layers() > had.getOrDefault(b, 0);
+        }
+        if (!grows) {
+            return tensors; // nothing to add: no fresh model to build on every fine-tune's start
         }
         Map<String, TensorData> out = new LinkedHashMap<>(tensors);
         try (NDManager fresh = NDManager.newBaseManager(); StarFlow flow = initialise(config, fresh, seed)) {

@@ -76,11 +76,16 @@ final class StudioPage implements AutoCloseable {
         return browser.findElement(By.id(id));
     }
 
+    /**
+     * The script expression for the gallery card whose prompt is arguments[0] (undefined if none): one script, not a
+     * round trip per card, since with many cards the page re-renders some between round trips.
+     */
+    private static final String FIND_CARD = "[...document.querySelectorAll('#gallery li')]"
+            + ".find((li) => li.querySelector('.prompt')?.textContent.trim() === arguments[0])";
+
     /** The gallery card whose prompt is {@code prompt}, or null. */
     WebElement card(String prompt) {
-        // one script, not a round trip per card: with many cards the page re-renders some between round trips
-        return (WebElement) js.executeScript("return [...document.querySelectorAll('#gallery li')]"
-                + ".find((li) => li.querySelector('.prompt')?.textContent.trim() === arguments[0]) ?? null;", prompt);
+        return (WebElement) js.executeScript("return " + FIND_CARD + " ?? null;", prompt);
     }
 
     /**
@@ -89,8 +94,7 @@ final class StudioPage implements AutoCloseable {
      */
     String cardAttribute(String prompt, String attribute, int seconds) {
         try {
-            return waitFor(seconds, d -> (String) js.executeScript("const li = [...document.querySelectorAll('#gallery li')]"
-                    + ".find((li) => li.querySelector('.prompt')?.textContent.trim() === arguments[0]);"
+            return waitFor(seconds, d -> (String) js.executeScript("const li = " + FIND_CARD + ";"
                     + "return li ? li.getAttribute(arguments[1]) : null;", prompt, attribute));
         } catch (org.openqa.selenium.TimeoutException e) {
             // what the page showed instead, for whoever reads the failure

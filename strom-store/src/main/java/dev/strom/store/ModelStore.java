@@ -27,6 +27,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * A model directory: config.json (the flow config in the reference's terms plus a "strom" section with
@@ -103,7 +104,8 @@ public final class ModelStore {
     /** Loads a model directory; every tensor must match the config. */
     public static VideoModel load(Path dir, NDManager manager) throws IOException {
         JsonNode config = readConfig(dir);
-        return load(dir, config, weights(dir), manager);
+        Map<String, TensorData> tensors = weights(dir);
+        return named(dir, () -> load(config, tensors, manager));
     }
 
     /**
@@ -113,7 +115,8 @@ public final class ModelStore {
      * tensor must match that config.
      */
     public static VideoModel load(Path dir, JsonNode config, long seed, NDManager manager) throws IOException {
-        return load(dir, config, StarFlow.grown(FlowConfigJson.fromJson(config), weights(dir), seed), manager);
+        Map<String, TensorData> tensors = weights(dir);
+        return named(dir, () -> load(config, StarFlow.grown(FlowConfigJson.fromJson(config), tensors, seed), manager));
     }
 
     private static Map<String, TensorData> weights(Path dir) throws IOException {
@@ -124,9 +127,10 @@ public final class ModelStore {
         return SafetensorsFile.read(weights);
     }
 
-    private static VideoModel load(Path dir, JsonNode config, Map<String, TensorData> tensors, NDManager manager) throws IOException {
+    /** A model that does not load (config and tensors disagree, or the config is invalid) is named in the error. */
+    private static VideoModel named(Path dir, Supplier<VideoModel> load) throws IOException {
         try {
-            return load(config, tensors, manager);
+            return load.get();
         } catch (IllegalArgumentException e) {
             throw new IOException("model " + dir + " does not load: " + e.getMessage(), e);
         }
