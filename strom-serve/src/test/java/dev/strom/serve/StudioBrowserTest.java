@@ -136,6 +136,31 @@ class StudioBrowserTest {
         }
     }
 
+    @Test
+    void aVideoAskedForTheMomentTheKeyIsTypedKeepsItsCardWhenTheServerThenGoesOutOfReach(@TempDir Path profile) throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        try (DroppingProxy network = new DroppingProxy(TestServer.shared().port());
+             StudioPage page = StudioPage.open("http://localhost:" + network.port() + "/", profile)) {
+            String prompt = "a blue circle moving left on a white background";
+            // the key typed and the prompt sent in one script, and the card awaited there too: all well inside the
+            // moment the page waits after the last keystroke (unless the server takes longer than that to answer)
+            String id = (String) page.js.executeAsyncScript("const done = arguments[arguments.length - 1];"
+                    + "const key = document.getElementById('key');"
+                    + "key.value = arguments[0]; key.dispatchEvent(new Event('input', { bubbles: true }));"
+                    + "document.getElementById('seconds').value = '1';"
+                    + "document.getElementById('prompt').value = arguments[1];"
+                    + "document.getElementById('make').requestSubmit();"
+                    + "const poll = setInterval(() => { const li = [...document.querySelectorAll('#gallery li')]"
+                    + "  .find((li) => li.querySelector('.prompt')?.textContent.trim() === arguments[1]);"
+                    + "  if (li) { clearInterval(poll); done(li.dataset.id); } }, 5);", TestServer.KEY, prompt);
+            network.drop();
+            Thread.sleep(1500);
+            assertEquals(id, page.cardAttribute(prompt, "data-id", 5),
+                    "the gallery shown for the new key still holds the video asked for with it");
+            call(http, "POST", "/v1/videos/" + id + "/cancel", null);
+        }
+    }
+
     private static JsonNode call(HttpClient http, String method, String path, String json) throws Exception {
         HttpRequest request = HttpRequest.newBuilder(URI.create(TestServer.baseUrl() + path))
                 .header("Authorization", "Bearer " + TestServer.KEY).header("Content-Type", "application/json")

@@ -20,24 +20,29 @@
   }
 
   // the gallery follows the key as it is typed or pasted, a moment after the last keystroke
-  let keyTimer;
+  let keyTimer = null;
   key.addEventListener('input', () => {
     keepKey();
     clearTimeout(keyTimer);
-    keyTimer = setTimeout(reload, 400);
+    keyTimer = setTimeout(keyChanged, 400);
   });
   $('keys').addEventListener('submit', (event) => {
     event.preventDefault();
-    clearTimeout(keyTimer);
-    reload();
+    keyChanged();
   });
+
+  function keyChanged() {
+    clearTimeout(keyTimer);
+    keyTimer = null;
+    reload();
+  }
   remember.addEventListener('change', keepKey);
   $('forget').addEventListener('click', () => {
     key.value = '';
     remember.checked = false;
     sessionStorage.removeItem(STORED_KEY);
     localStorage.removeItem(STORED_KEY);
-    reload();
+    keyChanged();
     say('The key is forgotten on this computer.');
     key.focus();
   });
@@ -61,6 +66,9 @@
   }
 
   async function api(path, options = {}) {
+    // A request sent with a key typed a moment ago first shows that key's gallery. Otherwise the gallery would be
+    // cleared for the new key after this request's card is in it, and stay empty if the server is out of reach then.
+    if (keyTimer !== null) keyChanged();
     let res;
     try {
       res = await fetch(path, { ...options, headers: { Authorization: 'Bearer ' + key.value, ...(options.headers || {}) } });
