@@ -19,8 +19,9 @@ final class DataOptions {
     String fit;
 
     /**
-     * The data, opened once the model's clip format is known; {@code train} is the world's settings (speeds, shares
-     * of each kind of part), unused for a folder. Bad --data or --fit is refused here, before any work.
+     * The data, opened once the model's clip format is known; {@code train} is the config's train section (for the
+     * world its speeds and shares of each kind of part; for both, future contrast and extension windows). Bad --data
+     * or --fit is refused here, before any work.
      */
     TrainingData.Source source(JsonNode train, long seed, int batch) {
         MediaDecoder.Fit fitting = switch (fit) {
@@ -34,7 +35,7 @@ final class DataOptions {
         if (!Files.isDirectory(Path.of(data))) {
             throw new IllegalArgumentException("--data '" + data + "' is neither 'world' nor a folder");
         }
-        return spec -> FolderTrainingData.open(Path.of(data), spec, fitting, seed, batch);
+        return spec -> FolderTrainingData.open(Path.of(data), train, spec, fitting, seed, batch);
     }
 
     @Override

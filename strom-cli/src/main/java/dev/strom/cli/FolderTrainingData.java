@@ -1,10 +1,14 @@
 package dev.strom.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.strom.data.Clip;
+import dev.strom.data.Continuations;
 import dev.strom.footage.FolderDataset;
 import dev.strom.footage.Preprocessing;
 import dev.strom.media.MediaDecoder;
 import dev.strom.store.ModelVocabulary;
 import dev.strom.text.Vocabulary;
+import dev.strom.video.Generation;
 import dev.strom.video.VideoModel;
 import dev.strom.video.VideoSpec;
 
@@ -20,29 +24,67 @@ import java.util.TreeMap;
 /**
  * A folder of your own clips and images: each step draws its batch uniformly from all training clips (video
  * windows and one-frame images alike, as STARFlow-V trains jointly on images and videos) and groups it by clip
- * length, longest first.
+ * length, longest first. The train section can add what the world's dynamics recipe has, from the folder's videos:
+ * future contrast against the last given frame held, the motion reversed and the later frames shuffled, and
+ * "(extend) " windows that start after a video's first frame.
  */
 final class FolderTrainingData implements TrainingData {
 
+    /** The wrong continuations any footage has (the world can also remove an object: it knows where the object is). */
+    static final List<String> CORRUPTIONS = List.of("held", "reversed", "shuffled");
+
     private final FolderDataset data;
+    private final VideoSpec spec;
     private final long seed;
     private final int batch;
+    /** Each training video whole, for windows from anywhere in it. */
+    private final List<FolderDataset.Item> videos;
+    private final FutureContrastSettings future;
+    private final int extendWindows;
+    private final int extendLead;
 
-    private FolderTrainingData(FolderDataset data, long seed, int batch) {
+    private FolderTrainingData(FolderDataset data, JsonNode train, VideoSpec spec, long seed, int batch) {
         this.data = data;
+        this.spec = spec;
         this.seed = seed;
         this.batch = batch;
+        this.videos = data.trainingVideos();
+        this.future = FutureContrastSettings.of(train, spec.frames(), CORRUPTIONS);
+        this.extendWindows = train.path("extend_windows_per_step").asInt(0);
+        this.extendLead = train.path("extend_lead_frames").asInt(0);
+        if (extendLead < 0 || extendLead >= spec.frames()) {
+            throw new IllegalArgumentException("extend_lead_frames must be in 0.." + (spec.frames() - 1));
+        }
+        if (future.perStep() > 0 && future.corruptions().contains("shuffled") && future.givenMax() > spec.frames() - 2) {
+            throw new IllegalArgumentException("shuffled continuations need two frames after the given ones: future_given_max "
+                    + "must be at most " + (spec.frames() - 2));
+        }
+        if (future.perStep() > 0 && longerThan(spec.frames() - 1).isEmpty()) {
+            throw new IllegalArgumentException("future contrast needs training videos of at least " + spec.frames() + " frames");
+        }
+        if (extendWindows > 0 && longerThan(spec.frames() + extendLead).isEmpty()) {
+            throw new IllegalArgumentException("extension windows need training videos longer than " + (spec.frames() + extendLead)
+                    + " frames, to start after the first");
+        }
     }
 
-    /** Loads (or finds in its cache) the folder, printing one warning per skipped file and a summary. */
-    static FolderTrainingData open(Path folder, VideoSpec spec, MediaDecoder.Fit fit, long seed, int batch) throws IOException {
+    /**
+     * Loads (or finds in its cache) the folder, printing one warning per skipped file and a summary; {@code train} is
+     * the config's train section (future contrast and extension windows).
+     */
+    static FolderTrainingData open(Path folder, JsonNode train, VideoSpec spec, MediaDecoder.Fit fit, long seed, int batch)
+            throws IOException {
         FolderDataset d = FolderDataset.load(folder, Preprocessing.of(spec.size(), spec.fps(), spec.frames(), fit),
                 w -> System.err.println("warning: " + w));
         System.err.println("data: " + d.summary() + " (" + d.decoded() + " files decoded, " + d.cached() + " from the cache)");
         if (d.train().isEmpty()) {
             throw new IllegalArgumentException("--data " + folder + ": no training clips left after the held-out split");
         }
-        return new FolderTrainingData(d, seed, batch);
+        return new FolderTrainingData(d, train, spec, seed, batch);
+    }
+
+    private List<FolderDataset.Item> longerThan(int frames) {
+        return videos.stream().filter(v -> v.clip().frames() > frames).toList();
     }
 
     @Override
@@ -55,7 +97,63 @@ final class FolderTrainingData implements TrainingData {
         }
         List<BatchPart> parts = new ArrayList<>();
         byLength.forEach((frames, items) -> parts.add(part(frames, items)));
+        // drawn from their own stream, so the plain parts are the same whether these are asked for or not
+        Random more = new Random(seed * 11_000_027L + step);
+        addFutures(parts, more);
+        addExtendWindows(parts, more);
         return parts;
+    }
+
+    /**
+     * Future contrast: per clip, a window of the model's length from anywhere in a training video, a number of given
+     * frames (one per step), and its true continuation first, then each wrong one (see {@link Continuations}).
+     */
+    private void addFutures(List<BatchPart> parts, Random rng) {
+        if (future.perStep() == 0) {
+            return;
+        }
+        int w = spec.frames();
+        List<FolderDataset.Item> from = longerThan(w - 1);
+        int given = future.given(rng);
+        List<float[]> rows = new ArrayList<>();
+        List<String> captions = new ArrayList<>();
+        for (int i = 0; i < future.perStep(); i++) {
+            FolderDataset.Item video = from.get(rng.nextInt(from.size()));
+            Clip truth = video.clip().window(rng.nextInt(video.clip().frames() - w + 1), w);
+            rows.add(truth.toModelLayout());
+            for (String kind : future.corruptions()) {
+                Clip wrong = switch (kind) {
+                    case "held" -> Continuations.held(truth, given);
+                    case "reversed" -> Continuations.reversed(truth, given);
+                    default -> Continuations.shuffled(truth, given, rng);
+                };
+                rows.add(wrong.toModelLayout());
+            }
+            captions.add(video.caption());
+        }
+        parts.add(BatchPart.future(rows, w, captions, future.candidates(), given));
+    }
+
+    /**
+     * Extension windows (STARFlow-V's "(extend) " examples): a window of the model's length (plus
+     * {@code extend_lead_frames} for a latent model) that starts after a video's first frame, so the model learns to
+     * go on from frames it is given rather than from where a clip starts.
+     */
+    private void addExtendWindows(List<BatchPart> parts, Random rng) {
+        if (extendWindows == 0) {
+            return;
+        }
+        int w = spec.frames() + extendLead;
+        List<FolderDataset.Item> from = longerThan(w);
+        List<float[]> clips = new ArrayList<>();
+        List<String> captions = new ArrayList<>();
+        for (int i = 0; i < extendWindows; i++) {
+            FolderDataset.Item video = from.get(rng.nextInt(from.size()));
+            int start = 1 + rng.nextInt(video.clip().frames() - w);
+            clips.add(video.clip().window(start, w).toModelLayout());
+            captions.add(Generation.extendCaption(video.caption()));
+        }
+        parts.add(new BatchPart(clips, w, captions));
     }
 
     private static BatchPart part(int frames, List<FolderDataset.Item> items) {
@@ -91,7 +189,10 @@ final class FolderTrainingData implements TrainingData {
         // one caption per file, however many windows it gave
         Map<String, String> byFile = new TreeMap<>();
         data.train().forEach(i -> byFile.putIfAbsent(i.file(), i.caption()));
-        List<String> captions = List.copyOf(byFile.values());
-        return new ModelVocabulary(Vocabulary.of(captions), null, captions.stream().distinct().limit(4).toList());
+        List<String> captions = new ArrayList<>(byFile.values());
+        if (extendWindows > 0) {
+            captions.add(Generation.extendCaption(""));
+        }
+        return new ModelVocabulary(Vocabulary.of(captions), null, byFile.values().stream().distinct().limit(4).toList());
     }
 }

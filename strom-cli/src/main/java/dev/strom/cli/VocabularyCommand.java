@@ -39,7 +39,7 @@ final class VocabularyCommand implements Callable<Integer> {
         int batch = config.path("train").path("batch").asInt(8);
         TrainingData source = data.equals("world")
                 ? new WorldTrainingData(config.path("train"), spec, seed, batch)
-                : FolderTrainingData.open(Path.of(data), spec, MediaDecoder.Fit.CROP, seed, batch);
+                : FolderTrainingData.open(Path.of(data), config.path("train"), spec, MediaDecoder.Fit.CROP, seed, batch);
         ModelVocabulary vocabulary = source.vocabulary();
         AtomicFiles.write(dir.resolve(ModelVocabulary.FILE), vocabulary::writeTo);
         System.out.println(dir.resolve(ModelVocabulary.FILE) + ": " + vocabulary.words().counts().size() + " words from "

@@ -68,10 +68,7 @@ final class WorldTrainingData implements TrainingData {
     private final int contrastClipsFrom;
     private final int wrongCaptions;
     private final double motionShare;
-    private final int futures;
-    private final List<String> corruptions;
-    private final int futureGivenMin;
-    private final int futureGivenMax;
+    private final FutureContrastSettings future;
     private final int extendWindows;
     private final int extendLead;
     private final float fullClipWeight;
@@ -149,15 +146,7 @@ final class WorldTrainingData implements TrainingData {
         // Future contrast: a window from anywhere in a longer clip; given its first frames, the true continuation
         // against the last frame held, the motion reversed, at another speed and with the object gone, all under the
         // same caption and noise draw (see TrainingObjective.futureContrast).
-        this.futures = train.path("future_contrast_per_step").asInt(0);
-        List<String> wrongFutures = new ArrayList<>();
-        train.path("future_corruptions").forEach(n -> wrongFutures.add(n.asText()));
-        this.corruptions = wrongFutures.isEmpty() ? List.of("held", "reversed", "speed", "removed") : List.copyOf(wrongFutures);
-        if (!List.of("held", "reversed", "speed", "removed").containsAll(corruptions)) {
-            throw new IllegalArgumentException("future_corruptions may name held, reversed, speed and removed, not " + corruptions);
-        }
-        this.futureGivenMin = train.path("future_given_min").asInt(2);
-        this.futureGivenMax = train.path("future_given_max").asInt(spec.frames() - 4);
+        this.future = FutureContrastSettings.of(train, spec.frames(), List.of("held", "reversed", "speed", "removed"));
         // Extension windows (STARFlow-V's "(extend) " examples): a window that starts mid-clip, so the velocity has
         // to be read off the frames rather than from where clips start.
         this.extendWindows = train.path("extend_windows_per_step").asInt(0);
@@ -167,9 +156,6 @@ final class WorldTrainingData implements TrainingData {
         }
         // How much a full clip counts: every frame of it carries velocity, which openings and stills do not.
         this.fullClipWeight = (float) train.path("full_clip_weight").asDouble(1);
-        if (futures > 0 && (futureGivenMin < 1 || futureGivenMax < futureGivenMin || futureGivenMax >= spec.frames())) {
-            throw new IllegalArgumentException("future_given_min..future_given_max must lie in 1.." + (spec.frames() - 1));
-        }
         if (wrongCaptions < 1 || wrongCaptions >= Motion.values().length) {
             throw new IllegalArgumentException("contrast_wrong_captions must be in 1.." + (Motion.values().length - 1));
         }
@@ -228,15 +214,15 @@ final class WorldTrainingData implements TrainingData {
      * speed, the primary object gone.
      */
     private void addFutures(List<BatchPart> parts, int s, Random rng) {
-        if (futures == 0) {
+        if (future.perStep() == 0) {
             return;
         }
         int w = spec.frames();
         List<float[]> rows = new ArrayList<>();
         List<String> captions = new ArrayList<>();
-        int given = futureGivenMin + rng.nextInt(futureGivenMax - futureGivenMin + 1);
-        for (int i = 0; i < futures; i++) {
-            WorldDataset.Sample sample = longer.training(FUTURE_OFFSET + (long) s * futures + i);
+        int given = future.given(rng);
+        for (int i = 0; i < future.perStep(); i++) {
+            WorldDataset.Sample sample = longer.training(FUTURE_OFFSET + (long) s * future.perStep() + i);
             Clip clip = sample.clip();
             int start = rng.nextInt(clip.frames() - w + 1);
             Clip truth = clip.window(start, w);
@@ -244,7 +230,7 @@ final class WorldTrainingData implements TrainingData {
             Scene without = new Scene(scene.actors().subList(1, scene.actors().size()), scene.background());
             rows.add(truth.toModelLayout());
             double rate = rng.nextBoolean() ? 2 : 0.5;
-            for (String kind : corruptions) {
+            for (String kind : future.corruptions()) {
                 Clip wrong = switch (kind) {
                     case "held" -> Continuations.held(truth, given);
                     case "reversed" -> Continuations.reversed(truth, given);
@@ -256,7 +242,7 @@ final class WorldTrainingData implements TrainingData {
             captions.add(sample.caption());
         }
         if (!captions.isEmpty()) {
-            parts.add(BatchPart.future(rows, w, captions, 1 + corruptions.size(), given));
+            parts.add(BatchPart.future(rows, w, captions, future.candidates(), given));
         }
     }
 

@@ -2,15 +2,25 @@ package dev.strom.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.strom.footage.FolderDataset;
+import dev.strom.footage.Preprocessing;
 import dev.strom.footage.TestFootage;
+import dev.strom.media.MediaDecoder;
+import dev.strom.video.Generation;
+import dev.strom.video.VideoSpec;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 
@@ -58,6 +68,107 @@ class FolderTrainingTest {
         assertTrue(tunedCard.path("command").asText().contains("--init"), tunedCard.toString());
         Cli info = Cli.run("info", second.toString());
         assertTrue(info.out().contains("before fine-tuning"), info.out());
+    }
+
+    /** The tiny preset with the dynamics parts a folder can train: future contrast and extension windows. */
+    private static ObjectNode dynamics(int futures, int givenMax, int extendWindows) throws IOException {
+        ObjectNode config = TrainCommand.loadConfig("tiny");
+        ((ObjectNode) config.path("train")).put("future_contrast_per_step", futures).put("future_given_min", 1)
+                .put("future_given_max", givenMax).put("extend_windows_per_step", extendWindows);
+        return config;
+    }
+
+    private static FolderTrainingData open(Path folder, JsonNode config) throws IOException {
+        return FolderTrainingData.open(folder, config.path("train"), new VideoSpec(4, 16, 8), MediaDecoder.Fit.CROP, 5, 3);
+    }
+
+    /** Where {@code window} (model layout) starts in one of the videos, or -1. */
+    private static int startIn(List<FolderDataset.Item> videos, float[] window, int frames) {
+        for (FolderDataset.Item v : videos) {
+            for (int t = 0; t + frames <= v.clip().frames(); t++) {
+                if (Arrays.equals(v.clip().window(t, frames).toModelLayout(), window)) {
+                    return t;
+                }
+            }
+        }
+        return -1;
+    }
+
+    @Test
+    void footageTrainsTheFutureAgainstHeldReversedAndShuffledFramesAndWindowsThatStartMidVideo() throws IOException {
+        Path folder = dir.resolve("footage");
+        Files.createDirectories(folder);
+        TestFootage.fillWithGoodAndBrokenFiles(folder);
+        FolderTrainingData plain = open(folder, TrainCommand.loadConfig("tiny"));
+        FolderTrainingData data = open(folder, dynamics(2, 2, 2));
+        List<FolderDataset.Item> videos = FolderDataset.load(folder, Preprocessing.of(16, 8, 4, MediaDecoder.Fit.CROP), w -> { })
+                .trainingVideos();
+        int plane = 3 * 16 * 16;
+
+        List<TrainingData.BatchPart> parts = data.batch(7);
+
+        List<TrainingData.BatchPart> before = plain.batch(7);
+        for (int i = 0; i < before.size(); i++) {
+            assertEquals(before.get(i).captions(), parts.get(i).captions(), "the plain parts do not change");
+        }
+        TrainingData.BatchPart future = parts.get(before.size());
+        assertTrue(future.future());
+        assertEquals(4, future.futures(), "the truth, held, reversed, shuffled");
+        assertEquals(2, future.captions().size());
+        int given = future.scoredFrom();
+        assertTrue(given == 1 || given == 2, "given " + given);
+        for (int c = 0; c < 2; c++) {
+            float[] truth = future.clips().get(4 * c);
+            assertTrue(startIn(videos, truth, 4) >= 0, "the truth is a window of a training video");
+            for (int k = 1; k < 4; k++) {
+                float[] wrong = future.clips().get(4 * c + k);
+                assertArrayEquals(Arrays.copyOf(truth, given * plane), Arrays.copyOf(wrong, given * plane), "candidate " + k + " keeps the given frames");
+                assertFalse(Arrays.equals(truth, wrong), "candidate " + k + " goes on another way");
+            }
+            float[] held = future.clips().get(4 * c + 1);
+            assertArrayEquals(Arrays.copyOfRange(truth, (given - 1) * plane, given * plane), Arrays.copyOfRange(held, 3 * plane, 4 * plane),
+                    "held repeats the last given frame");
+        }
+        TrainingData.BatchPart windows = parts.get(before.size() + 1);
+        assertEquals(2, windows.clips().size());
+        for (int i = 0; i < 2; i++) {
+            assertTrue(windows.captions().get(i).startsWith(Generation.EXTEND_MARKER), windows.captions().get(i));
+            assertTrue(startIn(videos, windows.clips().get(i), 4) >= 1, "an extension window starts after the video's first frame");
+        }
+        List<TrainingData.BatchPart> again = open(folder, dynamics(2, 2, 2)).batch(7);
+        for (int r = 0; r < future.clips().size(); r++) {
+            assertArrayEquals(future.clips().get(r), again.get(before.size()).clips().get(r), "a step's data follows from the seed and the step");
+        }
+        assertTrue(data.vocabulary().words().knows("extend"), "the marker's word is in the vocabulary");
+    }
+
+    @Test
+    void footageDynamicsSettingsThatCannotWorkAreRefusedBeforeTraining() throws IOException {
+        Path folder = dir.resolve("footage");
+        Files.createDirectories(folder);
+        TestFootage.fillWithGoodAndBrokenFiles(folder);
+
+        IllegalArgumentException shuffled = assertThrows(IllegalArgumentException.class, () -> open(folder, dynamics(1, 3, 0)));
+        assertTrue(shuffled.getMessage().contains("future_given_max must be at most 2"), shuffled.getMessage());
+        ObjectNode removed = dynamics(1, 2, 0);
+        ((ObjectNode) removed.path("train")).putArray("future_corruptions").add("removed");
+        IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class, () -> open(folder, removed));
+        assertTrue(unknown.getMessage().contains("may name held, reversed, shuffled"), unknown.getMessage());
+    }
+
+    @Test
+    void aFolderTrainsWithFutureContrastAndExtensionWindows() throws IOException {
+        Path folder = dir.resolve("footage");
+        Files.createDirectories(folder);
+        TestFootage.fillWithGoodAndBrokenFiles(folder);
+        Path config = dir.resolve("dynamics.json");
+        Files.writeString(config, dynamics(2, 2, 1).toString());
+
+        Cli run = Cli.run("train", "--data", folder.toString(), "--config", config.toString(), "--out", dir.resolve("run").toString(),
+                "--steps", "2", "--batch", "2");
+
+        assertEquals(0, run.exit(), run.err());
+        assertTrue(run.err().contains("future "), "the progress line reads the future contrast: " + run.err());
     }
 
     @Test

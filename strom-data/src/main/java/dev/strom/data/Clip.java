@@ -64,6 +64,29 @@ public record Clip(int frames, int height, int width, double fps, byte[] rgb) {
         return new Clip(count, height, width, fps, out);
     }
 
+    /** The clips' frames one after another, as one clip (all of the same size and frame rate). */
+    public static Clip joined(java.util.List<Clip> clips) {
+        if (clips.isEmpty()) {
+            throw new IllegalArgumentException("nothing to join");
+        }
+        Clip first = clips.get(0);
+        int frames = 0;
+        for (Clip c : clips) {
+            if (c.height != first.height || c.width != first.width || c.fps != first.fps) {
+                throw new IllegalArgumentException("clips of " + first.width + "x" + first.height + " at " + first.fps
+                        + " fps cannot be joined with one of " + c.width + "x" + c.height + " at " + c.fps + " fps");
+            }
+            frames += c.frames;
+        }
+        byte[] out = new byte[frames * first.frameBytes()];
+        int at = 0;
+        for (Clip c : clips) {
+            System.arraycopy(c.rgb, 0, out, at, c.rgb.length);
+            at += c.rgb.length;
+        }
+        return new Clip(frames, first.height, first.width, first.fps, out);
+    }
+
     /** The same clip with its frames in another order (permutation of 0..T-1). */
     public Clip reorder(int[] order) {
         byte[] out = new byte[rgb.length];

@@ -8,8 +8,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
@@ -30,6 +32,7 @@ public final class FolderDataset {
     }
 
     private final Path folder;
+    private final Preprocessing prep;
     private final List<Item> train;
     private final List<Item> heldOut;
     private final List<SkippedFile> skipped;
@@ -38,9 +41,10 @@ public final class FolderDataset {
     private final int decoded;
     private final int cached;
 
-    private FolderDataset(Path folder, List<Item> train, List<Item> heldOut, List<SkippedFile> skipped, int videos,
-                          int images, int decoded, int cached) {
+    private FolderDataset(Path folder, Preprocessing prep, List<Item> train, List<Item> heldOut, List<SkippedFile> skipped,
+                          int videos, int images, int decoded, int cached) {
         this.folder = folder;
+        this.prep = prep;
         this.train = train;
         this.heldOut = heldOut;
         this.skipped = skipped;
@@ -119,7 +123,7 @@ public final class FolderDataset {
         for (int i = 0; i < usable.size(); i++) {
             (held.contains(usable.get(i)) ? heldOut : train).addAll(windows.get(i));
         }
-        return new FolderDataset(folder, train, heldOut, skipped, usable.size() - images, images, decoded, cached);
+        return new FolderDataset(folder, prep, train, heldOut, skipped, usable.size() - images, images, decoded, cached);
     }
 
     private static List<Path> mediaFiles(Path folder) throws IOException {
@@ -149,6 +153,30 @@ public final class FolderDataset {
 
     public List<Item> train() {
         return train;
+    }
+
+    /**
+     * Each training video as one clip, its windows joined back in order (each window after the first adds the
+     * frames its stride moved on), with its caption: for windows that start anywhere, not only where the cut fell.
+     * Images are left out. With a stride longer than a window the windows do not touch, so each stays a clip alone.
+     */
+    public List<Item> trainingVideos() {
+        Map<String, List<Item>> byFile = new LinkedHashMap<>();
+        train.stream().filter(i -> i.clip().frames() > 1)
+                .forEach(i -> byFile.computeIfAbsent(i.file(), f -> new ArrayList<>()).add(i));
+        List<Item> out = new ArrayList<>();
+        for (List<Item> windows : byFile.values()) {
+            if (prep.stride() > prep.frames()) {
+                out.addAll(windows);
+                continue;
+            }
+            List<Clip> parts = new ArrayList<>(List.of(windows.get(0).clip()));
+            for (Item w : windows.subList(1, windows.size())) {
+                parts.add(w.clip().window(prep.frames() - prep.stride(), prep.stride()));
+            }
+            out.add(new Item(windows.get(0).file(), Clip.joined(parts), windows.get(0).caption()));
+        }
+        return out;
     }
 
     public List<Item> heldOut() {

@@ -67,6 +67,27 @@ class FolderDatasetTest {
     }
 
     @Test
+    void eachTrainingVideoJoinsItsWindowsBackIntoTheFramesTheyWereCutFrom() throws IOException {
+        TestFootage.fillWithGoodAndBrokenFiles(folder);
+        FolderDataset tiled = FolderDataset.load(folder, TINY, w -> { });
+        // windows of 4 frames two frames apart: 0-3, 2-5, 4-7
+        FolderDataset overlapping = FolderDataset.load(folder, new Preprocessing(16, 8, 4, MediaDecoder.Fit.CROP, 2), w -> { });
+
+        List<FolderDataset.Item> videos = tiled.trainingVideos();
+        assertEquals(tiled.train().stream().filter(i -> i.clip().frames() > 1).map(FolderDataset.Item::file).distinct().toList(),
+                videos.stream().map(FolderDataset.Item::file).toList(), "one per training video, in order; no image");
+        for (FolderDataset.Item video : videos) {
+            assertEquals(8, video.clip().frames(), "two 4-frame windows");
+            List<FolderDataset.Item> windows = tiled.train().stream().filter(i -> i.file().equals(video.file())).toList();
+            assertArrayEquals(windows.get(1).clip().rgb(), video.clip().window(4, 4).rgb(), video.file());
+            FolderDataset.Item same = overlapping.trainingVideos().stream().filter(i -> i.file().equals(video.file()))
+                    .findFirst().orElseThrow();
+            assertArrayEquals(video.clip().rgb(), same.clip().rgb(), "overlapping windows join to the same frames");
+            assertEquals(video.caption(), same.caption());
+        }
+    }
+
+    @Test
     void aSecondLoadDecodesNothingAndAChangedFileIsDecodedAgain() throws IOException {
         TestFootage.fillWithGoodAndBrokenFiles(folder);
         FolderDataset first = FolderDataset.load(folder, TINY, w -> { });

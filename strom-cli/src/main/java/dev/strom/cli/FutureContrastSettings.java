@@ -1,0 +1,42 @@
+package dev.strom.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * A train section's future contrast (see {@link dev.strom.flow.train.TrainingObjective#futureContrast}), for the world
+ * and for folders alike: how many clips a step contrasts ({@code future_contrast_per_step}, 0 for none), how many of
+ * their frames are given ({@code future_given_min} .. {@code future_given_max}, one draw per step), and which wrong
+ * continuations each is scored against ({@code future_corruptions}, by default all the data knows).
+ */
+record FutureContrastSettings(int perStep, int givenMin, int givenMax, List<String> corruptions) {
+
+    /** Reads the settings for clips of {@code frames} frames; the range is checked only when future contrast is asked. */
+    static FutureContrastSettings of(JsonNode train, int frames, List<String> known) {
+        List<String> named = new ArrayList<>();
+        train.path("future_corruptions").forEach(n -> named.add(n.asText()));
+        List<String> corruptions = named.isEmpty() ? known : List.copyOf(named);
+        if (!known.containsAll(corruptions)) {
+            throw new IllegalArgumentException("future_corruptions may name " + String.join(", ", known) + ", not " + corruptions);
+        }
+        FutureContrastSettings s = new FutureContrastSettings(train.path("future_contrast_per_step").asInt(0),
+                train.path("future_given_min").asInt(2), train.path("future_given_max").asInt(frames - 4), corruptions);
+        if (s.perStep > 0 && (s.givenMin < 1 || s.givenMax < s.givenMin || s.givenMax >= frames)) {
+            throw new IllegalArgumentException("future_given_min..future_given_max must lie in 1.." + (frames - 1));
+        }
+        return s;
+    }
+
+    /** A step's number of given frames. */
+    int given(Random rng) {
+        return givenMin + rng.nextInt(givenMax - givenMin + 1);
+    }
+
+    /** Rows per contrasted clip: the truth and each corruption. */
+    int candidates() {
+        return 1 + corruptions.size();
+    }
+}
