@@ -23,7 +23,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.Random;
@@ -147,36 +149,34 @@ final class Trainer {
                     double[] nll = new double[1];
                     double[] contrast = {0, 0, 0};
                     double[] future = {0, 0, 0};
-                    TrainStep.Result r = step.run(() -> {
-                        NDArray loss = null;
-                        for (int i = 0; i < parts.size(); i++) {
-                            TrainingData.BatchPart p = parts.get(i);
+                    // one loss per part, each taken back through before the next is built (see TrainStep.run)
+                    List<Supplier<NDArray>> losses = new ArrayList<>();
+                    for (int i = 0; i < parts.size(); i++) {
+                        TrainingData.BatchPart p = parts.get(i);
+                        double[] nllOut = i == 0 ? nll : null;
+                        losses.add(() -> {
                             NDArray part;
                             if (p.future()) {
                                 TrainingObjective.Contrast f = objective.futureContrast(model.toFlow(model.stack(p.clips(), p.frames())),
-                                        p.futures(), model.flowFrame(p.scoredFrom()), p.captions(), rng, i == 0 ? nll : null);
+                                        p.futures(), model.flowFrame(p.scoredFrom()), p.captions(), rng, nllOut);
                                 future[0] += f.crossEntropy().getFloat();
                                 future[1]++;
                                 future[2] += f.accuracy();
                                 part = f.loss().add(f.crossEntropy().mul(futureWeight / model.flowDimsFrom(p.scoredFrom(), p.frames())));
                             } else if (p.contrasted()) {
                                 TrainingObjective.Contrast c = objective.captionContrast(model.toFlow(model.stack(p.clips(), p.frames())),
-                                        model.flowFrame(p.scoredFrom()), p.candidates(), rng, i == 0 ? nll : null);
+                                        model.flowFrame(p.scoredFrom()), p.candidates(), rng, nllOut);
                                 contrast[0] += c.crossEntropy().getFloat();
                                 contrast[1]++;
                                 contrast[2] += c.accuracy();
                                 part = c.loss().add(c.crossEntropy().mul(contrastWeight / model.flowDimsFrom(p.scoredFrom(), p.frames())));
                             } else {
-                                part = objective.loss(flowClips(model, p), p.captions(), captionDrop, rng,
-                                        i == 0 ? nll : null);
+                                part = objective.loss(flowClips(model, p), p.captions(), captionDrop, rng, nllOut);
                             }
-                            if (p.weight() != 1f) {
-                                part = part.mul(p.weight());
-                            }
-                            loss = loss == null ? part : loss.add(part);
-                        }
-                        return loss;
-                    });
+                            return p.weight() != 1f ? part.mul(p.weight()) : part;
+                        });
+                    }
+                    TrainStep.Result r = step.run(losses);
                     double seconds = elapsedBefore + (System.nanoTime() - t0) / 1e9;
                     double bpd = r.skipped() ? Double.NaN : FlowLoss.bitsPerDim(nll[0]);
                     double contrastMean = contrast[1] > 0 ? contrast[0] / contrast[1] : Double.NaN;

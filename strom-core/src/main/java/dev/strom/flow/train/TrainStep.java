@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.training.GradientCollector;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
@@ -49,20 +50,36 @@ public final class TrainStep {
 
     /** Runs the loss built by {@code loss} (inside the gradient tape) and updates the parameters. */
     public Result run(Supplier<NDArray> loss) {
+        return run(List.of(loss));
+    }
+
+    /**
+     * Runs a loss that is the sum of {@code parts} and updates the parameters. Each part is built, taken back
+     * through and let go before the next: its backward pass frees its graph and its scope closes its tensors, so a
+     * step holds the activations of its largest part instead of the whole batch's (a dynamics batch of many kinds of
+     * clip held about 10 GB at once). The parameters' gradients add up over the parts, as for the sum.
+     */
+    public Result run(List<Supplier<NDArray>> parts) {
         int at = step++;
         float lr = schedule.at(at);
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
             Map<String, NDArray> grads = new HashMap<>();
-            double l;
+            double l = 0;
             try (GradientCollector collector = Engine.getEngine("PyTorch").newGradientCollector()) {
                 clearGradients();
-                NDArray value = loss.get();
-                l = value.getFloat();
-                if (!Double.isFinite(l)) {
-                    return new Result(at, l, Double.NaN, lr, true, "loss is not finite");
+                for (Supplier<NDArray> part : parts) {
+                    try (NDScope partScope = new NDScope()) {
+                        partScope.suppressNotUsedWarning();
+                        NDArray value = part.get();
+                        double v = value.getFloat();
+                        l += v;
+                        if (!Double.isFinite(v)) {
+                            return new Result(at, l, Double.NaN, lr, true, "loss is not finite");
+                        }
+                        collector.backward(value);
+                    }
                 }
-                collector.backward(value);
                 for (Map.Entry<String, NDArray> e : params.entrySet()) {
                     grads.put(e.getKey(), e.getValue().getGradient().duplicate());
                 }

@@ -14,6 +14,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -114,6 +115,29 @@ class TrainStepTest {
             resumed = flow.parameters().get("blocks.0.proj_out.weight").toFloatArray();
         }
         assertArrayEquals(straight, resumed);
+    }
+
+    @Test
+    void aStepOverPartsMovesTheParametersAsOneOverTheirSumDoes() {
+        float[][] after = new float[2][];
+        double[] losses = new double[2];
+        for (int run = 0; run < 2; run++) {
+            try (NDManager m = NDManager.newBaseManager(); StarFlow flow = StarFlow.initialise(tiny(), m, 3)) {
+                TrainStep step = new TrainStep(flow.parameters().all(), TrainSettings.starflow(1e-3f, 0, 10));
+                NDArray x = toyImages(m, 4);
+                NDArray y = toyText(m, 4);
+                Supplier<NDArray> first = () -> FlowLoss.training(flow.forward(x.get("0:2"), y.get("0:2")), flow.config());
+                Supplier<NDArray> second = () -> FlowLoss.training(flow.forward(x.get("2:4"), y.get("2:4")), flow.config()).mul(0.5f);
+                TrainStep.Result r = run == 0 ? step.run(() -> first.get().add(second.get())) : step.run(List.of(first, second));
+                assertFalse(r.skipped());
+                losses[run] = r.loss();
+                after[run] = flow.parameters().get("blocks.1.proj_out.weight").toFloatArray();
+            }
+        }
+        assertEquals(losses[0], losses[1], 1e-5, "the loss is the parts' sum");
+        for (int i = 0; i < after[0].length; i++) {
+            assertEquals(after[0][i], after[1][i], 1e-6, "weight " + i);
+        }
     }
 
     @Test
