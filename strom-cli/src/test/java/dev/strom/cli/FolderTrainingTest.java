@@ -29,15 +29,21 @@ class FolderTrainingTest {
     @TempDir
     Path dir;
 
+    /** TestFootage's folder: three 8-frame videos and an image that train, and three files that cannot. */
+    private Path footage() throws IOException {
+        Path folder = dir.resolve("footage");
+        Files.createDirectories(folder);
+        TestFootage.fillWithGoodAndBrokenFiles(folder);
+        return folder;
+    }
+
     private static JsonNode card(Path run) throws IOException {
         return new ObjectMapper().readTree(run.resolve("checkpoint/config.json").toFile()).path("strom").path("card");
     }
 
     @Test
     void aFolderWithBrokenFilesTrainsReportsThemAndFineTunesFromItsCheckpoint() throws IOException {
-        Path folder = dir.resolve("footage");
-        Files.createDirectories(folder);
-        TestFootage.fillWithGoodAndBrokenFiles(folder);
+        Path folder = footage();
         Path first = dir.resolve("first");
 
         Cli run = Cli.run("train", "--data", folder.toString(), "--config", "tiny", "--out", first.toString(),
@@ -96,9 +102,7 @@ class FolderTrainingTest {
 
     @Test
     void footageTrainsTheFutureAgainstHeldReversedAndShuffledFramesAndWindowsThatStartMidVideo() throws IOException {
-        Path folder = dir.resolve("footage");
-        Files.createDirectories(folder);
-        TestFootage.fillWithGoodAndBrokenFiles(folder);
+        Path folder = footage();
         FolderTrainingData plain = open(folder, TrainCommand.loadConfig("tiny"));
         FolderTrainingData data = open(folder, dynamics(2, 2, 2));
         List<FolderDataset.Item> videos = FolderDataset.load(folder, Preprocessing.of(16, 8, 4, MediaDecoder.Fit.CROP), w -> { })
@@ -144,9 +148,7 @@ class FolderTrainingTest {
 
     @Test
     void footageDynamicsSettingsThatCannotWorkAreRefusedBeforeTraining() throws IOException {
-        Path folder = dir.resolve("footage");
-        Files.createDirectories(folder);
-        TestFootage.fillWithGoodAndBrokenFiles(folder);
+        Path folder = footage();
 
         IllegalArgumentException shuffled = assertThrows(IllegalArgumentException.class, () -> open(folder, dynamics(1, 3, 0)));
         assertTrue(shuffled.getMessage().contains("future_given_max must be at most 2"), shuffled.getMessage());
@@ -158,9 +160,7 @@ class FolderTrainingTest {
 
     @Test
     void aFolderTrainsWithFutureContrastAndExtensionWindows() throws IOException {
-        Path folder = dir.resolve("footage");
-        Files.createDirectories(folder);
-        TestFootage.fillWithGoodAndBrokenFiles(folder);
+        Path folder = footage();
         Path config = dir.resolve("dynamics.json");
         Files.writeString(config, dynamics(2, 2, 1).toString());
 
