@@ -49,7 +49,7 @@ final class FolderTrainingData implements TrainingData {
         this.seed = seed;
         this.batch = batch;
         this.videos = data.trainingVideos();
-        this.future = FutureContrastSettings.of(train, spec.frames(), CORRUPTIONS);
+        this.future = FutureContrastSettings.of(train, spec.frames(), CORRUPTIONS, CORRUPTIONS);
         this.extendWindows = train.path("extend_windows_per_step").asInt(0);
         this.extendLead = train.path("extend_lead_frames").asInt(0);
         if (extendLead < 0 || extendLead >= spec.frames()) {

@@ -10,15 +10,18 @@ import java.util.Random;
  * A train section's future contrast (see {@link dev.strom.flow.train.TrainingObjective#futureContrast}), for the world
  * and for folders alike: how many clips a step contrasts ({@code future_contrast_per_step}, 0 for none), how many of
  * their frames are given ({@code future_given_min} .. {@code future_given_max}, one draw per step), and which wrong
- * continuations each is scored against ({@code future_corruptions}, by default all the data knows).
+ * continuations each is scored against ({@code future_corruptions}: any the data knows, by default its usual ones).
  */
 record FutureContrastSettings(int perStep, int givenMin, int givenMax, List<String> corruptions) {
 
-    /** Reads the settings for clips of {@code frames} frames; the range is checked only when future contrast is asked. */
-    static FutureContrastSettings of(JsonNode train, int frames, List<String> known) {
+    /**
+     * Reads the settings for clips of {@code frames} frames, where the data can make the {@code known} corruptions
+     * and uses {@code usual} when none are named; the range is checked only when future contrast is asked.
+     */
+    static FutureContrastSettings of(JsonNode train, int frames, List<String> known, List<String> usual) {
         List<String> named = new ArrayList<>();
         train.path("future_corruptions").forEach(n -> named.add(n.asText()));
-        List<String> corruptions = named.isEmpty() ? known : List.copyOf(named);
+        List<String> corruptions = named.isEmpty() ? usual : List.copyOf(named);
         if (!known.containsAll(corruptions)) {
             throw new IllegalArgumentException("future_corruptions may name " + String.join(", ", known) + ", not " + corruptions);
         }

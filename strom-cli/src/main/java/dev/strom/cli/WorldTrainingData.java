@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.function.Supplier;
 import java.util.Random;
 import java.util.function.IntSupplier;
 
@@ -146,7 +147,9 @@ final class WorldTrainingData implements TrainingData {
         // Future contrast: a window from anywhere in a longer clip; given its first frames, the true continuation
         // against the last frame held, the motion reversed, at another speed and with the object gone, all under the
         // same caption and noise draw (see TrainingObjective.futureContrast).
-        this.future = FutureContrastSettings.of(train, spec.frames(), List.of("held", "reversed", "speed", "removed"));
+        // "smeared" (the object stretched along its way) is there to be asked for; the usual four are the default
+        this.future = FutureContrastSettings.of(train, spec.frames(), List.of("held", "reversed", "speed", "removed", "smeared"),
+                List.of("held", "reversed", "speed", "removed"));
         // Extension windows (STARFlow-V's "(extend) " examples): a window that starts mid-clip, so the velocity has
         // to be read off the frames rather than from where clips start.
         this.extendWindows = train.path("extend_windows_per_step").asInt(0);
@@ -210,8 +213,8 @@ final class WorldTrainingData implements TrainingData {
     /**
      * Future contrast examples: per clip, a window of the training length from a random start of a longer clip, a
      * random number of given frames, and candidates for what follows: the truth, then the corruptions the train
-     * section names (by default all): the last given frame held, the motion reversed, the motion at double or half
-     * speed, the primary object gone.
+     * section names (by default the first four): the last given frame held, the motion reversed, the motion at
+     * double or half speed, the primary object gone, and the primary object smeared along its way.
      */
     private void addFutures(List<BatchPart> parts, int s, Random rng) {
         if (future.perStep() == 0) {
@@ -228,6 +231,7 @@ final class WorldTrainingData implements TrainingData {
             Clip truth = clip.window(start, w);
             Scene scene = sample.scene();
             Scene without = new Scene(scene.actors().subList(1, scene.actors().size()), scene.background());
+            Supplier<Clip> empty = () -> longer.world().render(without).window(start, w);
             rows.add(truth.toModelLayout());
             double rate = rng.nextBoolean() ? 2 : 0.5;
             for (String kind : future.corruptions()) {
@@ -235,7 +239,8 @@ final class WorldTrainingData implements TrainingData {
                     case "held" -> Continuations.held(truth, given);
                     case "reversed" -> Continuations.reversed(truth, given);
                     case "speed" -> Continuations.atSpeed(clip, start, w, given, rate);
-                    default -> Continuations.splice(truth, longer.world().render(without).window(start, w), given);
+                    case "smeared" -> Continuations.smeared(truth, empty.get(), given);
+                    default -> Continuations.splice(truth, empty.get(), given);
                 };
                 rows.add(wrong.toModelLayout());
             }

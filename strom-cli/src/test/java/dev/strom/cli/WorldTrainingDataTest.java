@@ -161,6 +161,36 @@ class WorldTrainingDataTest {
     }
 
     @Test
+    void aSmearedContinuationKeepsTheObjectWhereItIsAndAddsWhereItWas() {
+        ObjectNode t = new ObjectMapper().createObjectNode();
+        t.put("future_contrast_per_step", 2).put("future_given_min", 3).put("future_given_max", 3);
+        t.putArray("future_corruptions").add("removed").add("smeared");
+        TrainingData.BatchPart future = new WorldTrainingData(t, SPEC, 3, 2).batch(2).stream()
+                .filter(TrainingData.BatchPart::future).findFirst().orElseThrow();
+        assertEquals(3, future.futures());
+        for (int c = 0; c < 2; c++) {
+            float[] truth = future.clips().get(3 * c);
+            float[] removed = future.clips().get(3 * c + 1);
+            float[] smeared = future.clips().get(3 * c + 2);
+            int objectNow = 0;
+            int addedBehind = 0;
+            for (int i = 3 * SPEC.dims(1); i < truth.length; i++) {
+                boolean object = truth[i] != removed[i];
+                if (object) {
+                    objectNow++;
+                    assertEquals(truth[i], smeared[i], "clip " + c + ": where the object is, it is drawn as it is");
+                } else if (smeared[i] != truth[i]) {
+                    addedBehind++;
+                }
+            }
+            assertTrue(objectNow > 0, "clip " + c + " has its object after the given frames");
+            assertTrue(addedBehind > 0 || Arrays.equals(truth, smeared), "clip " + c + ": a moving object leaves a smear");
+        }
+        assertTrue(!Arrays.equals(future.clips().get(0), future.clips().get(2)) || !Arrays.equals(future.clips().get(3), future.clips().get(5)),
+                "at least one of the two clips moves, so its smear differs from the truth");
+    }
+
+    @Test
     void theFutureSettingsAreCheckedOnlyWhenFutureContrastIsAsked() {
         VideoSpec four = new VideoSpec(4, 16, 8);
         ObjectNode plain = new ObjectMapper().createObjectNode();

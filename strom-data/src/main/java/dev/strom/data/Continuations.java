@@ -84,6 +84,37 @@ public final class Continuations {
         return new Clip(window.frames(), window.height(), window.width(), window.fps(), rgb);
     }
 
+    /**
+     * The object smeared along its path: after the given frames, each frame shows the object where it is and, where
+     * it is not, wherever it last was since the last given frame. It is what a model draws that has learned that an
+     * object goes on but not that it leaves where it was: objects stretch along their way instead of moving.
+     * {@code empty} is the same window without the object; a pixel that differs from it is one the object covers.
+     */
+    public static Clip smeared(Clip window, Clip empty, int given) {
+        check(window, given);
+        if (empty.frames() != window.frames() || empty.frameBytes() != window.frameBytes()) {
+            throw new IllegalArgumentException("the window and its empty background must have the same shape");
+        }
+        int bytes = window.frameBytes();
+        byte[] in = window.rgb();
+        byte[] out = in.clone();
+        for (int t = given; t < window.frames(); t++) {
+            for (int p = 0; p < bytes; p += 3) {
+                for (int u = t; u >= given - 1; u--) {
+                    if (covers(in, empty.rgb(), u * bytes + p)) {
+                        System.arraycopy(in, u * bytes + p, out, t * bytes + p, 3);
+                        break;
+                    }
+                }
+            }
+        }
+        return new Clip(window.frames(), window.height(), window.width(), window.fps(), out);
+    }
+
+    private static boolean covers(byte[] frame, byte[] empty, int at) {
+        return frame[at] != empty[at] || frame[at + 1] != empty[at + 1] || frame[at + 2] != empty[at + 2];
+    }
+
     private static Clip pick(Clip clip, int[] frames) {
         byte[] rgb = new byte[frames.length * clip.frameBytes()];
         for (int t = 0; t < frames.length; t++) {

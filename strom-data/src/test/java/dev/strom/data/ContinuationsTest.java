@@ -67,6 +67,30 @@ class ContinuationsTest {
     }
 
     @Test
+    void smearedKeepsTheObjectWhereverItWasSinceTheLastGivenFrame() {
+        // a 1x4 clip of one bright pixel moving right over black, one place a frame
+        byte[] rgb = new byte[4 * 4 * 3];
+        for (int t = 0; t < 4; t++) {
+            Arrays.fill(rgb, (t * 4 + t) * 3, (t * 4 + t) * 3 + 3, (byte) 200);
+        }
+        Clip moving = new Clip(4, 1, 4, 8, rgb);
+        Clip empty = new Clip(4, 1, 4, 8, new byte[4 * 4 * 3]);
+
+        Clip smeared = Continuations.smeared(moving, empty, 2);
+
+        int[][] lit = new int[4][4];
+        for (int t = 0; t < 4; t++) {
+            for (int x = 0; x < 4; x++) {
+                lit[t][x] = smeared.pixel(t, 0, x, 0) == 200 ? 1 : 0;
+            }
+        }
+        assertArrayEquals(new int[]{1, 0, 0, 0}, lit[0], "given frames as they were");
+        assertArrayEquals(new int[]{0, 1, 0, 0}, lit[1]);
+        assertArrayEquals(new int[]{0, 1, 1, 0}, lit[2], "where it is and where it was in the last given frame");
+        assertArrayEquals(new int[]{0, 1, 1, 1}, lit[3], "the whole way since");
+    }
+
+    @Test
     void somethingMustBeGivenAndSomethingLeftToContinue() {
         assertThrows(IllegalArgumentException.class, () -> Continuations.held(numbered(4), 0));
         assertThrows(IllegalArgumentException.class, () -> Continuations.held(numbered(4), 4));
