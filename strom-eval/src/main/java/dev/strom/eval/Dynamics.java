@@ -1,6 +1,7 @@
 package dev.strom.eval;
 
 import dev.strom.data.Clip;
+import dev.strom.data.Continuations;
 import dev.strom.data.world.CaptionedWorld;
 import dev.strom.data.world.Motion;
 import dev.strom.data.world.Scene;
@@ -54,7 +55,8 @@ public final class Dynamics {
 
     /**
      * (a) Given the real frames before frame t of each held-out clip, bits of the true frame t against the last
-     * frame held, one step back, a step too far (frame t + 1) and the object removed, at each of {@link #readAt},
+     * frame held, one step back, a step too far (frame t + 1), the object removed and the objects smeared (kept where
+     * they were in frame t - 1 as well as where they are), at each of {@link #readAt},
      * all under the same noise draws: the mean difference from the truth (positive: the truth is more likely), and
      * the share of clips where the truth is the most likely of the moving candidates (held, back, too far; an empty
      * background is cheaper to code than any object, so the removed frame is reported but not raced).
@@ -64,7 +66,7 @@ public final class Dynamics {
         int stride = model.frameStride();
         Map<String, Double> out = new LinkedHashMap<>();
         for (int t : readAt(model.spec().frames(), stride)) {
-            double[] sums = new double[4];
+            double[] sums = new double[5];
             double wins = 0;
             // the clips that move left, right, up or down alone: what a world of translations (the gate runs') teaches
             double translatingHeld = 0;
@@ -73,15 +75,20 @@ public final class Dynamics {
             for (int i = 0; i < held.size(); i++) {
                 WorldDataset.Sample s = held.get(i);
                 float[] x = s.clip().toModelLayout();
-                float[] empty = world.render(new Scene(List.of(), s.scene().background())).toModelLayout();
+                Clip background = world.render(new Scene(List.of(), s.scene().background()));
+                float[] empty = background.toModelLayout();
+                // the objects kept where they were in frame t - 1 as well as where they are (smeared one step along)
+                float[] smeared = Continuations.smeared(s.clip().window(t - 1, stride + 1), background.window(t - 1, stride + 1), 1)
+                        .window(1, stride).toModelLayout();
                 // what the flow codes next (stride frames): the truth, the last frame held, the motion run backwards
                 // from there, one frame too far along (the clip's last frame held where that runs past its end; the
-                // world's motions span the clip, so it cannot be rendered further), and the object gone
+                // world's motions span the clip, so it cannot be rendered further), the object gone, and smeared
                 List<float[]> candidates = List.of(frames(x, t, 1, stride, plane), frames(x, t - 1, 0, stride, plane),
-                        frames(x, t - 2, -1, stride, plane), frames(x, t + 1, 1, stride, plane), frames(empty, t, 1, stride, plane));
+                        frames(x, t - 2, -1, stride, plane), frames(x, t + 1, 1, stride, plane), frames(empty, t, 1, stride, plane),
+                        smeared);
                 double[] bits = model.likelihood().nextFrameBits(Arrays.copyOf(x, t * plane), candidates, s.caption(),
                         DRAWS, 31L * t + i);
-                for (int k = 0; k < 4; k++) {
+                for (int k = 0; k < 5; k++) {
                     sums[k] += bits[k + 1] - bits[0];
                 }
                 wins += bits[0] < Math.min(bits[1], Math.min(bits[2], bits[3])) ? 1 : 0;
@@ -96,6 +103,7 @@ public final class Dynamics {
             out.put("back_minus_true_bits_at_" + t, sums[1] / n);
             out.put("double_step_minus_true_bits_at_" + t, sums[2] / n);
             out.put("removed_minus_true_bits_at_" + t, sums[3] / n);
+            out.put("smeared_minus_true_bits_at_" + t, sums[4] / n);
             out.put("truth_wins_at_" + t, wins / n);
             out.put("held_minus_true_bits_translating_at_" + t, translating == 0 ? Double.NaN : translatingHeld / translating);
             out.put("truth_wins_translating_at_" + t, translating == 0 ? Double.NaN : translatingWins / translating);

@@ -8,13 +8,45 @@ import dev.strom.data.world.Scene;
 import dev.strom.data.world.Thing;
 import org.junit.jupiter.api.Test;
 
+import ai.djl.ndarray.NDManager;
+import dev.strom.data.world.WorldDataset;
+import dev.strom.store.ModelStore;
+import dev.strom.video.VideoModel;
+
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The dynamics figures that need no model: whether the object is in the picture, and tracked direction counts. */
+/**
+ * The dynamics figures: those that need no model (whether the object is in the picture, tracked direction counts),
+ * and the next-frame race on the bundled model.
+ */
 class DynamicsTest {
+
+    private static final Path BUNDLED = Path.of(System.getProperty("strom.home", "..")).resolve("models").resolve("world-32");
+
+    @Test
+    void theNextFrameRaceScoresEveryCandidateAgainstTheTruthAndAStillObjectsSmearIsItsTruth() throws Exception {
+        try (NDManager m = NDManager.newBaseManager(); VideoModel model = ModelStore.load(BUNDLED, m)) {
+            var spec = model.spec();
+            CaptionedWorld w = new CaptionedWorld(spec.size(), spec.frames(), spec.fps(), 0);
+            Scene still = w.scene(new Scene.Combo(Thing.APPLE, Motion.STAY, Hue.BLUE), 5);
+            WorldDataset.Sample sample = new WorldDataset.Sample(w.render(still), "a red apple staying still on a blue background", still, false);
+
+            Map<String, Double> r = Dynamics.nextFrame(model, w, List.of(sample));
+
+            for (String k : new String[]{"held", "back", "double_step", "removed", "smeared"}) {
+                assertTrue(Double.isFinite(r.get(k + "_minus_true_bits_at_8")), k + ": " + r);
+            }
+            assertEquals(0.0, r.get("smeared_minus_true_bits_at_8"), "an object that stays smears onto itself: the truth, bit for bit");
+            assertEquals(0.0, r.get("held_minus_true_bits_at_8"), "and held is the truth too");
+            assertNotEquals(0.0, r.get("removed_minus_true_bits_at_8"));
+        }
+    }
 
     private final CaptionedWorld world = new CaptionedWorld(32, 16, 8, 0);
 
