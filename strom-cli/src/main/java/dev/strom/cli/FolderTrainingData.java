@@ -37,33 +37,32 @@ final class FolderTrainingData implements TrainingData {
     private final VideoSpec spec;
     private final long seed;
     private final int batch;
-    /** Each training video whole, for windows from anywhere in it. */
-    private final List<FolderDataset.Item> videos;
     private final FutureContrastSettings future;
-    private final int extendWindows;
-    private final int extendLead;
+    private final ExtendWindowSettings extend;
+    /** The training videos, each whole, long enough for a future-contrast window (from anywhere in them). */
+    private final List<FolderDataset.Item> futureVideos;
+    /** The training videos, each whole, long enough for an extension window that starts after their first frame. */
+    private final List<FolderDataset.Item> extendVideos;
 
     private FolderTrainingData(FolderDataset data, JsonNode train, VideoSpec spec, long seed, int batch) {
         this.data = data;
         this.spec = spec;
         this.seed = seed;
         this.batch = batch;
-        this.videos = data.trainingVideos();
         this.future = FutureContrastSettings.of(train, spec.frames(), CORRUPTIONS, CORRUPTIONS);
-        this.extendWindows = train.path("extend_windows_per_step").asInt(0);
-        this.extendLead = train.path("extend_lead_frames").asInt(0);
-        if (extendLead < 0 || extendLead >= spec.frames()) {
-            throw new IllegalArgumentException("extend_lead_frames must be in 0.." + (spec.frames() - 1));
-        }
+        this.extend = ExtendWindowSettings.of(train, spec.frames());
+        List<FolderDataset.Item> videos = data.trainingVideos();
+        this.futureVideos = videos.stream().filter(v -> v.clip().frames() >= spec.frames()).toList();
+        this.extendVideos = videos.stream().filter(v -> v.clip().frames() > extend.length(spec.frames())).toList();
         if (future.perStep() > 0 && future.corruptions().contains("shuffled") && future.givenMax() > spec.frames() - 2) {
             throw new IllegalArgumentException("shuffled continuations need two frames after the given ones: future_given_max "
                     + "must be at most " + (spec.frames() - 2));
         }
-        if (future.perStep() > 0 && longerThan(spec.frames() - 1).isEmpty()) {
+        if (future.perStep() > 0 && futureVideos.isEmpty()) {
             throw new IllegalArgumentException("future contrast needs training videos of at least " + spec.frames() + " frames");
         }
-        if (extendWindows > 0 && longerThan(spec.frames() + extendLead).isEmpty()) {
-            throw new IllegalArgumentException("extension windows need training videos longer than " + (spec.frames() + extendLead)
+        if (extend.perStep() > 0 && extendVideos.isEmpty()) {
+            throw new IllegalArgumentException("extension windows need training videos longer than " + extend.length(spec.frames())
                     + " frames, to start after the first");
         }
     }
@@ -81,10 +80,6 @@ final class FolderTrainingData implements TrainingData {
             throw new IllegalArgumentException("--data " + folder + ": no training clips left after the held-out split");
         }
         return new FolderTrainingData(d, train, spec, seed, batch);
-    }
-
-    private List<FolderDataset.Item> longerThan(int frames) {
-        return videos.stream().filter(v -> v.clip().frames() > frames).toList();
     }
 
     @Override
@@ -113,12 +108,11 @@ final class FolderTrainingData implements TrainingData {
             return;
         }
         int w = spec.frames();
-        List<FolderDataset.Item> from = longerThan(w - 1);
         int given = future.given(rng);
         List<float[]> rows = new ArrayList<>();
         List<String> captions = new ArrayList<>();
         for (int i = 0; i < future.perStep(); i++) {
-            FolderDataset.Item video = from.get(rng.nextInt(from.size()));
+            FolderDataset.Item video = futureVideos.get(rng.nextInt(futureVideos.size()));
             Clip truth = video.clip().window(rng.nextInt(video.clip().frames() - w + 1), w);
             rows.add(truth.toModelLayout());
             for (String kind : future.corruptions()) {
@@ -140,15 +134,14 @@ final class FolderTrainingData implements TrainingData {
      * go on from frames it is given rather than from where a clip starts.
      */
     private void addExtendWindows(List<BatchPart> parts, Random rng) {
-        if (extendWindows == 0) {
+        if (extend.perStep() == 0) {
             return;
         }
-        int w = spec.frames() + extendLead;
-        List<FolderDataset.Item> from = longerThan(w);
+        int w = extend.length(spec.frames());
         List<float[]> clips = new ArrayList<>();
         List<String> captions = new ArrayList<>();
-        for (int i = 0; i < extendWindows; i++) {
-            FolderDataset.Item video = from.get(rng.nextInt(from.size()));
+        for (int i = 0; i < extend.perStep(); i++) {
+            FolderDataset.Item video = extendVideos.get(rng.nextInt(extendVideos.size()));
             int start = 1 + rng.nextInt(video.clip().frames() - w);
             clips.add(video.clip().window(start, w).toModelLayout());
             captions.add(Generation.extendCaption(video.caption()));
@@ -190,7 +183,7 @@ final class FolderTrainingData implements TrainingData {
         Map<String, String> byFile = new TreeMap<>();
         data.train().forEach(i -> byFile.putIfAbsent(i.file(), i.caption()));
         List<String> captions = new ArrayList<>(byFile.values());
-        if (extendWindows > 0) {
+        if (extend.perStep() > 0) {
             captions.add(Generation.extendCaption(""));
         }
         return new ModelVocabulary(Vocabulary.of(captions), null, byFile.values().stream().distinct().limit(4).toList());

@@ -21,7 +21,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
-import java.util.function.Supplier;
 import java.util.Random;
 import java.util.function.IntSupplier;
 
@@ -70,8 +69,7 @@ final class WorldTrainingData implements TrainingData {
     private final int wrongCaptions;
     private final double motionShare;
     private final FutureContrastSettings future;
-    private final int extendWindows;
-    private final int extendLead;
+    private final ExtendWindowSettings extend;
     private final float fullClipWeight;
 
     WorldTrainingData(JsonNode train, VideoSpec spec, long seed, int batch) {
@@ -152,11 +150,7 @@ final class WorldTrainingData implements TrainingData {
                 List.of("held", "reversed", "speed", "removed"));
         // Extension windows (STARFlow-V's "(extend) " examples): a window that starts mid-clip, so the velocity has
         // to be read off the frames rather than from where clips start.
-        this.extendWindows = train.path("extend_windows_per_step").asInt(0);
-        this.extendLead = train.path("extend_lead_frames").asInt(0);
-        if (extendLead < 0 || extendLead >= spec.frames()) {
-            throw new IllegalArgumentException("extend_lead_frames must be in 0.." + (spec.frames() - 1));
-        }
+        this.extend = ExtendWindowSettings.of(train, spec.frames());
         // How much a full clip counts: every frame of it carries velocity, which openings and stills do not.
         this.fullClipWeight = (float) train.path("full_clip_weight").asDouble(1);
         if (wrongCaptions < 1 || wrongCaptions >= Motion.values().length) {
@@ -231,7 +225,9 @@ final class WorldTrainingData implements TrainingData {
             Clip truth = clip.window(start, w);
             Scene scene = sample.scene();
             Scene without = new Scene(scene.actors().subList(1, scene.actors().size()), scene.background());
-            Supplier<Clip> empty = () -> longer.world().render(without).window(start, w);
+            // the window with the primary object gone, rendered once for the corruptions that read it
+            Clip empty = future.corruptions().contains("removed") || future.corruptions().contains("smeared")
+                    ? longer.world().render(without).window(start, w) : null;
             rows.add(truth.toModelLayout());
             double rate = rng.nextBoolean() ? 2 : 0.5;
             for (String kind : future.corruptions()) {
@@ -239,8 +235,8 @@ final class WorldTrainingData implements TrainingData {
                     case "held" -> Continuations.held(truth, given);
                     case "reversed" -> Continuations.reversed(truth, given);
                     case "speed" -> Continuations.atSpeed(clip, start, w, given, rate);
-                    case "smeared" -> Continuations.smeared(truth, empty.get(), given);
-                    default -> Continuations.splice(truth, empty.get(), given);
+                    case "smeared" -> Continuations.smeared(truth, empty, given);
+                    default -> Continuations.splice(truth, empty, given);
                 };
                 rows.add(wrong.toModelLayout());
             }
@@ -257,11 +253,11 @@ final class WorldTrainingData implements TrainingData {
      * longer clip.
      */
     private void addExtendWindows(List<BatchPart> parts, int s, Random rng) {
-        int w = spec.frames() + extendLead;
+        int w = extend.length(spec.frames());
         List<float[]> clips = new ArrayList<>();
         List<String> captions = new ArrayList<>();
-        for (int i = 0; i < extendWindows; i++) {
-            WorldDataset.Sample sample = longer.training(EXTEND_OFFSET + (long) s * extendWindows + i);
+        for (int i = 0; i < extend.perStep(); i++) {
+            WorldDataset.Sample sample = longer.training(EXTEND_OFFSET + (long) s * extend.perStep() + i);
             int start = 1 + rng.nextInt(sample.clip().frames() - w);
             clips.add(sample.clip().window(start, w).toModelLayout());
             captions.add(Generation.extendCaption(sample.caption()));
@@ -379,7 +375,7 @@ final class WorldTrainingData implements TrainingData {
                 pair.otherInstructions().forEach(o -> captions.add(Generation.editCaption(o)));
             }
         }
-        if (extendWindows > 0) {
+        if (extend.perStep() > 0) {
             captions.add(Generation.extendCaption(""));
         }
         List<ModelVocabulary.Drawn> objects = Arrays.stream(Thing.values())
