@@ -10,9 +10,10 @@ import java.util.Random;
  * A train section's future contrast (see {@link dev.strom.flow.train.TrainingObjective#futureContrast}), for the world
  * and for folders alike: how many clips a step contrasts ({@code future_contrast_per_step}, 0 for none), how many of
  * their frames are given ({@code future_given_min} .. {@code future_given_max}, one draw per step), and which wrong
- * continuations each is scored against ({@code future_corruptions}: any the data knows, by default its usual ones).
+ * continuations each is scored against ({@code future_corruptions}: any the data knows, by default its usual ones),
+ * and which frames are read ({@code future_reads}): the whole continuation, or only the frame after the given ones.
  */
-record FutureContrastSettings(int perStep, int givenMin, int givenMax, List<String> corruptions) {
+record FutureContrastSettings(int perStep, int givenMin, int givenMax, List<String> corruptions, boolean nextFrameOnly) {
 
     /**
      * Reads the settings for clips of {@code frames} frames, where the data can make the {@code known} corruptions
@@ -25,8 +26,13 @@ record FutureContrastSettings(int perStep, int givenMin, int givenMax, List<Stri
         if (!known.containsAll(corruptions)) {
             throw new IllegalArgumentException("future_corruptions may name " + String.join(", ", known) + ", not " + corruptions);
         }
+        String reads = train.path("future_reads").asText("continuation");
+        if (!reads.equals("continuation") && !reads.equals("next")) {
+            throw new IllegalArgumentException("future_reads may be continuation or next, not " + reads);
+        }
         FutureContrastSettings s = new FutureContrastSettings(train.path("future_contrast_per_step").asInt(0),
-                train.path("future_given_min").asInt(2), train.path("future_given_max").asInt(frames - 4), corruptions);
+                train.path("future_given_min").asInt(2), train.path("future_given_max").asInt(frames - 4), corruptions,
+                reads.equals("next"));
         if (s.perStep > 0 && (s.givenMin < 1 || s.givenMax < s.givenMin || s.givenMax >= frames)) {
             throw new IllegalArgumentException("future_given_min..future_given_max must lie in 1.." + (frames - 1));
         }
@@ -36,6 +42,17 @@ record FutureContrastSettings(int perStep, int givenMin, int givenMax, List<Stri
     /** A step's number of given frames. */
     int given(Random rng) {
         return givenMin + rng.nextInt(givenMax - givenMin + 1);
+    }
+
+    /**
+     * How many frames of a {@code frames}-frame candidate the model sees: all of them, or, when only the next frame
+     * is read, the given ones and that one. The flow is causal, so the frames cut off could not change the frame
+     * read; cutting them makes the question the one {@code strom eval} asks (given the real past, which next frame?)
+     * and a step about half as costly. Reading the whole continuation instead also rewards "a held object stays
+     * held", which the caption alone can tell apart from a moving clip's frames.
+     */
+    int length(int frames, int given) {
+        return nextFrameOnly ? given + 1 : frames;
     }
 
     /** Rows per contrasted clip: the truth and each corruption. */

@@ -161,6 +161,36 @@ class WorldTrainingDataTest {
     }
 
     @Test
+    void readingOnlyTheNextFrameCutsEveryCandidateToTheGivenFramesAndTheOneAfter() {
+        ObjectNode t = new ObjectMapper().createObjectNode();
+        t.put("future_contrast_per_step", 2).put("future_given_min", 3).put("future_given_max", 6).put("future_reads", "next");
+        t.putArray("future_corruptions").add("held").add("reversed");
+        TrainingData.BatchPart next = new WorldTrainingData(t, SPEC, 3, 2).batch(5).stream()
+                .filter(TrainingData.BatchPart::future).findFirst().orElseThrow();
+        t.put("future_reads", "continuation");
+        TrainingData.BatchPart whole = new WorldTrainingData(t, SPEC, 3, 2).batch(5).stream()
+                .filter(TrainingData.BatchPart::future).findFirst().orElseThrow();
+        int given = next.scoredFrom();
+        int plane = SPEC.dims(1);
+        assertEquals(given + 1, next.frames(), "the given frames and the one read");
+        assertEquals(SPEC.frames(), whole.frames());
+        assertEquals(given, whole.scoredFrom(), "the same draw either way");
+        for (int r = 0; r < 6; r++) {
+            assertEquals((given + 1) * plane, next.clips().get(r).length);
+            assertArrayEquals(Arrays.copyOf(whole.clips().get(r), (given + 1) * plane), next.clips().get(r),
+                    "row " + r + " is the start of the same candidate");
+        }
+        for (int c = 0; c < 2; c++) {
+            float[] truth = next.clips().get(3 * c);
+            float[] held = next.clips().get(3 * c + 1);
+            assertArrayEquals(Arrays.copyOfRange(truth, (given - 1) * plane, given * plane),
+                    Arrays.copyOfRange(held, given * plane, (given + 1) * plane), "held repeats the last given frame");
+        }
+        t.put("future_reads", "last");
+        assertThrows(IllegalArgumentException.class, () -> new WorldTrainingData(t, SPEC, 3, 2));
+    }
+
+    @Test
     void aSmearedContinuationKeepsTheObjectWhereItIsAndAddsWhereItWas() {
         ObjectNode t = new ObjectMapper().createObjectNode();
         t.put("future_contrast_per_step", 2).put("future_given_min", 3).put("future_given_max", 3);
