@@ -109,24 +109,23 @@ final class FolderTrainingData implements TrainingData {
         }
         int w = spec.frames();
         int given = future.given(rng);
-        int len = future.length(w, given);
         List<float[]> rows = new ArrayList<>();
         List<String> captions = new ArrayList<>();
         for (int i = 0; i < future.perStep(); i++) {
             FolderDataset.Item video = futureVideos.get(rng.nextInt(futureVideos.size()));
             Clip truth = video.clip().window(rng.nextInt(video.clip().frames() - w + 1), w);
-            rows.add(truth.window(0, len).toModelLayout());
+            rows.add(truth.toModelLayout());
             for (String kind : future.corruptions()) {
                 Clip wrong = switch (kind) {
                     case "held" -> Continuations.held(truth, given);
                     case "reversed" -> Continuations.reversed(truth, given);
                     default -> Continuations.shuffled(truth, given, rng);
                 };
-                rows.add(wrong.window(0, len).toModelLayout());
+                rows.add(wrong.toModelLayout());
             }
             captions.add(video.caption());
         }
-        parts.add(BatchPart.future(rows, len, captions, future.candidates(), given));
+        parts.add(BatchPart.future(rows, w, captions, future.candidates(), given));
     }
 
     /**
@@ -170,6 +169,11 @@ final class FolderTrainingData implements TrainingData {
             }
         }
         return sum / data.heldOut().size();
+    }
+
+    @Override
+    public boolean futureReadsNextFrameOnly() {
+        return future.nextFrameOnly();
     }
 
     @Override

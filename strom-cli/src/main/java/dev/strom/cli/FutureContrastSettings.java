@@ -11,7 +11,11 @@ import java.util.Random;
  * and for folders alike: how many clips a step contrasts ({@code future_contrast_per_step}, 0 for none), how many of
  * their frames are given ({@code future_given_min} .. {@code future_given_max}, one draw per step), and which wrong
  * continuations each is scored against ({@code future_corruptions}: any the data knows, by default its usual ones),
- * and which frames are read ({@code future_reads}): the whole continuation, or only the frame after the given ones.
+ * and which frames are read ({@code future_reads}): the whole continuation, or only the frame after the given ones
+ * ({@code nextFrameOnly}). The flow is causal, so frames after the one read could not change it: the trainer cuts them
+ * off (at the end of a flow frame, for a latent model), which asks the question {@code strom eval} asks (given the
+ * real past, which next frame?) at about half the cost. Reading the whole continuation also rewards "a held object
+ * stays held", which the caption alone can tell apart from a moving clip's frames.
  */
 record FutureContrastSettings(int perStep, int givenMin, int givenMax, List<String> corruptions, boolean nextFrameOnly) {
 
@@ -42,17 +46,6 @@ record FutureContrastSettings(int perStep, int givenMin, int givenMax, List<Stri
     /** A step's number of given frames. */
     int given(Random rng) {
         return givenMin + rng.nextInt(givenMax - givenMin + 1);
-    }
-
-    /**
-     * How many frames of a {@code frames}-frame candidate the model sees: all of them, or, when only the next frame
-     * is read, the given ones and that one. The flow is causal, so the frames cut off could not change the frame
-     * read; cutting them makes the question the one {@code strom eval} asks (given the real past, which next frame?)
-     * and a step about half as costly. Reading the whole continuation instead also rewards "a held object stays
-     * held", which the caption alone can tell apart from a moving clip's frames.
-     */
-    int length(int frames, int given) {
-        return nextFrameOnly ? given + 1 : frames;
     }
 
     /** Rows per contrasted clip: the truth and each corruption. */

@@ -48,10 +48,11 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--checkpoint-every", description = "steps between checkpoints (default: the config's)")
     Integer every;
 
-    @Option(names = "--seed", defaultValue = "0", description = "seed for initialisation and data (default 0)")
-    long seed;
+    @Option(names = "--seed", description = "seed for initialisation and data (default 0; with --resume, the run's own)")
+    Long seed;
 
-    @Option(names = "--resume", description = "continue from OUT/checkpoint")
+    @Option(names = "--resume", description = "continue from OUT/checkpoint (without --config or --init: with the config and "
+            + "seed it was saved with)")
     boolean resume;
 
     @Override
@@ -59,7 +60,12 @@ final class TrainCommand implements Callable<Integer> {
         if (init != null) {
             init = ModelStore.resolve(init);
         }
-        ObjectNode cfg = configuration();
+        Path checkpointDir = out.resolve(ModelStore.CHECKPOINT);
+        boolean own = resume && config == null && init == null && Files.isDirectory(checkpointDir);
+        // a resumed run reads the same data only with the seed it started with
+        long seed = this.seed != null ? this.seed
+                : own ? new ObjectMapper().readTree(checkpointDir.resolve(Trainer.STATE).toFile()).path("seed").asLong(0) : 0;
+        ObjectNode cfg = own ? (ObjectNode) ModelStore.readConfig(checkpointDir).deepCopy() : configuration();
         JsonNode t = cfg.path("train");
         int total = steps != null ? steps : t.path("steps").asInt(1000);
         int b = batch != null ? batch : t.path("batch").asInt(8);

@@ -107,6 +107,7 @@ final class Trainer {
             try (model) {
                 TrainingData data = source.open(model.spec());
                 ModelVocabulary vocabulary = vocabulary(data);
+                boolean nextFrameOnly = data.futureReadsNextFrameOnly();
                 if (o.init() != null && !o.resume()) {
                     before = data.heldOutBitsPerDim(model);
                     System.err.printf(Locale.ROOT, "held-out bits/dim of %s before fine-tuning: %.4f%n", o.init(), before);
@@ -157,12 +158,15 @@ final class Trainer {
                         losses.add(() -> {
                             NDArray part;
                             if (p.future()) {
-                                TrainingObjective.Contrast f = objective.futureContrast(model.toFlow(model.stack(p.clips(), p.frames())),
+                                // reading only the next frame: the causal flow never sees what comes after its flow frame
+                                int read = nextFrameOnly ? model.framesThroughFlowFrameOf(p.scoredFrom()) : p.frames();
+                                NDArray candidates = model.stack(p.clips(), p.frames()).get(":, :" + read);
+                                TrainingObjective.Contrast f = objective.futureContrast(model.toFlow(candidates),
                                         p.futures(), model.flowFrame(p.scoredFrom()), p.captions(), rng, nllOut);
                                 future[0] += f.crossEntropy().getFloat();
                                 future[1]++;
                                 future[2] += f.accuracy();
-                                part = f.loss().add(f.crossEntropy().mul(futureWeight / model.flowDimsFrom(p.scoredFrom(), p.frames())));
+                                part = f.loss().add(f.crossEntropy().mul(futureWeight / model.flowDimsFrom(p.scoredFrom(), read)));
                             } else if (p.contrasted()) {
                                 TrainingObjective.Contrast c = objective.captionContrast(model.toFlow(model.stack(p.clips(), p.frames())),
                                         model.flowFrame(p.scoredFrom()), p.candidates(), rng, nllOut);
@@ -280,10 +284,14 @@ final class Trainer {
             // the sampler makes windows that continue mid-clip under the "(extend) " caption it trained them with
             cfg.with("strom").with("sampling").put("extend_marker", true);
         }
+        // a resumed run keeps the lineage and the command it was started with: together they reproduce it
+        JsonNode started = o.resume() ? config.path("strom").path("card") : JSON.createObjectNode();
         ObjectNode card = cfg.with("strom").putObject("card");
         card.put("data", data.description());
         if (o.init() != null) {
             card.put("fine_tuned_from", o.init().toAbsolutePath().normalize().toString());
+        } else if (started.has("fine_tuned_from")) {
+            card.set("fine_tuned_from", started.get("fine_tuned_from"));
         }
         if (before != null) {
             card.put("heldout_bits_per_dim_before", before);
@@ -295,7 +303,7 @@ final class Trainer {
         if (heldOut != null) {
             card.put("heldout_bits_per_dim", heldOut);
         }
-        card.put("command", o.command());
+        card.put("command", started.has("command") ? started.get("command").asText() : o.command());
         ObjectNode state = JSON.createObjectNode();
         state.put("step", s);
         state.put("seed", o.seed());

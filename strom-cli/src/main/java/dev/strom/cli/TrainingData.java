@@ -102,6 +102,9 @@ interface TrainingData {
     /** What the model was trained on, for the model card. */
     String description();
 
+    /** Whether future contrast reads only the frame after the given ones (the trainer cuts the rest off). */
+    boolean futureReadsNextFrameOnly();
+
     /** The words of the training captions with their counts, and what the data says the model can draw. */
     ModelVocabulary vocabulary();
 }

@@ -218,7 +218,6 @@ final class WorldTrainingData implements TrainingData {
         List<float[]> rows = new ArrayList<>();
         List<String> captions = new ArrayList<>();
         int given = future.given(rng);
-        int len = future.length(w, given);
         for (int i = 0; i < future.perStep(); i++) {
             WorldDataset.Sample sample = longer.training(FUTURE_OFFSET + (long) s * future.perStep() + i);
             Clip clip = sample.clip();
@@ -229,7 +228,7 @@ final class WorldTrainingData implements TrainingData {
             // the window with the primary object gone, rendered once for the corruptions that read it
             Clip empty = future.corruptions().contains("removed") || future.corruptions().contains("smeared")
                     ? longer.world().render(without).window(start, w) : null;
-            rows.add(truth.window(0, len).toModelLayout());
+            rows.add(truth.toModelLayout());
             double rate = rng.nextBoolean() ? 2 : 0.5;
             for (String kind : future.corruptions()) {
                 Clip wrong = switch (kind) {
@@ -239,12 +238,12 @@ final class WorldTrainingData implements TrainingData {
                     case "smeared" -> Continuations.smeared(truth, empty, given);
                     default -> Continuations.splice(truth, empty, given);
                 };
-                rows.add(wrong.window(0, len).toModelLayout());
+                rows.add(wrong.toModelLayout());
             }
             captions.add(sample.caption());
         }
         if (!captions.isEmpty()) {
-            parts.add(BatchPart.future(rows, len, captions, future.candidates(), given));
+            parts.add(BatchPart.future(rows, w, captions, future.candidates(), given));
         }
     }
 
@@ -350,6 +349,11 @@ final class WorldTrainingData implements TrainingData {
             sum += b;
         }
         return sum / held.size();
+    }
+
+    @Override
+    public boolean futureReadsNextFrameOnly() {
+        return future.nextFrameOnly();
     }
 
     @Override

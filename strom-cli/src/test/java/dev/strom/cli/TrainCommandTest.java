@@ -1,5 +1,7 @@
 package dev.strom.cli;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.strom.store.ModelStore;
 import dev.strom.store.ModelVocabulary;
 
 import org.junit.jupiter.api.Test;
@@ -27,7 +29,8 @@ class TrainCommandTest {
     @Test
     void tinyPresetTrainsResumesAndItsLossFalls() throws IOException {
         Path out = dir.resolve("run");
-        Cli first = Cli.run("train", "--config", "tiny", "--out", out.toString(), "--steps", "40", "--checkpoint-every", "20");
+        Cli first = Cli.run("train", "--config", "tiny", "--out", out.toString(), "--steps", "40", "--checkpoint-every", "20",
+                "--seed", "7");
         assertEquals(0, first.exit(), first.err());
         Path checkpoint = out.resolve("checkpoint");
         assertTrue(Files.exists(checkpoint.resolve("weights.safetensors")));
@@ -41,7 +44,7 @@ class TrainCommandTest {
         Cli again = Cli.run("train", "--config", "tiny", "--out", out.toString(), "--steps", "40");
         assertEquals(2, again.exit(), "refuses to overwrite a checkpoint without --resume");
 
-        Cli resumed = Cli.run("train", "--config", "tiny", "--out", out.toString(), "--steps", "60", "--resume");
+        Cli resumed = Cli.run("train", "--config", "tiny", "--out", out.toString(), "--steps", "60", "--seed", "7", "--resume");
         assertEquals(0, resumed.exit(), resumed.err());
         assertTrue(Files.readString(checkpoint.resolve("trainer.json")).contains("\"step\" : 60"));
 
@@ -50,6 +53,15 @@ class TrainCommandTest {
         double early = Arrays.stream(bpd, 0, 10).average().orElseThrow();
         double late = Arrays.stream(bpd, 50, 60).average().orElseThrow();
         assertTrue(late < early - 0.5, "bits/dim should fall: " + early + " -> " + late);
+
+        // without --config, a resumed run goes on with the config, seed and reproducing command it was saved with
+        String command = ModelStore.readConfig(checkpoint).path("strom").path("card").path("command").asText();
+        assertTrue(command.contains("--seed 7"), command);
+        Cli own = Cli.run("train", "--out", out.toString(), "--steps", "62", "--resume");
+        assertEquals(0, own.exit(), own.err());
+        assertTrue(Files.readString(checkpoint.resolve("trainer.json")).contains("\"seed\" : 7"));
+        assertTrue(Files.readString(checkpoint.resolve("trainer.json")).contains("\"step\" : 62"));
+        assertEquals(command, ModelStore.readConfig(checkpoint).path("strom").path("card").path("command").asText());
 
         Cli info = Cli.run("info", out.toString());
         assertEquals(0, info.exit(), info.err());
@@ -124,5 +136,19 @@ class TrainCommandTest {
         Cli run = Cli.run("train", "--config", config.toString(), "--out", dir.resolve("run").toString(), "--steps", "2");
         assertEquals(2, run.exit());
         assertTrue(run.err().contains("extend_lead_frames 4"), run.err());
+    }
+
+    @Test
+    void aLatentModelReadingOnlyTheNextFrameReadsTheWholeLatentFrameThatHoldsIt() throws IOException {
+        ObjectNode config = TrainCommand.loadConfig("tiny-latent");
+        ((ObjectNode) config.path("strom").path("video")).put("frames", 9);
+        ((ObjectNode) config.path("train")).put("future_contrast_per_step", 1).put("future_given_min", 2)
+                .put("future_given_max", 6).put("future_reads", "next").putArray("future_corruptions").add("held").add("reversed");
+        Path file = dir.resolve("next.json");
+        Files.writeString(file, config.toString());
+        // given 2..6 of 9 frames: the frame read lies in latent frame 1 or 2, so 5 or 9 frames are encoded, never 3..7
+        Cli run = Cli.run("train", "--config", file.toString(), "--out", dir.resolve("next").toString(), "--steps", "2");
+        assertEquals(0, run.exit(), run.err());
+        assertTrue(run.err().contains("future "), run.err());
     }
 }

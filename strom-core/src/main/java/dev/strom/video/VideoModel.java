@@ -104,6 +104,14 @@ public final class VideoModel implements AutoCloseable {
         return autoencoder == null ? frame : autoencoder.config().latentFrameOf(frame);
     }
 
+    /**
+     * Pixel frames up to the end of the flow frame that holds pixel frame {@code frame}: {@code frame + 1} without an
+     * autoencoder; with one, a whole latent frame, since the flow reads it as one (a clip cut there is still 1 + 4k).
+     */
+    public int framesThroughFlowFrameOf(int frame) {
+        return autoencoder == null ? frame + 1 : autoencoder.config().frames(flowFrame(frame) + 1);
+    }
+
     /** Pixel frames per flow frame after the first: 1, or the autoencoder's temporal compression. */
     public int frameStride() {
         return autoencoder == null ? 1 : autoencoder.config().temporal();

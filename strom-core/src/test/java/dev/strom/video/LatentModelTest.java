@@ -47,6 +47,18 @@ class LatentModelTest {
     }
 
     @Test
+    void aClipCutAfterAFrameEndsWhereTheLatentFrameHoldingItEnds() {
+        try (NDManager m = NDManager.newBaseManager(); VideoModel model = VideoFixtures.latentModel(m, FRAMES, SIZE)) {
+            // frame 0 is encoded alone; latent frame k >= 1 holds pixel frames 4k-3 .. 4k
+            assertEquals(1, model.framesThroughFlowFrameOf(0));
+            assertEquals(5, model.framesThroughFlowFrameOf(1));
+            assertEquals(5, model.framesThroughFlowFrameOf(4));
+            assertEquals(9, model.framesThroughFlowFrameOf(5));
+            assertEquals(9, model.framesThroughFlowFrameOf(8));
+        }
+    }
+
+    @Test
     void theStillStaysFrameZeroOfImageToVideo() {
         try (NDManager m = NDManager.newBaseManager(); VideoModel model = VideoFixtures.latentModel(m, FRAMES, SIZE)) {
             float[] still = randomFrames(model, 1, 5);

@@ -30,7 +30,10 @@ public final class Continuations {
         return check(window, given).reorder(order);
     }
 
-    /** The window's later frames in another order (never the true one when there are two or more). */
+    /**
+     * The window's later frames in another order, never starting with the true next frame when there are two or more:
+     * a contrast that reads only the frame after the given ones would otherwise tie the truth with it.
+     */
     public static Clip shuffled(Clip window, int given, Random rng) {
         int n = check(window, given).frames() - given;
         int[] later = new int[n];
@@ -45,7 +48,7 @@ public final class Continuations {
                     later[i] = later[j];
                     later[j] = tmp;
                 }
-            } while (isIdentity(later, given));
+            } while (later[0] == given);
         }
         int[] order = new int[window.frames()];
         for (int t = 0; t < order.length; t++) {
@@ -123,14 +126,6 @@ public final class Continuations {
         return new Clip(frames.length, clip.height(), clip.width(), clip.fps(), rgb);
     }
 
-    private static boolean isIdentity(int[] later, int given) {
-        for (int i = 0; i < later.length; i++) {
-            if (later[i] != given + i) {
-                return false;
-            }
-        }
-        return true;
-    }
 
     private static Clip check(Clip window, int given) {
         if (given < 1 || given >= window.frames()) {

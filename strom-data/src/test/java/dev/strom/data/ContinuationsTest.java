@@ -3,10 +3,13 @@ package dev.strom.data;
 import org.junit.jupiter.api.Test;
 
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.Random;
+import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /** Wrong ways for a clip to go on: each keeps the given frames and changes what follows, the way its name says. */
@@ -56,6 +59,18 @@ class ContinuationsTest {
             assertEquals(4, f[3], "two later frames have one other order");
             assertEquals(3, f[4]);
         }
+    }
+
+    @Test
+    void shuffledNeverStartsWithTheTrueNextFrameSoReadingOnlyThatFrameCannotTie() {
+        Random rng = new Random(5);
+        Set<Integer> seen = new HashSet<>();
+        for (int i = 0; i < 200; i++) {
+            int[] f = frames(Continuations.shuffled(numbered(8), 2, rng));
+            assertNotEquals(2, f[2], "the frame after the given ones is never the true one");
+            seen.add(f[2]);
+        }
+        assertEquals(Set.of(3, 4, 5, 6, 7), seen, "any other later frame can come next");
     }
 
     @Test
