@@ -19,15 +19,23 @@ import java.util.Locale;
 /** The training curve: one row per step, written as CSV and drawn as a PNG. */
 final class LossLog {
 
-    /** One step; {@code contrast} is the mean caption-contrast cross-entropy (nats), NaN without contrast. */
+    /**
+     * One step; {@code contrast} is the mean caption-contrast cross-entropy (nats), {@code future} the mean
+     * future-contrast cross-entropy (nats) and {@code futureTruthFirst} the share of contrasted clips whose true
+     * continuation was the likeliest candidate: each NaN where the step had none.
+     */
     record Row(int step, double loss, double bitsPerDim, double gradNorm, double learningRate, double seconds,
-               double contrast) {
+               double contrast, double future, double futureTruthFirst) {
     }
 
     private final List<Row> rows = new ArrayList<>();
 
     void add(Row r) {
         rows.add(r);
+    }
+
+    List<Row> rows() {
+        return List.copyOf(rows);
     }
 
     static LossLog read(Path csv, int upToStep) throws IOException {
@@ -40,18 +48,23 @@ final class LossLog {
                 if (step < upToStep) {
                     log.add(new Row(step, Double.parseDouble(f[1]), Double.parseDouble(f[2]), Double.parseDouble(f[3]),
                             Double.parseDouble(f[4]), Double.parseDouble(f[5]),
-                            f.length > 6 ? Double.parseDouble(f[6]) : Double.NaN));
+                            column(f, 6), column(f, 7), column(f, 8)));
                 }
             }
         }
         return log;
     }
 
+    /** An optional column: logs written before it existed lack it. */
+    private static double column(String[] f, int i) {
+        return f.length > i ? Double.parseDouble(f[i]) : Double.NaN;
+    }
+
     void writeCsv(Path file) throws IOException {
-        StringBuilder sb = new StringBuilder("step,loss,bits_per_dim,grad_norm,learning_rate,seconds,contrast\n");
+        StringBuilder sb = new StringBuilder("step,loss,bits_per_dim,grad_norm,learning_rate,seconds,contrast,future,future_truth_first\n");
         for (Row r : rows) {
-            sb.append(String.format(Locale.ROOT, "%d,%.6f,%.6f,%.6f,%.8f,%.3f,%.6f%n", r.step, r.loss, r.bitsPerDim,
-                    r.gradNorm, r.learningRate, r.seconds, r.contrast));
+            sb.append(String.format(Locale.ROOT, "%d,%.6f,%.6f,%.6f,%.8f,%.3f,%.6f,%.6f,%.4f%n", r.step, r.loss, r.bitsPerDim,
+                    r.gradNorm, r.learningRate, r.seconds, r.contrast, r.future, r.futureTruthFirst));
         }
         AtomicFiles.writeString(file, sb.toString());
     }

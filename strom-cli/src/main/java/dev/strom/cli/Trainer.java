@@ -184,12 +184,14 @@ final class Trainer {
                     double seconds = elapsedBefore + (System.nanoTime() - t0) / 1e9;
                     double bpd = r.skipped() ? Double.NaN : FlowLoss.bitsPerDim(nll[0]);
                     double contrastMean = contrast[1] > 0 ? contrast[0] / contrast[1] : Double.NaN;
-                    log.add(new LossLog.Row(s, r.loss(), bpd, r.gradNorm(), r.learningRate(), seconds, contrastMean));
+                    double futureMean = future[1] > 0 ? future[0] / future[1] : Double.NaN;
+                    double futureFirst = future[1] > 0 ? future[2] / future[1] : Double.NaN;
+                    log.add(new LossLog.Row(s, r.loss(), bpd, r.gradNorm(), r.learningRate(), seconds, contrastMean, futureMean, futureFirst));
                     s++;
                     String contrastNote = contrast[1] > 0
                             ? String.format(" contrast %.3f (own caption first %.0f%%)", contrastMean, 100 * contrast[2] / contrast[1]) : "";
                     if (future[1] > 0) {
-                        contrastNote += String.format(" future %.3f (truth first %.0f%%)", future[0] / future[1], 100 * future[2] / future[1]);
+                        contrastNote += String.format(" future %.3f (truth first %.0f%%)", futureMean, 100 * futureFirst);
                     }
                     bar.update((double) (s - start) / Math.max(1, o.stopAt() - start), String.format("step %d/%d loss %.4f bpd %.3f%s%s", s, o.stopAt(),
                             r.loss(), bpd, contrastNote, r.skipped() ? " (skipped: " + r.reason() + ")" : ""));
