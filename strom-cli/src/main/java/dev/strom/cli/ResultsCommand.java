@@ -225,7 +225,7 @@ final class ResultsCommand implements Callable<Integer> {
             s.append("\n## Temporal quality\n\n");
             s.append("The same generated clips against real clips of the same triples. *Object consistency*: the share of "
                     + "consecutive frame pairs in which the probe reads the same object (1: it never changes). *Flicker*: the mean "
-                    + "absolute change from frame to frame, in 8-bit levels, of the pixels that are background in every frame. "
+                    + "absolute change from frame to frame, in 8-bit levels, of the pixels that are background in every frame (of every pixel where none is). "
                     + "*Motion correct*: among the clips asked to move left, right, up or down, grow or shrink (the directional "
                     + "clips), the share whose tracked object does (its centre, or for growing and shrinking its area, from the "
                     + "first to the last quarter of the clip).\n\n");

@@ -91,15 +91,25 @@ public final class TemporalQuality {
         return d > OBJECT_DISTANCE;
     }
 
-    /** Mean absolute frame-to-frame change (8-bit levels) over pixels that are background in every frame. */
+    /**
+     * Mean absolute frame-to-frame change (8-bit levels) over pixels that are background in every frame. Where no pixel
+     * is (a background that switches colour, say), over every pixel: such a clip flickers as a whole, and reading it
+     * as 0 would score the worst clips best.
+     */
     public static double flicker(Clip c) {
+        double still = change(c, true);
+        return Double.isNaN(still) ? change(c, false) : still;
+    }
+
+    /** Mean absolute frame-to-frame change over the background pixels ({@code backgroundOnly}) or all; NaN over none. */
+    private static double change(Clip c, boolean backgroundOnly) {
         int[] bg = background(c);
         double sum = 0;
         long n = 0;
         for (int y = 0; y < c.height(); y++) {
             for (int x = 0; x < c.width(); x++) {
                 boolean still = true;
-                for (int t = 0; t < c.frames() && still; t++) still = !isObject(c, t, y, x, bg);
+                for (int t = 0; t < c.frames() && still && backgroundOnly; t++) still = !isObject(c, t, y, x, bg);
                 if (!still) continue;
                 for (int t = 1; t < c.frames(); t++) {
                     for (int k = 0; k < 3; k++) sum += Math.abs(c.pixel(t, y, x, k) - c.pixel(t - 1, y, x, k));
@@ -107,7 +117,7 @@ public final class TemporalQuality {
                 }
             }
         }
-        return n == 0 ? 0 : sum / n;
+        return n == 0 ? (c.frames() < 2 ? 0 : Double.NaN) : sum / n;
     }
 
     /** Object centre (x, y) and area per frame; NaN centre where no object pixel is seen. */

@@ -70,4 +70,19 @@ class MetricsTest {
         }
         assertTrue(TemporalQuality.flicker(new Clip(16, 32, 32, 8, noisy)) > 3);
     }
+
+    @Test
+    void aBackgroundThatSwitchesColourEveryFrameFlickersAsAWholeRatherThanReadingAsStill() {
+        byte[] rgb = new byte[8 * 32 * 32 * 3];
+        for (int t = 0; t < 8; t++) {
+            // purple and grey by turns: no pixel stays the clip's background colour throughout
+            byte r = (byte) (t % 2 == 0 ? 120 : 128), g = (byte) (t % 2 == 0 ? 50 : 128), b = (byte) (t % 2 == 0 ? 160 : 128);
+            for (int i = t * 32 * 32 * 3; i < (t + 1) * 32 * 32 * 3; i += 3) {
+                rgb[i] = r;
+                rgb[i + 1] = g;
+                rgb[i + 2] = b;
+            }
+        }
+        assertEquals((8 + 78 + 32) / 3.0, TemporalQuality.flicker(new Clip(8, 32, 32, 8, rgb)), 1e-9);
+    }
 }
