@@ -87,6 +87,8 @@ final class Trainer {
             double elapsedBefore = 0;
             Map<String, TensorData> optimizerState = null;
             Double before = null;
+            // a resumed run's card: it keeps the lineage and the command the run was started with
+            JsonNode started = JSON.createObjectNode();
             if (o.resume()) {
                 if (!Files.isDirectory(checkpoint)) {
                     throw new IllegalArgumentException("--resume: no checkpoint in " + o.out());
@@ -96,8 +98,8 @@ final class Trainer {
                 start = state.path("step").asInt();
                 elapsedBefore = state.path("elapsed_seconds").asDouble();
                 optimizerState = SafetensorsFile.read(checkpoint.resolve(OPTIMIZER));
-                JsonNode card = ModelStore.readConfig(checkpoint).path("strom").path("card");
-                before = card.has("heldout_bits_per_dim_before") ? card.get("heldout_bits_per_dim_before").asDouble() : null;
+                started = ModelStore.readConfig(checkpoint).path("strom").path("card");
+                before = started.has("heldout_bits_per_dim_before") ? started.get("heldout_bits_per_dim_before").asDouble() : null;
             } else {
                 if (Files.exists(checkpoint)) {
                     throw new IllegalArgumentException(o.out() + " already holds a checkpoint: use --resume or another --out");
@@ -196,7 +198,7 @@ final class Trainer {
                     bar.update((double) (s - start) / Math.max(1, o.stopAt() - start), String.format("step %d/%d loss %.4f bpd %.3f%s%s", s, o.stopAt(),
                             r.loss(), bpd, contrastNote, r.skipped() ? " (skipped: " + r.reason() + ")" : ""));
                     if (s % o.checkpointEvery() == 0 && s < o.stopAt()) {
-                        save(model, step, log, checkpoint, s, seconds, new Saved(data, vocabulary, before, null));
+                        save(model, step, log, checkpoint, s, seconds, new Saved(data, vocabulary, before, started, null));
                     }
                 }
                 double seconds = elapsedBefore + (System.nanoTime() - t0) / 1e9;
@@ -204,7 +206,7 @@ final class Trainer {
                 if (!stop.get()) {
                     heldOut = data.heldOutBitsPerDim(model);
                 }
-                save(model, step, log, checkpoint, s, seconds, new Saved(data, vocabulary, before, heldOut));
+                save(model, step, log, checkpoint, s, seconds, new Saved(data, vocabulary, before, started, heldOut));
                 bar.finish(stop.get()
                         ? "interrupted: checkpoint at step " + s + " saved in " + checkpoint + " (continue with --resume)"
                         : String.format("done: %d steps in %s, held-out bits/dim %.4f, model in %s", s,
@@ -273,7 +275,7 @@ final class Trainer {
     }
 
     /** What a checkpoint records beside the weights: the data, its vocabulary and the held-out figures. */
-    private record Saved(TrainingData data, ModelVocabulary vocabulary, Double before, Double heldOut) {
+    private record Saved(TrainingData data, ModelVocabulary vocabulary, Double before, JsonNode started, Double heldOut) {
     }
 
     private void save(VideoModel model, TrainStep step, LossLog log, Path checkpoint, int s, double seconds, Saved saved)
@@ -286,8 +288,8 @@ final class Trainer {
             // the sampler makes windows that continue mid-clip under the "(extend) " caption it trained them with
             cfg.with("strom").with("sampling").put("extend_marker", true);
         }
-        // a resumed run keeps the lineage and the command it was started with: together they reproduce it
-        JsonNode started = o.resume() ? config.path("strom").path("card") : JSON.createObjectNode();
+        // read from the resumed checkpoint, not from the config: resuming with --init, the config is the init's
+        JsonNode started = saved.started();
         ObjectNode card = cfg.with("strom").putObject("card");
         card.put("data", data.description());
         if (o.init() != null) {

@@ -82,6 +82,13 @@ class TrainCommandTest {
         assertTrue(config.replaceAll("\\s", "").contains("\"frames\":8"), "trained on and saved with 8-frame clips: " + config);
         Cli made = Cli.run("generate", "--model", second.toString(), "--seed", "1", "-o", dir.resolve("long.mp4").toString(), "a red apple");
         assertEquals(0, made.exit(), made.err());
+
+        // resumed with --init again, the card keeps this run's command and lineage, not those of the model it started from
+        String command = ModelStore.readConfig(second.resolve("checkpoint")).path("strom").path("card").path("command").asText();
+        Cli resumed = Cli.run("train", "--init", first.resolve("checkpoint").toString(), "--config", longer.toString(),
+                "--out", second.toString(), "--steps", "3", "--resume");
+        assertEquals(0, resumed.exit(), resumed.err());
+        assertEquals(command, ModelStore.readConfig(second.resolve("checkpoint")).path("strom").path("card").path("command").asText());
     }
 
     @Test

@@ -126,7 +126,6 @@ public final class Continuations {
         return new Clip(frames.length, clip.height(), clip.width(), clip.fps(), rgb);
     }
 
-
     private static Clip check(Clip window, int given) {
         if (given < 1 || given >= window.frames()) {
             throw new IllegalArgumentException("between 1 and " + (window.frames() - 1) + " frames must be given, not " + given);

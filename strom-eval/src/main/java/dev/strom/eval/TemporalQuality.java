@@ -97,19 +97,19 @@ public final class TemporalQuality {
      * as 0 would score the worst clips best.
      */
     public static double flicker(Clip c) {
-        double still = change(c, true);
-        return Double.isNaN(still) ? change(c, false) : still;
+        int[] bg = background(c);
+        double still = change(c, bg);
+        return Double.isNaN(still) ? change(c, null) : still;
     }
 
-    /** Mean absolute frame-to-frame change over the background pixels ({@code backgroundOnly}) or all; NaN over none. */
-    private static double change(Clip c, boolean backgroundOnly) {
-        int[] bg = background(c);
+    /** Mean absolute frame-to-frame change over the pixels that are {@code bg} in every frame (all, if null); NaN over none. */
+    private static double change(Clip c, int[] bg) {
         double sum = 0;
         long n = 0;
         for (int y = 0; y < c.height(); y++) {
             for (int x = 0; x < c.width(); x++) {
                 boolean still = true;
-                for (int t = 0; t < c.frames() && still && backgroundOnly; t++) still = !isObject(c, t, y, x, bg);
+                for (int t = 0; t < c.frames() && still && bg != null; t++) still = !isObject(c, t, y, x, bg);
                 if (!still) continue;
                 for (int t = 1; t < c.frames(); t++) {
                     for (int k = 0; k < 3; k++) sum += Math.abs(c.pixel(t, y, x, k) - c.pixel(t - 1, y, x, k));
