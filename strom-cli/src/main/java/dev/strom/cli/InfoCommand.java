@@ -54,6 +54,9 @@ final class InfoCommand implements Callable<Integer> {
                 v.path("fps").asText());
         String positions = !f.positionEmbedding() ? ""
                 : f.positionFrames() > 0 ? ", place and frame (" + f.positionFrames() + ") embeddings" : ", place embeddings";
+        if (f.motionContext() > 0) {
+            positions += ", reads the last " + f.motionContext() + " frames around each token";
+        }
         StringBuilder blocks = new StringBuilder();
         for (int i = 0; i < f.numBlocks(); i++) {
             var b = f.block(i);

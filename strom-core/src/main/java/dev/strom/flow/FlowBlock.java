@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import dev.strom.tensor.Init;
 import dev.strom.tensor.Parameters;
@@ -38,6 +39,12 @@ public final class FlowBlock {
     /** The deep block's learned embedding of a token's frame index [1, frames, width], or null. */
     private final NDArray frameEmbed;
     private final int frameSize;
+    /**
+     * The deep block's reading of the last {@code motionFrames} frames around each predicted token's place
+     * [W, motionFrames * 9 * D], or null: see {@link #motionContext}.
+     */
+    private final NDArray motionIn;
+    private final int motionFrames;
 
     FlowBlock(Parameters p, FlowConfig cfg, FlowConfig.BlockSpec spec) {
         this.spec = spec;
@@ -54,6 +61,8 @@ public final class FlowBlock {
             finalNorm = null;
             placeEmbed = null;
             frameEmbed = null;
+            motionIn = null;
+            motionFrames = 0;
             return;
         }
         String name = "blocks." + spec.index();
@@ -69,7 +78,14 @@ public final class FlowBlock {
         placeEmbed = cfg.positionEmbedding() && spec.top() ? p.declareOptional(name + ".pos_embed", new long[]{1, frameSize, w}) : null;
         frameEmbed = placeEmbed != null && cfg.positionFrames() > 0
                 ? p.declareOptional(name + ".frame_embed", new long[]{1, cfg.positionFrames(), w}) : null;
+        motionFrames = spec.top() ? cfg.motionContext() : 0;
+        // Starts at zero, so a checkpoint without it computes what it did and can be fine-tuned with it.
+        motionIn = motionFrames > 0
+                ? p.declareOptional(name + ".motion_in", new long[]{w, (long) motionFrames * NEIGHBOURS * tokenDim}) : null;
     }
+
+    /** Places read around a token in each earlier frame: the 3x3 tokens centred on its own. */
+    static final int NEIGHBOURS = 9;
 
     public FlowConfig.BlockSpec spec() {
         return spec;
@@ -98,6 +114,9 @@ public final class FlowBlock {
         NDArray xp = spec.permutation().apply(x, layout);
         NDArray shifted = NDArrays.concat(new NDList(sosFor(b), xp.get(new NDIndex().addAllDim().addSliceDim(0, n - 1))), 1);
         NDArray h = withPlaces(projIn.apply(shifted), 0);
+        if (readsMotion()) {
+            h = h.add(motion(motionContext(xp, 0, n, layout)));
+        }
         int textLength = 0;
         if (projTxt != null) {
             textLength = (int) y.getShape().get(1);
@@ -137,11 +156,16 @@ public final class FlowBlock {
 
     /**
      * Predicts (a, b) for the tokens that follow the cached ones, given their inputs (sos or the previous
-     * token each) [B', n, D]. Extends the cache by n.
+     * token each) [B', n, D] and, when the block {@link #readsMotion}, their {@link #motionContext} (else null).
+     * Extends the cache by n.
      */
-    Affine predict(NDArray inputs, KvCache cache, RotaryTable rope) {
+    Affine predict(NDArray inputs, NDArray context, KvCache cache, RotaryTable rope) {
         int n = (int) inputs.getShape().get(1);
-        NDArray h = run(withPlaces(projIn.apply(inputs), cache.length() - cache.prefix()), n, cache, rope);
+        NDArray h = withPlaces(projIn.apply(inputs), cache.length() - cache.prefix());
+        if (readsMotion()) {
+            h = h.add(motion(context));
+        }
+        h = run(h, n, cache, rope);
         if (finalNorm != null) {
             h = finalNorm.apply(h);
         }
@@ -181,6 +205,69 @@ public final class FlowBlock {
             places = places.add(perFrame.repeat(1, frameSize));
         }
         return h.add(places.get(new NDIndex().addAllDim().addSliceDim(offset, offset + n)));
+    }
+
+    /** Whether the block reads the earlier frames around each token's place ({@code motion_context} > 0). */
+    boolean readsMotion() {
+        return motionIn != null;
+    }
+
+    private NDArray motion(NDArray context) {
+        return ai.djl.nn.core.Linear.linear(context, motionIn, null).singletonOrThrow();
+    }
+
+    /**
+     * What the position predicting token i reads of the frames before token i's frame: for each of the last
+     * {@code motionFrames} frames (nearest first), the 3x3 tokens around token i's place (zeros off the grid or
+     * before the first frame), concatenated: [B', n, motionFrames * 9 * D] for the tokens first .. first+n-1.
+     * Only earlier frames are read, so the block stays autoregressive: it is a function of the tokens before
+     * token i, like attention.
+     *
+     * @param tokens the block's tokens in its own order [B', >= the first token of token first+n-1's frame, D]
+     * @param layout the block's sequence
+     */
+    NDArray motionContext(NDArray tokens, int first, int n, TokenLayout layout) {
+        int fs = layout.frameSize();
+        int rows = layout.height();
+        int cols = layout.width();
+        int k = motionFrames;
+        int f0 = first / fs;
+        int f1 = (first + n - 1) / fs;
+        int frames = f1 - f0 + 1;
+        long b = tokens.getShape().get(0);
+        NDManager m = tokens.getManager();
+        int from = Math.max(0, f0 - k);
+        if (f1 <= from) {
+            return m.zeros(new Shape(b, n, (long) k * NEIGHBOURS * tokenDim), tokens.getDataType());
+        }
+        // frames f0-k .. f1-1 in raster order, zero before the first frame, with a ring of zero tokens around
+        NDArray past = spec.permutation().apply(tokens.get(new NDIndex().addAllDim().addSliceDim((long) from * fs, (long) f1 * fs)),
+                new TokenLayout(f1 - from, rows, cols)).reshape(b, f1 - from, rows, cols, tokenDim);
+        int lead = from - (f0 - k);
+        if (lead > 0) {
+            past = NDArrays.concat(new NDList(m.zeros(new Shape(b, lead, rows, cols, tokenDim), past.getDataType()), past), 1);
+        }
+        long span = past.getShape().get(1);
+        NDArray side = m.zeros(new Shape(b, span, rows, 1, tokenDim), past.getDataType());
+        past = NDArrays.concat(new NDList(side, past, side), 3);
+        NDArray top = m.zeros(new Shape(b, span, 1, cols + 2, tokenDim), past.getDataType());
+        past = NDArrays.concat(new NDList(top, past, top), 2);
+        NDList reads = new NDList(k * NEIGHBOURS);
+        for (int j = 1; j <= k; j++) {
+            for (int dr = -1; dr <= 1; dr++) {
+                for (int dc = -1; dc <= 1; dc++) {
+                    // target frame f0+q reads frame f0+q-j, which sits at q+k-j
+                    reads.add(past.get(new NDIndex().addAllDim()
+                            .addSliceDim(k - j, k - j + frames)
+                            .addSliceDim(1 + dr, 1 + dr + rows)
+                            .addSliceDim(1 + dc, 1 + dc + cols)));
+                }
+            }
+        }
+        NDArray context = NDArrays.concat(reads, 4).reshape(b, (long) frames * fs, (long) k * NEIGHBOURS * tokenDim);
+        context = spec.permutation().apply(context, new TokenLayout(frames, rows, cols));
+        int offset = first - f0 * fs;
+        return context.get(new NDIndex().addAllDim().addSliceDim(offset, offset + n));
     }
 
     /** proj_out, soft clip, then a = softplus(. + softplus^-1(1)) (or exp) and b. */

@@ -37,6 +37,11 @@ import java.util.Arrays;
  *                         to this many frames ({@code pos_embed_frames}; 0 for none): so the text can say what
  *                         happens at a given frame, as an edit's first target frame; longer videos are made
  *                         in windows of at most this length anyway
+ * @param motionContext    frames back (0 for none) whose tokens around each token's place the deep block reads
+ *                         directly, as an extra input of the position that predicts it ({@code motion_context};
+ *                         not in the reference): a 3x3-token neighbourhood of each of the last k frames, so that
+ *                         the next frame's tokens are a local function of where things were, as for a
+ *                         convolutional video predictor, instead of something attention must learn to fetch
  */
 public record FlowConfig(
         int inChannels, int imgSize, int patchSize, int channels, int topChannels, int[] layersPerBlock,
@@ -45,7 +50,7 @@ public record FlowConfig(
         NormType normType, float softClip, boolean reversedOrder, int temporalCausal, boolean shallowBlockLocal,
         int ptSeqLen, boolean denoiser, boolean conditionalDenoiser, int denoiserWindow,
         float noiseStd, boolean condNoiseLevel, float latentNormRegularization, boolean positionEmbedding,
-        int positionFrames) {
+        int positionFrames, int motionContext) {
 
     /** Normalisation inside transformer layers. */
     public enum NormType { LAYER_NORM, RMS_NORM, NONE }
@@ -66,6 +71,7 @@ public record FlowConfig(
         require(!reversedOrder || temporalCausal == 0, "seq_order must be L2R for temporal-causal video");
         require(noiseStd >= 0, "noise_std must not be negative");
         require(positionFrames >= 0 && (positionFrames == 0 || positionEmbedding), "pos_embed_frames needs pos_embed and must not be negative");
+        require(motionContext >= 0 && (motionContext == 0 || temporalCausal > 0), "motion_context needs temporal_causal video and must not be negative");
     }
 
     private static void require(boolean ok, String message) {
@@ -171,6 +177,7 @@ public record FlowConfig(
         private float latentNormRegularization;
         private boolean positionEmbedding;
         private int positionFrames;
+        private int motionContext;
 
         private Builder() {
         }
@@ -330,6 +337,11 @@ public record FlowConfig(
             return this;
         }
 
+        public Builder motionContext(int v) {
+            motionContext = v;
+            return this;
+        }
+
         public Builder positionFrames(int v) {
             positionFrames = v;
             return this;
@@ -340,7 +352,7 @@ public record FlowConfig(
                     layersPerBlock, headDim, numHeads, numKvHeads, txtSize, txtDim, condTopOnly, softplus, swiglu, bias,
                     qkNorm, postNorm, finalNorm, normType, softClip, reversedOrder, temporalCausal, shallowBlockLocal,
                     ptSeqLen, denoiser, conditionalDenoiser, denoiserWindow, noiseStd, condNoiseLevel,
-                    latentNormRegularization, positionEmbedding, positionFrames);
+                    latentNormRegularization, positionEmbedding, positionFrames, motionContext);
         }
     }
 
@@ -370,6 +382,7 @@ public record FlowConfig(
                 + ", conditionalDenoiser=" + conditionalDenoiser + ", denoiserWindow=" + denoiserWindow
                 + ", noiseStd=" + noiseStd + ", condNoiseLevel=" + condNoiseLevel
                 + ", latentNormRegularization=" + latentNormRegularization
-                + ", positionEmbedding=" + positionEmbedding + ", positionFrames=" + positionFrames + "]";
+                + ", positionEmbedding=" + positionEmbedding + ", positionFrames=" + positionFrames
+                + ", motionContext=" + motionContext + "]";
     }
 }

@@ -12,7 +12,7 @@ import java.util.function.Supplier;
  * A flow block positioned inside an inverse pass: its KV cache, rotary table and guidance. Each call
  * predicts (a, b) for the next tokens from their inputs and advances the cache.
  */
-public final class InverseStep {
+public final class InverseStep implements AutoCloseable {
 
     private final FlowBlock block;
     private final KvCache cache;
@@ -23,7 +23,13 @@ public final class InverseStep {
     private final IntConsumer progress;
     private final FrameListener frames;
     private final int frameSize;
+    private final TokenLayout layout;
     private int framesTold;
+    /** Tokens known to be final (told through {@link #done}). */
+    private int finalTokens;
+    /** The motion context of a whole frame whose earlier frames are final, kept for its tokens: frame, context. */
+    private int contextFrame = -1;
+    private NDArray frameContext;
 
     /** Hears of every frame whose tokens are final, in order: [B', frameSize, D] in the block's token order. */
     @FunctionalInterface
@@ -32,9 +38,10 @@ public final class InverseStep {
     }
 
     InverseStep(FlowBlock block, KvCache cache, RotaryTable rope, boolean guided, float guidance,
-                IntConsumer progress, FrameListener frames, int frameSize) {
+                IntConsumer progress, FrameListener frames, TokenLayout layout) {
         this.frames = frames;
-        this.frameSize = frameSize;
+        this.layout = layout;
+        this.frameSize = layout.frameSize();
         this.progress = progress;
         this.block = block;
         this.cache = cache;
@@ -43,10 +50,34 @@ public final class InverseStep {
         this.guidance = guidance;
     }
 
-    /** (a, b) for inputs [B', n, D] at the next n positions; guided when the batch holds both branches. */
-    public Affine next(NDArray inputs) {
-        Affine ab = block.predict(inputs, cache, rope);
+    /**
+     * (a, b) for inputs [B', n, D] at the next n positions; guided when the batch holds both branches.
+     * {@code solved} gives the block's tokens so far [B', >= the next positions' first frame start, D], the
+     * current guess where they are not final; it is asked for only by a block that reads earlier frames
+     * directly, and once per frame when those frames are final.
+     */
+    public Affine next(NDArray inputs, Supplier<NDArray> solved) {
+        int n = (int) inputs.getShape().get(1);
+        // the first frame reads no earlier frame: its context is zeros shaped like the inputs
+        Supplier<NDArray> tokens = cache.length() - cache.prefix() + n <= frameSize ? () -> inputs : solved;
+        Affine ab = block.predict(inputs, block.readsMotion() ? context(n, tokens) : null, cache, rope);
         return guided ? Guidance.apply(ab, guidance) : ab;
+    }
+
+    private NDArray context(int n, Supplier<NDArray> solved) {
+        int first = cache.length() - cache.prefix();
+        int frame = first / frameSize;
+        if (frame != (first + n - 1) / frameSize || frame * frameSize > finalTokens) {
+            return block.motionContext(solved.get(), first, n, layout);
+        }
+        if (frame != contextFrame) {
+            close();
+            frameContext = block.motionContext(solved.get(), frame * frameSize, frameSize, layout);
+            NDScope.unregister(frameContext);
+            contextFrame = frame;
+        }
+        int offset = first - frame * frameSize;
+        return frameContext.get(new NDIndex().addAllDim().addSliceDim(offset, offset + n));
     }
 
     /** The learned start token for every row: [B', 1, D]. */
@@ -68,7 +99,7 @@ public final class InverseStep {
             NDArray inputs = p == 1 ? sos
                     : NDArrays.concat(new NDList(sos,
                     known.get(new NDIndex().addAllDim().addSliceDim(0, p - 1))), 1);
-            block.predict(inputs, cache, rope);
+            block.predict(inputs, block.readsMotion() ? block.motionContext(known, 0, p, layout) : null, cache, rope);
         }
         done(p, () -> known);
         return p;
@@ -79,6 +110,7 @@ public final class InverseStep {
      * tokens [B', >= tokens, D] and is only asked for when a frame has been completed.
      */
     public void done(int tokens, Supplier<NDArray> solved) {
+        finalTokens = Math.max(finalTokens, tokens);
         if (progress != null) {
             progress.accept(tokens);
         }
@@ -98,5 +130,15 @@ public final class InverseStep {
     /** Forgets the last n positions (Jacobi redoes a chunk). */
     public void rewind(int n) {
         cache.rewind(n);
+    }
+
+    /** Frees the kept frame context. */
+    @Override
+    public void close() {
+        if (frameContext != null) {
+            frameContext.close();
+            frameContext = null;
+            contextFrame = -1;
+        }
     }
 }

@@ -54,7 +54,8 @@ public final class JacobiInverse implements InverseMethod {
                     scope.suppressNotUsedWarning();
                     int from = (i == 0 && start > frameSize) ? start - frameSize : start;
                     NDArray inputs = x.get(slice(from, from + chunk));
-                    NDArray fresh = step.next(inputs).sample(zp.get(slice(start, start + chunk)));
+                    int solvedTo = start + chunk;
+                    NDArray fresh = step.next(inputs, () -> x.get(slice(1, solvedTo + 1))).sample(zp.get(slice(start, start + chunk)));
                     NDIndex target = slice(start + 1, start + 1 + chunk);
                     double change = fresh.sub(x.get(target)).square().mean().getFloat()
                             / fresh.square().mean().getFloat();

@@ -24,7 +24,7 @@ public record SequentialInverse() implements InverseMethod {
             NDArray xt;
             try (NDScope scope = new NDScope()) {
                 scope.suppressNotUsedWarning();
-                xt = step.next(previous).sample(zp.get(new NDIndex().addAllDim().addSliceDim(t, t + 1)));
+                xt = step.next(previous, () -> NDArrays.concat(tokens, 1)).sample(zp.get(new NDIndex().addAllDim().addSliceDim(t, t + 1)));
                 NDScope.unregister(xt);
             }
             tokens.add(xt);

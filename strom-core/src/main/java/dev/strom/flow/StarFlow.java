@@ -425,8 +425,10 @@ public final class StarFlow implements AutoCloseable {
                 }
             }
             NDArray knownRows = s.known() != null && guided ? NDArrays.concat(new NDList(s.known(), s.known())) : s.known();
-            NDArray xp = method.solve(new InverseStep(block, cache, table, guided, c.guidance(), s.tick(), s.frames(),
-                    layout.frameSize()), zp, layout.frameSize(), knownRows);
+            NDArray xp;
+            try (InverseStep step = new InverseStep(block, cache, table, guided, c.guidance(), s.tick(), s.frames(), layout)) {
+                xp = method.solve(step, zp, layout.frameSize(), knownRows);
+            }
             if (guided) {
                 xp = xp.get("0:" + rows);
             }

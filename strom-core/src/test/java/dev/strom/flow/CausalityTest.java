@@ -30,7 +30,8 @@ class CausalityTest {
         return Stream.of(
                 Arguments.of("frame-local shallow blocks", (Supplier<FlowConfig>) FlowFixtures::videoFrameLocal),
                 Arguments.of("clip-wide shallow blocks with text", (Supplier<FlowConfig>) FlowFixtures::videoTextEverywhere),
-                Arguments.of("deep block with place embeddings", (Supplier<FlowConfig>) FlowFixtures::videoWithPlaces));
+                Arguments.of("deep block with place embeddings", (Supplier<FlowConfig>) FlowFixtures::videoWithPlaces),
+                Arguments.of("deep block reading earlier frames (motion context)", (Supplier<FlowConfig>) FlowFixtures::videoWithMotion));
     }
 
     @ParameterizedTest(name = "forward, {0}")

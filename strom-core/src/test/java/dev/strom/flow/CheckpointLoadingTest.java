@@ -1,7 +1,9 @@
 package dev.strom.flow;
 
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.training.GradientCollector;
 import dev.strom.tensor.TensorData;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
@@ -9,6 +11,7 @@ import org.junit.jupiter.api.function.Executable;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -60,6 +63,30 @@ class CheckpointLoadingTest {
                 NDArray x = FlowFixtures.latent(m, withPlaces, rng, 1, 2);
                 NDArray y = FlowFixtures.text(m, withPlaces, rng, 1);
                 assertArrayEquals(without.forward(x, y).z().toFloatArray(), loaded.forward(x, y).z().toFloatArray());
+            }
+        }
+    }
+
+    @Test
+    void aCheckpointWithoutTheMotionReadingLoadsWithItAtZeroComputesTheSameBitsAndLearnsIt() {
+        try (NDManager m = NDManager.newBaseManager();
+             StarFlow without = FlowFixtures.perturbedModel(FlowFixtures.videoWithPlaces(), m, 75)) {
+            FlowConfig withMotion = FlowFixtures.videoWithMotion();
+            try (StarFlow loaded = StarFlow.load(withMotion, m, without.parameters().snapshot())) {
+                assertEquals(Set.of("blocks.2.motion_in"), loaded.parameters().zeroStarted());
+                Random rng = new Random(22);
+                NDArray x = FlowFixtures.latent(m, withMotion, rng, 1, 3);
+                NDArray y = FlowFixtures.text(m, withMotion, rng, 1);
+                assertArrayEquals(without.forward(x, y).z().toFloatArray(), loaded.forward(x, y).z().toFloatArray());
+                assertArrayEquals(without.reverse(x, Conditioning.on(y), ReverseOptions.of(new SequentialInverse())).toFloatArray(),
+                        loaded.reverse(x, Conditioning.on(y), ReverseOptions.of(new SequentialInverse())).toFloatArray());
+                // at zero it still gets a gradient: the loss can teach the block to read the earlier frames
+                NDArray w = loaded.parameters().get("blocks.2.motion_in");
+                try (GradientCollector c = Engine.getEngine("PyTorch").newGradientCollector()) {
+                    w.setRequiresGradient(true);
+                    c.backward(loaded.forward(x, y).loss());
+                    assertTrue(w.getGradient().abs().max().getFloat() > 0, "no gradient reaches motion_in");
+                }
             }
         }
     }

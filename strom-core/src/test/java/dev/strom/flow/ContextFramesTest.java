@@ -29,13 +29,16 @@ class ContextFramesTest {
         Supplier<FlowConfig> everywhere = FlowFixtures::videoTextEverywhere;
         Supplier<FlowConfig> identity = FlowFixtures::videoPatchedWithIdentityBlock;
         Supplier<FlowConfig> places = FlowFixtures::videoWithPlaces;
+        Supplier<FlowConfig> motion = FlowFixtures::videoWithMotion;
         return Stream.of(
                 Arguments.of("frame-local shallow blocks, sequential", local, "sequential", 0f, 1),
                 Arguments.of("frame-local shallow blocks, guided sequential", local, "sequential", 2.5f, 2),
                 Arguments.of("frame-local shallow blocks, guided Jacobi", local, "jacobi", 2.5f, 3),
                 Arguments.of("clip-wide shallow blocks with text, Jacobi", everywhere, "jacobi", 0f, 2),
                 Arguments.of("with an identity block, guided sequential", identity, "sequential", 1.5f, 1),
-                Arguments.of("deep block with place embeddings, guided Jacobi", places, "jacobi", 2.5f, 3));
+                Arguments.of("deep block with place embeddings, guided Jacobi", places, "jacobi", 2.5f, 3),
+                Arguments.of("deep block reading earlier frames, guided sequential", motion, "sequential", 2.5f, 2),
+                Arguments.of("deep block reading earlier frames, Jacobi", motion, "jacobi", 0f, 1));
     }
 
     @ParameterizedTest(name = "{0}, {4} context frames")

@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -58,5 +59,15 @@ class FlowConfigTest {
         assertEquals(1f, rope.spatialFrequencies()[0]);
         assertEquals(0.1f, rope.spatialFrequencies()[1], 1e-7f);
         assertEquals(0.01f, rope.spatialFrequencies()[2], 1e-8f);
+    }
+
+    @Test
+    void onlyACausalVideoModelCanReadEarlierFrames() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> FlowFixtures.config(b -> b.motionContext(2)));
+        assertTrue(e.getMessage().contains("motion_context"), e.getMessage());
+        assertThrows(IllegalArgumentException.class,
+                () -> FlowFixtures.config(b -> b.temporalCausal(2).shallowBlockLocal(true).motionContext(-1)));
+        assertEquals(2, FlowFixtures.videoWithMotion().motionContext());
     }
 }

@@ -43,6 +43,12 @@ final class FlowFixtures {
         return config(b -> b.temporalCausal(2).shallowBlockLocal(true).positionEmbedding(true).positionFrames(4));
     }
 
+    /** Frame-local causal video whose deep block also reads the last 2 frames around each token (motion_context). */
+    static FlowConfig videoWithMotion() {
+        return config(b -> b.temporalCausal(2).shallowBlockLocal(true).positionEmbedding(true).positionFrames(4)
+                .motionContext(2));
+    }
+
     /** Causal video whose shallow blocks see the whole clip, and text goes into every block. */
     static FlowConfig videoTextEverywhere() {
         return config(b -> b.temporalCausal(2).shallowBlockLocal(false).condTopOnly(false));
@@ -75,8 +81,8 @@ final class FlowFixtures {
     }
 
     /**
-     * A model with every proj_out.weight and position embedding set to 0.05 N(0,1) (a fresh model has them at
-     * zero, which makes each block a constant affine map and the places no different), deterministic in {@code seed}.
+     * A model with every proj_out.weight, position embedding and motion reading set to 0.05 N(0,1) (a fresh model
+     * has them at zero, which makes each block a constant affine map and the places and earlier frames no different), deterministic in {@code seed}.
      */
     static StarFlow perturbedModel(FlowConfig cfg, NDManager m, long seed) {
         StarFlow model = StarFlow.initialise(cfg, m, seed);
@@ -87,7 +93,8 @@ final class FlowFixtures {
     static void perturbProjOut(StarFlow model, long seed) {
         Random rng = new Random(seed);
         for (String name : model.parameters().names()) {
-            if (name.endsWith("proj_out.weight") || name.endsWith("_embed") && !name.endsWith("sos_embed")) {
+            if (name.endsWith("proj_out.weight") || name.endsWith("motion_in")
+                    || name.endsWith("_embed") && !name.endsWith("sos_embed")) {
                 NDArray p = model.parameters().get(name);
                 float[] v = new float[(int) p.size()];
                 for (int i = 0; i < v.length; i++) {

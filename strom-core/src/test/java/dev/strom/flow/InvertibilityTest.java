@@ -40,6 +40,8 @@ class InvertibilityTest {
                         (Supplier<FlowConfig>) FlowFixtures::imagePatchedWithIdentityBlock, 0),
                 Arguments.of("video, deep block with place embeddings (pos_embed)",
                         (Supplier<FlowConfig>) FlowFixtures::videoWithPlaces, 3),
+                Arguments.of("video, deep block reading the last 2 frames (motion_context), 4 frames",
+                        (Supplier<FlowConfig>) FlowFixtures::videoWithMotion, 4),
                 Arguments.of("video, patch 2, identity first block",
                         (Supplier<FlowConfig>) FlowFixtures::videoPatchedWithIdentityBlock, 2));
     }

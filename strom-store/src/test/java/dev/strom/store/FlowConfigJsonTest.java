@@ -122,6 +122,7 @@ class FlowConfigJsonTest {
                         "use_bias", 0, "use_softplus", 0, "soft_clip", 0.0),
                 () -> config("patch_size", 2, "img_size", 8, "layers_per_block", new int[]{1, 0, 2}),
                 () -> config("temporal_causal", 2, "shallow_block_local", 1, "pos_embed", 1, "pos_embed_frames", 4),
+                () -> config("temporal_causal", 2, "shallow_block_local", 1, "motion_context", 2),
                 () -> config("learnable_self_denoiser", 1, "conditional_denoiser", 1,
                         "denoiser_window", 2, "pt_seq_len", 3, "temporal_causal", 2, "shallow_block_local", 1));
         for (Supplier<FlowConfig> s : configs) {
