@@ -108,7 +108,7 @@ final class Trainer {
             }
             try (model) {
                 TrainingData data = source.open(model.spec());
-                ModelVocabulary vocabulary = vocabulary(data);
+                ModelVocabulary vocabulary = o.resume() ? ModelVocabulary.read(checkpoint).orElse(vocabulary(data)) : vocabulary(data);
                 boolean nextFrameOnly = data.futureReadsNextFrameOnly();
                 if (o.init() != null && !o.resume()) {
                     before = data.heldOutBitsPerDim(model);
@@ -258,8 +258,9 @@ final class Trainer {
     }
 
     /**
-     * What the run knows: its data's vocabulary, and with --init the words the model was trained on before (it
-     * still knows them; what it can draw is what the new data says).
+     * What a new run knows: its data's vocabulary, and with --init the words the model was trained on before (it
+     * still knows them; what it can draw is what the new data says). A resumed run keeps what its checkpoint saved,
+     * which --init may no longer be given to rebuild.
      */
     private ModelVocabulary vocabulary(TrainingData data) throws IOException {
         ModelVocabulary own = data.vocabulary();

@@ -89,6 +89,12 @@ class TrainCommandTest {
                 "--out", second.toString(), "--steps", "3", "--resume");
         assertEquals(0, resumed.exit(), resumed.err());
         assertEquals(command, ModelStore.readConfig(second.resolve("checkpoint")).path("strom").path("card").path("command").asText());
+
+        // resumed without --init, it still knows the words the model it started from was trained on
+        String words = Files.readString(second.resolve("checkpoint").resolve("vocabulary.json"));
+        Cli own = Cli.run("train", "--out", second.toString(), "--steps", "4", "--resume");
+        assertEquals(0, own.exit(), own.err());
+        assertEquals(words, Files.readString(second.resolve("checkpoint").resolve("vocabulary.json")));
     }
 
     @Test
