@@ -4,12 +4,10 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.util.Random;
 import java.util.function.Supplier;
-import java.util.stream.Stream;
 
 import static dev.strom.flow.FlowFixtures.maxAbsDiff;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -24,15 +22,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class JacobiInverseTest {
 
-    static Stream<Arguments> videoModels() {
-        return Stream.of(
-                Arguments.of("frame-local shallow blocks", (Supplier<FlowConfig>) FlowFixtures::videoFrameLocal),
-                // chunks of 16 from token 20 on span two frames, so a frame's context is read from the guess
-                Arguments.of("deep block reading earlier frames", (Supplier<FlowConfig>) FlowFixtures::videoWithMotion));
-    }
-
     @ParameterizedTest(name = "{0}")
-    @MethodSource("videoModels")
+    // every causal video model, the one whose deep block reads earlier frames among them: its chunks of 16 from
+    // token 20 on span two frames, so a frame's context is read from the current guess
+    @MethodSource("dev.strom.flow.CausalityTest#videoModels")
     void jacobiRunToConvergenceEqualsTheSequentialInverse(String name, Supplier<FlowConfig> config) {
         FlowConfig cfg = config.get();
         try (NDManager m = NDManager.newBaseManager();
