@@ -27,6 +27,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.Random;
 import java.util.concurrent.CountDownLatch;
@@ -108,7 +109,7 @@ final class Trainer {
             }
             try (model) {
                 TrainingData data = source.open(model.spec());
-                ModelVocabulary vocabulary = o.resume() ? ModelVocabulary.read(checkpoint).orElse(vocabulary(data)) : vocabulary(data);
+                ModelVocabulary vocabulary = vocabulary(data, checkpoint);
                 boolean nextFrameOnly = data.futureReadsNextFrameOnly();
                 if (o.init() != null && !o.resume()) {
                     before = data.heldOutBitsPerDim(model);
@@ -262,7 +263,11 @@ final class Trainer {
      * still knows them; what it can draw is what the new data says). A resumed run keeps what its checkpoint saved,
      * which --init may no longer be given to rebuild.
      */
-    private ModelVocabulary vocabulary(TrainingData data) throws IOException {
+    private ModelVocabulary vocabulary(TrainingData data, Path checkpoint) throws IOException {
+        Optional<ModelVocabulary> saved = o.resume() ? ModelVocabulary.read(checkpoint) : Optional.empty();
+        if (saved.isPresent()) {
+            return saved.get();
+        }
         ModelVocabulary own = data.vocabulary();
         if (o.init() == null) {
             return own;

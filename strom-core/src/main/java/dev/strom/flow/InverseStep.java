@@ -57,15 +57,17 @@ public final class InverseStep implements AutoCloseable {
      * directly, and once per frame when those frames are final.
      */
     public Affine next(NDArray inputs, Supplier<NDArray> solved) {
-        int n = (int) inputs.getShape().get(1);
-        // the first frame reads no earlier frame: its context is zeros shaped like the inputs
-        Supplier<NDArray> tokens = cache.length() - cache.prefix() + n <= frameSize ? () -> inputs : solved;
-        Affine ab = block.predict(inputs, block.readsMotion() ? context(n, tokens) : null, cache, rope);
+        Affine ab = block.predict(inputs, block.readsMotion() ? context(inputs, solved) : null, cache, rope);
         return guided ? Guidance.apply(ab, guidance) : ab;
     }
 
-    private NDArray context(int n, Supplier<NDArray> solved) {
+    private NDArray context(NDArray inputs, Supplier<NDArray> solved) {
+        int n = (int) inputs.getShape().get(1);
         int first = cache.length() - cache.prefix();
+        if (first + n <= frameSize) {
+            // the first frame reads no earlier frame: its context is zeros, shaped from the inputs alone
+            solved = () -> inputs;
+        }
         int frame = first / frameSize;
         if (frame != (first + n - 1) / frameSize || frame * frameSize > finalTokens) {
             return block.motionContext(solved.get(), first, n, layout);

@@ -33,6 +33,13 @@ class CheckpointLoadingTest {
         }
     }
 
+    /** The same noise for x and the same sample for x read as noise, bit for bit. */
+    private static void assertSameBitsAndSamples(StarFlow expected, StarFlow actual, NDArray x, NDArray y) {
+        assertArrayEquals(expected.forward(x, y).z().toFloatArray(), actual.forward(x, y).z().toFloatArray());
+        assertArrayEquals(expected.reverse(x, Conditioning.on(y), ReverseOptions.of(new SequentialInverse())).toFloatArray(),
+                actual.reverse(x, Conditioning.on(y), ReverseOptions.of(new SequentialInverse())).toFloatArray());
+    }
+
     @Test
     void aModelLoadedFromItsOwnTensorsComputesTheSameBits() {
         FlowConfig cfg = FlowFixtures.videoFrameLocal();
@@ -43,9 +50,7 @@ class CheckpointLoadingTest {
             Random rng = new Random(19);
             NDArray x = FlowFixtures.latent(m, cfg, rng, 1, 2);
             NDArray y = FlowFixtures.text(m, cfg, rng, 1);
-            assertArrayEquals(original.forward(x, y).z().toFloatArray(), loaded.forward(x, y).z().toFloatArray());
-            assertArrayEquals(original.reverse(x, Conditioning.on(y), ReverseOptions.of(new SequentialInverse())).toFloatArray(),
-                    loaded.reverse(x, Conditioning.on(y), ReverseOptions.of(new SequentialInverse())).toFloatArray());
+            assertSameBitsAndSamples(original, loaded, x, y);
         }
     }
 
@@ -77,9 +82,7 @@ class CheckpointLoadingTest {
                 Random rng = new Random(22);
                 NDArray x = FlowFixtures.latent(m, withMotion, rng, 1, 3);
                 NDArray y = FlowFixtures.text(m, withMotion, rng, 1);
-                assertArrayEquals(without.forward(x, y).z().toFloatArray(), loaded.forward(x, y).z().toFloatArray());
-                assertArrayEquals(without.reverse(x, Conditioning.on(y), ReverseOptions.of(new SequentialInverse())).toFloatArray(),
-                        loaded.reverse(x, Conditioning.on(y), ReverseOptions.of(new SequentialInverse())).toFloatArray());
+                assertSameBitsAndSamples(without, loaded, x, y);
                 // at zero it still gets a gradient: the loss can teach the block to read the earlier frames
                 NDArray w = loaded.parameters().get("blocks.2.motion_in");
                 try (GradientCollector c = Engine.getEngine("PyTorch").newGradientCollector()) {
