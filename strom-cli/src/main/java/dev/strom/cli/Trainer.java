@@ -126,7 +126,9 @@ final class Trainer {
                     throw new IllegalArgumentException("future_contrast_scoring must be softmax or pairwise, not " + scoring);
                 }
                 TrainingObjective objective = new TrainingObjective(model.flow(), model.text(), new TrainingObjective.FutureScoring(
-                        scoring.equals("pairwise"), (float) (train.path("future_contrast_margin_bits").asDouble(0) * Math.log(2))));
+                        scoring.equals("pairwise"), (float) (train.path("future_contrast_margin_bits").asDouble(0) * Math.log(2))),
+                        new TrainingObjective.MovingTokens((float) train.path("moving_token_weight").asDouble(1),
+                                (float) train.path("moving_token_threshold").asDouble(0.1)));
                 // a learned denoiser is trained apart (strom train-denoiser): the flow's loss would only decay it
                 Map<String, NDArray> trained = new LinkedHashMap<>(model.parameters());
                 trained.keySet().removeIf(name -> name.startsWith(LearnedDenoiser.PREFIX));

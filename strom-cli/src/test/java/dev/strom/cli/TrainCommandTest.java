@@ -152,6 +152,19 @@ class TrainCommandTest {
     }
 
     @Test
+    void aMovingTokenWeightThatIsNotPositiveIsRefusedBeforeTraining() throws IOException {
+        ObjectNode config = TrainCommand.loadConfig("tiny");
+        ((ObjectNode) config.path("train")).put("moving_token_weight", 0);
+        Path file = dir.resolve("zero-weight.json");
+        Files.writeString(file, config.toString());
+        Path out = dir.resolve("zero-weight");
+        Cli run = Cli.run("train", "--config", file.toString(), "--out", out.toString(), "--steps", "2");
+        assertEquals(2, run.exit());
+        assertTrue(run.err().contains("moving_token_weight must be a positive number"), run.err());
+        assertTrue(!Files.exists(out.resolve("checkpoint")), "no checkpoint is written");
+    }
+
+    @Test
     void aLatentModelReadingOnlyTheNextFrameReadsTheWholeLatentFrameThatHoldsIt() throws IOException {
         ObjectNode config = TrainCommand.loadConfig("tiny-latent");
         ((ObjectNode) config.path("strom").path("video")).put("frames", 9);

@@ -148,6 +148,7 @@ public final class StarFlow implements AutoCloseable {
         NDArray tokens = latent.patchify(x);
         List<NDArray> outputs = new ArrayList<>();
         List<NDArray> logdets = new ArrayList<>();
+        List<ForwardPass.BlockOrder> orders = new ArrayList<>();
         outputs.add(tokens);
         NDArray textOut = null;
         for (FlowBlock block : blocks) {
@@ -160,13 +161,22 @@ public final class StarFlow implements AutoCloseable {
                 FlowBlock.Pass pass = block.forward(in, text, seen, table);
                 tokens = pass.z().reshape(b, layout.length(), latent.tokenDim());
                 logdets.add(pass.logdet());
+                orders.add(new ForwardPass.BlockOrder(block.spec().permutation(), seen));
                 outputs.add(tokens);
                 if (block.spec().top()) {
                     textOut = pass.textOut();
                 }
             }
         }
-        return new ForwardPass(latent.unpatchify(tokens), outputs, logdets, textOut);
+        return new ForwardPass(latent.unpatchify(tokens), outputs, logdets, orders, textOut);
+    }
+
+    /**
+     * A latent [B, C, H, W] or [B, T, C, H, W] as the flow's tokens [B, N, p*p*C] in raster order, the order of
+     * {@link ForwardPass#lossPerToken()}: to say which tokens a training weight applies to.
+     */
+    public NDArray tokens(NDArray x) {
+        return Latent.of(x, config, "input").patchify(x);
     }
 
     /**

@@ -1,7 +1,9 @@
 package dev.strom.flow.train;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import dev.strom.flow.FlowLoss;
 import dev.strom.flow.ForwardPass;
 import dev.strom.flow.StarFlow;
@@ -27,24 +29,47 @@ public final class TrainingObjective {
         public static final FutureScoring SOFTMAX = new FutureScoring(false, 0);
     }
 
+    /**
+     * How much the likelihood of a clip's moving tokens counts against the rest ({@link #loss}): a token whose clean
+     * values differ from the same place in the frame before by more than {@code threshold} (in the flow's units,
+     * [-1, 1] for pixels) anywhere in its patch weighs {@code weight}, every other token one. A moving object is a
+     * few edge tokens of a frame's dozens, and holding the last frame costs the likelihood only those; weighting
+     * them asks the model to spend its capacity where the motion is, and leaves it a density.
+     */
+    public record MovingTokens(float weight, float threshold) {
+
+        public static final MovingTokens NONE = new MovingTokens(1, 0);
+
+        public MovingTokens {
+            if (!(weight > 0) || !Float.isFinite(weight)) {
+                throw new IllegalArgumentException("moving_token_weight must be a positive number, not " + weight);
+            }
+            if (!(threshold >= 0) || !Float.isFinite(threshold)) {
+                throw new IllegalArgumentException("moving_token_threshold must be zero or more, not " + threshold);
+            }
+        }
+    }
+
     private final StarFlow flow;
     private final TextEncoder text;
     private final FutureScoring future;
+    private final MovingTokens moving;
 
     public TrainingObjective(StarFlow flow, TextEncoder text) {
-        this(flow, text, FutureScoring.SOFTMAX);
+        this(flow, text, FutureScoring.SOFTMAX, MovingTokens.NONE);
     }
 
-    public TrainingObjective(StarFlow flow, TextEncoder text, FutureScoring future) {
+    public TrainingObjective(StarFlow flow, TextEncoder text, FutureScoring future, MovingTokens moving) {
         this.flow = flow;
         this.text = text;
         this.future = future;
+        this.moving = moving;
     }
 
     /**
      * The training objective for a batch of clean clips and captions: noise augmentation, caption dropout,
-     * forward pass. Returns the loss (inside the caller's gradient tape); {@code nllOut[0]}, when given, gets the
-     * unweighted per-dim NLL.
+     * forward pass, clips' moving tokens weighted as {@link MovingTokens} says. Returns the loss (inside the caller's
+     * gradient tape); {@code nllOut[0]}, when given, gets the unweighted per-dim NLL.
      */
     public NDArray loss(NDArray clips, List<String> captions, float captionDrop, Random rng, double[] nllOut) {
         NDArray x = NoiseAugmentation.apply(clips, flow.config().noiseStd(), rng);
@@ -53,7 +78,20 @@ public final class TrainingObjective {
         if (nllOut != null) {
             nllOut[0] = pass.loss().getFloat();
         }
-        return FlowLoss.training(pass, flow.config());
+        boolean weighted = moving.weight() != 1 && clips.getShape().dimension() == 5 && clips.getShape().get(1) > 1;
+        return FlowLoss.training(weighted ? pass.lossPerSample(tokenWeights(clips)) : pass.lossPerSample(), pass, flow.config());
+    }
+
+    /**
+     * Each token's weight [B, N] in raster order for clean clips [B, T, C, H, W]: {@link MovingTokens#weight} where the
+     * token changed from the frame before by more than the threshold, one elsewhere and in the first frame.
+     */
+    public NDArray tokenWeights(NDArray clips) {
+        NDArray step = clips.get(":, 1:").sub(clips.get(":, :-1")).abs();
+        NDArray change = step.getManager().zeros(clips.get(":, :1").getShape()).concat(step, 1);
+        NDArray changed = flow.tokens(change).max(new int[]{2}).gt(moving.threshold()).toType(DataType.FLOAT32, false);
+        NDManager m = changed.getManager();
+        return changed.mul(m.full(new Shape(), moving.weight() - 1)).add(m.full(new Shape(), 1f));
     }
 
     /**

@@ -12,6 +12,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -38,7 +39,7 @@ class TrainingObjectiveTest {
                 System.arraycopy(z[r], 0, flat, 3 * r, 3);
             }
             NDArray zs = m.create(flat, new Shape(4, 3));
-            ForwardPass pass = new ForwardPass(zs, List.of(zs), List.of(zs.zerosLike()), null);
+            ForwardPass pass = new ForwardPass(zs, List.of(zs), List.of(zs.zerosLike()), List.of(), null);
             double expected = 0;
             for (int clip = 0; clip < 2; clip++) {
                 // log p = -D * loss = -0.5 * sum(z^2)
@@ -219,6 +220,52 @@ class TrainingObjectiveTest {
                     .crossEntropy().getFloat();
             assertTrue(after < before * 0.5, "cross-entropy of picking the truth: " + before + " -> " + after);
         }
+    }
+
+    @Test
+    void aTokenThatChangedFromTheFrameBeforeWeighsTheMovingWeight() {
+        try (NDManager m = NDManager.newBaseManager(); VideoModel model = VideoFixtures.model(m, FRAMES, SIZE)) {
+            // 2 frames of 3 x 4 x 4 pixels in 2x2 patches: 4 tokens a frame. Frame 1 changes one pixel of token 1 by 0.5
+            // and one of token 3 by 0.05, under the threshold.
+            float[] pixels = new float[FRAMES * 3 * SIZE * SIZE];
+            int frame1 = 3 * SIZE * SIZE;
+            pixels[frame1 + 2] = 0.5f;
+            pixels[frame1 + 2 * SIZE * SIZE + 3 * SIZE + 3] = -0.05f;
+            NDArray clip = m.create(pixels, new Shape(1, FRAMES, 3, SIZE, SIZE));
+            TrainingObjective moving = new TrainingObjective(model.flow(), model.text(), TrainingObjective.FutureScoring.SOFTMAX,
+                    new TrainingObjective.MovingTokens(8, 0.1f));
+            assertArrayEquals(new float[]{1, 1, 1, 1, 1, 8, 1, 1}, moving.tokenWeights(clip).toFloatArray(),
+                    "the first frame has no frame before it; in the second only token 1 moved enough");
+        }
+    }
+
+    @Test
+    void weightingMovingTokensChangesTheLossOfAMovingClipButNotOfAStillOne() {
+        try (NDManager m = NDManager.newBaseManager(); VideoModel model = VideoFixtures.model(m, FRAMES, SIZE)) {
+            TrainingObjective plain = objective(model);
+            TrainingObjective moving = new TrainingObjective(model.flow(), model.text(), TrainingObjective.FutureScoring.SOFTMAX,
+                    new TrainingObjective.MovingTokens(8, 0.1f));
+            float[] frame = clips(model, 1, 3).get(0);
+            int half = frame.length / FRAMES;
+            float[] still = frame.clone();
+            System.arraycopy(still, 0, still, half, half);
+            NDArray stillClip = model.stack(List.of(still), FRAMES);
+            assertEquals(plain.loss(stillClip, List.of("a red apple"), 0f, new Random(2), null).getFloat(),
+                    moving.loss(stillClip, List.of("a red apple"), 0f, new Random(2), null).getFloat(), 1e-6, "nothing moves: every weight is one");
+            NDArray movingClip = model.stack(List.of(frame), FRAMES);
+            double[] nllPlain = new double[1];
+            double[] nllMoving = new double[1];
+            float a = plain.loss(movingClip, List.of("a red apple"), 0f, new Random(2), nllPlain).getFloat();
+            float b = moving.loss(movingClip, List.of("a red apple"), 0f, new Random(2), nllMoving).getFloat();
+            assertTrue(Math.abs(a - b) > 1e-4, "moving tokens reweigh the loss: " + a + " vs " + b);
+            assertEquals(nllPlain[0], nllMoving[0], 1e-6, "the NLL reported stays the unweighted one");
+        }
+    }
+
+    @Test
+    void aMovingWeightMustBePositive() {
+        assertThrows(IllegalArgumentException.class, () -> new TrainingObjective.MovingTokens(0, 0.1f));
+        assertThrows(IllegalArgumentException.class, () -> new TrainingObjective.MovingTokens(2, -1));
     }
 
     private static TrainingObjective objective(VideoModel model) {
