@@ -5,13 +5,11 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.util.List;
 import java.util.Random;
 import java.util.function.Supplier;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -23,17 +21,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  */
 class TokenLossTest {
 
-    static Stream<Arguments> models() {
-        return Stream.of(
-                Arguments.of("image, flipped blocks", (Supplier<FlowConfig>) FlowFixtures::imageText, 0),
-                Arguments.of("video, frame-local shallow blocks", (Supplier<FlowConfig>) FlowFixtures::videoFrameLocal, 3),
-                Arguments.of("video, shallow blocks over the whole clip", (Supplier<FlowConfig>) FlowFixtures::videoTextEverywhere, 3),
-                Arguments.of("video, 2x2 patches and an identity block",
-                        (Supplier<FlowConfig>) FlowFixtures::videoPatchedWithIdentityBlock, 2));
-    }
-
     @ParameterizedTest(name = "{0}")
-    @MethodSource("models")
+    @MethodSource("dev.strom.flow.InvertibilityTest#models")
     void theTokensSharesAddUpToEachSamplesAndEachFramesLoss(String name, Supplier<FlowConfig> config, int frames) {
         FlowConfig cfg = config.get();
         try (NDManager m = NDManager.newBaseManager(); StarFlow model = FlowFixtures.perturbedModel(cfg, m, 4)) {
