@@ -73,6 +73,16 @@ final class Trainer {
         float contrastWeight = (float) train.path("caption_contrast_weight").asDouble(0);
         // how much telling a clip's true continuation from corrupted ones counts, per dimension read
         float futureWeight = (float) train.path("future_contrast_weight").asDouble(0);
+        // read before any model is loaded, so a bad value costs nothing:
+        // future contrast as a softmax over the candidates (default) or the truth against each one ("pairwise")
+        String scoring = train.path("future_contrast_scoring").asText("softmax");
+        if (!scoring.equals("softmax") && !scoring.equals("pairwise")) {
+            throw new IllegalArgumentException("future_contrast_scoring must be softmax or pairwise, not " + scoring);
+        }
+        TrainingObjective.FutureScoring futureScoring = new TrainingObjective.FutureScoring(
+                scoring.equals("pairwise"), (float) (train.path("future_contrast_margin_bits").asDouble(0) * Math.log(2)));
+        TrainingObjective.MovingTokens movingTokens = new TrainingObjective.MovingTokens(
+                (float) train.path("moving_token_weight").asDouble(1), (float) train.path("moving_token_threshold").asDouble(0.1));
         Thread hook = new Thread(() -> {
             stop.set(true);
             try {
@@ -120,15 +130,7 @@ final class Trainer {
                         System.err.println("layers per block " + had + " -> " + has + ": the new layers start passing their input through");
                     }
                 }
-                // future contrast as a softmax over the candidates (default) or the truth against each one ("pairwise")
-                String scoring = train.path("future_contrast_scoring").asText("softmax");
-                if (!scoring.equals("softmax") && !scoring.equals("pairwise")) {
-                    throw new IllegalArgumentException("future_contrast_scoring must be softmax or pairwise, not " + scoring);
-                }
-                TrainingObjective objective = new TrainingObjective(model.flow(), model.text(), new TrainingObjective.FutureScoring(
-                        scoring.equals("pairwise"), (float) (train.path("future_contrast_margin_bits").asDouble(0) * Math.log(2))),
-                        new TrainingObjective.MovingTokens((float) train.path("moving_token_weight").asDouble(1),
-                                (float) train.path("moving_token_threshold").asDouble(0.1)));
+                TrainingObjective objective = new TrainingObjective(model.flow(), model.text(), futureScoring, movingTokens);
                 // a learned denoiser is trained apart (strom train-denoiser): the flow's loss would only decay it
                 Map<String, NDArray> trained = new LinkedHashMap<>(model.parameters());
                 trained.keySet().removeIf(name -> name.startsWith(LearnedDenoiser.PREFIX));

@@ -88,7 +88,7 @@ public final class TrainingObjective {
      */
     public NDArray tokenWeights(NDArray clips) {
         NDArray step = clips.get(":, 1:").sub(clips.get(":, :-1")).abs();
-        NDArray change = step.getManager().zeros(clips.get(":, :1").getShape()).concat(step, 1);
+        NDArray change = clips.get(":, :1").zerosLike().concat(step, 1);
         NDArray changed = flow.tokens(change).max(new int[]{2}).gt(moving.threshold()).toType(DataType.FLOAT32, false);
         NDManager m = changed.getManager();
         return changed.mul(m.full(new Shape(), moving.weight() - 1)).add(m.full(new Shape(), 1f));
