@@ -57,6 +57,9 @@ final class InfoCommand implements Callable<Integer> {
         if (f.motionContext() > 0) {
             positions += ", reads the last " + f.motionContext() + " frames around each token";
         }
+        if (f.motionCompensation() > 0) {
+            positions += ", codes frames against their motion-compensated prediction (up to " + f.motionCompensation() + " px a frame)";
+        }
         StringBuilder blocks = new StringBuilder();
         for (int i = 0; i < f.numBlocks(); i++) {
             var b = f.block(i);

@@ -42,6 +42,9 @@ import java.util.Arrays;
  *                         not in the reference): a 3x3-token neighbourhood of each of the last k frames, so that
  *                         the next frame's tokens are a local function of where things were, as for a
  *                         convolutional video predictor, instead of something attention must learn to fetch
+ * @param motionCompensation largest speed in pixels a frame (0 for none) that the flow's first step follows: the
+ *                         flow codes each frame's difference from the last frame moved on as the two before it
+ *                         moved ({@code motion_compensation}; not in the reference; see {@link MotionCompensation})
  */
 public record FlowConfig(
         int inChannels, int imgSize, int patchSize, int channels, int topChannels, int[] layersPerBlock,
@@ -50,7 +53,7 @@ public record FlowConfig(
         NormType normType, float softClip, boolean reversedOrder, int temporalCausal, boolean shallowBlockLocal,
         int ptSeqLen, boolean denoiser, boolean conditionalDenoiser, int denoiserWindow,
         float noiseStd, boolean condNoiseLevel, float latentNormRegularization, boolean positionEmbedding,
-        int positionFrames, int motionContext) {
+        int positionFrames, int motionContext, int motionCompensation) {
 
     /** Normalisation inside transformer layers. */
     public enum NormType { LAYER_NORM, RMS_NORM, NONE }
@@ -72,6 +75,7 @@ public record FlowConfig(
         require(noiseStd >= 0, "noise_std must not be negative");
         require(positionFrames >= 0 && (positionFrames == 0 || positionEmbedding), "pos_embed_frames needs pos_embed and must not be negative");
         require(motionContext >= 0 && (motionContext == 0 || temporalCausal > 0), "motion_context needs temporal_causal video and must not be negative");
+        require(motionCompensation >= 0 && (motionCompensation == 0 || temporalCausal > 0), "motion_compensation needs temporal_causal video and must not be negative");
     }
 
     private static void require(boolean ok, String message) {
@@ -178,6 +182,7 @@ public record FlowConfig(
         private boolean positionEmbedding;
         private int positionFrames;
         private int motionContext;
+        private int motionCompensation;
 
         private Builder() {
         }
@@ -342,6 +347,11 @@ public record FlowConfig(
             return this;
         }
 
+        public Builder motionCompensation(int v) {
+            motionCompensation = v;
+            return this;
+        }
+
         public Builder positionFrames(int v) {
             positionFrames = v;
             return this;
@@ -352,7 +362,7 @@ public record FlowConfig(
                     layersPerBlock, headDim, numHeads, numKvHeads, txtSize, txtDim, condTopOnly, softplus, swiglu, bias,
                     qkNorm, postNorm, finalNorm, normType, softClip, reversedOrder, temporalCausal, shallowBlockLocal,
                     ptSeqLen, denoiser, conditionalDenoiser, denoiserWindow, noiseStd, condNoiseLevel,
-                    latentNormRegularization, positionEmbedding, positionFrames, motionContext);
+                    latentNormRegularization, positionEmbedding, positionFrames, motionContext, motionCompensation);
         }
     }
 
@@ -383,6 +393,6 @@ public record FlowConfig(
                 + ", noiseStd=" + noiseStd + ", condNoiseLevel=" + condNoiseLevel
                 + ", latentNormRegularization=" + latentNormRegularization
                 + ", positionEmbedding=" + positionEmbedding + ", positionFrames=" + positionFrames
-                + ", motionContext=" + motionContext + "]";
+                + ", motionContext=" + motionContext + ", motionCompensation=" + motionCompensation + "]";
     }
 }

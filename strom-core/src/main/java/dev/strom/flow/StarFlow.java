@@ -42,6 +42,8 @@ public final class StarFlow implements AutoCloseable {
     private final List<FlowBlock> blocks = new ArrayList<>();
     private final LearnedDenoiser denoiser;
     private final RotaryEmbedding rope;
+    /** The first step of a video flow when the config asks for it, else null. */
+    private final MotionCompensation motion;
 
     private StarFlow(FlowConfig config, Parameters parameters) {
         this.config = config;
@@ -51,6 +53,8 @@ public final class StarFlow implements AutoCloseable {
         }
         rope = new RotaryEmbedding(config);
         denoiser = config.denoiser() ? new LearnedDenoiser(parameters, config, rope) : null;
+        motion = config.motionCompensation() > 0
+                ? new MotionCompensation(config.motionCompensation(), config.noiseStd(), config.inChannels()) : null;
         parameters.requireAllUsed();
     }
 
@@ -145,7 +149,8 @@ public final class StarFlow implements AutoCloseable {
         requireText(y, latent.batch(), "text");
         TokenLayout layout = latent.layout();
         long b = latent.batch();
-        NDArray tokens = latent.patchify(x);
+        // volume-preserving: the clip's density is that of its motion-compensated residual
+        NDArray tokens = latent.patchify(motion != null && latent.video() ? motion.residual(x) : x);
         List<NDArray> outputs = new ArrayList<>();
         List<NDArray> logdets = new ArrayList<>();
         List<ForwardPass.BlockOrder> orders = new ArrayList<>();
@@ -288,7 +293,11 @@ public final class StarFlow implements AutoCloseable {
                 }
                 stages.add(latent.unpatchify(tokens));
             }
-            if (known != null) {
+            if (motion != null && latent.video()) {
+                // the last stage is the motion-compensated residual: the clip from it, frame by frame after the
+                // context, which comes back bit-exactly
+                stages.add(motion.restore(stages.remove(stages.size() - 1), known == null ? null : o.context()));
+            } else if (known != null) {
                 // the last stage is data: put the context back bit-exactly (the forward pass rounds)
                 NDArray last = stages.remove(stages.size() - 1);
                 stages.add(NDArrays.concat(new NDList(o.context(),
@@ -376,6 +385,9 @@ public final class StarFlow implements AutoCloseable {
         long b = latent.batch();
         int last = latent.layout().frames() - 1;
         List<float[]> waiting = new ArrayList<>();
+        // with motion compensation a frame is its residual until the frames before it are known; the restorer keeps
+        // the last two as plain arrays too, so it outlives each call's scope
+        MotionCompensation.Restorer restorer = motion == null ? null : motion.restorer(r.known() == 0 ? null : r.o().context());
         return (index, tokens) -> {
             if (index < r.known()) {
                 return;
@@ -402,7 +414,8 @@ public final class StarFlow implements AutoCloseable {
             NDArray frames = t.reshape(b, n, fs, d);
             Latent one = new Latent(b, 1, latent.channels(), latent.height(), latent.width(), latent.patch(), true);
             for (int i = 0; i < n; i++) {
-                r.o().drafts().frame(index - n + 1 + i, one.unpatchify(frames.get(new NDIndex().addAllDim().addSliceDim(i, i + 1)).reshape(b, fs, d)));
+                NDArray data = one.unpatchify(frames.get(new NDIndex().addAllDim().addSliceDim(i, i + 1)).reshape(b, fs, d));
+                r.o().drafts().frame(index - n + 1 + i, restorer == null ? data : restorer.next(data));
             }
             waiting.clear();
         };

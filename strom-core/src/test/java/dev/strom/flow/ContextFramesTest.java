@@ -30,6 +30,7 @@ class ContextFramesTest {
         Supplier<FlowConfig> identity = FlowFixtures::videoPatchedWithIdentityBlock;
         Supplier<FlowConfig> places = FlowFixtures::videoWithPlaces;
         Supplier<FlowConfig> motion = FlowFixtures::videoWithMotion;
+        Supplier<FlowConfig> compensated = FlowFixtures::videoMotionCompensated;
         return Stream.of(
                 Arguments.of("frame-local shallow blocks, sequential", local, "sequential", 0f, 1),
                 Arguments.of("frame-local shallow blocks, guided sequential", local, "sequential", 2.5f, 2),
@@ -38,7 +39,9 @@ class ContextFramesTest {
                 Arguments.of("with an identity block, guided sequential", identity, "sequential", 1.5f, 1),
                 Arguments.of("deep block with place embeddings, guided Jacobi", places, "jacobi", 2.5f, 3),
                 Arguments.of("deep block reading earlier frames, guided sequential", motion, "sequential", 2.5f, 2),
-                Arguments.of("deep block reading earlier frames, Jacobi", motion, "jacobi", 0f, 1));
+                Arguments.of("deep block reading earlier frames, Jacobi", motion, "jacobi", 0f, 1),
+                Arguments.of("motion-compensated, guided sequential", compensated, "sequential", 2.5f, 2),
+                Arguments.of("motion-compensated, Jacobi", compensated, "jacobi", 0f, 1));
     }
 
     @ParameterizedTest(name = "{0}, {4} context frames")

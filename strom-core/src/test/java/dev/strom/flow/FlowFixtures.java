@@ -49,6 +49,11 @@ final class FlowFixtures {
                 .motionContext(2));
     }
 
+    /** {@link #videoFrameLocal} coded against its motion-compensated prediction (motion_compensation 1). */
+    static FlowConfig videoMotionCompensated() {
+        return config(b -> b.temporalCausal(2).shallowBlockLocal(true).ptSeqLen(3).motionCompensation(1));
+    }
+
     /** Causal video whose shallow blocks see the whole clip, and text goes into every block. */
     static FlowConfig videoTextEverywhere() {
         return config(b -> b.temporalCausal(2).shallowBlockLocal(false).condTopOnly(false));

@@ -42,6 +42,8 @@ class InvertibilityTest {
                         (Supplier<FlowConfig>) FlowFixtures::videoWithPlaces, 3),
                 Arguments.of("video, deep block reading the last 2 frames (motion_context), 4 frames",
                         (Supplier<FlowConfig>) FlowFixtures::videoWithMotion, 4),
+                Arguments.of("video coded against its motion-compensated prediction, 4 frames",
+                        (Supplier<FlowConfig>) FlowFixtures::videoMotionCompensated, 4),
                 Arguments.of("video, patch 2, identity first block",
                         (Supplier<FlowConfig>) FlowFixtures::videoPatchedWithIdentityBlock, 2));
     }

@@ -65,8 +65,13 @@ public final class Dynamics {
         int plane = model.spec().dims(1);
         int stride = model.frameStride();
         Map<String, Double> out = new LinkedHashMap<>();
+        // A pixel model's scale: what a model that knew the next frame exactly, up to its training noise, would give
+        // (see exactBits). A latent model's noise is in its latents, so it has none.
+        double sigma = model.autoencoder().isPresent() ? 0 : model.flow().config().noiseStd();
         for (int t : readAt(model.spec().frames(), stride)) {
             double[] sums = new double[5];
+            double exactHeld = 0;
+            double exactHeldTranslating = 0;
             double wins = 0;
             // the clips that move left, right, up or down alone: what a world of translations (the gate runs') teaches
             double translatingHeld = 0;
@@ -91,9 +96,12 @@ public final class Dynamics {
                 for (int k = 0; k < 5; k++) {
                     sums[k] += bits[k + 1] - bits[0];
                 }
+                double exact = exactBits(candidates.get(1), candidates.get(0), sigma);
+                exactHeld += exact;
                 wins += bits[0] < Math.min(bits[1], Math.min(bits[2], bits[3])) ? 1 : 0;
                 if (direction(s.scene().primary().motion()) != null) {
                     translatingHeld += bits[1] - bits[0];
+                    exactHeldTranslating += exact;
                     translatingWins += bits[0] < Math.min(bits[1], Math.min(bits[2], bits[3])) ? 1 : 0;
                     translating++;
                 }
@@ -107,6 +115,11 @@ public final class Dynamics {
             out.put("truth_wins_at_" + t, wins / n);
             out.put("held_minus_true_bits_translating_at_" + t, translating == 0 ? Double.NaN : translatingHeld / translating);
             out.put("truth_wins_translating_at_" + t, translating == 0 ? Double.NaN : translatingWins / translating);
+            if (sigma > 0) {
+                out.put("held_minus_true_bits_exact_at_" + t, exactHeld / n);
+                out.put("held_minus_true_bits_exact_translating_at_" + t,
+                        translating == 0 ? Double.NaN : exactHeldTranslating / translating);
+            }
         }
         out.put("clips", (double) held.size());
         return out;
@@ -221,6 +234,24 @@ public final class Dynamics {
     }
 
     /** {@code count} frames of a clip from frame {@code t}, stepping {@code step} frames (0: frame t held), within the clip. */
+    /**
+     * Bits by which the truth beats {@code candidate} under a model that knew the next frame exactly and left only its
+     * training noise (a Gaussian of {@code sigma} about the truth): under one shared noise draw e, the difference
+     * |candidate - truth + e|^2 - |e|^2 averages |candidate - truth|^2, so sum (candidate - truth)^2 / (2 sigma^2 ln 2).
+     * It sets the scale of the race: a learned density that has the motion beats "held" by about this much.
+     */
+    static double exactBits(float[] candidate, float[] truth, double sigma) {
+        if (!(sigma > 0)) {
+            return Double.NaN;
+        }
+        double sq = 0;
+        for (int i = 0; i < truth.length; i++) {
+            double d = candidate[i] - truth[i];
+            sq += d * d;
+        }
+        return sq / (2 * sigma * sigma * Math.log(2));
+    }
+
     private static float[] frames(float[] clip, int t, int step, int count, int plane) {
         float[] out = new float[count * plane];
         int last = clip.length / plane - 1;

@@ -45,7 +45,18 @@ class DynamicsTest {
             assertEquals(0.0, r.get("smeared_minus_true_bits_at_8"), "an object that stays smears onto itself: the truth, bit for bit");
             assertEquals(0.0, r.get("held_minus_true_bits_at_8"), "and held is the truth too");
             assertNotEquals(0.0, r.get("removed_minus_true_bits_at_8"));
+            assertEquals(0.0, r.get("held_minus_true_bits_exact_at_8"), "an exact model cannot tell a still frame from itself");
         }
+    }
+
+    @Test
+    void anExactModelBeatsHeldByTheSquaredChangeOverTwiceTheNoiseVarianceInBits() {
+        float[] truth = {0.5f, -0.5f, 0f, 1f};
+        float[] held = {0.5f, 0.5f, 0f, 0f};
+        // changes of 1 and 1: sum of squares 2, over 2 * 0.1^2 = 100 nats, 144.27 bits
+        assertEquals(2 / (2 * 0.01 * Math.log(2)), Dynamics.exactBits(held, truth, 0.1), 1e-6);
+        assertEquals(0.0, Dynamics.exactBits(truth, truth, 0.1));
+        assertTrue(Double.isNaN(Dynamics.exactBits(held, truth, 0)), "a model without noise has no finite scale");
     }
 
     private final CaptionedWorld world = new CaptionedWorld(32, 16, 8, 0);

@@ -90,7 +90,8 @@ public final class FlowConfigJson {
                 k.path("denoiser_window").asInt(0),
                 (float) root.path("noise_std").asDouble(0), root.path("cond_noise_level").asInt(0) != 0,
                 (float) root.path("latent_norm_regularization").asDouble(0), flag(k, "pos_embed", false),
-                k.path("pos_embed_frames").asInt(0), k.path("motion_context").asInt(0));
+                k.path("pos_embed_frames").asInt(0), k.path("motion_context").asInt(0),
+                k.path("motion_compensation").asInt(0));
     }
 
     private static int req(JsonNode k, String name) {
@@ -145,6 +146,7 @@ public final class FlowConfigJson {
         if (c.positionEmbedding()) k.put("pos_embed", 1);
         if (c.positionFrames() > 0) k.put("pos_embed_frames", c.positionFrames());
         if (c.motionContext() > 0) k.put("motion_context", c.motionContext());
+        if (c.motionCompensation() > 0) k.put("motion_compensation", c.motionCompensation());
         root.put("noise_std", c.noiseStd());
         root.put("cond_noise_level", c.condNoiseLevel() ? 1 : 0);
         root.put("latent_norm_regularization", c.latentNormRegularization());

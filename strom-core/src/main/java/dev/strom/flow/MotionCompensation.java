@@ -1,0 +1,185 @@
+package dev.strom.flow;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.pooling.Pool;
+
+/**
+ * Motion-compensated prediction, the first step of a video flow ({@code motion_compensation} > 0; Strom's, not in
+ * the reference): the flow codes each frame's difference from where its content would be if everything kept
+ * moving as it did between the two frames before, as a video codec does, instead of the frame itself.
+ * <p>
+ * Why: a flow whose deep block predicts the next frame's tokens from the last ones learns to copy the last frame
+ * long before it learns to move it; moving an edge by a fraction of a 4x4 token is a velocity-dependent shift that
+ * attention between whole tokens does not do (see docs/experiments.md). Here the shift is done in pixels, by block
+ * matching as in a video codec: for every offset v within {@code radius}, how well "what is around p came from
+ * p - v" explains the last frame from the one before (mean square over the (2 radius + 1)-pixel square around p,
+ * all channels), turned into weights by a softmax at a temperature set by the noise (an exact match differs by the
+ * training noise alone); the prediction is the last frame at p - v under those weights, so everything within a
+ * radius of a moving object, its leading and trailing edges too, moves on with it. A fractional speed splits the
+ * weight between the nearest offsets, which interpolates the edge. On a plain ground far from anything that moves
+ * every offset matches, and all give the same colour; where there is texture, standing still matches best.
+ * <p>
+ * Frame 0 is coded as it is and frame 1 as its difference from frame 0 (no velocity is known yet: the text and
+ * frame 0 decide the first step). The prediction reads only earlier frames, so the step is invertible frame by
+ * frame and volume-preserving (its log-determinant is 0): the model stays an exact density of the clip.
+ */
+public final class MotionCompensation {
+
+    private final int radius;
+    private final double temperature;
+
+    /**
+     * @param radius   largest speed followed, in pixels a frame along each axis
+     * @param noiseStd the flow's training noise; an exact match differs by 2 sigma^2 a channel
+     * @param channels channels of a frame
+     */
+    public MotionCompensation(int radius, double noiseStd, int channels) {
+        if (radius < 1) {
+            throw new IllegalArgumentException("motion compensation needs a radius of at least 1 pixel, got " + radius);
+        }
+        this.radius = radius;
+        // the spread of a noise-only match's window mean is well under sigma^2 * C; a wrong offset over an edge of
+        // contrast 1 costs tens of times more
+        this.temperature = Math.max(channels * noiseStd * noiseStd, 1e-3);
+    }
+
+    /** y from a clip x [B, T, C, H, W]: frame 0 as it is, frame 1 less frame 0, then each less its prediction. */
+    public NDArray residual(NDArray x) {
+        Shape s = x.getShape();
+        long b = s.get(0);
+        int t = (int) s.get(1);
+        if (t == 1) {
+            return x;
+        }
+        NDList parts = new NDList(frames(x, 0, 1), frames(x, 1, 2).sub(frames(x, 0, 1)));
+        if (t > 2) {
+            NDArray last = rows(frames(x, 1, t - 1));
+            NDArray before = rows(frames(x, 0, t - 2));
+            NDArray predicted = predict(last, before).reshape(b, t - 2, s.get(2), s.get(3), s.get(4));
+            parts.add(frames(x, 2, t).sub(predicted));
+        }
+        return NDArrays.concat(parts, 1);
+    }
+
+    /**
+     * The clip from y [B, T, C, H, W], frame by frame; the first frames are {@code context} [B, K, C, H, W] exactly
+     * when given (their part of y is not read).
+     */
+    public NDArray restore(NDArray y, NDArray context) {
+        int t = (int) y.getShape().get(1);
+        int known = context == null ? 0 : (int) context.getShape().get(1);
+        Restorer r = restorer(context);
+        NDList out = new NDList();
+        if (known > 0) {
+            out.add(context);
+        }
+        for (int i = known; i < t; i++) {
+            out.add(r.next(frames(y, i, i + 1)));
+        }
+        return NDArrays.concat(out, 1);
+    }
+
+    /**
+     * Restores the frames after {@code context} [B, K, C, H, W] (null for none) one at a time, in order: for
+     * drafts, which arrive one by one, each in a scope of its own.
+     */
+    public Restorer restorer(NDArray context) {
+        Restorer r = new Restorer();
+        if (context != null) {
+            int k = (int) context.getShape().get(1);
+            if (k >= 2) {
+                r.keep(frames(context, k - 2, k - 1));
+            }
+            r.keep(frames(context, k - 1, k));
+        }
+        return r;
+    }
+
+    /**
+     * Frame-by-frame inverse. It keeps the last two frames as plain arrays, so that it outlives the scope of each
+     * call, and makes them again in the manager of the frame it is given.
+     */
+    public final class Restorer {
+        private float[] last;
+        private float[] before;
+        private Shape shape;
+
+        private Restorer() {
+        }
+
+        /** The next frame [B, 1, C, H, W] of the clip from its y [B, 1, C, H, W]. */
+        public NDArray next(NDArray y) {
+            NDArray x;
+            if (last == null) {
+                x = y;
+            } else if (before == null) {
+                x = y.add(y.getManager().create(last, shape));
+            } else {
+                NDArray l = y.getManager().create(last, shape);
+                NDArray e = y.getManager().create(before, shape);
+                x = y.add(predict(rows(l), rows(e)).reshape(shape));
+            }
+            keep(x);
+            return x;
+        }
+
+        private void keep(NDArray frame) {
+            before = last;
+            last = frame.toFloatArray();
+            shape = frame.getShape();
+        }
+    }
+
+    /** The next frame predicted from the last two, each [N, C, H, W]. */
+    NDArray predict(NDArray last, NDArray before) {
+        Shape s = last.getShape();
+        long h = s.get(2);
+        long w = s.get(3);
+        NDArray lastPadded = padEdges(last, radius);
+        NDArray beforePadded = padEdges(before, radius);
+        NDList errors = new NDList();
+        NDList moved = new NDList();
+        for (int dy = -radius; dy <= radius; dy++) {
+            for (int dx = -radius; dx <= radius; dx++) {
+                // how well "what is around p came from p - v" explains the last frame
+                NDArray came = crop(beforePadded, radius - dy, radius - dx, h, w);
+                errors.add(last.sub(came).square().sum(new int[]{1}, true));
+                moved.add(crop(lastPadded, radius - dy, radius - dx, h, w).expandDims(1));
+            }
+        }
+        int window = 2 * radius + 1;
+        NDArray error = Pool.avgPool2d(NDArrays.concat(errors, 1), new Shape(window, window), new Shape(1, 1),
+                new Shape(radius, radius), false, true);
+        NDArray weights = error.mul(-1.0 / temperature).softmax(1).expandDims(2);
+        return NDArrays.concat(moved, 1).mul(weights).sum(new int[]{1});
+    }
+
+    /** [N, C, H, W] with its border pixels repeated {@code p} times on every side. */
+    private static NDArray padEdges(NDArray a, int p) {
+        NDArray top = a.get(new NDIndex(":, :, 0:1, :")).repeat(2, p);
+        NDArray bottom = a.get(new NDIndex(":, :, -1:, :")).repeat(2, p);
+        NDArray tall = NDArrays.concat(new NDList(top, a, bottom), 2);
+        NDArray left = tall.get(new NDIndex(":, :, :, 0:1")).repeat(3, p);
+        NDArray right = tall.get(new NDIndex(":, :, :, -1:")).repeat(3, p);
+        return NDArrays.concat(new NDList(left, tall, right), 3);
+    }
+
+    private static NDArray crop(NDArray a, long top, long left, long h, long w) {
+        return a.get(new NDIndex().addAllDim().addAllDim().addSliceDim(top, top + h).addSliceDim(left, left + w));
+    }
+
+    /** Frames [from, to) of [B, T, ...]. */
+    private static NDArray frames(NDArray x, int from, int to) {
+        return x.get(new NDIndex().addAllDim().addSliceDim(from, to));
+    }
+
+    /** [B, T, C, H, W] as [B*T, C, H, W]. */
+    private static NDArray rows(NDArray x) {
+        Shape s = x.getShape();
+        return x.reshape(s.get(0) * s.get(1), s.get(2), s.get(3), s.get(4));
+    }
+}

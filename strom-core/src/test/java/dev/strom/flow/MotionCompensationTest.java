@@ -1,0 +1,159 @@
+package dev.strom.flow;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
+import org.junit.jupiter.api.Test;
+
+import java.util.Random;
+
+import static dev.strom.flow.FlowFixtures.maxAbsDiff;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Motion compensation: a frame is coded as its difference from the last frame moved on as the two before it
+ * moved, frame 1 from frame 0, frame 0 as it is; the step undoes exactly, and a flow with it is still a density.
+ */
+class MotionCompensationTest {
+
+    private static final int SIZE = 16;
+
+    /**
+     * A 4x4 square of colour (0.8, -0.6, 0.2) on a ground of -0.5, its left edge at {@code x0 + speed * t} pixels,
+     * box-filtered so that a fractional position shades the edge pixels as a renderer does.
+     */
+    private static NDArray movingSquare(NDManager m, int frames, double x0, double speed) {
+        float[] v = new float[frames * 3 * SIZE * SIZE];
+        float[] colour = {0.8f, -0.6f, 0.2f};
+        for (int t = 0; t < frames; t++) {
+            double left = x0 + speed * t;
+            for (int c = 0; c < 3; c++) {
+                for (int y = 0; y < SIZE; y++) {
+                    for (int x = 0; x < SIZE; x++) {
+                        double cover = y >= 6 && y < 10 ? Math.max(0, Math.min(x + 1, left + 4) - Math.max(x, left)) : 0;
+                        v[((t * 3 + c) * SIZE + y) * SIZE + x] = (float) (-0.5 + cover * (colour[c] + 0.5));
+                    }
+                }
+            }
+        }
+        return m.create(v, new Shape(1, frames, 3, SIZE, SIZE));
+    }
+
+    private static NDArray frame(NDArray x, int t) {
+        return x.get(new NDIndex().addAllDim().addSliceDim(t, t + 1));
+    }
+
+    /** Sum of squares of [B, 1, ...]. */
+    private static double energy(NDArray a) {
+        return a.square().sum().getFloat();
+    }
+
+    @Test
+    void anObjectMovingAtAWholePixelSpeedLeavesNothingToCodeAfterTheSecondFrame() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray x = movingSquare(m, 6, 2, 2);
+            NDArray y = new MotionCompensation(3, 0.1, 3).residual(x);
+            assertEquals(x.getShape(), y.getShape());
+            assertEquals(0.0, maxAbsDiff(frame(y, 0), frame(x, 0)), "frame 0 is coded as it is");
+            assertEquals(0.0, maxAbsDiff(frame(y, 1), frame(x, 1).sub(frame(x, 0))), "frame 1 against frame 0");
+            assertTrue(energy(frame(y, 1)) > 10, "the first step is still to code");
+            for (int t = 2; t < 6; t++) {
+                double left = energy(frame(y, t));
+                double held = energy(frame(x, t).sub(frame(x, t - 1)));
+                assertTrue(left < 0.01 * held, "frame " + t + ": " + left + " left to code where holding still leaves " + held);
+            }
+        }
+    }
+
+    @Test
+    void aFractionalSpeedIsPredictedByBlendingTheTwoNearestShifts() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray x = movingSquare(m, 5, 2, 1.5);
+            NDArray y = new MotionCompensation(3, 0.1, 3).residual(x);
+            for (int t = 2; t < 5; t++) {
+                double left = energy(frame(y, t));
+                double held = energy(frame(x, t).sub(frame(x, t - 1)));
+                assertTrue(left < 0.15 * held, "frame " + t + ": " + left + " left to code where holding still leaves " + held);
+            }
+        }
+    }
+
+    @Test
+    void aStillClipCodesItsFirstFrameAndNothingElse() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray x = movingSquare(m, 4, 5, 0);
+            NDArray y = new MotionCompensation(2, 0.1, 3).residual(x);
+            NDArray later = y.get(new NDIndex().addAllDim().addSliceDim(1, 4));
+            double left = maxAbsDiff(later, later.zerosLike());
+            assertTrue(left < 1e-3, "left to code: " + left);
+        }
+    }
+
+    @Test
+    void restoringTheResidualGivesTheClipBackWithOrWithoutContextAndFrameByFrame() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            // the square on its way, under the training noise (sigma 0.1)
+            NDArray x = movingSquare(m, 5, 1, 1.5).add(FlowFixtures.randn(m, new Random(4), 1, 5, 3, SIZE, SIZE).mul(0.1));
+            MotionCompensation mc = new MotionCompensation(2, 0.1, 3);
+            NDArray y = mc.residual(x);
+            double back = maxAbsDiff(mc.restore(y, null), x);
+            assertTrue(back < 1e-4, "restored up to " + back);
+
+            NDArray context = x.get(new NDIndex().addAllDim().addSliceDim(0, 2));
+            NDArray withContext = mc.restore(y.zerosLike().add(y), context);
+            assertEquals(0.0, maxAbsDiff(withContext.get(new NDIndex().addAllDim().addSliceDim(0, 2)), context),
+                    "the context comes back bit for bit");
+            assertTrue(maxAbsDiff(withContext, x) < 1e-4);
+
+            MotionCompensation.Restorer one = mc.restorer(context);
+            for (int t = 2; t < 5; t++) {
+                assertTrue(maxAbsDiff(one.next(frame(y, t)), frame(x, t)) < 1e-4, "frame " + t + " on its own");
+            }
+        }
+    }
+
+    @Test
+    void aFlowWithMotionCompensationIsVolumePreservingSoItsLikelihoodIsThatOfTheResidual() {
+        FlowConfig with = FlowFixtures.videoMotionCompensated();
+        FlowConfig without = FlowFixtures.videoFrameLocal();
+        try (NDManager m = NDManager.newBaseManager();
+             StarFlow a = FlowFixtures.perturbedModel(with, m, 21);
+             StarFlow b = FlowFixtures.perturbedModel(without, m, 21)) {
+            Random rng = new Random(9);
+            NDArray x = FlowFixtures.latent(m, with, rng, 2, 4);
+            NDArray text = FlowFixtures.text(m, with, rng, 2);
+            NDArray residual = new MotionCompensation(1, with.noiseStd(), with.inChannels()).residual(x);
+            ForwardPass pa = a.forward(x, text);
+            ForwardPass pb = b.forward(residual, text);
+            assertTrue(maxAbsDiff(pa.z(), pb.z()) < 1e-5, "the same blocks see the residual: " + maxAbsDiff(pa.z(), pb.z()));
+            assertTrue(maxAbsDiff(pa.loss(), pb.loss()) < 1e-5, "and no log-determinant is added");
+        }
+    }
+
+    @Test
+    void draftsOfAMotionCompensatedFlowAreTheFramesOfTheSampleNotTheirResiduals() {
+        FlowConfig cfg = FlowFixtures.videoMotionCompensated();
+        try (NDManager m = NDManager.newBaseManager();
+             StarFlow model = FlowFixtures.perturbedModel(cfg, m, 23)) {
+            Random rng = new Random(10);
+            NDArray text = FlowFixtures.text(m, cfg, rng, 1);
+            NDArray z = FlowFixtures.latent(m, cfg, rng, 1, 6);
+            float[][] drafts = new float[6][];
+            NDArray sample = model.reverse(z, Conditioning.on(text), ReverseOptions.of(new SequentialInverse())
+                    .withDrafts((index, data) -> drafts[index] = data.toFloatArray()));
+            for (int t = 0; t < 6; t++) {
+                float[] want = frame(sample, t).toFloatArray();
+                assertTrue(maxAbsDiff(drafts[t], want) < 1e-4, "draft " + t + " differs from the sample's frame");
+            }
+            NDArray context = sample.get(new NDIndex().addAllDim().addSliceDim(0, 3)).duplicate();
+            float[][] after = new float[6][];
+            NDArray continued = model.reverse(z, Conditioning.on(text), ReverseOptions.of(new SequentialInverse())
+                    .withContext(context).withDrafts((index, data) -> after[index] = data.toFloatArray()));
+            for (int t = 3; t < 6; t++) {
+                assertTrue(maxAbsDiff(after[t], frame(continued, t).toFloatArray()) < 1e-4, "draft " + t + " after the context");
+            }
+        }
+    }
+}
