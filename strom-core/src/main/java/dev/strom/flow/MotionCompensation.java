@@ -18,7 +18,8 @@ import ai.djl.nn.pooling.Pool;
  * matching as in a video codec: for every offset v within {@code radius}, how well "what is around p came from
  * p - v" explains the last frame from the one before (mean square over the (2 radius + 1)-pixel square around p,
  * all channels), turned into weights by a softmax at a temperature set by the noise (an exact match differs by the
- * training noise alone); the prediction is the last frame at p - v under those weights, so everything within a
+ * training noise alone); the prediction is the last frame, cleaned of most of its noise ({@link #clean}), at p - v
+ * under those weights, so everything within a
  * radius of a moving object, its leading and trailing edges too, moves on with it. A fractional speed splits the
  * weight between the nearest offsets, which interpolates the edge. On a plain ground far from anything that moves
  * every offset matches, and all give the same colour; where there is texture, standing still matches best.
@@ -31,6 +32,8 @@ public final class MotionCompensation {
 
     private final int radius;
     private final double temperature;
+    /** 2 h^2 of the range kernel that cleans the frame being moved on; 0 for a flow without noise (no cleaning). */
+    private final double range;
 
     /**
      * @param radius   largest speed followed, in pixels a frame along each axis
@@ -45,6 +48,8 @@ public final class MotionCompensation {
         // the spread of a noise-only match's window mean is well under sigma^2 * C; a wrong offset over an edge of
         // contrast 1 costs tens of times more
         this.temperature = Math.max(channels * noiseStd * noiseStd, 1e-3);
+        // two noisy samples of one colour differ by 2 C sigma^2 in square, an object's edge by about 1 a channel
+        this.range = 10.0 * channels * noiseStd * noiseStd;
     }
 
     /** y from a clip x [B, T, C, H, W]: frame 0 as it is, frame 1 less frame 0, then each less its prediction. */
@@ -139,7 +144,7 @@ public final class MotionCompensation {
         Shape s = last.getShape();
         long h = s.get(2);
         long w = s.get(3);
-        NDArray lastPadded = padEdges(last, radius);
+        NDArray lastPadded = padEdges(clean(last), radius);
         NDArray beforePadded = padEdges(before, radius);
         NDList errors = new NDList();
         NDList moved = new NDList();
@@ -156,6 +161,32 @@ public final class MotionCompensation {
                 new Shape(radius, radius), false, true);
         NDArray weights = error.mul(-1.0 / temperature).softmax(1).expandDims(2);
         return NDArrays.concat(moved, 1).mul(weights).sum(new int[]{1});
+    }
+
+    /**
+     * The frame [N, C, H, W] with its training noise mostly taken off, edges kept: each pixel the mean of its 3x3
+     * neighbours weighted by how near their colour is to its own (a bilateral filter's range kernel). Why: the frame
+     * moved on is noisy, and a copy carries its noise into the prediction, so the residual of a still pixel would be
+     * the difference of two noises (twice the variance of one) and a sample's noise would add up from frame to frame
+     * as a random walk; from a cleaned frame the residual is about one frame's noise and does not add up.
+     */
+    NDArray clean(NDArray frame) {
+        if (!(range > 0)) {
+            return frame;
+        }
+        Shape s = frame.getShape();
+        NDArray padded = padEdges(frame, 1);
+        NDArray sum = null;
+        NDArray weight = null;
+        for (int dy = -1; dy <= 1; dy++) {
+            for (int dx = -1; dx <= 1; dx++) {
+                NDArray near = crop(padded, 1 + dy, 1 + dx, s.get(2), s.get(3));
+                NDArray w = near.sub(frame).square().sum(new int[]{1}, true).mul(-1.0 / range).exp();
+                sum = sum == null ? near.mul(w) : sum.add(near.mul(w));
+                weight = weight == null ? w : weight.add(w);
+            }
+        }
+        return sum.div(weight);
     }
 
     /** [N, C, H, W] with its border pixels repeated {@code p} times on every side. */
