@@ -24,8 +24,9 @@ import ai.djl.nn.pooling.Pool;
  * weight between the nearest offsets, which interpolates the edge. On a plain ground far from anything that moves
  * every offset matches, and all give the same colour; where there is texture, standing still matches best.
  * <p>
- * Frame 0 is coded as it is and frame 1 as its difference from frame 0 (no velocity is known yet: the text and
- * frame 0 decide the first step). The prediction reads only earlier frames, so the step is invertible frame by
+ * Frames 0 and 1 are coded as they are: no velocity is known before two frames, and the first step, which the text
+ * and frame 0 decide, is made by the flow's deep block as it would be without compensation (coded as a difference
+ * from frame 0 instead, a fine-tuned model lost what it had learnt of moving as the text says). The prediction reads only earlier frames, so the step is invertible frame by
  * frame and volume-preserving (its log-determinant is 0): the model stays an exact density of the clip.
  */
 public final class MotionCompensation {
@@ -52,7 +53,7 @@ public final class MotionCompensation {
         this.range = 10.0 * channels * noiseStd * noiseStd;
     }
 
-    /** y from a clip x [B, T, C, H, W]: frame 0 as it is, frame 1 less frame 0, then each less its prediction. */
+    /** y from a clip x [B, T, C, H, W]: frames 0 and 1 as they are, then each less its prediction. */
     public NDArray residual(NDArray x) {
         Shape s = x.getShape();
         long b = s.get(0);
@@ -60,7 +61,7 @@ public final class MotionCompensation {
         if (t == 1) {
             return x;
         }
-        NDList parts = new NDList(frames(x, 0, 1), frames(x, 1, 2).sub(frames(x, 0, 1)));
+        NDList parts = new NDList(frames(x, 0, 2));
         if (t > 2) {
             NDArray last = rows(frames(x, 1, t - 1));
             NDArray before = rows(frames(x, 0, t - 2));
@@ -122,7 +123,7 @@ public final class MotionCompensation {
             if (last == null) {
                 x = y;
             } else if (before == null) {
-                x = y.add(y.getManager().create(last, shape));
+                x = y;
             } else {
                 NDArray l = y.getManager().create(last, shape);
                 NDArray e = y.getManager().create(before, shape);

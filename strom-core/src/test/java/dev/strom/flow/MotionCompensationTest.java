@@ -14,7 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Motion compensation: a frame is coded as its difference from the last frame moved on as the two before it
- * moved, frame 1 from frame 0, frame 0 as it is; the step undoes exactly, and a flow with it is still a density.
+ * moved, frames 0 and 1 as they are; the step undoes exactly, and a flow with it is still a density.
  */
 class MotionCompensationTest {
 
@@ -57,8 +57,7 @@ class MotionCompensationTest {
             NDArray y = new MotionCompensation(3, 0.1, 3).residual(x);
             assertEquals(x.getShape(), y.getShape());
             assertEquals(0.0, maxAbsDiff(frame(y, 0), frame(x, 0)), "frame 0 is coded as it is");
-            assertEquals(0.0, maxAbsDiff(frame(y, 1), frame(x, 1).sub(frame(x, 0))), "frame 1 against frame 0");
-            assertTrue(energy(frame(y, 1)) > 10, "the first step is still to code");
+            assertEquals(0.0, maxAbsDiff(frame(y, 1), frame(x, 1)), "frame 1 too: the first step is the model's to make");
             for (int t = 2; t < 6; t++) {
                 double left = energy(frame(y, t));
                 double held = energy(frame(x, t).sub(frame(x, t - 1)));
@@ -81,11 +80,11 @@ class MotionCompensationTest {
     }
 
     @Test
-    void aStillClipCodesItsFirstFrameAndNothingElse() {
+    void aStillClipCodesItsFirstTwoFramesAndNothingElse() {
         try (NDManager m = NDManager.newBaseManager()) {
             NDArray x = movingSquare(m, 4, 5, 0);
             NDArray y = new MotionCompensation(2, 0.1, 3).residual(x);
-            NDArray later = y.get(new NDIndex().addAllDim().addSliceDim(1, 4));
+            NDArray later = y.get(new NDIndex().addAllDim().addSliceDim(2, 4));
             double left = maxAbsDiff(later, later.zerosLike());
             assertTrue(left < 0.01, "left to code: " + left);
         }
