@@ -120,9 +120,8 @@ public final class MotionCompensation {
         /** The next frame [B, 1, C, H, W] of the clip from its y [B, 1, C, H, W]. */
         public NDArray next(NDArray y) {
             NDArray x;
-            if (last == null) {
-                x = y;
-            } else if (before == null) {
+            if (before == null) {
+                // frames 0 and 1 are coded as they are
                 x = y;
             } else {
                 NDArray l = y.getManager().create(last, shape);

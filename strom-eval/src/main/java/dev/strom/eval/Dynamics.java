@@ -233,7 +233,6 @@ public final class Dynamics {
         return out;
     }
 
-    /** {@code count} frames of a clip from frame {@code t}, stepping {@code step} frames (0: frame t held), within the clip. */
     /**
      * Bits by which the truth beats {@code candidate} under a model that knew the next frame exactly and left only its
      * training noise (a Gaussian of {@code sigma} about the truth): under one shared noise draw e, the difference
@@ -252,6 +251,7 @@ public final class Dynamics {
         return sq / (2 * sigma * sigma * Math.log(2));
     }
 
+    /** {@code count} frames of a clip from frame {@code t}, stepping {@code step} frames (0: frame t held), within the clip. */
     private static float[] frames(float[] clip, int t, int step, int count, int plane) {
         float[] out = new float[count * plane];
         int last = clip.length / plane - 1;
