@@ -59,6 +59,9 @@ final class InfoCommand implements Callable<Integer> {
         }
         if (f.motionCompensation() > 0) {
             positions += ", codes frames against their motion-compensated prediction (up to " + f.motionCompensation() + " px a frame)";
+            if (f.predictionContext()) {
+                positions += ", which the deep block reads";
+            }
         }
         StringBuilder blocks = new StringBuilder();
         for (int i = 0; i < f.numBlocks(); i++) {

@@ -45,6 +45,11 @@ public final class FlowBlock {
      */
     private final NDArray motionIn;
     private final int motionFrames;
+    /**
+     * The deep block's reading of what the coding of each token's frame sees at its place (the motion-compensated
+     * prediction and the last frame, {@link MotionCompensation#seen}) [W, 2 * D], or null: {@code prediction_context}.
+     */
+    private final NDArray predictionIn;
 
     FlowBlock(Parameters p, FlowConfig cfg, FlowConfig.BlockSpec spec) {
         this.spec = spec;
@@ -63,6 +68,7 @@ public final class FlowBlock {
             frameEmbed = null;
             motionIn = null;
             motionFrames = 0;
+            predictionIn = null;
             return;
         }
         String name = "blocks." + spec.index();
@@ -82,6 +88,9 @@ public final class FlowBlock {
         // Starts at zero, so a checkpoint without it computes what it did and can be fine-tuned with it.
         motionIn = motionFrames > 0
                 ? p.declareOptional(name + ".motion_in", new long[]{w, (long) motionFrames * NEIGHBOURS * tokenDim}) : null;
+        // also starts at zero: a compensated model fine-tuned with it starts from what it computed
+        predictionIn = spec.top() && cfg.predictionContext()
+                ? p.declareOptional(name + ".prediction_in", new long[]{w, 2L * tokenDim}) : null;
     }
 
     /** Places read around a token in each earlier frame: the 3x3 tokens centred on its own. */
@@ -104,8 +113,10 @@ public final class FlowBlock {
      *
      * @param x tokens [B', N, D] in raster order
      * @param y text [B', L, txt] for a conditioned block, else ignored
+     * @param seen what each token's coding sees [B', N, 2D] in raster order when the block {@link #readsPrediction}
+     *          (null for a still, whose coding sees nothing), else ignored
      */
-    Pass forward(NDArray x, NDArray y, TokenLayout layout, RotaryTable rope) {
+    Pass forward(NDArray x, NDArray y, NDArray seen, TokenLayout layout, RotaryTable rope) {
         if (isIdentity()) {
             return new Pass(x, x.zerosLike(), null);
         }
@@ -116,6 +127,10 @@ public final class FlowBlock {
         NDArray h = withPlaces(projIn.apply(shifted), 0);
         if (readsMotion()) {
             h = h.add(motion(motionContext(xp, 0, n, layout)));
+        }
+        if (readsPrediction() && seen != null) {
+            // (a still's coding sees nothing: zeros, which add nothing)
+            h = h.add(prediction(spec.permutation().apply(seen, layout)));
         }
         int textLength = 0;
         if (projTxt != null) {
@@ -156,14 +171,19 @@ public final class FlowBlock {
 
     /**
      * Predicts (a, b) for the tokens that follow the cached ones, given their inputs (sos or the previous
-     * token each) [B', n, D] and, when the block {@link #readsMotion}, their {@link #motionContext} (else null).
+     * token each) [B', n, D] and, when the block {@link #readsMotion}, their {@link #motionContext} (else null),
+     * and when it {@link #readsPrediction}, what their coding sees [B', n, 2D] in the block's order (null for a
+     * still, or a block that does not read it).
      * Extends the cache by n.
      */
-    Affine predict(NDArray inputs, NDArray context, KvCache cache, RotaryTable rope) {
+    Affine predict(NDArray inputs, NDArray context, NDArray seen, KvCache cache, RotaryTable rope) {
         int n = (int) inputs.getShape().get(1);
         NDArray h = withPlaces(projIn.apply(inputs), cache.length() - cache.prefix());
         if (readsMotion()) {
             h = h.add(motion(context));
+        }
+        if (readsPrediction() && seen != null) {
+            h = h.add(prediction(seen));
         }
         h = run(h, n, cache, rope);
         if (finalNorm != null) {
@@ -210,6 +230,15 @@ public final class FlowBlock {
     /** Whether the block reads the earlier frames around each token's place ({@code motion_context} > 0). */
     boolean readsMotion() {
         return motionIn != null;
+    }
+
+    /** Whether the block reads what each frame's coding sees at a token's place ({@code prediction_context}). */
+    boolean readsPrediction() {
+        return predictionIn != null;
+    }
+
+    private NDArray prediction(NDArray seen) {
+        return ai.djl.nn.core.Linear.linear(seen, predictionIn, null).singletonOrThrow();
     }
 
     private NDArray motion(NDArray context) {

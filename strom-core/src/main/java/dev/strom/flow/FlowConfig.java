@@ -45,6 +45,11 @@ import java.util.Arrays;
  * @param motionCompensation largest speed in pixels a frame (0 for none) that the flow's first step follows: the
  *                         flow codes each frame's difference from the last frame moved on as the two before it
  *                         moved ({@code motion_compensation}; not in the reference; see {@link MotionCompensation})
+ * @param predictionContext with motion compensation, whether the deep block reads, at each token's place, the frame
+ *                         the compensation predicts and the last frame, as an extra input of the position that
+ *                         predicts the token ({@code prediction_context}; not in the reference): the block codes
+ *                         residuals, and without it only the residuals of earlier frames tell it where the
+ *                         prediction puts anything
  */
 public record FlowConfig(
         int inChannels, int imgSize, int patchSize, int channels, int topChannels, int[] layersPerBlock,
@@ -53,7 +58,7 @@ public record FlowConfig(
         NormType normType, float softClip, boolean reversedOrder, int temporalCausal, boolean shallowBlockLocal,
         int ptSeqLen, boolean denoiser, boolean conditionalDenoiser, int denoiserWindow,
         float noiseStd, boolean condNoiseLevel, float latentNormRegularization, boolean positionEmbedding,
-        int positionFrames, int motionContext, int motionCompensation) {
+        int positionFrames, int motionContext, int motionCompensation, boolean predictionContext) {
 
     /** Normalisation inside transformer layers. */
     public enum NormType { LAYER_NORM, RMS_NORM, NONE }
@@ -76,6 +81,7 @@ public record FlowConfig(
         require(positionFrames >= 0 && (positionFrames == 0 || positionEmbedding), "pos_embed_frames needs pos_embed and must not be negative");
         require(motionContext >= 0 && (motionContext == 0 || temporalCausal > 0), "motion_context needs temporal_causal video and must not be negative");
         require(motionCompensation >= 0 && (motionCompensation == 0 || temporalCausal > 0), "motion_compensation needs temporal_causal video and must not be negative");
+        require(!predictionContext || motionCompensation > 0, "prediction_context needs motion_compensation");
     }
 
     private static void require(boolean ok, String message) {
@@ -183,6 +189,7 @@ public record FlowConfig(
         private int positionFrames;
         private int motionContext;
         private int motionCompensation;
+        private boolean predictionContext;
 
         private Builder() {
         }
@@ -352,6 +359,11 @@ public record FlowConfig(
             return this;
         }
 
+        public Builder predictionContext(boolean v) {
+            predictionContext = v;
+            return this;
+        }
+
         public Builder positionFrames(int v) {
             positionFrames = v;
             return this;
@@ -362,7 +374,8 @@ public record FlowConfig(
                     layersPerBlock, headDim, numHeads, numKvHeads, txtSize, txtDim, condTopOnly, softplus, swiglu, bias,
                     qkNorm, postNorm, finalNorm, normType, softClip, reversedOrder, temporalCausal, shallowBlockLocal,
                     ptSeqLen, denoiser, conditionalDenoiser, denoiserWindow, noiseStd, condNoiseLevel,
-                    latentNormRegularization, positionEmbedding, positionFrames, motionContext, motionCompensation);
+                    latentNormRegularization, positionEmbedding, positionFrames, motionContext, motionCompensation,
+                    predictionContext);
         }
     }
 
@@ -393,6 +406,7 @@ public record FlowConfig(
                 + ", noiseStd=" + noiseStd + ", condNoiseLevel=" + condNoiseLevel
                 + ", latentNormRegularization=" + latentNormRegularization
                 + ", positionEmbedding=" + positionEmbedding + ", positionFrames=" + positionFrames
-                + ", motionContext=" + motionContext + ", motionCompensation=" + motionCompensation + "]";
+                + ", motionContext=" + motionContext + ", motionCompensation=" + motionCompensation
+                + (predictionContext ? ", predictionContext=true" : "") + "]";
     }
 }

@@ -22,6 +22,7 @@ public final class InverseStep implements AutoCloseable {
 
     private final IntConsumer progress;
     private final FrameListener frames;
+    private final FrameSight sight;
     private final int frameSize;
     private final TokenLayout layout;
     private int framesTold;
@@ -37,9 +38,23 @@ public final class InverseStep implements AutoCloseable {
         void frame(int index, NDArray tokens);
     }
 
+    /**
+     * What the coding of frame {@code index} sees ([B', frameSize, 2D] in the block's token order), for a block that
+     * {@link FlowBlock#readsPrediction}: asked for only once the frames before it are final and told to the
+     * block's {@link FrameListener}; the array stays valid until the pass ends.
+     */
+    @FunctionalInterface
+    interface FrameSight {
+        NDArray frame(int index);
+    }
+
     InverseStep(FlowBlock block, KvCache cache, RotaryTable rope, boolean guided, float guidance,
-                IntConsumer progress, FrameListener frames, TokenLayout layout) {
+                IntConsumer progress, FrameListener frames, FrameSight sight, TokenLayout layout) {
+        if (block.readsPrediction() && layout.frames() > 1 && (sight == null || frames == null)) {
+            throw new IllegalArgumentException("a block that reads the predicted frame needs its sight and a frame listener");
+        }
         this.frames = frames;
+        this.sight = sight;
         this.layout = layout;
         this.frameSize = layout.frameSize();
         this.progress = progress;
@@ -57,8 +72,31 @@ public final class InverseStep implements AutoCloseable {
      * directly, and once per frame when those frames are final.
      */
     public Affine next(NDArray inputs, Supplier<NDArray> solved) {
-        Affine ab = block.predict(inputs, block.readsMotion() ? context(inputs, solved) : null, cache, rope);
+        int first = cache.length() - cache.prefix();
+        Affine ab = block.predict(inputs, block.readsMotion() ? context(inputs, solved) : null,
+                sight != null ? seen(first, (int) inputs.getShape().get(1)) : null, cache, rope);
         return guided ? Guidance.apply(ab, guidance) : ab;
+    }
+
+    /**
+     * What the coding of tokens first .. first+n-1 sees. Each frame's comes from the frames before it, so those
+     * must be final: the inverse methods solve frame by frame past the first (a chunk that starts in a frame whose
+     * earlier frames are not final cannot be solved here).
+     */
+    private NDArray seen(int first, int n) {
+        int f0 = first / frameSize;
+        int f1 = (first + n - 1) / frameSize;
+        if ((long) f1 * frameSize > finalTokens) {
+            throw new IllegalStateException("a block that reads the predicted frame solves one frame at a time; tokens "
+                    + first + ".." + (first + n - 1) + " reach frame " + f1 + " before the frames before it are final");
+        }
+        NDList parts = new NDList();
+        for (int f = f0; f <= f1; f++) {
+            parts.add(sight.frame(f));
+        }
+        NDArray all = parts.size() == 1 ? parts.get(0) : NDArrays.concat(parts, 1);
+        int offset = first - f0 * frameSize;
+        return all.get(new NDIndex().addAllDim().addSliceDim(offset, offset + n));
     }
 
     private NDArray context(NDArray inputs, Supplier<NDArray> solved) {
@@ -82,6 +120,11 @@ public final class InverseStep implements AutoCloseable {
         return frameContext.get(new NDIndex().addAllDim().addSliceDim(offset, offset + n));
     }
 
+    /** Whether chunks solved together must stay inside one frame: the block reads what each frame's coding sees. */
+    public boolean solvesByFrame() {
+        return sight != null;
+    }
+
     /** The learned start token for every row: [B', 1, D]. */
     public NDArray sos(long batch) {
         return block.sosFor(batch);
@@ -101,10 +144,17 @@ public final class InverseStep implements AutoCloseable {
             NDArray inputs = p == 1 ? sos
                     : NDArrays.concat(new NDList(sos,
                     known.get(new NDIndex().addAllDim().addSliceDim(0, p - 1))), 1);
-            block.predict(inputs, block.readsMotion() ? block.motionContext(known, 0, p, layout) : null, cache, rope);
+            block.predict(inputs, block.readsMotion() ? block.motionContext(known, 0, p, layout) : null,
+                    sight != null ? knownSeen(p, () -> known) : null, cache, rope);
         }
         done(p, () -> known);
         return p;
+    }
+
+    /** What the coding of the first p tokens, all known, sees: each known frame is told first, then read. */
+    private NDArray knownSeen(int p, Supplier<NDArray> known) {
+        done(p, known);
+        return seen(0, p);
     }
 
     /**

@@ -48,6 +48,10 @@ public final class JacobiInverse implements InverseMethod {
         }
         while (start < n) {
             int chunk = Math.min(start <= frameSize ? blockSize : 4 * blockSize, n - start);
+            if (step.solvesByFrame()) {
+                // what a frame's coding sees comes from the frames before it, which must be final first
+                chunk = Math.min(chunk, frameSize - start % frameSize);
+            }
             for (int i = 0; i < maxIterations; i++) {
                 boolean done;
                 try (NDScope scope = new NDScope()) {

@@ -3,6 +3,7 @@ package dev.strom.flow;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.pooling.Pool;
@@ -55,20 +56,48 @@ public final class MotionCompensation {
 
     /** y from a clip x [B, T, C, H, W]: frames 0 and 1 as they are, then each less its prediction. */
     public NDArray residual(NDArray x) {
-        Shape s = x.getShape();
-        long b = s.get(0);
-        int t = (int) s.get(1);
+        int t = (int) x.getShape().get(1);
         if (t == 1) {
             return x;
         }
         NDList parts = new NDList(frames(x, 0, 2));
         if (t > 2) {
-            NDArray last = rows(frames(x, 1, t - 1));
-            NDArray before = rows(frames(x, 0, t - 2));
-            NDArray predicted = predict(last, before).reshape(b, t - 2, s.get(2), s.get(3), s.get(4));
-            parts.add(frames(x, 2, t).sub(predicted));
+            parts.add(frames(x, 2, t).sub(predicted(x)));
         }
         return NDArrays.concat(parts, 1);
+    }
+
+    /**
+     * What the coding of each frame of x [B, T, C, H, W] can see, [B, T, 2C, H, W]: the frame the compensation
+     * predicts (zeros for frames 0 and 1, which are coded as they are), then the last frame (zeros for frame 0).
+     * Both are functions of the earlier frames only, so a flow may read them wherever it reads the past.
+     */
+    public NDArray seen(NDArray x) {
+        Shape s = x.getShape();
+        int t = (int) s.get(1);
+        NDManager m = x.getManager();
+        Shape frame = new Shape(s.get(0), 1, s.get(2), s.get(3), s.get(4));
+        NDList predictions = new NDList(m.zeros(frame, x.getDataType()));
+        if (t > 1) {
+            predictions.add(m.zeros(frame, x.getDataType()));
+        }
+        if (t > 2) {
+            predictions.add(predicted(x));
+        }
+        NDList lasts = new NDList(m.zeros(frame, x.getDataType()));
+        if (t > 1) {
+            lasts.add(frames(x, 0, t - 1));
+        }
+        return NDArrays.concat(new NDList(NDArrays.concat(predictions, 1), NDArrays.concat(lasts, 1)), 2);
+    }
+
+    /** Frames 2.. of x [B, T > 2, C, H, W], each as predicted from the two before it. */
+    private NDArray predicted(NDArray x) {
+        Shape s = x.getShape();
+        int t = (int) s.get(1);
+        NDArray last = rows(frames(x, 1, t - 1));
+        NDArray before = rows(frames(x, 0, t - 2));
+        return predict(last, before).reshape(s.get(0), t - 2, s.get(2), s.get(3), s.get(4));
     }
 
     /**
@@ -130,6 +159,17 @@ public final class MotionCompensation {
             }
             keep(x);
             return x;
+        }
+
+        /**
+         * What the coding of the next frame sees, as {@link #seen} gives it for a whole clip, [B, 1, 2C, H, W] in
+         * {@code m}; {@code frame} is a frame's [B, 1, C, H, W], for when no frame is known yet.
+         */
+        public NDArray seenNext(NDManager m, Shape frame) {
+            NDArray prediction = before == null ? m.zeros(frame)
+                    : predict(rows(m.create(last, shape)), rows(m.create(before, shape))).reshape(shape);
+            NDArray lastFrame = last == null ? m.zeros(frame) : m.create(last, shape);
+            return NDArrays.concat(new NDList(prediction, lastFrame), 2);
         }
 
         private void keep(NDArray frame) {

@@ -55,6 +55,9 @@ public final class StarFlow implements AutoCloseable {
         denoiser = config.denoiser() ? new LearnedDenoiser(parameters, config, rope) : null;
         motion = config.motionCompensation() > 0
                 ? new MotionCompensation(config.motionCompensation(), config.noiseStd(), config.inChannels()) : null;
+        if (config.predictionContext() && !framesAreLocalBelow(blocks.size() - 1)) {
+            throw new IllegalArgumentException("prediction_context needs every block below the deep one to be per frame (shallow_block_local)");
+        }
         parameters.requireAllUsed();
     }
 
@@ -151,6 +154,9 @@ public final class StarFlow implements AutoCloseable {
         long b = latent.batch();
         // volume-preserving: the clip's density is that of its motion-compensated residual
         NDArray tokens = latent.patchify(motion != null && latent.video() ? motion.residual(x) : x);
+        // what each frame's coding sees, for a deep block that reads it
+        NDArray tokensSeen = config.predictionContext() && latent.video()
+                ? seenLatent(latent, latent.frames()).patchify(motion.seen(x)) : null;
         List<NDArray> outputs = new ArrayList<>();
         List<NDArray> logdets = new ArrayList<>();
         List<ForwardPass.BlockOrder> orders = new ArrayList<>();
@@ -163,7 +169,7 @@ public final class StarFlow implements AutoCloseable {
             NDArray text = block.spec().conditioned() ? y : null;
             int textLength = text == null ? 0 : (int) text.getShape().get(1);
             try (RotaryTable table = rope.table(x.getManager(), seen, textLength)) {
-                FlowBlock.Pass pass = block.forward(in, text, seen, table);
+                FlowBlock.Pass pass = block.forward(in, text, local ? null : tokensSeen, seen, table);
                 tokens = pass.z().reshape(b, layout.length(), latent.tokenDim());
                 logdets.add(pass.logdet());
                 orders.add(new ForwardPass.BlockOrder(block.spec().permutation(), seen));
@@ -174,6 +180,11 @@ public final class StarFlow implements AutoCloseable {
             }
         }
         return new ForwardPass(latent.unpatchify(tokens), outputs, logdets, orders, textOut);
+    }
+
+    /** The layout of what {@code frames} frames' coding sees ({@link MotionCompensation#seen}): twice the channels. */
+    private static Latent seenLatent(Latent latent, int frames) {
+        return new Latent(latent.batch(), frames, 2 * latent.channels(), latent.height(), latent.width(), latent.patch(), true);
     }
 
     /**
@@ -280,6 +291,9 @@ public final class StarFlow implements AutoCloseable {
             List<NDArray> known = r.known() == 0 ? null : forward(o.context(), c.text()).outputs();
             NDArray tokens = latent.patchify(z);
             List<NDArray> stages = new ArrayList<>();
+            if (config.predictionContext() && latent.video()) {
+                return reverseFrameByFrame(r, tokens, known);
+            }
             for (int i = blocks.size() - 1; i >= 0; i--) {
                 FlowBlock block = blocks.get(i);
                 NDArray knownTokens = known == null ? null : known.get(i);
@@ -308,6 +322,50 @@ public final class StarFlow implements AutoCloseable {
     }
 
     /**
+     * The inverse pass of a video flow whose deep block reads what each frame's coding sees: the deep block, and
+     * as it finishes each frame, that frame through the blocks below and the motion compensation
+     * ({@link FrameByFrame}).
+     */
+    private List<NDArray> reverseFrameByFrame(Reversal r, NDArray tokens, List<NDArray> known) {
+        int top = blocks.size() - 1;
+        FlowBlock deep = blocks.get(top);
+        Latent latent = r.latent();
+        FrameByFrame.Below below = frame -> {
+            List<NDArray> out = new ArrayList<>();
+            NDArray t = frame;
+            for (int j = top - 1; j >= 0; j--) {
+                if (!blocks.get(j).isIdentity()) {
+                    t = invertFrames(blocks.get(j), t, r, null);
+                }
+                out.add(t);
+            }
+            return out;
+        };
+        boolean guided = deep.spec().conditioned() && r.c().emptyText() != null;
+        FrameByFrame frames = new FrameByFrame(latent, deep.spec().permutation(), guided, motion, r.o().context(),
+                r.o().drafts(), below, tokens.getManager());
+        try {
+            TokenLayout layout = r.layout();
+            NDArray prefix = known == null ? null
+                    : deep.spec().permutation().apply(known.get(top), new TokenLayout(r.known(), layout.height(), layout.width()));
+            NDArray inverted = invert(deep, tokens, layout, r.c(), r.o().method(),
+                    new Solve(tick(r, top, layout), prefix, frames, frames));
+            List<NDArray> stages = new ArrayList<>();
+            stages.add(latent.unpatchify(inverted));
+            List<NDArray> knownBelow = new ArrayList<>();
+            if (known != null) {
+                for (int j = top - 1; j >= 1; j--) {
+                    knownBelow.add(known.get(j));
+                }
+            }
+            stages.addAll(frames.stages(knownBelow, r.o().context()));
+            return stages;
+        } finally {
+            frames.close();
+        }
+    }
+
+    /**
      * Inverts a block that sees the whole sequence (the deep block, and every block of an image flow): the
      * context's tokens are its known prefix, and the deep block of a video hands finished frames to the drafts.
      */
@@ -318,7 +376,7 @@ public final class StarFlow implements AutoCloseable {
                 : block.spec().permutation().apply(knownTokens, new TokenLayout(r.known(), layout.height(), layout.width()));
         InverseStep.FrameListener frames = r.o().drafts() != null && r.latent().video() && i == blocks.size() - 1
                 && framesAreLocalBelow(i) ? draftsFrom(r, i) : null;
-        return invert(block, tokens, layout, r.c(), r.o().method(), new Solve(tick(r, i, layout), prefix, frames));
+        return invert(block, tokens, layout, r.c(), r.o().method(), new Solve(tick(r, i, layout), prefix, frames, null));
     }
 
     /** Inverts a per-frame block of a video: only the frames after the context, each frame on its own. */
@@ -338,7 +396,7 @@ public final class StarFlow implements AutoCloseable {
 
     /** One per-frame block inverted over frames [rows, frameSize, D], each row a frame on its own. */
     private NDArray invertFrames(FlowBlock block, NDArray frames, Reversal r, IntConsumer tick) {
-        return invert(block, frames, r.layout().singleFrame(), r.c(), r.o().method(), new Solve(tick, null, null));
+        return invert(block, frames, r.layout().singleFrame(), r.c(), r.o().method(), new Solve(tick, null, null, null));
     }
 
     /** Progress within block i, whose sequence is {@code seen}; null when nobody listens. */
@@ -423,9 +481,10 @@ public final class StarFlow implements AutoCloseable {
 
     /**
      * What one block's inversion reports and starts from: progress ticks, data tokens already known at the start
-     * of its sequence (in its permuted order), and a listener for finished frames; each may be null.
+     * of its sequence (in its permuted order), a listener for finished frames, and what each frame's coding sees for a
+     * block that reads it; each may be null.
      */
-    private record Solve(IntConsumer tick, NDArray known, InverseStep.FrameListener frames) {
+    private record Solve(IntConsumer tick, NDArray known, InverseStep.FrameListener frames, InverseStep.FrameSight sight) {
     }
 
     /** Inverts one block over a sequence of {@code layout}, guided when the conditioning has empty text. */
@@ -449,7 +508,7 @@ public final class StarFlow implements AutoCloseable {
             }
             NDArray knownRows = s.known() != null && guided ? NDArrays.concat(new NDList(s.known(), s.known())) : s.known();
             NDArray xp;
-            try (InverseStep step = new InverseStep(block, cache, table, guided, c.guidance(), s.tick(), s.frames(), layout)) {
+            try (InverseStep step = new InverseStep(block, cache, table, guided, c.guidance(), s.tick(), s.frames(), s.sight(), layout)) {
                 xp = method.solve(step, zp, layout.frameSize(), knownRows);
             }
             if (guided) {

@@ -31,7 +31,8 @@ class CausalityTest {
                 Arguments.of("frame-local shallow blocks", (Supplier<FlowConfig>) FlowFixtures::videoFrameLocal),
                 Arguments.of("clip-wide shallow blocks with text", (Supplier<FlowConfig>) FlowFixtures::videoTextEverywhere),
                 Arguments.of("deep block with place embeddings", (Supplier<FlowConfig>) FlowFixtures::videoWithPlaces),
-                Arguments.of("deep block reading earlier frames (motion context)", (Supplier<FlowConfig>) FlowFixtures::videoWithMotion));
+                Arguments.of("deep block reading earlier frames (motion context)", (Supplier<FlowConfig>) FlowFixtures::videoWithMotion),
+                Arguments.of("deep block reading the motion-compensated prediction", (Supplier<FlowConfig>) FlowFixtures::videoReadingPrediction));
     }
 
     @ParameterizedTest(name = "forward, {0}")

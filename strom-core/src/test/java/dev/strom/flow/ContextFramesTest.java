@@ -31,6 +31,7 @@ class ContextFramesTest {
         Supplier<FlowConfig> places = FlowFixtures::videoWithPlaces;
         Supplier<FlowConfig> motion = FlowFixtures::videoWithMotion;
         Supplier<FlowConfig> compensated = FlowFixtures::videoMotionCompensated;
+        Supplier<FlowConfig> reading = FlowFixtures::videoReadingPrediction;
         return Stream.of(
                 Arguments.of("frame-local shallow blocks, sequential", local, "sequential", 0f, 1),
                 Arguments.of("frame-local shallow blocks, guided sequential", local, "sequential", 2.5f, 2),
@@ -41,7 +42,9 @@ class ContextFramesTest {
                 Arguments.of("deep block reading earlier frames, guided sequential", motion, "sequential", 2.5f, 2),
                 Arguments.of("deep block reading earlier frames, Jacobi", motion, "jacobi", 0f, 1),
                 Arguments.of("motion-compensated, guided sequential", compensated, "sequential", 2.5f, 2),
-                Arguments.of("motion-compensated, Jacobi", compensated, "jacobi", 0f, 1));
+                Arguments.of("motion-compensated, Jacobi", compensated, "jacobi", 0f, 1),
+                Arguments.of("reading the prediction, guided sequential", reading, "sequential", 2.5f, 2),
+                Arguments.of("reading the prediction, guided Jacobi", reading, "jacobi", 2.5f, 3));
     }
 
     @ParameterizedTest(name = "{0}, {4} context frames")

@@ -54,6 +54,11 @@ final class FlowFixtures {
         return config(b -> b.temporalCausal(2).shallowBlockLocal(true).ptSeqLen(3).motionCompensation(1));
     }
 
+    /** As {@link #videoMotionCompensated}, with a deep block that reads the prediction and the last frame. */
+    static FlowConfig videoReadingPrediction() {
+        return config(b -> b.temporalCausal(2).shallowBlockLocal(true).ptSeqLen(3).motionCompensation(1).predictionContext(true));
+    }
+
     /** Causal video whose shallow blocks see the whole clip, and text goes into every block. */
     static FlowConfig videoTextEverywhere() {
         return config(b -> b.temporalCausal(2).shallowBlockLocal(false).condTopOnly(false));
@@ -98,7 +103,7 @@ final class FlowFixtures {
     static void perturbProjOut(StarFlow model, long seed) {
         Random rng = new Random(seed);
         for (String name : model.parameters().names()) {
-            if (name.endsWith("proj_out.weight") || name.endsWith("motion_in")
+            if (name.endsWith("proj_out.weight") || name.endsWith("motion_in") || name.endsWith("prediction_in")
                     || name.endsWith("_embed") && !name.endsWith("sos_embed")) {
                 NDArray p = model.parameters().get(name);
                 float[] v = new float[(int) p.size()];

@@ -44,6 +44,8 @@ class InvertibilityTest {
                         (Supplier<FlowConfig>) FlowFixtures::videoWithMotion, 4),
                 Arguments.of("video coded against its motion-compensated prediction, 4 frames",
                         (Supplier<FlowConfig>) FlowFixtures::videoMotionCompensated, 4),
+                Arguments.of("motion-compensated, deep block reading the prediction (prediction_context), 4 frames",
+                        (Supplier<FlowConfig>) FlowFixtures::videoReadingPrediction, 4),
                 Arguments.of("video, patch 2, identity first block",
                         (Supplier<FlowConfig>) FlowFixtures::videoPatchedWithIdentityBlock, 2));
     }

@@ -123,6 +123,7 @@ class FlowConfigJsonTest {
                 () -> config("patch_size", 2, "img_size", 8, "layers_per_block", new int[]{1, 0, 2}),
                 () -> config("temporal_causal", 2, "shallow_block_local", 1, "pos_embed", 1, "pos_embed_frames", 4),
                 () -> config("temporal_causal", 2, "shallow_block_local", 1, "motion_context", 2),
+                () -> config("temporal_causal", 2, "shallow_block_local", 1, "motion_compensation", 3, "prediction_context", 1),
                 () -> config("learnable_self_denoiser", 1, "conditional_denoiser", 1,
                         "denoiser_window", 2, "pt_seq_len", 3, "temporal_causal", 2, "shallow_block_local", 1));
         for (Supplier<FlowConfig> s : configs) {
@@ -246,6 +247,8 @@ class FlowConfigJsonTest {
         assertRejected(() -> config("seq_order", "up"), "seq_order");
         assertRejected(() -> config("num_blocks", 2), "num_blocks=2", "3 layers_per_block");
         assertRejected(() -> config("in_channels", null), "in_channels");
+        assertRejected(() -> config("temporal_causal", 2, "shallow_block_local", 1, "prediction_context", 1),
+                "prediction_context needs motion_compensation");
         assertRejected(() -> FlowConfigJson.fromJson("{not json"), "not valid JSON");
     }
 
