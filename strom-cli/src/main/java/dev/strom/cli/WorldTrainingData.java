@@ -9,6 +9,7 @@ import dev.strom.data.world.Hue;
 import dev.strom.data.world.Thing;
 import dev.strom.data.world.EditPairs;
 import dev.strom.data.world.Motion;
+import dev.strom.data.world.ShapeDrift;
 import dev.strom.data.world.Scene;
 import dev.strom.data.world.WorldDataset;
 import dev.strom.store.ModelVocabulary;
@@ -38,6 +39,7 @@ final class WorldTrainingData implements TrainingData {
     private static final long CONTRAST_CLIPS_OFFSET = 5L << 40;
     private static final long FUTURE_OFFSET = 6L << 40;
     private static final long EXTEND_OFFSET = 7L << 40;
+    private static final long DRIFT_OFFSET = 8L << 40;
     private static final int VOCABULARY_SAMPLES = 20_000;
     private static final int VOCABULARY_EDITS = 200;
 
@@ -71,6 +73,7 @@ final class WorldTrainingData implements TrainingData {
     private final FutureContrastSettings future;
     private final ExtendWindowSettings extend;
     private final float fullClipWeight;
+    private final double shapeDriftShare;
 
     WorldTrainingData(JsonNode train, VideoSpec spec, long seed, int batch) {
         double twoObjects = train.path("two_object_share").asDouble(0.15);
@@ -153,6 +156,12 @@ final class WorldTrainingData implements TrainingData {
         this.extend = ExtendWindowSettings.of(train, spec.frames());
         // How much a full clip counts: every frame of it carries velocity, which openings and stills do not.
         this.fullClipWeight = (float) train.path("full_clip_weight").asDouble(1);
+        // A share of the full clips whose object slips out of shape and back (ShapeDrift): a model trained on real
+        // pasts alone never sees a slip mended, and its samples' slips go on from frame to frame.
+        this.shapeDriftShare = train.path("shape_drift_share").asDouble(0);
+        if (shapeDriftShare < 0 || shapeDriftShare > 1 || shapeDriftShare > 0 && spec.frames() < 8) {
+            throw new IllegalArgumentException("shape_drift_share must be in [0, 1], and needs clips of at least 8 frames");
+        }
         if (wrongCaptions < 1 || wrongCaptions >= Motion.values().length) {
             throw new IllegalArgumentException("contrast_wrong_captions must be in 1.." + (Motion.values().length - 1));
         }
@@ -168,8 +177,10 @@ final class WorldTrainingData implements TrainingData {
     public List<BatchPart> batch(int s) {
         List<float[]> clips = new ArrayList<>();
         List<String> captions = new ArrayList<>();
+        Random driftRng = new Random(seed * 1_000_033L + s ^ DRIFT_OFFSET);
         for (WorldDataset.Sample b : data.trainingBatch(s, batch)) {
-            clips.add(b.clip().toModelLayout());
+            boolean drifts = shapeDriftShare > 0 && driftRng.nextDouble() < shapeDriftShare;
+            clips.add((drifts ? data.world().render(b.scene(), ShapeDrift.random(driftRng, spec.frames())) : b.clip()).toModelLayout());
             captions.add(b.caption());
         }
         List<BatchPart> parts = new ArrayList<>(List.of(new BatchPart(clips, spec.frames(), captions).weighted(fullClipWeight)));

@@ -245,4 +245,34 @@ class WorldTrainingDataTest {
             assertTrue(!Arrays.equals(plain, marked), "the prefix changes what the model is conditioned on");
         }
     }
+
+    @Test
+    void aShareOfTheFullClipsSlipsOutOfShapeAndBackTheSameWayEveryTimeAndNothingElseChanges() {
+        ObjectNode t = train(false);
+        ObjectNode drifting = train(false).put("shape_drift_share", 1.0);
+        VideoSpec sixteen = new VideoSpec(16, 16, 8);
+        int steps = 4;
+        for (int s = 0; s < steps; s++) {
+            List<TrainingData.BatchPart> plain = new WorldTrainingData(t, sixteen, 3, 2).batch(s);
+            List<TrainingData.BatchPart> with = new WorldTrainingData(drifting, sixteen, 3, 2).batch(s);
+            List<TrainingData.BatchPart> again = new WorldTrainingData(drifting, sixteen, 3, 2).batch(s);
+            assertEquals(plain.get(0).captions(), with.get(0).captions(), "the same clips, captioned as they were");
+            int frame = 16 * 16 * 3;
+            for (int c = 0; c < 2; c++) {
+                float[] a = plain.get(0).clips().get(c);
+                float[] b = with.get(0).clips().get(c);
+                assertArrayEquals(Arrays.copyOf(a, 2 * frame), Arrays.copyOf(b, 2 * frame), "the first two frames keep their shape");
+                assertFalse(Arrays.equals(a, b), "with a share of 1 every full clip slips");
+                assertArrayEquals(b, again.get(0).clips().get(c), "a resumed run sees the same slips");
+            }
+            for (int p = 1; p < plain.size(); p++) {
+                for (int c = 0; c < plain.get(p).clips().size(); c++) {
+                    assertArrayEquals(plain.get(p).clips().get(c), with.get(p).clips().get(c), "stills, openings and edits are untouched");
+                }
+            }
+        }
+        assertThrows(IllegalArgumentException.class, () -> new WorldTrainingData(train(false).put("shape_drift_share", 1.5), sixteen, 3, 2));
+        assertThrows(IllegalArgumentException.class, () -> new WorldTrainingData(drifting, new VideoSpec(6, 16, 8), 3, 2),
+                "a drift needs room: clips of 8 frames at least");
+    }
 }

@@ -261,6 +261,11 @@ public final class CaptionedWorld {
 
     /** Draws the scene's frames. */
     public Clip render(Scene scene) {
+        return render(scene, null);
+    }
+
+    /** Draws the scene's frames with its primary object drifting out of shape and back (null: keeping it). */
+    public Clip render(Scene scene, ShapeDrift drift) {
         int big = size * SUPERSAMPLE;
         byte[] rgb = new byte[frames * size * size * 3];
         BufferedImage img = new BufferedImage(big, big, BufferedImage.TYPE_INT_RGB);
@@ -272,11 +277,12 @@ public final class CaptionedWorld {
             g.fillRect(0, 0, big, big);
             for (Scene.Actor a : scene.actors()) {
                 double[] pose = a.motion().pose(t, a.travel());
+                double[] stretch = drift != null && a == scene.primary() ? drift.stretch(f) : new double[]{1, 1};
                 AffineTransform saved = g.getTransform();
                 g.translate((a.x() + pose[0]) * big, (a.y() + pose[1]) * big);
                 g.rotate(pose[3]);
                 double s = a.size() * pose[2] * big;
-                g.scale(s, s);
+                g.scale(s * stretch[0], s * stretch[1]);
                 a.thing().draw(g);
                 g.setTransform(saved);
             }
