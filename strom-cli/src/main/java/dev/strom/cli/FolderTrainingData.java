@@ -58,6 +58,10 @@ final class FolderTrainingData implements TrainingData {
             throw new IllegalArgumentException("shuffled continuations need two frames after the given ones: future_given_max "
                     + "must be at most " + (spec.frames() - 2));
         }
+        if (train.path("shape_drift_share").asDouble(0) > 0) {
+            throw new IllegalArgumentException("shape_drift_share needs the built-in world: it redraws a clip's object, "
+                    + "which footage does not say where to find");
+        }
         if (future.perStep() > 0 && futureVideos.isEmpty()) {
             throw new IllegalArgumentException("future contrast needs training videos of at least " + spec.frames() + " frames");
         }

@@ -156,6 +156,10 @@ class FolderTrainingTest {
         ((ObjectNode) removed.path("train")).putArray("future_corruptions").add("removed");
         IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class, () -> open(folder, removed));
         assertTrue(unknown.getMessage().contains("may name held, reversed, shuffled"), unknown.getMessage());
+        ObjectNode drift = dynamics(1, 2, 0);
+        ((ObjectNode) drift.path("train")).put("shape_drift_share", 0.5);
+        IllegalArgumentException world = assertThrows(IllegalArgumentException.class, () -> open(folder, drift));
+        assertTrue(world.getMessage().contains("shape_drift_share needs the built-in world"), world.getMessage());
     }
 
     @Test
