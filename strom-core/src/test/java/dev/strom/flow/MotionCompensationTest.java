@@ -5,11 +5,17 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.util.Random;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
 
 import static dev.strom.flow.FlowFixtures.maxAbsDiff;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -143,25 +149,34 @@ class MotionCompensationTest {
         }
     }
 
-    @Test
-    void draftsOfAMotionCompensatedFlowAreTheFramesOfTheSampleNotTheirResiduals() {
-        FlowConfig cfg = FlowFixtures.videoMotionCompensated();
+    static Stream<Arguments> draftedFlows() {
+        return Stream.of(
+                Arguments.of("sequential", (Supplier<FlowConfig>) FlowFixtures::videoMotionCompensated, 0f),
+                Arguments.of("deep block reading the prediction, guided Jacobi", (Supplier<FlowConfig>) FlowFixtures::videoReadingPrediction, 2.5f));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("draftedFlows")
+    void draftsOfAMotionCompensatedFlowAreTheFramesOfTheSampleNotTheirResiduals(String name, Supplier<FlowConfig> config, float guidance) {
+        FlowConfig cfg = config.get();
         try (NDManager m = NDManager.newBaseManager();
              StarFlow model = FlowFixtures.perturbedModel(cfg, m, 23)) {
             Random rng = new Random(10);
             NDArray text = FlowFixtures.text(m, cfg, rng, 1);
             NDArray z = FlowFixtures.latent(m, cfg, rng, 1, 6);
+            Conditioning c = guidance > 0 ? new Conditioning(text, FlowFixtures.emptyCaption(m, cfg, rng, 1), guidance) : Conditioning.on(text);
+            InverseMethod method = guidance > 0 ? new JacobiInverse(4, 32, 1e-4) : new SequentialInverse();
             float[][] drafts = new float[6][];
-            NDArray sample = model.reverse(z, Conditioning.on(text), ReverseOptions.of(new SequentialInverse())
-                    .withDrafts((index, data) -> drafts[index] = data.toFloatArray()));
+            NDArray sample = model.reverse(z, c, ReverseOptions.of(method).withDrafts((index, data) -> drafts[index] = data.toFloatArray()));
             for (int t = 0; t < 6; t++) {
                 float[] want = frame(sample, t).toFloatArray();
                 assertTrue(maxAbsDiff(drafts[t], want) < 1e-4, "draft " + t + " differs from the sample's frame");
             }
             NDArray context = sample.get(new NDIndex().addAllDim().addSliceDim(0, 3)).duplicate();
             float[][] after = new float[6][];
-            NDArray continued = model.reverse(z, Conditioning.on(text), ReverseOptions.of(new SequentialInverse())
+            NDArray continued = model.reverse(z, c, ReverseOptions.of(method)
                     .withContext(context).withDrafts((index, data) -> after[index] = data.toFloatArray()));
+            assertNull(after[0], "context frames are not drafted");
             for (int t = 3; t < 6; t++) {
                 assertTrue(maxAbsDiff(after[t], frame(continued, t).toFloatArray()) < 1e-4, "draft " + t + " after the context");
             }
