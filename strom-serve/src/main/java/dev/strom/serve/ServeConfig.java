@@ -43,7 +43,10 @@ public record ServeConfig(String host, int port, Path dataDir, String database, 
 
     public String jdbcUrl() {
         // the server closes the database itself on shutdown, after the job server has signed off; H2's own
-        // shutdown hook would close it first and make that sign-off fail
-        return database != null ? database : "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("strom") + ";DB_CLOSE_ON_EXIT=FALSE";
+        // shutdown hook would close it first and make that sign-off fail. WRITE_DELAY=0: a commit is on disk when it
+        // returns (H2 otherwise writes commits up to 500 ms later, and a server killed in that window forgot a
+        // cancel it had confirmed, so the cancelled video ran again after the restart)
+        return database != null ? database
+                : "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("strom") + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0";
     }
 }
