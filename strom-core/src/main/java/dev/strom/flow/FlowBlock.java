@@ -47,7 +47,7 @@ public final class FlowBlock {
     private final int motionFrames;
     /**
      * The deep block's reading of what the coding of each token's frame sees at its place (the motion-compensated
-     * prediction and the last frame, {@link MotionCompensation#seen}) [W, 2 * D], or null: {@code prediction_context}.
+     * prediction and the last frame, {@link MotionCompensation#code}) [W, 2 * D], or null: {@code prediction_context}.
      */
     private final NDArray predictionIn;
 

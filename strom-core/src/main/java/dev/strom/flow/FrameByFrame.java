@@ -73,7 +73,7 @@ final class FrameByFrame implements InverseStep.FrameListener, InverseStep.Frame
         this.manager = manager;
         this.known = context == null ? 0 : (int) context.getShape().get(1);
         if (context != null) {
-            contextSeen = motion.seen(context);
+            contextSeen = motion.code(context).seen();
             NDScope.unregister(contextSeen);
         } else {
             contextSeen = null;

@@ -56,23 +56,17 @@ public final class MotionCompensation {
 
     /** y from a clip x [B, T, C, H, W]: frames 0 and 1 as they are, then each less its prediction. */
     public NDArray residual(NDArray x) {
-        int t = (int) x.getShape().get(1);
-        if (t == 1) {
-            return x;
-        }
-        NDList parts = new NDList(frames(x, 0, 2));
-        if (t > 2) {
-            parts.add(frames(x, 2, t).sub(predicted(x)));
-        }
-        return NDArrays.concat(parts, 1);
+        return residual(x, predicted(x));
     }
 
     /**
-     * What the coding of each frame of x [B, T, C, H, W] can see, [B, T, 2C, H, W]: the frame the compensation
+     * A clip x [B, T, C, H, W] as a flow that reads the prediction codes it, the prediction made once for both:
+     * its {@link #residual}, and what the coding of each frame sees, [B, T, 2C, H, W]: the frame the compensation
      * predicts (zeros for frames 0 and 1, which are coded as they are), then the last frame (zeros for frame 0).
      * Both are functions of the earlier frames only, so a flow may read them wherever it reads the past.
      */
-    public NDArray seen(NDArray x) {
+    public Coded code(NDArray x) {
+        NDArray predicted = predicted(x);
         Shape s = x.getShape();
         int t = (int) s.get(1);
         NDManager m = x.getManager();
@@ -81,20 +75,37 @@ public final class MotionCompensation {
         if (t > 1) {
             predictions.add(m.zeros(frame, x.getDataType()));
         }
-        if (t > 2) {
-            predictions.add(predicted(x));
+        if (predicted != null) {
+            predictions.add(predicted);
         }
         NDList lasts = new NDList(m.zeros(frame, x.getDataType()));
         if (t > 1) {
             lasts.add(frames(x, 0, t - 1));
         }
-        return NDArrays.concat(new NDList(NDArrays.concat(predictions, 1), NDArrays.concat(lasts, 1)), 2);
+        NDArray seen = NDArrays.concat(new NDList(NDArrays.concat(predictions, 1), NDArrays.concat(lasts, 1)), 2);
+        return new Coded(residual(x, predicted), seen);
     }
 
-    /** Frames 2.. of x [B, T > 2, C, H, W], each as predicted from the two before it. */
+    /** What {@link #code} gives: the residual y [B, T, C, H, W] and what each frame's coding sees [B, T, 2C, H, W]. */
+    public record Coded(NDArray residual, NDArray seen) {
+    }
+
+    /** y from x and its frames 2.. as predicted (null for a clip of at most two frames). */
+    private static NDArray residual(NDArray x, NDArray predicted) {
+        if (predicted == null) {
+            return x;
+        }
+        int t = (int) x.getShape().get(1);
+        return NDArrays.concat(new NDList(frames(x, 0, 2), frames(x, 2, t).sub(predicted)), 1);
+    }
+
+    /** Frames 2.. of x [B, T, C, H, W], each as predicted from the two before it; null when T <= 2. */
     private NDArray predicted(NDArray x) {
         Shape s = x.getShape();
         int t = (int) s.get(1);
+        if (t <= 2) {
+            return null;
+        }
         NDArray last = rows(frames(x, 1, t - 1));
         NDArray before = rows(frames(x, 0, t - 2));
         return predict(last, before).reshape(s.get(0), t - 2, s.get(2), s.get(3), s.get(4));
@@ -142,40 +153,43 @@ public final class MotionCompensation {
         private float[] last;
         private float[] before;
         private Shape shape;
+        /** The next frame's prediction once made (what it sees, then the frame itself, both need it), else null. */
+        private float[] prediction;
 
         private Restorer() {
         }
 
         /** The next frame [B, 1, C, H, W] of the clip from its y [B, 1, C, H, W]. */
         public NDArray next(NDArray y) {
-            NDArray x;
-            if (before == null) {
-                // frames 0 and 1 are coded as they are
-                x = y;
-            } else {
-                NDArray l = y.getManager().create(last, shape);
-                NDArray e = y.getManager().create(before, shape);
-                x = y.add(predict(rows(l), rows(e)).reshape(shape));
-            }
+            // frames 0 and 1 are coded as they are
+            NDArray x = before == null ? y : y.add(prediction(y.getManager()));
             keep(x);
             return x;
         }
 
         /**
-         * What the coding of the next frame sees, as {@link #seen} gives it for a whole clip, [B, 1, 2C, H, W] in
+         * What the coding of the next frame sees, as {@link #code} gives it for a whole clip, [B, 1, 2C, H, W] in
          * {@code m}; {@code frame} is a frame's [B, 1, C, H, W], for when no frame is known yet.
          */
         public NDArray seenNext(NDManager m, Shape frame) {
-            NDArray prediction = before == null ? m.zeros(frame)
-                    : predict(rows(m.create(last, shape)), rows(m.create(before, shape))).reshape(shape);
+            NDArray predicted = before == null ? m.zeros(frame) : prediction(m);
             NDArray lastFrame = last == null ? m.zeros(frame) : m.create(last, shape);
-            return NDArrays.concat(new NDList(prediction, lastFrame), 2);
+            return NDArrays.concat(new NDList(predicted, lastFrame), 2);
+        }
+
+        /** The next frame's prediction [B, 1, C, H, W] in {@code m}, made once from the last two frames. */
+        private NDArray prediction(NDManager m) {
+            if (prediction == null) {
+                prediction = predict(rows(m.create(last, shape)), rows(m.create(before, shape))).toFloatArray();
+            }
+            return m.create(prediction, shape);
         }
 
         private void keep(NDArray frame) {
             before = last;
             last = frame.toFloatArray();
             shape = frame.getShape();
+            prediction = null;
         }
     }
 

@@ -152,11 +152,20 @@ public final class StarFlow implements AutoCloseable {
         requireText(y, latent.batch(), "text");
         TokenLayout layout = latent.layout();
         long b = latent.batch();
-        // volume-preserving: the clip's density is that of its motion-compensated residual
-        NDArray tokens = latent.patchify(motion != null && latent.video() ? motion.residual(x) : x);
-        // what each frame's coding sees, for a deep block that reads it
-        NDArray tokensSeen = config.predictionContext() && latent.video()
-                ? seenLatent(latent, latent.frames()).patchify(motion.seen(x)) : null;
+        // volume-preserving: the clip's density is that of its motion-compensated residual; a deep block that reads
+        // the prediction also gets what each frame's coding sees
+        NDArray coded = x;
+        NDArray tokensSeen = null;
+        if (motion != null && latent.video()) {
+            if (config.predictionContext()) {
+                MotionCompensation.Coded c = motion.code(x);
+                coded = c.residual();
+                tokensSeen = seenLatent(latent, latent.frames()).patchify(c.seen());
+            } else {
+                coded = motion.residual(x);
+            }
+        }
+        NDArray tokens = latent.patchify(coded);
         List<NDArray> outputs = new ArrayList<>();
         List<NDArray> logdets = new ArrayList<>();
         List<ForwardPass.BlockOrder> orders = new ArrayList<>();
@@ -182,7 +191,7 @@ public final class StarFlow implements AutoCloseable {
         return new ForwardPass(latent.unpatchify(tokens), outputs, logdets, orders, textOut);
     }
 
-    /** The layout of what {@code frames} frames' coding sees ({@link MotionCompensation#seen}): twice the channels. */
+    /** The layout of what {@code frames} frames' coding sees ({@link MotionCompensation#code}): twice the channels. */
     private static Latent seenLatent(Latent latent, int frames) {
         return new Latent(latent.batch(), frames, 2 * latent.channels(), latent.height(), latent.width(), latent.patch(), true);
     }
@@ -330,20 +339,8 @@ public final class StarFlow implements AutoCloseable {
         int top = blocks.size() - 1;
         FlowBlock deep = blocks.get(top);
         Latent latent = r.latent();
-        FrameByFrame.Below below = frame -> {
-            List<NDArray> out = new ArrayList<>();
-            NDArray t = frame;
-            for (int j = top - 1; j >= 0; j--) {
-                if (!blocks.get(j).isIdentity()) {
-                    t = invertFrames(blocks.get(j), t, r, null);
-                }
-                out.add(t);
-            }
-            return out;
-        };
-        boolean guided = deep.spec().conditioned() && r.c().emptyText() != null;
-        FrameByFrame frames = new FrameByFrame(latent, deep.spec().permutation(), guided, motion, r.o().context(),
-                r.o().drafts(), below, tokens.getManager());
+        FrameByFrame frames = new FrameByFrame(latent, deep.spec().permutation(), guided(deep, r.c()), motion,
+                r.o().context(), r.o().drafts(), frame -> invertFramesBelow(r, top, frame), tokens.getManager());
         try {
             TokenLayout layout = r.layout();
             NDArray prefix = known == null ? null
@@ -397,6 +394,27 @@ public final class StarFlow implements AutoCloseable {
     /** One per-frame block inverted over frames [rows, frameSize, D], each row a frame on its own. */
     private NDArray invertFrames(FlowBlock block, NDArray frames, Reversal r, IntConsumer tick) {
         return invert(block, frames, r.layout().singleFrame(), r.c(), r.o().method(), new Solve(tick, null, null, null));
+    }
+
+    /**
+     * Frames [rows, frameSize, D] of block {@code top}'s input through the per-frame blocks below it: the tokens after
+     * inverting each, nearest block {@code top} first (an identity block's are its input); the last is the data.
+     */
+    private List<NDArray> invertFramesBelow(Reversal r, int top, NDArray frames) {
+        List<NDArray> out = new ArrayList<>();
+        NDArray t = frames;
+        for (int j = top - 1; j >= 0; j--) {
+            if (!blocks.get(j).isIdentity()) {
+                t = invertFrames(blocks.get(j), t, r, null);
+            }
+            out.add(t);
+        }
+        return out;
+    }
+
+    /** Whether a block is inverted guided: it reads the text, and the conditioning has an unconditional branch. */
+    private static boolean guided(FlowBlock block, Conditioning c) {
+        return block.spec().conditioned() && c.emptyText() != null;
     }
 
     /** Progress within block i, whose sequence is {@code seen}; null when nobody listens. */
@@ -463,12 +481,8 @@ public final class StarFlow implements AutoCloseable {
             for (float[] f : waiting) {
                 group.add(m.create(f, new Shape(b, 1, fs, d)));
             }
-            NDArray t = NDArrays.concat(group, 1).reshape(b * n, fs, d);
-            for (int j = top - 1; j >= 0; j--) {
-                if (!blocks.get(j).isIdentity()) {
-                    t = invertFrames(blocks.get(j), t, r, null);
-                }
-            }
+            List<NDArray> below = invertFramesBelow(r, top, NDArrays.concat(group, 1).reshape(b * n, fs, d));
+            NDArray t = below.get(below.size() - 1);
             NDArray frames = t.reshape(b, n, fs, d);
             Latent one = new Latent(b, 1, latent.channels(), latent.height(), latent.width(), latent.patch(), true);
             for (int i = 0; i < n; i++) {
@@ -490,7 +504,7 @@ public final class StarFlow implements AutoCloseable {
     /** Inverts one block over a sequence of {@code layout}, guided when the conditioning has empty text. */
     private NDArray invert(FlowBlock block, NDArray z, TokenLayout layout, Conditioning c, InverseMethod method, Solve s) {
         boolean conditioned = block.spec().conditioned();
-        boolean guided = conditioned && c.emptyText() != null;
+        boolean guided = guided(block, c);
         long rows = z.getShape().get(0);
         NDArray text = !conditioned ? null : guided ? NDArrays.concat(new NDList(c.text(), c.emptyText())) : c.text();
         NDArray zp = block.spec().permutation().apply(z, layout);

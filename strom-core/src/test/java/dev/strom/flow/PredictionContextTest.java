@@ -38,7 +38,9 @@ class PredictionContextTest {
             Random rng = new Random(3);
             NDArray x = FlowFixtures.randn(m, rng, 2, 5, 3, 8, 8);
             MotionCompensation mc = new MotionCompensation(2, 0.1, 3);
-            NDArray seen = mc.seen(x);
+            MotionCompensation.Coded coded = mc.code(x);
+            NDArray seen = coded.seen();
+            assertEquals(0.0, maxAbsDiff(coded.residual(), mc.residual(x)), "the residual is the one the flow codes");
             assertEquals(new Shape(2, 5, 6, 8, 8), seen.getShape());
             assertEquals(0.0, frame(seen, 0).abs().max().getFloat(), "frame 0 sees nothing");
             assertEquals(0.0, channels(frame(seen, 1), 0, 3).abs().max().getFloat(), "frame 1 is coded as it is: no prediction");
