@@ -175,14 +175,16 @@ final class Trainer {
                                 future[2] += f.accuracy();
                                 part = f.loss().add(f.crossEntropy().mul(futureWeight / model.flowDimsFrom(p.scoredFrom(), read)));
                             } else if (p.contrasted()) {
-                                TrainingObjective.Contrast c = objective.captionContrast(model.toFlow(model.stack(p.clips(), p.frames())),
+                                TrainingObjective.Contrast c = objective.withCut(model.cutFor(p.captions(), p.frames()))
+                                        .captionContrast(model.toFlow(model.stack(p.clips(), p.frames())),
                                         model.flowFrame(p.scoredFrom()), p.candidates(), rng, nllOut);
                                 contrast[0] += c.crossEntropy().getFloat();
                                 contrast[1]++;
                                 contrast[2] += c.accuracy();
                                 part = c.loss().add(c.crossEntropy().mul(contrastWeight / model.flowDimsFrom(p.scoredFrom(), p.frames())));
                             } else {
-                                part = objective.loss(flowClips(model, p), p.captions(), captionDrop, rng, nllOut);
+                                part = objective.withCut(model.cutFor(p.captions(), p.frames()))
+                                        .loss(flowClips(model, p), p.captions(), captionDrop, rng, nllOut);
                             }
                             return p.weight() != 1f ? part.mul(p.weight()) : part;
                         });

@@ -55,11 +55,12 @@ final class FrameByFrame implements InverseStep.FrameListener, InverseStep.Frame
      * @param latent  the sample's layout
      * @param order   the deep block's token order
      * @param guided  whether the deep block's batch holds a guided and an unguided half
-     * @param context frames given as data [B, K, C, H, W], or null
-     * @param drafts  hears of each new frame, or null
+     * @param o       the frames given as data [B, K, C, H, W] (or none), whether the new ones are a shot of
+     *                their own, and who hears of each new frame
      */
-    FrameByFrame(Latent latent, Permutation order, boolean guided, MotionCompensation motion, NDArray context,
-                 StarFlow.FrameDrafts drafts, Below below, NDManager manager) {
+    FrameByFrame(Latent latent, Permutation order, boolean guided, MotionCompensation motion, ReverseOptions o,
+                 Below below, NDManager manager) {
+        NDArray context = o.context();
         this.latent = latent;
         this.oneFrame = new Latent(latent.batch(), 1, latent.channels(), latent.height(), latent.width(), latent.patch(), true);
         this.oneFrameSeen = new Latent(latent.batch(), 1, 2 * latent.channels(), latent.height(), latent.width(),
@@ -68,8 +69,9 @@ final class FrameByFrame implements InverseStep.FrameListener, InverseStep.Frame
         this.frame = latent.layout().singleFrame();
         this.guided = guided;
         this.below = below;
-        this.restorer = motion.restorer(context);
-        this.drafts = drafts;
+        // a new shot is predicted from its own frames only; the context is still read as it is, as in the forward pass
+        this.restorer = motion.restorer(o.cut() ? null : context);
+        this.drafts = o.drafts();
         this.manager = manager;
         this.known = context == null ? 0 : (int) context.getShape().get(1);
         if (context != null) {

@@ -60,6 +60,39 @@ public final class MotionCompensation {
     }
 
     /**
+     * As {@link #residual(NDArray)} for a clip of two shots, the second starting at frame {@code cut} (0 for one
+     * shot): each shot is coded on its own, so nothing is predicted across the cut and the second shot's first two
+     * frames are coded as they are. Why: an edit's result follows its source in one window, and its first frame
+     * shows the source's frame 0 changed, not where the source's last two frames were heading.
+     */
+    public NDArray residual(NDArray x, int cut) {
+        int t = (int) x.getShape().get(1);
+        if (!splits(cut, t)) {
+            return residual(x);
+        }
+        return NDArrays.concat(new NDList(residual(frames(x, 0, cut)), residual(frames(x, cut, t))), 1);
+    }
+
+    /** As {@link #code(NDArray)} for a clip of two shots, the second starting at frame {@code cut} (0 for one shot). */
+    public Coded code(NDArray x, int cut) {
+        int t = (int) x.getShape().get(1);
+        if (!splits(cut, t)) {
+            return code(x);
+        }
+        Coded first = code(frames(x, 0, cut));
+        Coded second = code(frames(x, cut, t));
+        return new Coded(NDArrays.concat(new NDList(first.residual(), second.residual()), 1),
+                NDArrays.concat(new NDList(first.seen(), second.seen()), 1));
+    }
+
+    private static boolean splits(int cut, int frames) {
+        if (cut < 0 || cut >= frames && cut != 0) {
+            throw new IllegalArgumentException("a cut must be at a frame in 1.." + (frames - 1) + " (0 for none), not " + cut);
+        }
+        return cut > 0;
+    }
+
+    /**
      * A clip x [B, T, C, H, W] as a flow that reads the prediction codes it, the prediction made once for both:
      * its {@link #residual}, and what the coding of each frame sees, [B, T, 2C, H, W]: the frame the compensation
      * predicts (zeros for frames 0 and 1, which are coded as they are), then the last frame (zeros for frame 0).
@@ -113,12 +146,13 @@ public final class MotionCompensation {
 
     /**
      * The clip from y [B, T, C, H, W], frame by frame; the first frames are {@code context} [B, K, C, H, W] exactly
-     * when given (their part of y is not read).
+     * when given (their part of y is not read). With {@code cut} the frames after the context are a shot of their
+     * own, restored as {@link #residual(NDArray, int)} coded them, without reading the context.
      */
-    public NDArray restore(NDArray y, NDArray context) {
+    public NDArray restore(NDArray y, NDArray context, boolean cut) {
         int t = (int) y.getShape().get(1);
         int known = context == null ? 0 : (int) context.getShape().get(1);
-        Restorer r = restorer(context);
+        Restorer r = restorer(cut ? null : context);
         NDList out = new NDList();
         if (known > 0) {
             out.add(context);

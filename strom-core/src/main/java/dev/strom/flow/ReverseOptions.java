@@ -11,9 +11,12 @@ import ai.djl.ndarray.NDArray;
  *                 pushed through the flow to fill the caches, and only the later frames are inverted
  * @param drafts   hears of each new frame soon after the deep block has made it, or null (see
  *                 {@link StarFlow#reverse})
+ * @param cut      whether the frames after the context are a shot of their own (an edit's result after its
+ *                 source): a motion-compensated flow predicts none of them from the context, as
+ *                 {@link StarFlow#forward(NDArray, NDArray, int)} codes such a clip
  */
 public record ReverseOptions(InverseMethod method, StarFlow.Progress progress, NDArray context,
-                             StarFlow.FrameDrafts drafts) {
+                             StarFlow.FrameDrafts drafts, boolean cut) {
 
     public ReverseOptions {
         if (method == null) {
@@ -23,18 +26,23 @@ public record ReverseOptions(InverseMethod method, StarFlow.Progress progress, N
 
     /** Just the method: no progress, no context, no drafts. */
     public static ReverseOptions of(InverseMethod method) {
-        return new ReverseOptions(method, null, null, null);
+        return new ReverseOptions(method, null, null, null, false);
     }
 
     public ReverseOptions withProgress(StarFlow.Progress p) {
-        return new ReverseOptions(method, p, context, drafts);
+        return new ReverseOptions(method, p, context, drafts, cut);
     }
 
     public ReverseOptions withContext(NDArray c) {
-        return new ReverseOptions(method, progress, c, drafts);
+        return new ReverseOptions(method, progress, c, drafts, cut);
     }
 
     public ReverseOptions withDrafts(StarFlow.FrameDrafts d) {
-        return new ReverseOptions(method, progress, context, d);
+        return new ReverseOptions(method, progress, context, d, cut);
+    }
+
+    /** The same with the frames after the context a new shot ({@code cut}). */
+    public ReverseOptions withCut() {
+        return new ReverseOptions(method, progress, context, drafts, true);
     }
 }

@@ -147,6 +147,15 @@ public final class StarFlow implements AutoCloseable {
      * @param y text features [B, L, txt_dim] with padding rows zeroed (null for an unconditional model)
      */
     public ForwardPass forward(NDArray x, NDArray y) {
+        return forward(x, y, 0);
+    }
+
+    /**
+     * The exact data-to-noise pass of a clip of two shots, the second starting at frame {@code cut} (0 for one
+     * shot, as {@link #forward(NDArray, NDArray)}): a motion-compensated flow codes each shot on its own
+     * ({@link MotionCompensation#residual(NDArray, int)}); a flow without compensation reads the clip as one.
+     */
+    public ForwardPass forward(NDArray x, NDArray y, int cut) {
         Latent latent = Latent.of(x, config, "input");
         requireFinite(x, "input");
         requireText(y, latent.batch(), "text");
@@ -158,11 +167,11 @@ public final class StarFlow implements AutoCloseable {
         NDArray tokensSeen = null;
         if (motion != null && latent.video()) {
             if (config.predictionContext()) {
-                MotionCompensation.Coded c = motion.code(x);
+                MotionCompensation.Coded c = motion.code(x, cut);
                 coded = c.residual();
                 tokensSeen = seenLatent(latent, latent.frames()).patchify(c.seen());
             } else {
-                coded = motion.residual(x);
+                coded = motion.residual(x, cut);
             }
         }
         NDArray tokens = latent.patchify(coded);
@@ -209,6 +218,11 @@ public final class StarFlow implements AutoCloseable {
      * the full training objective).
      */
     public NDArray lossGradient(NDArray x, NDArray y, boolean trainingObjective) {
+        return lossGradient(x, y, 0, trainingObjective);
+    }
+
+    /** As {@link #lossGradient(NDArray, NDArray, boolean)} for a clip of two shots, the second from frame {@code cut}. */
+    public NDArray lossGradient(NDArray x, NDArray y, int cut, boolean trainingObjective) {
         NDArray leaf = x.duplicate();
         NDScope.unregister(leaf);
         try (GradientCollector collector = Engine.getEngine("PyTorch").newGradientCollector()) {
@@ -216,7 +230,7 @@ public final class StarFlow implements AutoCloseable {
             NDArray grad;
             try (NDScope scope = new NDScope()) {
                 scope.suppressNotUsedWarning();
-                ForwardPass pass = forward(leaf, y);
+                ForwardPass pass = forward(leaf, y, cut);
                 NDArray loss = trainingObjective ? FlowLoss.training(pass, config) : pass.loss();
                 collector.backward(loss);
                 grad = leaf.getGradient().duplicate();
@@ -235,10 +249,18 @@ public final class StarFlow implements AutoCloseable {
      * x + sigma^2 grad log p(x).
      */
     public NDArray denoise(NDArray x, NDArray y) {
+        return denoise(x, y, 0);
+    }
+
+    /**
+     * As {@link #denoise(NDArray, NDArray)} for a clip of two shots, the second from frame {@code cut}: the score step
+     * reads the density the clip was drawn from. (The learned denoiser reads frames, not the flow's coding of them.)
+     */
+    public NDArray denoise(NDArray x, NDArray y, int cut) {
         if (denoiser != null) {
             return denoiser.denoise(x, y);
         }
-        NDArray grad = lossGradient(x, y, false);
+        NDArray grad = lossGradient(x, y, cut, false);
         double scale = (double) config.noiseStd() * config.noiseStd() * x.getShape().size();
         return x.sub(grad.mul(scale));
     }
@@ -319,7 +341,7 @@ public final class StarFlow implements AutoCloseable {
             if (motion != null && latent.video()) {
                 // the last stage is the motion-compensated residual: the clip from it, frame by frame after the
                 // context, which comes back bit-exactly
-                stages.add(motion.restore(stages.remove(stages.size() - 1), known == null ? null : o.context()));
+                stages.add(motion.restore(stages.remove(stages.size() - 1), known == null ? null : o.context(), o.cut()));
             } else if (known != null) {
                 // the last stage is data: put the context back bit-exactly (the forward pass rounds)
                 NDArray last = stages.remove(stages.size() - 1);
@@ -340,7 +362,7 @@ public final class StarFlow implements AutoCloseable {
         FlowBlock deep = blocks.get(top);
         Latent latent = r.latent();
         FrameByFrame frames = new FrameByFrame(latent, deep.spec().permutation(), guided(deep, r.c()), motion,
-                r.o().context(), r.o().drafts(), frame -> invertFramesBelow(r, top, frame), tokens.getManager());
+                r.o(), frame -> invertFramesBelow(r, top, frame), tokens.getManager());
         try {
             TokenLayout layout = r.layout();
             NDArray prefix = known == null ? null
@@ -463,7 +485,7 @@ public final class StarFlow implements AutoCloseable {
         List<float[]> waiting = new ArrayList<>();
         // with motion compensation a frame is its residual until the frames before it are known; the restorer keeps
         // the last two as plain arrays too, so it outlives each call's scope
-        MotionCompensation.Restorer restorer = motion == null ? null : motion.restorer(r.known() == 0 ? null : r.o().context());
+        MotionCompensation.Restorer restorer = motion == null ? null : motion.restorer(r.known() == 0 || r.o().cut() ? null : r.o().context());
         return (index, tokens) -> {
             if (index < r.known()) {
                 return;

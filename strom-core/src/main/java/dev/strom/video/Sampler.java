@@ -96,7 +96,7 @@ public final class Sampler {
         int plane = spec.dims(1);
         float[] source = model.wholeFrames(g.source(), "edit needs a source clip");
         int frames = source.length / plane;
-        int half = Math.max(1, spec.frames() / 2);
+        int half = model.editSourceFrames();
         float[] out = new float[source.length];
         Generation marked = new Generation(g.mode(), Generation.editCaption(g.prompt()), g.seed(), g.frames(),
                 g.sampling(), g.source(), null);
@@ -367,9 +367,14 @@ public final class Sampler {
                     options = options.withContext(NoiseAugmentation.apply(manager.create(context, flowShape(w.context())),
                             model.flow().config().noiseStd(), rng));
                 }
+                // an edit's result is a shot of its own after its source (as the model was trained on such pairs)
+                boolean edit = g.mode() == Generation.Mode.EDIT;
+                if (edit) {
+                    options = options.withCut();
+                }
                 NDArray x = model.flow().reverse(z, new Conditioning(y, yEmpty, s.guidance()), options);
                 if (s.denoise() && model.flow().config().noiseStd() > 0) {
-                    x = model.flow().denoise(x, y);
+                    x = model.flow().denoise(x, y, edit ? w.context() : 0);
                 }
                 return x.toFloatArray();
             }

@@ -136,6 +136,21 @@ public final class VideoModel implements AutoCloseable {
         return autoencoder == null ? frame : autoencoder.config().frames(flowFrame(frame));
     }
 
+    /** Frames of an edit's source read before its result is written: half a training window (STARFlow-V's v2v layout). */
+    public int editSourceFrames() {
+        return Math.max(1, spec.frames() / 2);
+    }
+
+    /**
+     * Where the second shot starts in a clip of {@code frames} read under {@code captions}: after an edit's source
+     * when every caption is an edit instruction (training, sampling and reading lay edits out alike), else 0 (one
+     * shot). A motion-compensated flow predicts nothing across it ({@link dev.strom.flow.StarFlow#forward(NDArray, NDArray, int)}).
+     */
+    public int cutFor(List<String> captions, int frames) {
+        boolean edits = !captions.isEmpty() && captions.stream().allMatch(c -> c.startsWith(Generation.EDIT_MARKER));
+        return edits && autoencoder == null && frames > editSourceFrames() ? editSourceFrames() : 0;
+    }
+
     /** Makes clips: text-to-video, image-to-video, extension, long videos, edits, remixes. */
     public Sampler sampler() {
         return new Sampler(this);

@@ -115,11 +115,11 @@ class MotionCompensationTest {
             NDArray x = movingSquare(m, 5, 1, 1.5).add(FlowFixtures.randn(m, new Random(4), 1, 5, 3, SIZE, SIZE).mul(0.1));
             MotionCompensation mc = new MotionCompensation(2, 0.1, 3);
             NDArray y = mc.residual(x);
-            double back = maxAbsDiff(mc.restore(y, null), x);
+            double back = maxAbsDiff(mc.restore(y, null, false), x);
             assertTrue(back < 1e-4, "restored up to " + back);
 
             NDArray context = x.get(new NDIndex().addAllDim().addSliceDim(0, 2));
-            NDArray withContext = mc.restore(y.zerosLike().add(y), context);
+            NDArray withContext = mc.restore(y.zerosLike().add(y), context, false);
             assertEquals(0.0, maxAbsDiff(withContext.get(new NDIndex().addAllDim().addSliceDim(0, 2)), context),
                     "the context comes back bit for bit");
             assertTrue(maxAbsDiff(withContext, x) < 1e-4);
@@ -128,6 +128,57 @@ class MotionCompensationTest {
             for (int t = 2; t < 5; t++) {
                 assertTrue(maxAbsDiff(one.next(frame(y, t)), frame(x, t)) < 1e-4, "frame " + t + " on its own");
             }
+        }
+    }
+
+    @Test
+    void aClipOfTwoShotsIsCodedShotByShotSoNothingIsPredictedAcrossTheCut() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            // the square runs right for three frames, then a second shot starts it again further left
+            NDArray first = movingSquare(m, 3, 6, 1.5);
+            NDArray second = movingSquare(m, 3, 1, 1.5);
+            NDArray x = first.concat(second, 1).add(FlowFixtures.randn(m, new Random(12), 1, 6, 3, SIZE, SIZE).mul(0.1));
+            MotionCompensation mc = new MotionCompensation(2, 0.1, 3);
+            NDArray y = mc.residual(x, 3);
+            NDArray shotOne = x.get(new NDIndex().addAllDim().addSliceDim(0, 3));
+            NDArray shotTwo = x.get(new NDIndex().addAllDim().addSliceDim(3, 6));
+            assertEquals(0.0, maxAbsDiff(y, mc.residual(shotOne).concat(mc.residual(shotTwo), 1)), "each shot coded alone");
+            assertEquals(0.0, maxAbsDiff(frame(y, 3), frame(x, 3)), "the new shot's first frame is coded as it is");
+            assertEquals(0.0, maxAbsDiff(frame(y, 4), frame(x, 4)), "and its second");
+            assertEquals(0.0, maxAbsDiff(mc.code(x, 3).residual(), y), "code gives the same residual");
+            assertEquals(0.0, maxAbsDiff(mc.code(x, 3).seen().get(new NDIndex().addAllDim().addSliceDim(3, 6)),
+                    mc.code(shotTwo).seen()), "and what the new shot's coding sees is its own");
+
+            NDArray back = mc.restore(y, shotOne, true);
+            assertEquals(0.0, maxAbsDiff(back.get(new NDIndex().addAllDim().addSliceDim(0, 3)), shotOne));
+            assertTrue(maxAbsDiff(back, x) < 1e-4, "restored after the cut up to " + maxAbsDiff(back, x));
+            assertTrue(maxAbsDiff(mc.restore(y, shotOne, false), x) > 0.1, "read as one shot it is another clip");
+            assertEquals(0.0, maxAbsDiff(mc.residual(x, 0), mc.residual(x)), "cut 0 is one shot");
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("draftedFlows")
+    void aNewShotAfterTheContextIsSampledAsTheForwardPassCodesTheShotsApart(String name, Supplier<FlowConfig> config, float unused) {
+        FlowConfig cfg = config.get();
+        try (NDManager m = NDManager.newBaseManager();
+             StarFlow model = FlowFixtures.perturbedModel(cfg, m, 27)) {
+            Random rng = new Random(13);
+            NDArray text = FlowFixtures.text(m, cfg, rng, 1);
+            NDArray z = FlowFixtures.latent(m, cfg, rng, 1, 6);
+            NDArray context = FlowFixtures.latent(m, cfg, rng, 1, 3).mul(0.5);
+            InverseMethod method = cfg.predictionContext() ? new JacobiInverse(4, 200, 1e-7) : new SequentialInverse();
+            float[][] drafts = new float[6][];
+            NDArray cut = model.reverse(z, Conditioning.on(text), ReverseOptions.of(method).withContext(context).withCut()
+                    .withDrafts((index, data) -> drafts[index] = data.toFloatArray()));
+            NDArray again = model.forward(cut, text, 3).z().get(new NDIndex().addAllDim().addSliceDim(3, 6));
+            double err = maxAbsDiff(again, z.get(new NDIndex().addAllDim().addSliceDim(3, 6)));
+            assertTrue(err < 1e-3, "forward(x, cut 3) gives the noise back up to " + err);
+            for (int t = 3; t < 6; t++) {
+                assertTrue(maxAbsDiff(drafts[t], frame(cut, t).toFloatArray()) < 1e-4, "draft " + t + " after the cut");
+            }
+            NDArray joined = model.reverse(z, Conditioning.on(text), ReverseOptions.of(method).withContext(context));
+            assertTrue(maxAbsDiff(frame(joined, 4), frame(cut, 4)) > 1e-3, "without the cut the new frames are predicted from the context");
         }
     }
 
