@@ -21,7 +21,7 @@ public final class Likelihood {
     /** Clips scored together in one forward pass by {@link #bitsPerDim(List, int, List, long)}. */
     private static final int CLIPS_PER_PASS = 4;
     /** Captions read together in one forward pass by {@link #captionPosterior}. */
-    private static final int CAPTIONS_PER_PASS = 8;
+    private static final int CAPTIONS_PER_PASS = 4;
 
     private final VideoModel model;
     private final VideoSpec spec;
