@@ -98,11 +98,12 @@ public final class Dynamics {
                 }
                 double exact = exactBits(candidates.get(1), candidates.get(0), sigma);
                 exactHeld += exact;
-                wins += bits[0] < Math.min(bits[1], Math.min(bits[2], bits[3])) ? 1 : 0;
+                boolean won = truthWins(bits, candidates);
+                wins += won ? 1 : 0;
                 if (direction(s.scene().primary().motion()) != null) {
                     translatingHeld += bits[1] - bits[0];
                     exactHeldTranslating += exact;
-                    translatingWins += bits[0] < Math.min(bits[1], Math.min(bits[2], bits[3])) ? 1 : 0;
+                    translatingWins += won ? 1 : 0;
                     translating++;
                 }
             }
@@ -123,6 +124,21 @@ public final class Dynamics {
         }
         out.put("clips", (double) held.size());
         return out;
+    }
+
+    /**
+     * Whether the truth (candidate 0) is likelier than each moving candidate (held, back, too far: 1 to 3) that shows
+     * another frame. One that shows the same frame is the truth, not a rival: a still object's last frame held, or a
+     * bouncing one's at its turn, ties with the truth under the same noise draw and would count as a loss however well
+     * the model had learned the motion.
+     */
+    static boolean truthWins(double[] bits, List<float[]> candidates) {
+        for (int k = 1; k <= 3; k++) {
+            if (!Arrays.equals(candidates.get(k), candidates.get(0)) && !(bits[0] < bits[k])) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

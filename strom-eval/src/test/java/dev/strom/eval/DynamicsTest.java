@@ -46,7 +46,21 @@ class DynamicsTest {
             assertEquals(0.0, r.get("held_minus_true_bits_at_8"), "and held is the truth too");
             assertNotEquals(0.0, r.get("removed_minus_true_bits_at_8"));
             assertEquals(0.0, r.get("held_minus_true_bits_exact_at_8"), "an exact model cannot tell a still frame from itself");
+            assertEquals(1.0, r.get("truth_wins_at_8"), "held, back and too far all show the truth: no rival is likelier");
         }
+    }
+
+    @Test
+    void aCandidateThatShowsTheTruthIsNoRivalButAnyOtherLikelierOneBeatsIt() {
+        float[] truth = {0.5f, -0.5f};
+        float[] moved = {0.4f, -0.5f};
+        // bits of the truth, held, back, too far
+        List<float[]> heldIsTruth = List.of(truth, truth.clone(), moved, moved);
+        assertTrue(Dynamics.truthWins(new double[]{10, 10, 12, 11}, heldIsTruth), "a tie with itself is not a loss");
+        assertTrue(!Dynamics.truthWins(new double[]{10, 10, 9, 11}, heldIsTruth), "a likelier wrong frame wins");
+        List<float[]> allDiffer = List.of(truth, moved, moved, moved);
+        assertTrue(!Dynamics.truthWins(new double[]{10, 10, 12, 11}, allDiffer), "a tie with a wrong frame is a loss");
+        assertTrue(Dynamics.truthWins(new double[]{10, 10.5, 12, 11}, allDiffer));
     }
 
     @Test
