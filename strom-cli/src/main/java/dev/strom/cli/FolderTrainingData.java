@@ -43,6 +43,8 @@ final class FolderTrainingData implements TrainingData {
     private final List<FolderDataset.Item> futureVideos;
     /** The training videos, each whole, long enough for an extension window that starts after their first frame. */
     private final List<FolderDataset.Item> extendVideos;
+    /** The share of full clips that pause and move on ({@link dev.strom.data.Pause}). */
+    private final double pauseShare;
 
     private FolderTrainingData(FolderDataset data, JsonNode train, VideoSpec spec, long seed, int batch) {
         this.data = data;
@@ -51,6 +53,7 @@ final class FolderTrainingData implements TrainingData {
         this.batch = batch;
         this.future = FutureContrastSettings.of(train, spec.frames(), CORRUPTIONS, CORRUPTIONS);
         this.extend = ExtendWindowSettings.of(train, spec.frames());
+        this.pauseShare = TrainingData.pauseShare(train, spec.frames());
         List<FolderDataset.Item> videos = data.trainingVideos();
         this.futureVideos = videos.stream().filter(v -> v.clip().frames() >= spec.frames()).toList();
         this.extendVideos = videos.stream().filter(v -> v.clip().frames() > extend.length(spec.frames())).toList();
@@ -95,7 +98,10 @@ final class FolderTrainingData implements TrainingData {
             byLength.computeIfAbsent(item.clip().frames(), k -> new ArrayList<>()).add(item);
         }
         List<BatchPart> parts = new ArrayList<>();
-        byLength.forEach((frames, items) -> parts.add(part(frames, items)));
+        Random pauses = new Random(seed * 1_000_037L + step);
+        byLength.forEach((frames, items) -> parts.add(pauseShare == 0 ? part(frames, items) : new BatchPart(items.stream()
+                .map(i -> TrainingData.maybePaused(i.clip(), frames >= PAUSED_FRAMES ? pauseShare : 0, pauses).toModelLayout())
+                .toList(), frames, items.stream().map(FolderDataset.Item::caption).toList())));
         // drawn from their own stream, so the plain parts are the same whether these are asked for or not
         Random more = new Random(seed * 11_000_027L + step);
         addFutures(parts, more);

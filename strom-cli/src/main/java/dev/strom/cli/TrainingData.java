@@ -1,5 +1,7 @@
 package dev.strom.cli;
 
+import dev.strom.data.Clip;
+import dev.strom.data.Pause;
 import dev.strom.store.ModelVocabulary;
 import dev.strom.video.VideoModel;
 import dev.strom.video.VideoSpec;
@@ -107,4 +109,24 @@ interface TrainingData {
 
     /** The words of the training captions with their counts, and what the data says the model can draw. */
     ModelVocabulary vocabulary();
+
+    /** Clips shorter than this are never paused: a pause needs two moving frames after it (see {@link Pause#random}). */
+    int PAUSED_FRAMES = 6;
+
+    /**
+     * The train section's {@code pause_share}: the share of full clips that pause and move on ({@link Pause}), in
+     * [0, 1]; a clip of the model's length must be long enough to pause.
+     */
+    static double pauseShare(com.fasterxml.jackson.databind.JsonNode train, int frames) {
+        double share = train.path("pause_share").asDouble(0);
+        if (!(share >= 0 && share <= 1) || share > 0 && frames < PAUSED_FRAMES) {
+            throw new IllegalArgumentException("pause_share must be in [0, 1], and needs clips of at least " + PAUSED_FRAMES + " frames");
+        }
+        return share;
+    }
+
+    /** The clip paused at random ({@link Pause#random}) with probability {@code share}, drawn from {@code rng}, else itself. */
+    static Clip maybePaused(Clip clip, double share, java.util.Random rng) {
+        return share > 0 && rng.nextDouble() < share ? Pause.random(rng, clip.frames()).apply(clip) : clip;
+    }
 }

@@ -40,6 +40,7 @@ final class WorldTrainingData implements TrainingData {
     private static final long FUTURE_OFFSET = 6L << 40;
     private static final long EXTEND_OFFSET = 7L << 40;
     private static final long DRIFT_OFFSET = 8L << 40;
+    private static final long PAUSE_OFFSET = 9L << 40;
     private static final int VOCABULARY_SAMPLES = 20_000;
     private static final int VOCABULARY_EDITS = 200;
 
@@ -74,6 +75,7 @@ final class WorldTrainingData implements TrainingData {
     private final ExtendWindowSettings extend;
     private final float fullClipWeight;
     private final double shapeDriftShare;
+    private final double pauseShare;
 
     WorldTrainingData(JsonNode train, VideoSpec spec, long seed, int batch) {
         double twoObjects = train.path("two_object_share").asDouble(0.15);
@@ -162,6 +164,8 @@ final class WorldTrainingData implements TrainingData {
         if (shapeDriftShare < 0 || shapeDriftShare > 1 || shapeDriftShare > 0 && spec.frames() < 8) {
             throw new IllegalArgumentException("shape_drift_share must be in [0, 1], and needs clips of at least 8 frames");
         }
+        // A share of the full clips that pause and move on (Pause): the prediction says "still" and the truth moves.
+        this.pauseShare = TrainingData.pauseShare(train, spec.frames());
         if (wrongCaptions < 1 || wrongCaptions >= Motion.values().length) {
             throw new IllegalArgumentException("contrast_wrong_captions must be in 1.." + (Motion.values().length - 1));
         }
@@ -178,9 +182,11 @@ final class WorldTrainingData implements TrainingData {
         List<float[]> clips = new ArrayList<>();
         List<String> captions = new ArrayList<>();
         Random driftRng = new Random(seed * 1_000_033L + s ^ DRIFT_OFFSET);
+        Random pauseRng = new Random(seed * 1_000_037L + s ^ PAUSE_OFFSET);
         for (WorldDataset.Sample b : data.trainingBatch(s, batch)) {
             boolean drifts = shapeDriftShare > 0 && driftRng.nextDouble() < shapeDriftShare;
-            clips.add((drifts ? data.world().render(b.scene(), ShapeDrift.random(driftRng, spec.frames())) : b.clip()).toModelLayout());
+            Clip clip = drifts ? data.world().render(b.scene(), ShapeDrift.random(driftRng, spec.frames())) : b.clip();
+            clips.add(TrainingData.maybePaused(clip, pauseShare, pauseRng).toModelLayout());
             captions.add(b.caption());
         }
         List<BatchPart> parts = new ArrayList<>(List.of(new BatchPart(clips, spec.frames(), captions).weighted(fullClipWeight)));

@@ -163,6 +163,39 @@ class FolderTrainingTest {
     }
 
     @Test
+    void footagePausesAShareOfItsClipsAndLeavesTheRestAsTheyWere() throws IOException {
+        Path folder = footage();
+        ObjectNode pausing = TrainCommand.loadConfig("tiny");
+        ((ObjectNode) pausing.path("train")).put("pause_share", 1.0);
+        VideoSpec eight = new VideoSpec(8, 16, 8);
+        FolderTrainingData plain = FolderTrainingData.open(folder, TrainCommand.loadConfig("tiny").path("train"), eight, MediaDecoder.Fit.CROP, 5, 3);
+        FolderTrainingData paused = FolderTrainingData.open(folder, pausing.path("train"), eight, MediaDecoder.Fit.CROP, 5, 3);
+        int frame = 3 * 16 * 16;
+        int clips = 0;
+        for (int s = 0; s < 3; s++) {
+            List<TrainingData.BatchPart> a = plain.batch(s);
+            List<TrainingData.BatchPart> b = paused.batch(s);
+            assertEquals(a.size(), b.size());
+            for (int p = 0; p < a.size(); p++) {
+                assertEquals(a.get(p).captions(), b.get(p).captions());
+                for (int c = 0; c < a.get(p).clips().size(); c++) {
+                    float[] was = a.get(p).clips().get(c);
+                    float[] now = b.get(p).clips().get(c);
+                    if (a.get(p).frames() < 6) {
+                        assertArrayEquals(was, now, "an image or a short clip cannot pause");
+                        continue;
+                    }
+                    clips++;
+                    assertArrayEquals(Arrays.copyOf(was, frame), Arrays.copyOf(now, frame), "a paused clip starts as it did");
+                    assertFalse(Arrays.equals(was, now), "with a share of 1 every clip pauses");
+                }
+            }
+        }
+        assertTrue(clips > 0, "some 8-frame clips were drawn");
+        assertThrows(IllegalArgumentException.class, () -> open(folder, pausing), "4-frame clips are too short to pause");
+    }
+
+    @Test
     void aFolderTrainsWithFutureContrastAndExtensionWindows() throws IOException {
         Path folder = footage();
         Path config = dir.resolve("dynamics.json");

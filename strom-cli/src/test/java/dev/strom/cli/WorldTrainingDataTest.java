@@ -275,4 +275,43 @@ class WorldTrainingDataTest {
         assertThrows(IllegalArgumentException.class, () -> new WorldTrainingData(drifting, new VideoSpec(6, 16, 8), 3, 2),
                 "a drift needs room: clips of 8 frames at least");
     }
+
+    @Test
+    void aShareOfTheFullClipsPausesAndMovesOnTheSameWayEveryTimeAndNothingElseChanges() {
+        ObjectNode pausing = train(false).put("pause_share", 1.0);
+        VideoSpec sixteen = new VideoSpec(16, 16, 8);
+        int frame = 16 * 16 * 3;
+        int changed = 0;
+        for (int s = 0; s < 4; s++) {
+            List<TrainingData.BatchPart> plain = new WorldTrainingData(train(false), sixteen, 3, 2).batch(s);
+            List<TrainingData.BatchPart> with = new WorldTrainingData(pausing, sixteen, 3, 2).batch(s);
+            List<TrainingData.BatchPart> again = new WorldTrainingData(pausing, sixteen, 3, 2).batch(s);
+            assertEquals(plain.get(0).captions(), with.get(0).captions(), "the same clips, captioned as they were");
+            for (int c = 0; c < 2; c++) {
+                float[] a = plain.get(0).clips().get(c);
+                float[] b = with.get(0).clips().get(c);
+                assertTrue(repeatsAFrame(b, frame), "with a share of 1 every full clip pauses");
+                changed += Arrays.equals(a, b) ? 0 : 1;
+                assertArrayEquals(Arrays.copyOf(a, frame), Arrays.copyOf(b, frame), "it starts as it did");
+                assertArrayEquals(b, again.get(0).clips().get(c), "a resumed run sees the same pauses");
+            }
+            for (int p = 1; p < plain.size(); p++) {
+                for (int c = 0; c < plain.get(p).clips().size(); c++) {
+                    assertArrayEquals(plain.get(p).clips().get(c), with.get(p).clips().get(c), "stills, openings and edits are untouched");
+                }
+            }
+        }
+        assertTrue(changed >= 6, "of 8 clips, all but still ones look other than they did: " + changed);
+        assertThrows(IllegalArgumentException.class, () -> new WorldTrainingData(train(false).put("pause_share", -0.1), sixteen, 3, 2));
+    }
+
+    /** Whether two frames in a row of a clip (model layout) are the same. */
+    private static boolean repeatsAFrame(float[] clip, int frame) {
+        for (int t = 1; t < clip.length / frame; t++) {
+            if (Arrays.equals(Arrays.copyOfRange(clip, (t - 1) * frame, t * frame), Arrays.copyOfRange(clip, t * frame, (t + 1) * frame))) {
+                return true;
+            }
+        }
+        return false;
+    }
 }
