@@ -7,6 +7,8 @@ import java.util.HashSet;
 import java.util.Random;
 import java.util.Set;
 
+import static dev.strom.data.NumberedClips.frames;
+import static dev.strom.data.NumberedClips.numbered;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -14,23 +16,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /** Wrong ways for a clip to go on: each keeps the given frames and changes what follows, the way its name says. */
 class ContinuationsTest {
-
-    /** A 1x1 clip whose frame t has the value t in every channel, so a frame tells which one it is. */
-    private static Clip numbered(int frames) {
-        byte[] rgb = new byte[frames * 3];
-        for (int t = 0; t < frames; t++) {
-            rgb[3 * t] = rgb[3 * t + 1] = rgb[3 * t + 2] = (byte) t;
-        }
-        return new Clip(frames, 1, 1, 8, rgb);
-    }
-
-    private static int[] frames(Clip c) {
-        int[] out = new int[c.frames()];
-        for (int t = 0; t < out.length; t++) {
-            out[t] = c.pixel(t, 0, 0, 0);
-        }
-        return out;
-    }
 
     @Test
     void heldKeepsTheLastGivenFrame() {
