@@ -175,7 +175,7 @@ final class Trainer {
                                 future[2] += f.accuracy();
                                 part = f.loss().add(f.crossEntropy().mul(futureWeight / model.flowDimsFrom(p.scoredFrom(), read)));
                             } else if (p.contrasted()) {
-                                TrainingObjective.Contrast c = objective.withCut(model.cutFor(p.captions(), p.frames()))
+                                TrainingObjective.Contrast c = objective.withEditFrom(model.editFrom(p.captions(), p.frames()))
                                         .captionContrast(model.toFlow(model.stack(p.clips(), p.frames())),
                                         model.flowFrame(p.scoredFrom()), p.candidates(), rng, nllOut);
                                 contrast[0] += c.crossEntropy().getFloat();
@@ -183,7 +183,7 @@ final class Trainer {
                                 contrast[2] += c.accuracy();
                                 part = c.loss().add(c.crossEntropy().mul(contrastWeight / model.flowDimsFrom(p.scoredFrom(), p.frames())));
                             } else {
-                                part = objective.withCut(model.cutFor(p.captions(), p.frames()))
+                                part = objective.withEditFrom(model.editFrom(p.captions(), p.frames()))
                                         .loss(flowClips(model, p), p.captions(), captionDrop, rng, nllOut);
                             }
                             return p.weight() != 1f ? part.mul(p.weight()) : part;

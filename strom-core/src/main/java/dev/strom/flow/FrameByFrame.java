@@ -55,8 +55,8 @@ final class FrameByFrame implements InverseStep.FrameListener, InverseStep.Frame
      * @param latent  the sample's layout
      * @param order   the deep block's token order
      * @param guided  whether the deep block's batch holds a guided and an unguided half
-     * @param o       the frames given as data [B, K, C, H, W] (or none), whether the new ones are a shot of
-     *                their own, and who hears of each new frame
+     * @param o       the frames given as data [B, K, C, H, W] (or none), whether the new ones are an edit's
+     *                result of them, and who hears of each new frame
      */
     FrameByFrame(Latent latent, Permutation order, boolean guided, MotionCompensation motion, ReverseOptions o,
                  Below below, NDManager manager) {
@@ -69,8 +69,8 @@ final class FrameByFrame implements InverseStep.FrameListener, InverseStep.Frame
         this.frame = latent.layout().singleFrame();
         this.guided = guided;
         this.below = below;
-        // a new shot is predicted from its own frames only; the context is still read as it is, as in the forward pass
-        this.restorer = motion.restorer(o.cut() ? null : context);
+        // an edit's result is predicted by its source, the context
+        this.restorer = motion.restorer(context, o.editResult());
         this.drafts = o.drafts();
         this.manager = manager;
         this.known = context == null ? 0 : (int) context.getShape().get(1);

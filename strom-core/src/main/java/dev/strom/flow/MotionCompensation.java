@@ -60,36 +60,44 @@ public final class MotionCompensation {
     }
 
     /**
-     * As {@link #residual(NDArray)} for a clip of two shots, the second starting at frame {@code cut} (0 for one
-     * shot): each shot is coded on its own, so nothing is predicted across the cut and the second shot's first two
-     * frames are coded as they are. Why: an edit's result follows its source in one window, and its first frame
-     * shows the source's frame 0 changed, not where the source's last two frames were heading.
+     * As {@link #residual(NDArray)} for an edit: its source, then from frame {@code editFrom} its result (0: not an
+     * edit). Each frame of the result is predicted by the source's frame at the same time (frame t by frame
+     * t - editFrom), cleaned as the last frame is before it is moved on, so the residual is the change the edit asks
+     * for and zero wherever the result keeps the source. Why: an edit keeps the placement, the motion and whatever
+     * the instruction does not name; the last two frames' motion would predict the result's first frame from where
+     * the source was heading, and coded as they are its first frames would have to be drawn anew.
      */
-    public NDArray residual(NDArray x, int cut) {
-        int t = (int) x.getShape().get(1);
-        if (!splits(cut, t)) {
-            return residual(x);
-        }
-        return NDArrays.concat(new NDList(residual(frames(x, 0, cut)), residual(frames(x, cut, t))), 1);
+    public NDArray residual(NDArray x, int editFrom) {
+        return edits(editFrom, x) ? code(x, editFrom).residual() : residual(x);
     }
 
-    /** As {@link #code(NDArray)} for a clip of two shots, the second starting at frame {@code cut} (0 for one shot). */
-    public Coded code(NDArray x, int cut) {
-        int t = (int) x.getShape().get(1);
-        if (!splits(cut, t)) {
+    /** As {@link #code(NDArray)} for an edit whose result starts at frame {@code editFrom} (0: not an edit). */
+    public Coded code(NDArray x, int editFrom) {
+        if (!edits(editFrom, x)) {
             return code(x);
         }
-        Coded first = code(frames(x, 0, cut));
-        Coded second = code(frames(x, cut, t));
-        return new Coded(NDArrays.concat(new NDList(first.residual(), second.residual()), 1),
-                NDArrays.concat(new NDList(first.seen(), second.seen()), 1));
+        int t = (int) x.getShape().get(1);
+        Coded source = code(frames(x, 0, editFrom));
+        NDArray predicted = cleanFrames(frames(x, 0, t - editFrom));
+        NDArray residual = frames(x, editFrom, t).sub(predicted);
+        NDArray seen = NDArrays.concat(new NDList(predicted, frames(x, editFrom - 1, t - 1)), 2);
+        return new Coded(NDArrays.concat(new NDList(source.residual(), residual), 1),
+                NDArrays.concat(new NDList(source.seen(), seen), 1));
     }
 
-    private static boolean splits(int cut, int frames) {
-        if (cut < 0 || cut >= frames && cut != 0) {
-            throw new IllegalArgumentException("a cut must be at a frame in 1.." + (frames - 1) + " (0 for none), not " + cut);
+    /** Whether a clip x [B, T, ...] is an edit whose result starts at {@code editFrom} (0: it is not). */
+    private static boolean edits(int editFrom, NDArray x) {
+        int t = (int) x.getShape().get(1);
+        if (editFrom < 0 || editFrom > 0 && (editFrom >= t || t - editFrom > editFrom)) {
+            throw new IllegalArgumentException("an edit's result must start within the clip and be no longer than its source: "
+                    + editFrom + " of " + t + " frames");
         }
-        return cut > 0;
+        return editFrom > 0;
+    }
+
+    /** Frames [B, T, C, H, W] each {@link #clean}ed. */
+    private NDArray cleanFrames(NDArray x) {
+        return clean(rows(x)).reshape(x.getShape());
     }
 
     /**
@@ -146,13 +154,13 @@ public final class MotionCompensation {
 
     /**
      * The clip from y [B, T, C, H, W], frame by frame; the first frames are {@code context} [B, K, C, H, W] exactly
-     * when given (their part of y is not read). With {@code cut} the frames after the context are a shot of their
-     * own, restored as {@link #residual(NDArray, int)} coded them, without reading the context.
+     * when given (their part of y is not read). With {@code edit} the context is an edit's source and the frames
+     * after it its result, restored as {@link #residual(NDArray, int)} coded them.
      */
-    public NDArray restore(NDArray y, NDArray context, boolean cut) {
+    public NDArray restore(NDArray y, NDArray context, boolean edit) {
         int t = (int) y.getShape().get(1);
         int known = context == null ? 0 : (int) context.getShape().get(1);
-        Restorer r = restorer(cut ? null : context);
+        Restorer r = restorer(context, edit);
         NDList out = new NDList();
         if (known > 0) {
             out.add(context);
@@ -165,10 +173,14 @@ public final class MotionCompensation {
 
     /**
      * Restores the frames after {@code context} [B, K, C, H, W] (null for none) one at a time, in order: for
-     * drafts, which arrive one by one, each in a scope of its own.
+     * drafts, which arrive one by one, each in a scope of its own. With {@code edit} the context is an edit's source
+     * and each new frame is predicted by its frame at the same time ({@link #code(NDArray, int)}).
      */
-    public Restorer restorer(NDArray context) {
-        Restorer r = new Restorer();
+    public Restorer restorer(NDArray context, boolean edit) {
+        if (edit && context == null) {
+            throw new IllegalArgumentException("an edit's result is restored from its source, and none was given");
+        }
+        Restorer r = new Restorer(edit ? perFrame(context) : null);
         if (context != null) {
             int k = (int) context.getShape().get(1);
             if (k >= 2) {
@@ -189,16 +201,27 @@ public final class MotionCompensation {
         private Shape shape;
         /** The next frame's prediction once made (what it sees, then the frame itself, both need it), else null. */
         private float[] prediction;
+        /** An edit's source frames, each [B, 1, C, H, W], predicting the result's frames in turn; null for no edit. */
+        private final float[][] source;
+        /** Frames restored so far. */
+        private int made;
 
-        private Restorer() {
+        private Restorer(float[][] source) {
+            this.source = source;
         }
 
         /** The next frame [B, 1, C, H, W] of the clip from its y [B, 1, C, H, W]. */
         public NDArray next(NDArray y) {
             // frames 0 and 1 are coded as they are
-            NDArray x = before == null ? y : y.add(prediction(y.getManager()));
+            NDArray x = predicts() ? y.add(prediction(y.getManager())) : y;
             keep(x);
+            made++;
             return x;
+        }
+
+        /** Whether the next frame has a prediction: an edit's result always does, other frames from the third on. */
+        private boolean predicts() {
+            return source != null || before != null;
         }
 
         /**
@@ -206,15 +229,22 @@ public final class MotionCompensation {
          * {@code m}; {@code frame} is a frame's [B, 1, C, H, W], for when no frame is known yet.
          */
         public NDArray seenNext(NDManager m, Shape frame) {
-            NDArray predicted = before == null ? m.zeros(frame) : prediction(m);
+            NDArray predicted = predicts() ? prediction(m) : m.zeros(frame);
             NDArray lastFrame = last == null ? m.zeros(frame) : m.create(last, shape);
             return NDArrays.concat(new NDList(predicted, lastFrame), 2);
         }
 
-        /** The next frame's prediction [B, 1, C, H, W] in {@code m}, made once from the last two frames. */
+        /**
+         * The next frame's prediction [B, 1, C, H, W] in {@code m}, made once: from the last two frames, or for an
+         * edit's result from its source's frame at the same time.
+         */
         private NDArray prediction(NDManager m) {
             if (prediction == null) {
-                prediction = predict(rows(m.create(last, shape)), rows(m.create(before, shape))).toFloatArray();
+                if (source != null && made >= source.length) {
+                    throw new IllegalArgumentException("an edit's result is no longer than its source's " + source.length + " frames");
+                }
+                prediction = (source != null ? clean(rows(m.create(source[made], shape)))
+                        : predict(rows(m.create(last, shape)), rows(m.create(before, shape)))).toFloatArray();
             }
             return m.create(prediction, shape);
         }
@@ -225,6 +255,16 @@ public final class MotionCompensation {
             shape = frame.getShape();
             prediction = null;
         }
+    }
+
+    /** Each frame of [B, K, C, H, W] as a plain array of [B, 1, C, H, W]. */
+    private static float[][] perFrame(NDArray clip) {
+        int k = (int) clip.getShape().get(1);
+        float[][] out = new float[k][];
+        for (int i = 0; i < k; i++) {
+            out[i] = frames(clip, i, i + 1).toFloatArray();
+        }
+        return out;
     }
 
     /** The next frame predicted from the last two, each [N, C, H, W]. */

@@ -11,12 +11,12 @@ import ai.djl.ndarray.NDArray;
  *                 pushed through the flow to fill the caches, and only the later frames are inverted
  * @param drafts   hears of each new frame soon after the deep block has made it, or null (see
  *                 {@link StarFlow#reverse})
- * @param cut      whether the frames after the context are a shot of their own (an edit's result after its
- *                 source): a motion-compensated flow predicts none of them from the context, as
- *                 {@link StarFlow#forward(NDArray, NDArray, int)} codes such a clip
+ * @param editResult whether the context is an edit's source and the new frames its result: a motion-compensated
+ *                 flow predicts each by the source's frame at the same time, as
+ *                 {@link StarFlow#forward(NDArray, NDArray, int)} codes an edit
  */
 public record ReverseOptions(InverseMethod method, StarFlow.Progress progress, NDArray context,
-                             StarFlow.FrameDrafts drafts, boolean cut) {
+                             StarFlow.FrameDrafts drafts, boolean editResult) {
 
     public ReverseOptions {
         if (method == null) {
@@ -30,19 +30,19 @@ public record ReverseOptions(InverseMethod method, StarFlow.Progress progress, N
     }
 
     public ReverseOptions withProgress(StarFlow.Progress p) {
-        return new ReverseOptions(method, p, context, drafts, cut);
+        return new ReverseOptions(method, p, context, drafts, editResult);
     }
 
     public ReverseOptions withContext(NDArray c) {
-        return new ReverseOptions(method, progress, c, drafts, cut);
+        return new ReverseOptions(method, progress, c, drafts, editResult);
     }
 
     public ReverseOptions withDrafts(StarFlow.FrameDrafts d) {
-        return new ReverseOptions(method, progress, context, d, cut);
+        return new ReverseOptions(method, progress, context, d, editResult);
     }
 
-    /** The same with the frames after the context a new shot ({@code cut}). */
-    public ReverseOptions withCut() {
+    /** The same with the context an edit's source and the new frames its result ({@code editResult}). */
+    public ReverseOptions withEditResult() {
         return new ReverseOptions(method, progress, context, drafts, true);
     }
 }

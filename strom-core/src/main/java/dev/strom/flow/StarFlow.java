@@ -151,11 +151,12 @@ public final class StarFlow implements AutoCloseable {
     }
 
     /**
-     * The exact data-to-noise pass of a clip of two shots, the second starting at frame {@code cut} (0 for one
-     * shot, as {@link #forward(NDArray, NDArray)}): a motion-compensated flow codes each shot on its own
-     * ({@link MotionCompensation#residual(NDArray, int)}); a flow without compensation reads the clip as one.
+     * The exact data-to-noise pass of an edit: its source, then from frame {@code editFrom} its result (0: not an
+     * edit, as {@link #forward(NDArray, NDArray)}). A motion-compensated flow predicts each frame of the result by
+     * the source's frame at the same time ({@link MotionCompensation#residual(NDArray, int)}); a flow without
+     * compensation reads the clip as any other.
      */
-    public ForwardPass forward(NDArray x, NDArray y, int cut) {
+    public ForwardPass forward(NDArray x, NDArray y, int editFrom) {
         Latent latent = Latent.of(x, config, "input");
         requireFinite(x, "input");
         requireText(y, latent.batch(), "text");
@@ -167,11 +168,11 @@ public final class StarFlow implements AutoCloseable {
         NDArray tokensSeen = null;
         if (motion != null && latent.video()) {
             if (config.predictionContext()) {
-                MotionCompensation.Coded c = motion.code(x, cut);
+                MotionCompensation.Coded c = motion.code(x, editFrom);
                 coded = c.residual();
                 tokensSeen = seenLatent(latent, latent.frames()).patchify(c.seen());
             } else {
-                coded = motion.residual(x, cut);
+                coded = motion.residual(x, editFrom);
             }
         }
         NDArray tokens = latent.patchify(coded);
@@ -221,8 +222,8 @@ public final class StarFlow implements AutoCloseable {
         return lossGradient(x, y, 0, trainingObjective);
     }
 
-    /** As {@link #lossGradient(NDArray, NDArray, boolean)} for a clip of two shots, the second from frame {@code cut}. */
-    public NDArray lossGradient(NDArray x, NDArray y, int cut, boolean trainingObjective) {
+    /** As {@link #lossGradient(NDArray, NDArray, boolean)} for an edit whose result starts at frame {@code editFrom}. */
+    public NDArray lossGradient(NDArray x, NDArray y, int editFrom, boolean trainingObjective) {
         NDArray leaf = x.duplicate();
         NDScope.unregister(leaf);
         try (GradientCollector collector = Engine.getEngine("PyTorch").newGradientCollector()) {
@@ -230,7 +231,7 @@ public final class StarFlow implements AutoCloseable {
             NDArray grad;
             try (NDScope scope = new NDScope()) {
                 scope.suppressNotUsedWarning();
-                ForwardPass pass = forward(leaf, y, cut);
+                ForwardPass pass = forward(leaf, y, editFrom);
                 NDArray loss = trainingObjective ? FlowLoss.training(pass, config) : pass.loss();
                 collector.backward(loss);
                 grad = leaf.getGradient().duplicate();
@@ -253,14 +254,14 @@ public final class StarFlow implements AutoCloseable {
     }
 
     /**
-     * As {@link #denoise(NDArray, NDArray)} for a clip of two shots, the second from frame {@code cut}: the score step
+     * As {@link #denoise(NDArray, NDArray)} for an edit whose result starts at frame {@code editFrom}: the score step
      * reads the density the clip was drawn from. (The learned denoiser reads frames, not the flow's coding of them.)
      */
-    public NDArray denoise(NDArray x, NDArray y, int cut) {
+    public NDArray denoise(NDArray x, NDArray y, int editFrom) {
         if (denoiser != null) {
             return denoiser.denoise(x, y);
         }
-        NDArray grad = lossGradient(x, y, cut, false);
+        NDArray grad = lossGradient(x, y, editFrom, false);
         double scale = (double) config.noiseStd() * config.noiseStd() * x.getShape().size();
         return x.sub(grad.mul(scale));
     }
@@ -341,7 +342,7 @@ public final class StarFlow implements AutoCloseable {
             if (motion != null && latent.video()) {
                 // the last stage is the motion-compensated residual: the clip from it, frame by frame after the
                 // context, which comes back bit-exactly
-                stages.add(motion.restore(stages.remove(stages.size() - 1), known == null ? null : o.context(), o.cut()));
+                stages.add(motion.restore(stages.remove(stages.size() - 1), known == null ? null : o.context(), o.editResult()));
             } else if (known != null) {
                 // the last stage is data: put the context back bit-exactly (the forward pass rounds)
                 NDArray last = stages.remove(stages.size() - 1);
@@ -485,7 +486,7 @@ public final class StarFlow implements AutoCloseable {
         List<float[]> waiting = new ArrayList<>();
         // with motion compensation a frame is its residual until the frames before it are known; the restorer keeps
         // the last two as plain arrays too, so it outlives each call's scope
-        MotionCompensation.Restorer restorer = motion == null ? null : motion.restorer(r.known() == 0 || r.o().cut() ? null : r.o().context());
+        MotionCompensation.Restorer restorer = motion == null ? null : motion.restorer(r.known() == 0 ? null : r.o().context(), r.o().editResult());
         return (index, tokens) -> {
             if (index < r.known()) {
                 return;

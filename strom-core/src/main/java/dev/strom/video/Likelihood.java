@@ -60,7 +60,7 @@ public final class Likelihood {
                 dequantised.add(dequantise(clips.get(i), d, rng));
                 p.add(prompts == null || prompts.get(i) == null ? "" : prompts.get(i));
             }
-            float[] loss = model.flow().forward(model.toFlow(model.stack(dequantised, frames)), model.encode(p), model.cutFor(p, frames))
+            float[] loss = model.flow().forward(model.toFlow(model.stack(dequantised, frames)), model.encode(p), model.editFrom(p, frames))
                     .lossPerSample().toFloatArray();
             double[] bpd = new double[loss.length];
             for (int i = 0; i < loss.length; i++) {
@@ -167,7 +167,7 @@ public final class Likelihood {
             NDArray clean = model.toFlow(model.stack(List.of(clip), frames));
             int readFrom = model.flowFrame(scoredFrom);
             long readDims = model.flowDimsFrom(scoredFrom, frames);
-            int cut = model.cutFor(captions, frames);
+            int editFrom = model.editFrom(captions, frames);
             for (int d = 0; d < draws; d++) {
                 NDArray x = NoiseAugmentation.apply(clean, model.flow().config().noiseStd(), rng);
                 for (int from = 0; from < captions.size(); from += CAPTIONS_PER_PASS) {
@@ -176,7 +176,7 @@ public final class Likelihood {
                     // each pass in a scope of its own: its activations (attention maps of 8 clips) go as soon as it is read
                     try (NDScope pass = new NDScope()) {
                         pass.suppressNotUsedWarning();
-                        nll = model.flow().forward(x.repeat(0, group.size()), model.encode(group), cut).lossFrom(readFrom).toFloatArray();
+                        nll = model.flow().forward(x.repeat(0, group.size()), model.encode(group), editFrom).lossFrom(readFrom).toFloatArray();
                     }
                     for (int i = 0; i < nll.length; i++) {
                         logLik[d][from + i] = -(double) nll[i] * readDims;

@@ -367,10 +367,10 @@ public final class Sampler {
                     options = options.withContext(NoiseAugmentation.apply(manager.create(context, flowShape(w.context())),
                             model.flow().config().noiseStd(), rng));
                 }
-                // an edit's result is a shot of its own after its source (as the model was trained on such pairs)
+                // an edit's result follows its source, which predicts it (as the model was trained on such pairs)
                 boolean edit = g.mode() == Generation.Mode.EDIT;
                 if (edit) {
-                    options = options.withCut();
+                    options = options.withEditResult();
                 }
                 NDArray x = model.flow().reverse(z, new Conditioning(y, yEmpty, s.guidance()), options);
                 if (s.denoise() && model.flow().config().noiseStd() > 0) {

@@ -142,11 +142,11 @@ public final class VideoModel implements AutoCloseable {
     }
 
     /**
-     * Where the second shot starts in a clip of {@code frames} read under {@code captions}: after an edit's source
-     * when every caption is an edit instruction (training, sampling and reading lay edits out alike), else 0 (one
-     * shot). A motion-compensated flow predicts nothing across it ({@link dev.strom.flow.StarFlow#forward(NDArray, NDArray, int)}).
+     * Where an edit's result starts in a clip of {@code frames} read under {@code captions}: after its source when
+     * every caption is an edit instruction (training, sampling and reading lay edits out alike), else 0 (not an
+     * edit). A motion-compensated flow predicts the result by the source ({@link dev.strom.flow.StarFlow#forward(NDArray, NDArray, int)}).
      */
-    public int cutFor(List<String> captions, int frames) {
+    public int editFrom(List<String> captions, int frames) {
         boolean edits = !captions.isEmpty() && captions.stream().allMatch(c -> c.startsWith(Generation.EDIT_MARKER));
         return edits && autoencoder == null && frames > editSourceFrames() ? editSourceFrames() : 0;
     }

@@ -16,6 +16,7 @@ import java.util.stream.Stream;
 import static dev.strom.flow.FlowFixtures.maxAbsDiff;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -124,7 +125,7 @@ class MotionCompensationTest {
                     "the context comes back bit for bit");
             assertTrue(maxAbsDiff(withContext, x) < 1e-4);
 
-            MotionCompensation.Restorer one = mc.restorer(context);
+            MotionCompensation.Restorer one = mc.restorer(context, false);
             for (int t = 2; t < 5; t++) {
                 assertTrue(maxAbsDiff(one.next(frame(y, t)), frame(x, t)) < 1e-4, "frame " + t + " on its own");
             }
@@ -132,34 +133,39 @@ class MotionCompensationTest {
     }
 
     @Test
-    void aClipOfTwoShotsIsCodedShotByShotSoNothingIsPredictedAcrossTheCut() {
+    void anEditsResultIsPredictedByItsSourceFrameForFrameSoWhatItKeepsCostsNothing() {
         try (NDManager m = NDManager.newBaseManager()) {
-            // the square runs right for three frames, then a second shot starts it again further left
-            NDArray first = movingSquare(m, 3, 6, 1.5);
-            NDArray second = movingSquare(m, 3, 1, 1.5);
-            NDArray x = first.concat(second, 1).add(FlowFixtures.randn(m, new Random(12), 1, 6, 3, SIZE, SIZE).mul(0.1));
+            // the source: the square running right; the result: the same square, recoloured, on the same way
+            NDArray source = movingSquare(m, 3, 1, 1.5);
+            NDArray result = movingSquare(m, 3, 1, 1.5).mul(0.5);
+            NDArray x = source.concat(result, 1).add(FlowFixtures.randn(m, new Random(12), 1, 6, 3, SIZE, SIZE).mul(0.1));
             MotionCompensation mc = new MotionCompensation(2, 0.1, 3);
             NDArray y = mc.residual(x, 3);
-            NDArray shotOne = x.get(new NDIndex().addAllDim().addSliceDim(0, 3));
-            NDArray shotTwo = x.get(new NDIndex().addAllDim().addSliceDim(3, 6));
-            assertEquals(0.0, maxAbsDiff(y, mc.residual(shotOne).concat(mc.residual(shotTwo), 1)), "each shot coded alone");
-            assertEquals(0.0, maxAbsDiff(frame(y, 3), frame(x, 3)), "the new shot's first frame is coded as it is");
-            assertEquals(0.0, maxAbsDiff(frame(y, 4), frame(x, 4)), "and its second");
+            NDArray sourceFrames = x.get(new NDIndex().addAllDim().addSliceDim(0, 3));
+            assertEquals(0.0, maxAbsDiff(y.get(new NDIndex().addAllDim().addSliceDim(0, 3)), mc.residual(sourceFrames)),
+                    "the source is coded as any clip");
+            for (int t = 3; t < 6; t++) {
+                NDArray want = frame(x, t).sub(mc.clean(frame(x, t - 3).squeeze(1)).expandDims(1));
+                assertTrue(maxAbsDiff(frame(y, t), want) < 1e-6, "result frame " + t + " less its source frame, cleaned");
+            }
             assertEquals(0.0, maxAbsDiff(mc.code(x, 3).residual(), y), "code gives the same residual");
-            assertEquals(0.0, maxAbsDiff(mc.code(x, 3).seen().get(new NDIndex().addAllDim().addSliceDim(3, 6)),
-                    mc.code(shotTwo).seen()), "and what the new shot's coding sees is its own");
+            NDArray seen = mc.code(x, 3).seen();
+            assertTrue(maxAbsDiff(frame(seen, 4).get(new NDIndex().addAllDim().addAllDim().addSliceDim(3, 6)), frame(x, 3)) < 1e-6,
+                    "and the coding of a result frame sees the last frame");
 
-            NDArray back = mc.restore(y, shotOne, true);
-            assertEquals(0.0, maxAbsDiff(back.get(new NDIndex().addAllDim().addSliceDim(0, 3)), shotOne));
-            assertTrue(maxAbsDiff(back, x) < 1e-4, "restored after the cut up to " + maxAbsDiff(back, x));
-            assertTrue(maxAbsDiff(mc.restore(y, shotOne, false), x) > 0.1, "read as one shot it is another clip");
-            assertEquals(0.0, maxAbsDiff(mc.residual(x, 0), mc.residual(x)), "cut 0 is one shot");
+            NDArray back = mc.restore(y, sourceFrames, true);
+            assertEquals(0.0, maxAbsDiff(back.get(new NDIndex().addAllDim().addSliceDim(0, 3)), sourceFrames));
+            assertTrue(maxAbsDiff(back, x) < 1e-4, "restored from the source up to " + maxAbsDiff(back, x));
+            assertTrue(maxAbsDiff(mc.restore(y, sourceFrames, false), x) > 0.1, "read as one clip it is another");
+            assertEquals(0.0, maxAbsDiff(mc.residual(x, 0), mc.residual(x)), "0: not an edit");
+            assertThrows(IllegalArgumentException.class, () -> mc.residual(x, 2), "a result longer than its source");
+            assertThrows(IllegalArgumentException.class, () -> mc.restorer(null, true), "a result needs its source");
         }
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("draftedFlows")
-    void aNewShotAfterTheContextIsSampledAsTheForwardPassCodesTheShotsApart(String name, Supplier<FlowConfig> config, float unused) {
+    void anEditsResultAfterItsSourceIsSampledAsTheForwardPassCodesIt(String name, Supplier<FlowConfig> config, float unused) {
         FlowConfig cfg = config.get();
         try (NDManager m = NDManager.newBaseManager();
              StarFlow model = FlowFixtures.perturbedModel(cfg, m, 27)) {
@@ -169,16 +175,16 @@ class MotionCompensationTest {
             NDArray context = FlowFixtures.latent(m, cfg, rng, 1, 3).mul(0.5);
             InverseMethod method = cfg.predictionContext() ? new JacobiInverse(4, 200, 1e-7) : new SequentialInverse();
             float[][] drafts = new float[6][];
-            NDArray cut = model.reverse(z, Conditioning.on(text), ReverseOptions.of(method).withContext(context).withCut()
+            NDArray cut = model.reverse(z, Conditioning.on(text), ReverseOptions.of(method).withContext(context).withEditResult()
                     .withDrafts((index, data) -> drafts[index] = data.toFloatArray()));
             NDArray again = model.forward(cut, text, 3).z().get(new NDIndex().addAllDim().addSliceDim(3, 6));
             double err = maxAbsDiff(again, z.get(new NDIndex().addAllDim().addSliceDim(3, 6)));
-            assertTrue(err < 1e-3, "forward(x, cut 3) gives the noise back up to " + err);
+            assertTrue(err < 1e-3, "forward(x, edit from 3) gives the noise back up to " + err);
             for (int t = 3; t < 6; t++) {
-                assertTrue(maxAbsDiff(drafts[t], frame(cut, t).toFloatArray()) < 1e-4, "draft " + t + " after the cut");
+                assertTrue(maxAbsDiff(drafts[t], frame(cut, t).toFloatArray()) < 1e-4, "draft " + t + " of the result");
             }
             NDArray joined = model.reverse(z, Conditioning.on(text), ReverseOptions.of(method).withContext(context));
-            assertTrue(maxAbsDiff(frame(joined, 4), frame(cut, 4)) > 1e-3, "without the cut the new frames are predicted from the context");
+            assertTrue(maxAbsDiff(frame(joined, 4), frame(cut, 4)) > 1e-3, "read as a continuation the new frames are others");
         }
     }
 

@@ -49,7 +49,7 @@ class PredictionContextTest {
             assertTrue(maxAbsDiff(channels(frame(seen, 2), 0, 3), predicted) < 1e-5, "frame 2 sees what it is coded against");
             assertEquals(0.0, maxAbsDiff(channels(frame(seen, 4), 3, 6), frame(x, 3)), "and the frame before it");
 
-            MotionCompensation.Restorer r = mc.restorer(null);
+            MotionCompensation.Restorer r = mc.restorer(null, false);
             NDArray y = mc.residual(x);
             Shape one = new Shape(2, 1, 3, 8, 8);
             for (int t = 0; t < 5; t++) {

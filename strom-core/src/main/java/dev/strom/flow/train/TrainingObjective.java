@@ -54,8 +54,8 @@ public final class TrainingObjective {
     private final TextEncoder text;
     private final FutureScoring future;
     private final MovingTokens moving;
-    /** Where the clips' second shot starts (an edit's result after its source), 0 for clips of one shot. */
-    private final int cut;
+    /** Where the clips' edited result starts after their source, 0 for clips that are not edits. */
+    private final int editFrom;
 
     public TrainingObjective(StarFlow flow, TextEncoder text) {
         this(flow, text, FutureScoring.SOFTMAX, MovingTokens.NONE);
@@ -65,20 +65,20 @@ public final class TrainingObjective {
         this(flow, text, future, moving, 0);
     }
 
-    private TrainingObjective(StarFlow flow, TextEncoder text, FutureScoring future, MovingTokens moving, int cut) {
+    private TrainingObjective(StarFlow flow, TextEncoder text, FutureScoring future, MovingTokens moving, int editFrom) {
         this.flow = flow;
         this.text = text;
         this.future = future;
         this.moving = moving;
-        this.cut = cut;
+        this.editFrom = editFrom;
     }
 
     /**
-     * The same objective for clips of two shots, the second from frame {@code cut} (0: one shot), as
-     * {@link StarFlow#forward(NDArray, NDArray, int)} reads them: editing pairs, a source then its edited result.
+     * The same objective for edits, a source then from frame {@code editFrom} its result (0: not edits), as
+     * {@link StarFlow#forward(NDArray, NDArray, int)} reads them.
      */
-    public TrainingObjective withCut(int cut) {
-        return cut == this.cut ? this : new TrainingObjective(flow, text, future, moving, cut);
+    public TrainingObjective withEditFrom(int editFrom) {
+        return editFrom == this.editFrom ? this : new TrainingObjective(flow, text, future, moving, editFrom);
     }
 
     /**
@@ -89,7 +89,7 @@ public final class TrainingObjective {
     public NDArray loss(NDArray clips, List<String> captions, float captionDrop, Random rng, double[] nllOut) {
         NDArray x = NoiseAugmentation.apply(clips, flow.config().noiseStd(), rng);
         NDArray y = text.encode(clips.getManager(), new CaptionDropout(captionDrop).apply(captions, rng));
-        ForwardPass pass = flow.forward(x, y, cut);
+        ForwardPass pass = flow.forward(x, y, editFrom);
         if (nllOut != null) {
             nllOut[0] = pass.loss().getFloat();
         }
@@ -145,7 +145,7 @@ public final class TrainingObjective {
         }
         NDArray x = NoiseAugmentation.apply(clips, flow.config().noiseStd(), rng).repeat(0, k);
         NDArray y = text.encode(clips.getManager(), candidates.stream().flatMap(List::stream).toList());
-        ForwardPass pass = flow.forward(x, y, cut);
+        ForwardPass pass = flow.forward(x, y, editFrom);
         NDArray perSample = pass.lossPerSample();
         // rows come clip by clip, the true caption first
         NDArray nll = perSample.reshape(count, k).get(":, 0");
@@ -181,7 +181,7 @@ public final class TrainingObjective {
         }
         NDArray x = NoiseAugmentation.applyShared(candidates, k, flow.config().noiseStd(), rng);
         List<String> repeated = captions.stream().flatMap(c -> Collections.nCopies(k, c).stream()).toList();
-        ForwardPass pass = flow.forward(x, text.encode(candidates.getManager(), repeated), cut);
+        ForwardPass pass = flow.forward(x, text.encode(candidates.getManager(), repeated), editFrom);
         NDArray nll = pass.lossPerSample().reshape(captions.size(), k).get(":, 0");
         if (nllOut != null) {
             nllOut[0] = nll.mean().getFloat();
