@@ -163,9 +163,15 @@ class MotionCompensationTest {
         }
     }
 
+    static Stream<Arguments> compensatedFlows() {
+        return Stream.of(
+                Arguments.of("sequential", (Supplier<FlowConfig>) FlowFixtures::videoMotionCompensated),
+                Arguments.of("deep block reading the prediction, Jacobi", (Supplier<FlowConfig>) FlowFixtures::videoReadingPrediction));
+    }
+
     @ParameterizedTest(name = "{0}")
-    @MethodSource("draftedFlows")
-    void anEditsResultAfterItsSourceIsSampledAsTheForwardPassCodesIt(String name, Supplier<FlowConfig> config, float unused) {
+    @MethodSource("compensatedFlows")
+    void anEditsResultAfterItsSourceIsSampledAsTheForwardPassCodesIt(String name, Supplier<FlowConfig> config) {
         FlowConfig cfg = config.get();
         try (NDManager m = NDManager.newBaseManager();
              StarFlow model = FlowFixtures.perturbedModel(cfg, m, 27)) {
