@@ -61,11 +61,13 @@ public final class MotionCompensation {
 
     /**
      * As {@link #residual(NDArray)} for an edit: its source, then from frame {@code editFrom} its result (0: not an
-     * edit). Each frame of the result is predicted by the source's frame at the same time (frame t by frame
-     * t - editFrom), cleaned as the last frame is before it is moved on, so the residual is the change the edit asks
-     * for and zero wherever the result keeps the source. Why: an edit keeps the placement, the motion and whatever
-     * the instruction does not name; the last two frames' motion would predict the result's first frame from where
-     * the source was heading, and coded as they are its first frames would have to be drawn anew.
+     * edit). The result's first frame is predicted by the source's frame at the same time; each later one by the
+     * source's frame at its time with the change made so far carried on (the last result frame less the source frame
+     * it was made from), all cleaned as the last frame is before it is moved on. So the first result frame codes the
+     * change the instruction asks for, later ones little more than where the change moves, and what the edit keeps
+     * costs nothing. Why: an edit keeps the placement, the motion and whatever the instruction does not name; the
+     * last two frames' motion would predict the result's first frame from where the source was heading, and a result
+     * predicted by the source alone would have to make its change again in every frame.
      */
     public NDArray residual(NDArray x, int editFrom) {
         return edits(editFrom, x) ? code(x, editFrom).residual() : residual(x);
@@ -78,7 +80,14 @@ public final class MotionCompensation {
         }
         int t = (int) x.getShape().get(1);
         Coded source = code(frames(x, 0, editFrom));
-        NDArray predicted = cleanFrames(frames(x, 0, t - editFrom));
+        int n = t - editFrom;
+        NDArray sources = cleanFrames(frames(x, 0, n));
+        NDArray predicted = sources;
+        if (n > 1) {
+            // the change made so far: each result frame but the last, less its source frame, both cleaned
+            NDArray change = cleanFrames(frames(x, editFrom, t - 1)).sub(frames(sources, 0, n - 1));
+            predicted = sources.add(NDArrays.concat(new NDList(frames(change, 0, 1).zerosLike(), change), 1));
+        }
         NDArray residual = frames(x, editFrom, t).sub(predicted);
         NDArray seen = NDArrays.concat(new NDList(predicted, frames(x, editFrom - 1, t - 1)), 2);
         return new Coded(NDArrays.concat(new NDList(source.residual(), residual), 1),
@@ -243,10 +252,20 @@ public final class MotionCompensation {
                 if (source != null && made >= source.length) {
                     throw new IllegalArgumentException("an edit's result is no longer than its source's " + source.length + " frames");
                 }
-                prediction = (source != null ? clean(rows(m.create(source[made], shape)))
+                prediction = (source != null ? edited(m)
                         : predict(rows(m.create(last, shape)), rows(m.create(before, shape)))).toFloatArray();
             }
             return m.create(prediction, shape);
+        }
+
+        /** The next result frame of an edit as {@link #code(NDArray, int)} predicts it, [B, C, H, W] in {@code m}. */
+        private NDArray edited(NDManager m) {
+            NDArray at = clean(rows(m.create(source[made], shape)));
+            if (made == 0) {
+                return at;
+            }
+            // the change made so far, carried on
+            return at.add(clean(rows(m.create(last, shape)))).sub(clean(rows(m.create(source[made - 1], shape))));
         }
 
         private void keep(NDArray frame) {

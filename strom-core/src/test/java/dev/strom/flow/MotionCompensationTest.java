@@ -48,6 +48,11 @@ class MotionCompensationTest {
         return m.create(v, new Shape(1, frames, 3, SIZE, SIZE));
     }
 
+    /** Frame t of x [B, T, C, H, W] as the compensation cleans it, [B, 1, C, H, W]. */
+    private static NDArray cleaned(MotionCompensation mc, NDArray x, int t) {
+        return mc.clean(frame(x, t).squeeze(1)).expandDims(1);
+    }
+
     private static NDArray frame(NDArray x, int t) {
         return x.get(new NDIndex().addAllDim().addSliceDim(t, t + 1));
     }
@@ -133,7 +138,7 @@ class MotionCompensationTest {
     }
 
     @Test
-    void anEditsResultIsPredictedByItsSourceFrameForFrameSoWhatItKeepsCostsNothing() {
+    void anEditsResultIsPredictedByItsSourceWithTheChangeSoFarCarriedOnSoWhatItKeepsCostsNothing() {
         try (NDManager m = NDManager.newBaseManager()) {
             // the source: the square running right; the result: the same square, recoloured, on the same way
             NDArray source = movingSquare(m, 3, 1, 1.5);
@@ -144,9 +149,12 @@ class MotionCompensationTest {
             NDArray sourceFrames = x.get(new NDIndex().addAllDim().addSliceDim(0, 3));
             assertEquals(0.0, maxAbsDiff(y.get(new NDIndex().addAllDim().addSliceDim(0, 3)), mc.residual(sourceFrames)),
                     "the source is coded as any clip");
-            for (int t = 3; t < 6; t++) {
-                NDArray want = frame(x, t).sub(mc.clean(frame(x, t - 3).squeeze(1)).expandDims(1));
-                assertTrue(maxAbsDiff(frame(y, t), want) < 1e-6, "result frame " + t + " less its source frame, cleaned");
+            assertTrue(maxAbsDiff(frame(y, 3), frame(x, 3).sub(cleaned(mc, x, 0))) < 1e-6,
+                    "the result's first frame less its source frame, cleaned");
+            for (int t = 4; t < 6; t++) {
+                NDArray carried = cleaned(mc, x, t - 3).add(cleaned(mc, x, t - 1)).sub(cleaned(mc, x, t - 4));
+                assertTrue(maxAbsDiff(frame(y, t), frame(x, t).sub(carried)) < 1e-5,
+                        "result frame " + t + " less its source frame with the change so far carried on");
             }
             assertEquals(0.0, maxAbsDiff(mc.code(x, 3).residual(), y), "code gives the same residual");
             NDArray seen = mc.code(x, 3).seen();
