@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
+import java.util.function.UnaryOperator;
 
 /**
  * A folder of your own clips and images: each step draws its batch uniformly from all training clips (video
@@ -99,9 +100,8 @@ final class FolderTrainingData implements TrainingData {
         }
         List<BatchPart> parts = new ArrayList<>();
         Random pauses = new Random(seed * 1_000_037L + step);
-        byLength.forEach((frames, items) -> parts.add(pauseShare == 0 ? part(frames, items) : new BatchPart(items.stream()
-                .map(i -> TrainingData.maybePaused(i.clip(), frames >= PAUSED_FRAMES ? pauseShare : 0, pauses).toModelLayout())
-                .toList(), frames, items.stream().map(FolderDataset.Item::caption).toList())));
+        byLength.forEach((frames, items) -> parts.add(part(frames, items,
+                clip -> TrainingData.maybePaused(clip, frames >= PAUSED_FRAMES ? pauseShare : 0, pauses))));
         // drawn from their own stream, so the plain parts are the same whether these are asked for or not
         Random more = new Random(seed * 11_000_027L + step);
         addFutures(parts, more);
@@ -160,7 +160,12 @@ final class FolderTrainingData implements TrainingData {
     }
 
     private static BatchPart part(int frames, List<FolderDataset.Item> items) {
-        return new BatchPart(items.stream().map(i -> i.clip().toModelLayout()).toList(), frames,
+        return part(frames, items, UnaryOperator.identity());
+    }
+
+    /** The items' clips, each as {@code prepare} makes it, with their captions. */
+    private static BatchPart part(int frames, List<FolderDataset.Item> items, UnaryOperator<Clip> prepare) {
+        return new BatchPart(items.stream().map(i -> prepare.apply(i.clip()).toModelLayout()).toList(), frames,
                 items.stream().map(FolderDataset.Item::caption).toList());
     }
 

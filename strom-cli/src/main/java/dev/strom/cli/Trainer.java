@@ -163,28 +163,27 @@ final class Trainer {
                         TrainingData.BatchPart p = parts.get(i);
                         double[] nllOut = i == 0 ? nll : null;
                         losses.add(() -> {
+                            TrainingObjective o = objective.withEditFrom(model.editFrom(p.captions(), p.frames()));
                             NDArray part;
                             if (p.future()) {
                                 // reading only the next frame: the causal flow never sees what comes after its flow frame
                                 int read = nextFrameOnly ? model.framesThroughFlowFrameOf(p.scoredFrom()) : p.frames();
                                 NDArray candidates = model.stack(p.clips(), p.frames()).get(":, :" + read);
-                                TrainingObjective.Contrast f = objective.futureContrast(model.toFlow(candidates),
+                                TrainingObjective.Contrast f = o.futureContrast(model.toFlow(candidates),
                                         p.futures(), model.flowFrame(p.scoredFrom()), p.captions(), rng, nllOut);
                                 future[0] += f.crossEntropy().getFloat();
                                 future[1]++;
                                 future[2] += f.accuracy();
                                 part = f.loss().add(f.crossEntropy().mul(futureWeight / model.flowDimsFrom(p.scoredFrom(), read)));
                             } else if (p.contrasted()) {
-                                TrainingObjective.Contrast c = objective.withEditFrom(model.editFrom(p.captions(), p.frames()))
-                                        .captionContrast(model.toFlow(model.stack(p.clips(), p.frames())),
+                                TrainingObjective.Contrast c = o.captionContrast(model.toFlow(model.stack(p.clips(), p.frames())),
                                         model.flowFrame(p.scoredFrom()), p.candidates(), rng, nllOut);
                                 contrast[0] += c.crossEntropy().getFloat();
                                 contrast[1]++;
                                 contrast[2] += c.accuracy();
                                 part = c.loss().add(c.crossEntropy().mul(contrastWeight / model.flowDimsFrom(p.scoredFrom(), p.frames())));
                             } else {
-                                part = objective.withEditFrom(model.editFrom(p.captions(), p.frames()))
-                                        .loss(flowClips(model, p), p.captions(), captionDrop, rng, nllOut);
+                                part = o.loss(flowClips(model, p), p.captions(), captionDrop, rng, nllOut);
                             }
                             return p.weight() != 1f ? part.mul(p.weight()) : part;
                         });

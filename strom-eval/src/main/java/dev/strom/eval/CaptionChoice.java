@@ -66,7 +66,7 @@ public final class CaptionChoice {
             hits[3] += firstIsMostLikely(model, clip, model.spec().frames(), OPENING, motions, j, draws);
             chance[3] += 1.0 / motions.size();
         }
-        int half = model.spec().frames() / 2;
+        int half = model.editSourceFrames();
         for (int i = 0; i < edits; i++) {
             EditPairs.Pair p = pairs.pair(i);
             float[] both = p.excerpt(0, half, 1);
