@@ -2,6 +2,8 @@ package dev.strom.cli;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -81,6 +83,7 @@ final class Trainer {
         }
         TrainingObjective.FutureScoring futureScoring = new TrainingObjective.FutureScoring(
                 scoring.equals("pairwise"), (float) (train.path("future_contrast_margin_bits").asDouble(0) * Math.log(2)));
+        OwnPastSettings ownPast = OwnPastSettings.of(train);
         TrainingObjective.MovingTokens movingTokens = new TrainingObjective.MovingTokens(
                 (float) train.path("moving_token_weight").asDouble(1), (float) train.path("moving_token_threshold").asDouble(0.1));
         Thread hook = new Thread(() -> {
@@ -152,8 +155,10 @@ final class Trainer {
                 long t0 = System.nanoTime();
                 int s = start;
                 while (s < o.stopAt() && !stop.get()) {
-                    List<TrainingData.BatchPart> parts = data.batch(s);
+                    List<TrainingData.BatchPart> parts = new ArrayList<>(data.batch(s));
                     Random rng = new Random(o.seed() * 1_000_003L + s);
+                    // made before the tape opens: the model's own frames are data here, not a path for gradients
+                    OwnPastRows own = ownPast.on() ? ownPastRows(model, objective, ownPast, parts, s) : null;
                     double[] nll = new double[1];
                     double[] contrast = {0, 0, 0};
                     double[] future = {0, 0, 0};
@@ -187,6 +192,10 @@ final class Trainer {
                             }
                             return p.weight() != 1f ? part.mul(p.weight()) : part;
                         });
+                    }
+                    if (own != null) {
+                        losses.add(() -> objective.lossAfterOwnPast(manager.create(own.noisy(), own.shape()), own.captions(),
+                                own.own(), captionDrop, rng, null).mul(own.weight()));
                     }
                     TrainStep.Result r = step.run(losses);
                     double seconds = elapsedBefore + (System.nanoTime() - t0) / 1e9;
@@ -227,6 +236,52 @@ final class Trainer {
             }
         }
         return checkpoint;
+    }
+
+    /**
+     * Clips of a step that continue from frames the model made itself ({@link TrainingObjective#withOwnPast}): the
+     * noisy clips with those frames in place, their captions, and what their loss weighs in the step.
+     */
+    private record OwnPastRows(TrainingObjective.OwnPast own, float[] noisy, Shape shape, List<String> captions, float weight) {
+    }
+
+    /**
+     * Takes the first {@link OwnPastSettings#clips} clips of the step's first part of whole clips (not an edit, an
+     * "(extend) " window or a contrast) out of {@code parts}, the rest of that part weighing what it holds of it, and
+     * makes their own past; null when the step has no such part or the model is a latent one.
+     */
+    private OwnPastRows ownPastRows(VideoModel model, TrainingObjective objective, OwnPastSettings settings,
+                                    List<TrainingData.BatchPart> parts, int s) {
+        if (model.autoencoder().isPresent()) {
+            throw new IllegalArgumentException("own_past_share is for pixel models: a latent model's frames are made in latents");
+        }
+        for (int i = 0; i < parts.size(); i++) {
+            TrainingData.BatchPart p = parts.get(i);
+            if (p.future() || p.contrasted() || p.extend() || p.frames() != model.spec().frames()
+                    || model.editFrom(p.captions(), p.frames()) != 0) {
+                continue;
+            }
+            int all = p.clips().size();
+            int n = settings.clips(all);
+            // a stream of its own, so that a run without own past draws what it drew before
+            Random rng = new Random((o.seed() * 1_000_003L + s) ^ 0x6f776e70617374L);
+            TrainingObjective.OwnPast own = settings.draw(p.frames(), model.defaults(), rng);
+            List<String> captions = List.copyOf(p.captions().subList(0, n));
+            float weight = p.weight() * n / all;
+            if (n < all) {
+                parts.set(i, new TrainingData.BatchPart(List.copyOf(p.clips().subList(n, all)), p.frames(),
+                        List.copyOf(p.captions().subList(n, all))).weighted(p.weight() * (all - n) / all));
+            } else {
+                parts.remove(i);
+            }
+            try (NDScope scope = new NDScope()) {
+                scope.suppressNotUsedWarning();
+                NDArray noisy = objective.noisy(model.toFlow(model.stack(p.clips().subList(0, n), p.frames())), rng);
+                NDArray made = objective.withOwnPast(noisy, captions, own, model.defaults().method(), rng);
+                return new OwnPastRows(own, made.toFloatArray(), made.getShape(), captions, weight);
+            }
+        }
+        return null;
     }
 
     /**

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.Arrays;
@@ -149,6 +150,41 @@ class TrainCommandTest {
         Cli run = Cli.run("train", "--config", config.toString(), "--out", dir.resolve("run").toString(), "--steps", "2");
         assertEquals(2, run.exit());
         assertTrue(run.err().contains("extend_lead_frames 4"), run.err());
+    }
+
+    @Test
+    void aShareOfClipsContinuesFromTheModelsOwnFramesAndAResumedRunIsTheSameRun() throws IOException {
+        ObjectNode config = TrainCommand.loadConfig("tiny");
+        ((ObjectNode) config.path("train")).put("own_past_share", 0.5).put("own_past_frames", 2);
+        Path file = dir.resolve("own.json");
+        Files.writeString(file, config.toString());
+        Path straight = dir.resolve("straight");
+        Path resumed = dir.resolve("resumed");
+        Path plain = dir.resolve("plain");
+        assertEquals(0, Cli.run("train", "--config", file.toString(), "--out", straight.toString(), "--steps", "4", "--seed", "3").exit());
+        Cli half = Cli.run("train", "--config", file.toString(), "--out", resumed.toString(), "--steps", "4", "--stop-at", "2", "--seed", "3");
+        assertEquals(0, half.exit(), half.err());
+        Cli rest = Cli.run("train", "--out", resumed.toString(), "--steps", "4", "--resume");
+        assertEquals(0, rest.exit(), rest.err());
+        assertEquals(0, Cli.run("train", "--config", "tiny", "--out", plain.toString(), "--steps", "4", "--seed", "3").exit());
+        assertArrayEquals(Files.readAllBytes(straight.resolve("checkpoint/weights.safetensors")),
+                Files.readAllBytes(resumed.resolve("checkpoint/weights.safetensors")), "the model's own frames are drawn again the same way");
+        assertTrue(losses(straight)[0] != losses(plain)[0], "half of the clips are scored after the model's own frames");
+    }
+
+    @Test
+    void anOwnPastShareOutsideZeroToOneIsRefusedBeforeTraining() throws IOException {
+        ObjectNode config = TrainCommand.loadConfig("tiny");
+        ((ObjectNode) config.path("train")).put("own_past_share", 1.5);
+        Path file = dir.resolve("own-share.json");
+        Files.writeString(file, config.toString());
+        Cli run = Cli.run("train", "--config", file.toString(), "--out", dir.resolve("own-share").toString(), "--steps", "2");
+        assertEquals(2, run.exit());
+        assertTrue(run.err().contains("own_past_share must be in [0, 1]"), run.err());
+    }
+
+    private static double[] losses(Path run) throws IOException {
+        return Files.readAllLines(run.resolve("loss.csv")).stream().skip(1).mapToDouble(r -> Double.parseDouble(r.split(",")[1])).toArray();
     }
 
     @Test

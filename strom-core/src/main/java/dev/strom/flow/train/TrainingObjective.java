@@ -4,8 +4,13 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import dev.strom.flow.Conditioning;
 import dev.strom.flow.FlowLoss;
 import dev.strom.flow.ForwardPass;
+import dev.strom.flow.InverseMethod;
+import dev.strom.flow.ReverseOptions;
 import dev.strom.flow.StarFlow;
 import dev.strom.text.TextEncoder;
 
@@ -95,6 +100,83 @@ public final class TrainingObjective {
         }
         boolean weighted = moving.weight() != 1 && clips.getShape().dimension() == 5 && clips.getShape().get(1) > 1;
         return FlowLoss.training(weighted ? pass.lossPerSample(tokenWeights(clips)) : pass.lossPerSample(), pass, flow.config());
+    }
+
+    /**
+     * Where a training clip's past is partly the model's own ({@link #withOwnPast}): frames [from, from + count), made
+     * by the model given the true frames before them, with the guidance and temperature its users sample at.
+     */
+    public record OwnPast(int from, int count, float guidance, float temperature) {
+
+        public OwnPast {
+            if (from < 1 || count < 1) {
+                throw new IllegalArgumentException("own past needs at least one true frame before it and one frame of its own, not "
+                        + from + " and " + count);
+            }
+            if (!(guidance >= 0) || !(temperature > 0)) {
+                throw new IllegalArgumentException("own past needs guidance >= 0 and temperature > 0");
+            }
+        }
+
+        /** The first frame after the model's own. */
+        public int to() {
+            return from + count;
+        }
+    }
+
+    /** Clips [B, T, C, H, W] noise-augmented as {@link #loss} augments them. */
+    public NDArray noisy(NDArray clips, Random rng) {
+        return NoiseAugmentation.apply(clips, flow.config().noiseStd(), rng);
+    }
+
+    /**
+     * Noisy clips [B, T, C, H, W] ({@link #noisy}) with frames [from, from + count) replaced by what the model makes
+     * after the true frames before them under each clip's caption, as a user's sample would be made (guided, at the
+     * temperature, not denoised: a sample's past is not denoised either). Run it outside the gradient tape.
+     * <p>
+     * Why: trained on true pasts only, the model never sees the slips its own frames make, and it carries each on.
+     * A motion-compensated model moves every pixel as it moved last: a trailing edge left behind once is predicted to
+     * stay, and the object swells frame after frame (docs/experiments.md, session 23). Scoring the true frames that
+     * follow the model's own ones teaches it to make up for its slips (scheduled sampling, as autoregressive video
+     * models are trained on their own rollouts).
+     */
+    public NDArray withOwnPast(NDArray noisy, List<String> captions, OwnPast own, InverseMethod method, Random rng) {
+        Shape s = noisy.getShape();
+        int frames = (int) s.get(1);
+        if (own.to() > frames - 1 || captions.size() != s.get(0)) {
+            throw new IllegalArgumentException("own past must end before the last of " + frames + " frames and each clip needs a caption");
+        }
+        NDManager m = noisy.getManager();
+        NDArray z = NoiseAugmentation.gaussian(m.zeros(new Shape(s.get(0), own.to(), s.get(2), s.get(3), s.get(4))),
+                own.temperature(), rng);
+        NDArray y = text.encode(m, captions);
+        NDArray empty = own.guidance() > 0 ? text.encode(m, Collections.nCopies(captions.size(), "")) : null;
+        NDArray made = flow.reverse(z, new Conditioning(y, empty, own.guidance()),
+                ReverseOptions.of(method).withContext(noisy.get(":, :" + own.from())));
+        return NDArrays.concat(new NDList(made, noisy.get(":, " + own.to() + ":")), 1);
+    }
+
+    /**
+     * The loss of noisy clips whose frames [from, from + count) are the model's own ({@link #withOwnPast}): the
+     * likelihood of every other frame given the frames before it, the model's own frames left out (scoring them
+     * would teach the model what it already draws). {@code nllOut[0]}, when given, gets the per-dim NLL of the true
+     * frames.
+     */
+    public NDArray lossAfterOwnPast(NDArray noisy, List<String> captions, OwnPast own, float captionDrop, Random rng,
+                                    double[] nllOut) {
+        int frames = (int) noisy.getShape().get(1);
+        NDArray y = text.encode(noisy.getManager(), new CaptionDropout(captionDrop).apply(captions, rng));
+        ForwardPass pass = flow.forward(noisy, y);
+        float[] scored = new float[frames];
+        for (int t = 0; t < frames; t++) {
+            scored[t] = t >= own.from() && t < own.to() ? 0 : 1;
+        }
+        NDArray perSample = pass.lossPerFrame().mul(noisy.getManager().create(scored))
+                .sum(new int[]{1}).div(frames - own.count());
+        if (nllOut != null) {
+            nllOut[0] = perSample.mean().getFloat();
+        }
+        return FlowLoss.training(perSample, pass, flow.config());
     }
 
     /**

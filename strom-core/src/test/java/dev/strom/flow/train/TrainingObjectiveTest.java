@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.strom.flow.FlowLoss;
 import dev.strom.flow.ForwardPass;
+import dev.strom.flow.SequentialInverse;
 import dev.strom.video.VideoFixtures;
 import dev.strom.video.VideoModel;
 import org.junit.jupiter.api.Test;
@@ -122,6 +123,44 @@ class TrainingObjectiveTest {
         }
     }
 
+    @Test
+    void theModelsOwnFramesAreItsSampleAfterTheTruePastAndTheTrueFramesAfterThemStay() {
+        try (NDManager m = NDManager.newBaseManager(); VideoModel model = VideoFixtures.model(m, 4, SIZE)) {
+            TrainingObjective o = objective(model);
+            List<String> captions = List.of("a red apple moving left", "a blue fish moving up");
+            NDArray noisy = o.noisy(model.stack(clips(model, 2, 4, 7), 4), new Random(1));
+            TrainingObjective.OwnPast own = new TrainingObjective.OwnPast(1, 2, 0f, 0.7f);
+            NDArray made = o.withOwnPast(noisy, captions, own, new SequentialInverse(), new Random(2));
+            assertArrayEquals(noisy.get(":, 0").toFloatArray(), made.get(":, 0").toFloatArray(), "the true past");
+            assertArrayEquals(noisy.get(":, 3").toFloatArray(), made.get(":, 3").toFloatArray(), "the true frame after");
+            // pushed back through the flow, the own frames give the noise they were made from: the model's sample
+            float[] drawn = NoiseAugmentation.gaussian(m.zeros(new Shape(2, 3, 3, SIZE, SIZE)), 0.7f, new Random(2))
+                    .get(":, 1:3").toFloatArray();
+            float[] back = model.flow().forward(made.get(":, :3"), model.encode(captions)).z().get(":, 1:3").toFloatArray();
+            assertArrayEquals(drawn, back, 2e-3f);
+            assertTrue(Math.abs(made.get(":, 1").sub(noisy.get(":, 1")).abs().max().getFloat()) > 0.1, "frame 1 is the model's, not the truth");
+        }
+    }
+
+    @Test
+    void theModelsOwnFramesAreNotScoredAndTheTrueFramesAreScoredGivenThem() {
+        try (NDManager m = NDManager.newBaseManager(); VideoModel model = VideoFixtures.model(m, 4, SIZE)) {
+            TrainingObjective o = objective(model);
+            List<String> captions = List.of("a red apple moving left", "a blue fish moving up");
+            TrainingObjective.OwnPast own = new TrainingObjective.OwnPast(1, 2, 2f, 0.5f);
+            NDArray made = o.withOwnPast(o.noisy(model.stack(clips(model, 2, 4, 8), 4), new Random(1)), captions, own,
+                    new SequentialInverse(), new Random(2));
+            double[] nll = new double[1];
+            o.lossAfterOwnPast(made, captions, own, 0f, new Random(3), nll);
+            float[] perFrame = model.flow().forward(made, model.encode(captions)).lossPerFrame().toFloatArray();
+            double expected = (perFrame[0] + perFrame[3] + perFrame[4] + perFrame[7]) / 4;
+            assertEquals(expected, nll[0], 1e-5, "frames 0 and 3 of each clip, frame 3 given the model's frames 1 and 2");
+            assertThrows(IllegalArgumentException.class, () -> new TrainingObjective.OwnPast(0, 1, 0f, 1f), "no true frame before");
+            assertThrows(IllegalArgumentException.class, () -> o.withOwnPast(made, captions, new TrainingObjective.OwnPast(1, 3, 0f, 1f),
+                    new SequentialInverse(), new Random(2)), "no true frame after");
+        }
+    }
+
     private static double sq(float[] v) {
         double s = 0;
         for (float x : v) {
@@ -131,8 +170,12 @@ class TrainingObjectiveTest {
     }
 
     private static List<float[]> clips(VideoModel model, int count, long seed) {
+        return clips(model, count, FRAMES, seed);
+    }
+
+    private static List<float[]> clips(VideoModel model, int count, int frames, long seed) {
         Random rng = new Random(seed);
-        int d = model.spec().dims(FRAMES);
+        int d = model.spec().dims(frames);
         return IntStream.range(0, count).mapToObj(i -> {
             float[] x = new float[d];
             for (int j = 0; j < d; j++) {
