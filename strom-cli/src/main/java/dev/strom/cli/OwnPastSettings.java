@@ -9,16 +9,21 @@ import java.util.Random;
 /**
  * A train section's own past ({@link TrainingObjective#withOwnPast}), for the world and for folders alike: the share
  * of each step's full clips ({@code own_past_share}, 0 for none) whose frames [from, from + count) the model makes
- * itself before the true frames after them are scored. One draw a step: from in 1 .. T - 2, count in 1 ..
- * {@code own_past_frames} (3 unless set) with at least one true frame after; made at the model's own sampling
- * guidance and temperature, so the slips are the ones its users' clips make.
+ * itself before the true frames after them are scored. One draw a step: from in 1 .. T - 2 (at most
+ * {@code own_past_latest_start}), count in 1 .. {@code own_past_frames} (3 unless set) with at least one true frame
+ * after; made at the model's own sampling guidance and temperature, so the slips are the ones its users' clips make.
+ * <p>
+ * {@code own_past_latest_start: 1} trains the first step alone: the model's own frame 1, then the true clip. Why: a
+ * motion-compensated model carries on whatever its frame 1 did, and that first step, made without a velocity to
+ * go on, is where it errs (docs/experiments.md, session 23).
  */
-record OwnPastSettings(double share, int maxFrames) {
+record OwnPastSettings(double share, int maxFrames, int latestStart) {
 
     static OwnPastSettings of(JsonNode train) {
-        OwnPastSettings s = new OwnPastSettings(train.path("own_past_share").asDouble(0), train.path("own_past_frames").asInt(3));
-        if (!(s.share >= 0 && s.share <= 1) || s.maxFrames < 1) {
-            throw new IllegalArgumentException("own_past_share must be in [0, 1] and own_past_frames at least 1");
+        OwnPastSettings s = new OwnPastSettings(train.path("own_past_share").asDouble(0), train.path("own_past_frames").asInt(3),
+                train.path("own_past_latest_start").asInt(Integer.MAX_VALUE));
+        if (!(s.share >= 0 && s.share <= 1) || s.maxFrames < 1 || s.latestStart < 1) {
+            throw new IllegalArgumentException("own_past_share must be in [0, 1], own_past_frames and own_past_latest_start at least 1");
         }
         return s;
     }
@@ -37,7 +42,7 @@ record OwnPastSettings(double share, int maxFrames) {
         if (frames < 3) {
             throw new IllegalArgumentException("own past needs clips of at least 3 frames, not " + frames);
         }
-        int from = 1 + rng.nextInt(frames - 2);
+        int from = 1 + rng.nextInt(Math.min(latestStart, frames - 2));
         int count = 1 + rng.nextInt(Math.min(maxFrames, frames - 1 - from));
         return new TrainingObjective.OwnPast(from, count, sampling.guidance(), sampling.temperature());
     }

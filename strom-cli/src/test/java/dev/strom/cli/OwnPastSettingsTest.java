@@ -45,6 +45,18 @@ class OwnPastSettingsTest {
     }
 
     @Test
+    void theLatestStartKeepsTheModelsOwnFramesAtTheOpening() {
+        OwnPastSettings s = OwnPastSettings.of(train().put("own_past_share", 1.0).put("own_past_frames", 1).put("own_past_latest_start", 1));
+        Random rng = new Random(2);
+        for (int i = 0; i < 200; i++) {
+            TrainingObjective.OwnPast own = s.draw(16, Sampling.FALLBACK, rng);
+            assertEquals(1, own.from(), "the first step is the model's");
+            assertEquals(1, own.count());
+        }
+        assertThrows(IllegalArgumentException.class, () -> OwnPastSettings.of(train().put("own_past_share", 0.5).put("own_past_latest_start", 0)));
+    }
+
+    @Test
     void theShareIsOfEachStepsWholeClipsAndAnyShareTakesAtLeastOne() {
         assertEquals(3, OwnPastSettings.of(train().put("own_past_share", 0.5)).clips(6));
         assertEquals(1, OwnPastSettings.of(train().put("own_past_share", 0.01)).clips(6));
