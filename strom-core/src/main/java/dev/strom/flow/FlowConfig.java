@@ -50,6 +50,10 @@ import java.util.Arrays;
  *                         predicts the token ({@code prediction_context}; not in the reference): the block codes
  *                         residuals, and without it only the residuals of earlier frames tell it where the
  *                         prediction puts anything
+ * @param firstStepMotion  with motion compensation, whether frame 1 is coded less the move the caption asks of
+ *                         frame 0 ({@code first_step_motion}; not in the reference): a velocity read from the text
+ *                         moves frame 0 on, so that the first step, which has no motion to carry on, need not make
+ *                         a sub-token shift in the deep block (see {@link MotionCompensation})
  */
 public record FlowConfig(
         int inChannels, int imgSize, int patchSize, int channels, int topChannels, int[] layersPerBlock,
@@ -58,7 +62,8 @@ public record FlowConfig(
         NormType normType, float softClip, boolean reversedOrder, int temporalCausal, boolean shallowBlockLocal,
         int ptSeqLen, boolean denoiser, boolean conditionalDenoiser, int denoiserWindow,
         float noiseStd, boolean condNoiseLevel, float latentNormRegularization, boolean positionEmbedding,
-        int positionFrames, int motionContext, int motionCompensation, boolean predictionContext) {
+        int positionFrames, int motionContext, int motionCompensation, boolean predictionContext,
+        boolean firstStepMotion) {
 
     /** Normalisation inside transformer layers. */
     public enum NormType { LAYER_NORM, RMS_NORM, NONE }
@@ -82,6 +87,7 @@ public record FlowConfig(
         require(motionContext >= 0 && (motionContext == 0 || temporalCausal > 0), "motion_context needs temporal_causal video and must not be negative");
         require(motionCompensation >= 0 && (motionCompensation == 0 || temporalCausal > 0), "motion_compensation needs temporal_causal video and must not be negative");
         require(!predictionContext || motionCompensation > 0, "prediction_context needs motion_compensation");
+        require(!firstStepMotion || motionCompensation > 0 && txtDim > 0, "first_step_motion needs motion_compensation and text");
     }
 
     private static void require(boolean ok, String message) {
@@ -190,6 +196,7 @@ public record FlowConfig(
         private int motionContext;
         private int motionCompensation;
         private boolean predictionContext;
+        private boolean firstStepMotion;
 
         private Builder() {
         }
@@ -364,6 +371,11 @@ public record FlowConfig(
             return this;
         }
 
+        public Builder firstStepMotion(boolean v) {
+            firstStepMotion = v;
+            return this;
+        }
+
         public Builder positionFrames(int v) {
             positionFrames = v;
             return this;
@@ -375,7 +387,7 @@ public record FlowConfig(
                     qkNorm, postNorm, finalNorm, normType, softClip, reversedOrder, temporalCausal, shallowBlockLocal,
                     ptSeqLen, denoiser, conditionalDenoiser, denoiserWindow, noiseStd, condNoiseLevel,
                     latentNormRegularization, positionEmbedding, positionFrames, motionContext, motionCompensation,
-                    predictionContext);
+                    predictionContext, firstStepMotion);
         }
     }
 
@@ -407,6 +419,7 @@ public record FlowConfig(
                 + ", latentNormRegularization=" + latentNormRegularization
                 + ", positionEmbedding=" + positionEmbedding + ", positionFrames=" + positionFrames
                 + ", motionContext=" + motionContext + ", motionCompensation=" + motionCompensation
-                + (predictionContext ? ", predictionContext=true" : "") + "]";
+                + (predictionContext ? ", predictionContext=true" : "")
+                + (firstStepMotion ? ", firstStepMotion=true" : "") + "]";
     }
 }

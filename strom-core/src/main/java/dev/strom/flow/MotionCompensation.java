@@ -36,6 +36,10 @@ public final class MotionCompensation {
     private final double temperature;
     /** 2 h^2 of the range kernel that cleans the frame being moved on; 0 for a flow without noise (no cleaning). */
     private final double range;
+    /** The first step's velocity [B, 2] (x, y in pixels a frame) for each clip, or null: frame 1 coded as it is. */
+    private final NDArray firstStep;
+    /** How far the first step's move spreads over the whole-pixel offsets around its velocity, in pixels. */
+    private static final double FIRST_STEP_SPREAD = 0.5;
 
     /**
      * @param radius   largest speed followed, in pixels a frame along each axis
@@ -52,6 +56,64 @@ public final class MotionCompensation {
         this.temperature = Math.max(channels * noiseStd * noiseStd, 1e-3);
         // two noisy samples of one colour differ by 2 C sigma^2 in square, an object's edge by about 1 a channel
         this.range = 10.0 * channels * noiseStd * noiseStd;
+        this.firstStep = null;
+    }
+
+    private MotionCompensation(MotionCompensation m, NDArray firstStep) {
+        this.radius = m.radius;
+        this.temperature = m.temperature;
+        this.range = m.range;
+        this.firstStep = firstStep;
+    }
+
+    /**
+     * The same compensation with frame 1 coded less the first step's move ({@link #firstMove}) at {@code velocity}
+     * [B, 2], one (x, y) in pixels a frame per clip, within the radius; null for frame 1 coded as it is.
+     */
+    public MotionCompensation withFirstStep(NDArray velocity) {
+        return new MotionCompensation(this, velocity);
+    }
+
+    /**
+     * Frame 1's predicted change from frame 0 [B, C, H, W]: frame 0 [B, C, H, W], cleaned, moved on by the first
+     * step's velocity, less frame 0 cleaned and moved by none. The move is a mean of frame 0 shifted by every
+     * whole-pixel offset within the radius, weighted by a Gaussian of its distance from the velocity (spread half a
+     * pixel), so a fractional velocity interpolates and the move is smooth in it for training; the same mean at
+     * velocity zero is taken off so that no velocity is exactly no change.
+     */
+    NDArray firstMove(NDArray frame0, NDArray velocity) {
+        NDArray cleaned = clean(frame0);
+        return movedBy(cleaned, velocity).sub(movedBy(cleaned, velocity.zerosLike()));
+    }
+
+    /** {@code frame} [B, C, H, W] moved by {@code velocity} [B, 2] as {@link #firstMove} moves it. */
+    private NDArray movedBy(NDArray frame, NDArray velocity) {
+        Shape s = frame.getShape();
+        NDArray padded = padEdges(frame, radius);
+        int n = 2 * radius + 1;
+        float[] offsets = new float[n * n * 2];
+        NDList moved = new NDList();
+        int k = 0;
+        for (int dy = -radius; dy <= radius; dy++) {
+            for (int dx = -radius; dx <= radius; dx++) {
+                offsets[k++] = dx;
+                offsets[k++] = dy;
+                moved.add(crop(padded, radius - dy, radius - dx, s.get(2), s.get(3)).expandDims(1));
+            }
+        }
+        NDArray d = frame.getManager().create(offsets, new Shape(1, n * n, 2));
+        NDArray weights = velocity.expandDims(1).sub(d).square().sum(new int[]{2})
+                .mul(-1.0 / (2 * FIRST_STEP_SPREAD * FIRST_STEP_SPREAD)).softmax(1);
+        return NDArrays.concat(moved, 1).mul(weights.reshape(s.get(0), n * n, 1, 1, 1)).sum(new int[]{1});
+    }
+
+    /** Frame 1 of x [B, T >= 2, C, H, W] less the first step's move, [B, 1, C, H, W]; as it is without a first step. */
+    private NDArray firstCoded(NDArray x) {
+        NDArray one = frames(x, 1, 2);
+        if (firstStep == null) {
+            return one;
+        }
+        return one.sub(firstMove(rows(frames(x, 0, 1)), firstStep).reshape(one.getShape()));
     }
 
     /** y from a clip x [B, T, C, H, W]: frames 0 and 1 as they are, then each less its prediction. */
@@ -141,12 +203,16 @@ public final class MotionCompensation {
     }
 
     /** y from x and its frames 2.. as predicted (null for a clip of at most two frames). */
-    private static NDArray residual(NDArray x, NDArray predicted) {
-        if (predicted == null) {
+    private NDArray residual(NDArray x, NDArray predicted) {
+        int t = (int) x.getShape().get(1);
+        if (t < 2) {
             return x;
         }
-        int t = (int) x.getShape().get(1);
-        return NDArrays.concat(new NDList(frames(x, 0, 2), frames(x, 2, t).sub(predicted)), 1);
+        NDList out = new NDList(frames(x, 0, 1), firstCoded(x));
+        if (predicted != null) {
+            out.add(frames(x, 2, t).sub(predicted));
+        }
+        return NDArrays.concat(out, 1);
     }
 
     /** Frames 2.. of x [B, T, C, H, W], each as predicted from the two before it; null when T <= 2. */
@@ -189,7 +255,7 @@ public final class MotionCompensation {
         if (edit && context == null) {
             throw new IllegalArgumentException("an edit's result is restored from its source, and none was given");
         }
-        Restorer r = new Restorer(edit ? perFrame(context) : null);
+        Restorer r = new Restorer(edit ? perFrame(context) : null, firstStep == null ? null : firstStep.toFloatArray());
         if (context != null) {
             int k = (int) context.getShape().get(1);
             if (k >= 2) {
@@ -214,15 +280,19 @@ public final class MotionCompensation {
         private final float[][] source;
         /** Frames restored so far. */
         private int made;
+        /** The first step's velocity [B, 2] as a plain array, or null. */
+        private final float[] velocity;
 
-        private Restorer(float[][] source) {
+        private Restorer(float[][] source, float[] velocity) {
             this.source = source;
+            this.velocity = velocity;
         }
 
         /** The next frame [B, 1, C, H, W] of the clip from its y [B, 1, C, H, W]. */
         public NDArray next(NDArray y) {
-            // frames 0 and 1 are coded as they are
-            NDArray x = predicts() ? y.add(prediction(y.getManager())) : y;
+            // frame 0 is coded as it is, frame 1 as it is or less the first step's move
+            NDArray x = predicts() ? y.add(prediction(y.getManager()))
+                    : last != null && velocity != null ? y.add(firstMoveFrom(y.getManager())) : y;
             keep(x);
             made++;
             return x;
@@ -256,6 +326,12 @@ public final class MotionCompensation {
                         : predict(rows(m.create(last, shape)), rows(m.create(before, shape)))).toFloatArray();
             }
             return m.create(prediction, shape);
+        }
+
+        /** Frame 1's move from the last (first) frame, [B, 1, C, H, W] in {@code m}. */
+        private NDArray firstMoveFrom(NDManager m) {
+            long b = shape.get(0);
+            return firstMove(rows(m.create(last, shape)), m.create(velocity, new Shape(b, 2))).reshape(shape);
         }
 
         /** The next result frame of an edit as {@link #code(NDArray, int)} predicts it, [B, C, H, W] in {@code m}. */

@@ -44,6 +44,9 @@ public final class StarFlow implements AutoCloseable {
     private final RotaryEmbedding rope;
     /** The first step of a video flow when the config asks for it, else null. */
     private final MotionCompensation motion;
+    /** The first step's velocity from the text, [txt_dim, 2] and [2] ({@code first_step_motion}), else null. */
+    private final NDArray firstStepWeight;
+    private final NDArray firstStepBias;
 
     private StarFlow(FlowConfig config, Parameters parameters) {
         this.config = config;
@@ -55,6 +58,9 @@ public final class StarFlow implements AutoCloseable {
         denoiser = config.denoiser() ? new LearnedDenoiser(parameters, config, rope) : null;
         motion = config.motionCompensation() > 0
                 ? new MotionCompensation(config.motionCompensation(), config.noiseStd(), config.inChannels()) : null;
+        // zero-started: a model fine-tuned with it starts as the model it was (no move)
+        firstStepWeight = config.firstStepMotion() ? parameters.declareOptional("first_step.weight", new long[]{config.txtDim(), 2}) : null;
+        firstStepBias = config.firstStepMotion() ? parameters.declareOptional("first_step.bias", new long[]{2}) : null;
         if (config.predictionContext() && !framesAreLocalBelow(blocks.size() - 1)) {
             throw new IllegalArgumentException("prediction_context needs every block below the deep one to be per frame (shallow_block_local)");
         }
@@ -167,12 +173,13 @@ public final class StarFlow implements AutoCloseable {
         NDArray coded = x;
         NDArray tokensSeen = null;
         if (motion != null && latent.video()) {
+            MotionCompensation m = motionFor(y);
             if (config.predictionContext()) {
-                MotionCompensation.Coded c = motion.code(x, editFrom);
+                MotionCompensation.Coded c = m.code(x, editFrom);
                 coded = c.residual();
                 tokensSeen = seenLatent(latent, latent.frames()).patchify(c.seen());
             } else {
-                coded = motion.residual(x, editFrom);
+                coded = m.residual(x, editFrom);
             }
         }
         NDArray tokens = latent.patchify(coded);
@@ -342,7 +349,7 @@ public final class StarFlow implements AutoCloseable {
             if (motion != null && latent.video()) {
                 // the last stage is the motion-compensated residual: the clip from it, frame by frame after the
                 // context, which comes back bit-exactly
-                stages.add(motion.restore(stages.remove(stages.size() - 1), known == null ? null : o.context(), o.editResult()));
+                stages.add(motionFor(c.text()).restore(stages.remove(stages.size() - 1), known == null ? null : o.context(), o.editResult()));
             } else if (known != null) {
                 // the last stage is data: put the context back bit-exactly (the forward pass rounds)
                 NDArray last = stages.remove(stages.size() - 1);
@@ -362,7 +369,7 @@ public final class StarFlow implements AutoCloseable {
         int top = blocks.size() - 1;
         FlowBlock deep = blocks.get(top);
         Latent latent = r.latent();
-        FrameByFrame frames = new FrameByFrame(latent, deep.spec().permutation(), guided(deep, r.c()), motion,
+        FrameByFrame frames = new FrameByFrame(latent, deep.spec().permutation(), guided(deep, r.c()), motionFor(r.c().text()),
                 r.o(), frame -> invertFramesBelow(r, top, frame), tokens.getManager());
         try {
             TokenLayout layout = r.layout();
@@ -447,6 +454,20 @@ public final class StarFlow implements AutoCloseable {
         return progress == null ? null : n -> progress.update(done, blocks.size(), (double) n / seen.length());
     }
 
+    /**
+     * The motion compensation for clips under text {@code y} [B, L, txt_dim]: with {@code first_step_motion}, frame 1
+     * coded less the move the text asks of frame 0, at a velocity read linearly from the mean of the text's rows and
+     * kept within the compensation's radius (r tanh(v / r)).
+     */
+    private MotionCompensation motionFor(NDArray y) {
+        if (firstStepWeight == null || y == null) {
+            return motion;
+        }
+        float r = config.motionCompensation();
+        NDArray v = y.mean(new int[]{1}).matMul(firstStepWeight).add(firstStepBias);
+        return motion.withFirstStep(Scalar.mul(Scalar.mul(v, 1f / r).tanh(), r));
+    }
+
     private int requireContext(NDArray context, Latent latent) {
         requireFinite(context, "context");
         var c = context.getShape();
@@ -486,7 +507,8 @@ public final class StarFlow implements AutoCloseable {
         List<float[]> waiting = new ArrayList<>();
         // with motion compensation a frame is its residual until the frames before it are known; the restorer keeps
         // the last two as plain arrays too, so it outlives each call's scope
-        MotionCompensation.Restorer restorer = motion == null ? null : motion.restorer(r.known() == 0 ? null : r.o().context(), r.o().editResult());
+        MotionCompensation.Restorer restorer = motion == null ? null
+                : motionFor(r.c().text()).restorer(r.known() == 0 ? null : r.o().context(), r.o().editResult());
         return (index, tokens) -> {
             if (index < r.known()) {
                 return;

@@ -59,6 +59,12 @@ final class FlowFixtures {
         return config(b -> b.temporalCausal(2).shallowBlockLocal(true).ptSeqLen(3).motionCompensation(1).predictionContext(true));
     }
 
+    /** As {@link #videoReadingPrediction}, with frame 1 coded less the move its text asks of frame 0 (first_step_motion). */
+    static FlowConfig videoMovingFirstStep() {
+        return config(b -> b.temporalCausal(2).shallowBlockLocal(true).ptSeqLen(3).motionCompensation(1).predictionContext(true)
+                .firstStepMotion(true));
+    }
+
     /** Causal video whose shallow blocks see the whole clip, and text goes into every block. */
     static FlowConfig videoTextEverywhere() {
         return config(b -> b.temporalCausal(2).shallowBlockLocal(false).condTopOnly(false));
@@ -91,8 +97,9 @@ final class FlowFixtures {
     }
 
     /**
-     * A model with every proj_out.weight, position embedding and motion reading set to 0.05 N(0,1) (a fresh model
-     * has them at zero, which makes each block a constant affine map and the places and earlier frames no different), deterministic in {@code seed}.
+     * A model with every proj_out.weight, position embedding and motion reading set to 0.05 N(0,1) and the first
+     * step's velocity reading to N(0,1) (a fresh model has them at zero, which makes each block a constant affine map,
+     * the places and earlier frames no different and the first step no move), deterministic in {@code seed}.
      */
     static StarFlow perturbedModel(FlowConfig cfg, NDManager m, long seed) {
         StarFlow model = StarFlow.initialise(cfg, m, seed);
@@ -104,11 +111,12 @@ final class FlowFixtures {
         Random rng = new Random(seed);
         for (String name : model.parameters().names()) {
             if (name.endsWith("proj_out.weight") || name.endsWith("motion_in") || name.endsWith("prediction_in")
-                    || name.endsWith("_embed") && !name.endsWith("sos_embed")) {
+                    || name.endsWith("_embed") && !name.endsWith("sos_embed") || name.startsWith("first_step.")) {
                 NDArray p = model.parameters().get(name);
                 float[] v = new float[(int) p.size()];
+                double scale = name.startsWith("first_step.") ? 1 : 0.05;
                 for (int i = 0; i < v.length; i++) {
-                    v[i] = (float) (0.05 * rng.nextGaussian());
+                    v[i] = (float) (scale * rng.nextGaussian());
                 }
                 p.set(v);
             }

@@ -171,10 +171,47 @@ class MotionCompensationTest {
         }
     }
 
+    @Test
+    void theFirstStepCodesFrameOneLessFrameZeroMovedByTheTextsVelocityAndNoVelocityIsNoMove() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            MotionCompensation mc = new MotionCompensation(3, 0.1f, 3);
+            NDArray x = movingSquare(m, 2, 4, 2);
+            NDArray asItIs = frame(mc.residual(x), 1);
+            assertEquals(0, maxAbsDiff(frame(mc.withFirstStep(m.create(new float[]{0, 0}, new Shape(1, 2))).residual(x), 1), asItIs),
+                    "velocity zero: frame 1 as it is, exactly");
+            double still = energy(frame(mc.withFirstStep(m.create(new float[]{0, 0}, new Shape(1, 2))).residual(x), 1).sub(frame(x, 0)));
+            double moved = energy(frame(mc.withFirstStep(m.create(new float[]{2, 0}, new Shape(1, 2))).residual(x), 1).sub(frame(x, 0)));
+            double wrong = energy(frame(mc.withFirstStep(m.create(new float[]{-2, 0}, new Shape(1, 2))).residual(x), 1).sub(frame(x, 0)));
+            // what is left for the flow once the move is taken off is frame 0 where the square was: the move the text
+            // asks explains frame 1
+            assertTrue(moved < 0.2 * still, "2 px right: frame 1 less its move is nearly frame 0 (" + moved + " of " + still + ")");
+            assertTrue(wrong > still, "2 px left explains it worse than no move: " + wrong + " vs " + still);
+        }
+    }
+
+    @Test
+    void aFlowWhoseFirstStepHasNotLearntAVelocityIsTheFlowWithoutIt() {
+        FlowConfig with = FlowFixtures.videoMovingFirstStep();
+        FlowConfig without = FlowFixtures.videoReadingPrediction();
+        try (NDManager m = NDManager.newBaseManager();
+             StarFlow a = StarFlow.initialise(with, m, 21);
+             StarFlow b = StarFlow.initialise(without, m, 21)) {
+            FlowFixtures.perturbProjOut(b, 22);
+            a.parameters().names().stream().filter(n -> !n.startsWith("first_step.")).forEach(n -> a.parameters().get(n).set(b.parameters().get(n).toFloatArray()));
+            Random rng = new Random(9);
+            NDArray x = FlowFixtures.latent(m, with, rng, 2, 4);
+            NDArray text = FlowFixtures.text(m, with, rng, 2);
+            assertEquals(0, maxAbsDiff(a.forward(x, text).z(), b.forward(x, text).z()), "zero-started: the same model");
+            a.parameters().get("first_step.bias").set(new float[]{0.8f, -0.5f});
+            assertTrue(maxAbsDiff(a.forward(x, text).z(), b.forward(x, text).z()) > 1e-3, "a learnt velocity changes frame 1's coding");
+        }
+    }
+
     static Stream<Arguments> compensatedFlows() {
         return Stream.of(
                 Arguments.of("sequential", (Supplier<FlowConfig>) FlowFixtures::videoMotionCompensated),
-                Arguments.of("deep block reading the prediction, Jacobi", (Supplier<FlowConfig>) FlowFixtures::videoReadingPrediction));
+                Arguments.of("deep block reading the prediction, Jacobi", (Supplier<FlowConfig>) FlowFixtures::videoReadingPrediction),
+                Arguments.of("first step moved by the text, Jacobi", (Supplier<FlowConfig>) FlowFixtures::videoMovingFirstStep));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -223,7 +260,8 @@ class MotionCompensationTest {
     static Stream<Arguments> draftedFlows() {
         return Stream.of(
                 Arguments.of("sequential", (Supplier<FlowConfig>) FlowFixtures::videoMotionCompensated, 0f),
-                Arguments.of("deep block reading the prediction, guided Jacobi", (Supplier<FlowConfig>) FlowFixtures::videoReadingPrediction, 2.5f));
+                Arguments.of("deep block reading the prediction, guided Jacobi", (Supplier<FlowConfig>) FlowFixtures::videoReadingPrediction, 2.5f),
+                Arguments.of("first step moved by the text, guided Jacobi", (Supplier<FlowConfig>) FlowFixtures::videoMovingFirstStep, 2.5f));
     }
 
     @ParameterizedTest(name = "{0}")

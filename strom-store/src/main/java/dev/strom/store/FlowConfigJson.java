@@ -91,7 +91,8 @@ public final class FlowConfigJson {
                 (float) root.path("noise_std").asDouble(0), root.path("cond_noise_level").asInt(0) != 0,
                 (float) root.path("latent_norm_regularization").asDouble(0), flag(k, "pos_embed", false),
                 k.path("pos_embed_frames").asInt(0), k.path("motion_context").asInt(0),
-                k.path("motion_compensation").asInt(0), flag(k, "prediction_context", false));
+                k.path("motion_compensation").asInt(0), flag(k, "prediction_context", false),
+                flag(k, "first_step_motion", false));
     }
 
     private static int req(JsonNode k, String name) {
@@ -148,6 +149,7 @@ public final class FlowConfigJson {
         if (c.motionContext() > 0) k.put("motion_context", c.motionContext());
         if (c.motionCompensation() > 0) k.put("motion_compensation", c.motionCompensation());
         if (c.predictionContext()) k.put("prediction_context", 1);
+        if (c.firstStepMotion()) k.put("first_step_motion", 1);
         root.put("noise_std", c.noiseStd());
         root.put("cond_noise_level", c.condNoiseLevel() ? 1 : 0);
         root.put("latent_norm_regularization", c.latentNormRegularization());
