@@ -133,7 +133,9 @@ final class Trainer {
                         System.err.println("layers per block " + had + " -> " + has + ": the new layers start passing their input through");
                     }
                 }
-                TrainingObjective objective = new TrainingObjective(model.flow(), model.text(), futureScoring, movingTokens);
+                // the first step's velocity taught the clips' own move from frame 0 to frame 1 (first_step_motion)
+                TrainingObjective objective = new TrainingObjective(model.flow(), model.text(), futureScoring, movingTokens)
+                        .withFirstStepWeight((float) train.path("first_step_velocity_weight").asDouble(0));
                 // a learned denoiser is trained apart (strom train-denoiser): the flow's loss would only decay it
                 Map<String, NDArray> trained = new LinkedHashMap<>(model.parameters());
                 trained.keySet().removeIf(name -> name.startsWith(LearnedDenoiser.PREFIX));

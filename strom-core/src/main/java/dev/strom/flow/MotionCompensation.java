@@ -86,6 +86,34 @@ public final class MotionCompensation {
         return movedBy(cleaned, velocity).sub(movedBy(cleaned, velocity.zerosLike()));
     }
 
+    /**
+     * The whole-frame move from frame 0 to frame 1 of each clip x [B, T >= 2, C, H, W], [B, 2] in pixels: the mean
+     * of the whole-pixel offsets within the radius weighted by how well frame 0, cleaned and shifted by each, explains
+     * frame 1 (a softmax of the summed square error at a temperature of 8 C sigma^2, a few mismatched edge pixels'
+     * worth), so a fractional speed splits between its neighbours. What the text's velocity is taught to predict
+     * ({@code first_step_velocity_weight}): read from the frames themselves, footage needs no labels.
+     */
+    public NDArray firstStepTarget(NDArray x) {
+        NDArray frame0 = clean(rows(frames(x, 0, 1)));
+        NDArray frame1 = rows(frames(x, 1, 2));
+        Shape s = frame0.getShape();
+        NDArray padded = padEdges(frame0, radius);
+        int n = 2 * radius + 1;
+        float[] offsets = new float[n * n * 2];
+        NDList errors = new NDList();
+        int k = 0;
+        for (int dy = -radius; dy <= radius; dy++) {
+            for (int dx = -radius; dx <= radius; dx++) {
+                offsets[k++] = dx;
+                offsets[k++] = dy;
+                errors.add(frame1.sub(crop(padded, radius - dy, radius - dx, s.get(2), s.get(3))).square()
+                        .sum(new int[]{1, 2, 3}).expandDims(1));
+            }
+        }
+        NDArray weights = NDArrays.concat(errors, 1).mul(-1.0 / (8 * temperature)).softmax(1);
+        return weights.matMul(frame0.getManager().create(offsets, new Shape(n * n, 2)));
+    }
+
     /** {@code frame} [B, C, H, W] moved by {@code velocity} [B, 2] as {@link #firstMove} moves it. */
     private NDArray movedBy(NDArray frame, NDArray velocity) {
         Shape s = frame.getShape();

@@ -460,12 +460,26 @@ public final class StarFlow implements AutoCloseable {
      * kept within the compensation's radius (r tanh(v / r)).
      */
     private MotionCompensation motionFor(NDArray y) {
+        NDArray v = firstStepVelocity(y);
+        return v == null ? motion : motion.withFirstStep(v);
+    }
+
+    /**
+     * The first step's velocity [B, 2] in pixels a frame for text {@code y} [B, L, txt_dim] ({@code first_step_motion}),
+     * or null without it: read linearly from the mean of the text's rows, kept within the radius (r tanh(v / r)).
+     */
+    public NDArray firstStepVelocity(NDArray y) {
         if (firstStepWeight == null || y == null) {
-            return motion;
+            return null;
         }
         float r = config.motionCompensation();
         NDArray v = y.mean(new int[]{1}).matMul(firstStepWeight).add(firstStepBias);
-        return motion.withFirstStep(Scalar.mul(Scalar.mul(v, 1f / r).tanh(), r));
+        return Scalar.mul(Scalar.mul(v, 1f / r).tanh(), r);
+    }
+
+    /** The move from frame 0 to frame 1 of clips x [B, T >= 2, C, H, W] that the first step's velocity is taught ({@link MotionCompensation#firstStepTarget}). */
+    public NDArray firstStepTarget(NDArray x) {
+        return motion.firstStepTarget(x);
     }
 
     private int requireContext(NDArray context, Latent latent) {

@@ -1,6 +1,8 @@
 package dev.strom.flow;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
@@ -186,6 +188,22 @@ class MotionCompensationTest {
             // asks explains frame 1
             assertTrue(moved < 0.2 * still, "2 px right: frame 1 less its move is nearly frame 0 (" + moved + " of " + still + ")");
             assertTrue(wrong > still, "2 px left explains it worse than no move: " + wrong + " vs " + still);
+        }
+    }
+
+    @Test
+    void whatTheFirstStepsVelocityIsTaughtIsTheClipsOwnMoveFromFrameZeroToFrameOne() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            MotionCompensation mc = new MotionCompensation(3, 0.1f, 3);
+            NDArray clips = NDArrays.concat(new NDList(movingSquare(m, 2, 4, 2), movingSquare(m, 2, 8, -1), movingSquare(m, 2, 6, 0)), 0);
+            NDArray noisy = clips.add(FlowFixtures.randn(m, new Random(3), clips.getShape().getShape()).mul(0.1));
+            float[] v = mc.firstStepTarget(noisy).toFloatArray();
+            assertEquals(2, v[0], 0.1, "2 px right");
+            assertEquals(-1, v[2], 0.1, "1 px left");
+            assertEquals(0, v[4], 0.1, "still");
+            for (int i = 1; i < 6; i += 2) {
+                assertEquals(0, v[i], 0.1, "no move up or down");
+            }
         }
     }
 

@@ -61,21 +61,25 @@ public final class TrainingObjective {
     private final MovingTokens moving;
     /** Where the clips' edited result starts after their source, 0 for clips that are not edits. */
     private final int editFrom;
+    /** How much the first step's velocity error counts ({@link #firstStepLoss}), 0 for not at all. */
+    private final float firstStepWeight;
 
     public TrainingObjective(StarFlow flow, TextEncoder text) {
         this(flow, text, FutureScoring.SOFTMAX, MovingTokens.NONE);
     }
 
     public TrainingObjective(StarFlow flow, TextEncoder text, FutureScoring future, MovingTokens moving) {
-        this(flow, text, future, moving, 0);
+        this(flow, text, future, moving, 0, 0);
     }
 
-    private TrainingObjective(StarFlow flow, TextEncoder text, FutureScoring future, MovingTokens moving, int editFrom) {
+    private TrainingObjective(StarFlow flow, TextEncoder text, FutureScoring future, MovingTokens moving, int editFrom,
+                              float firstStepWeight) {
         this.flow = flow;
         this.text = text;
         this.future = future;
         this.moving = moving;
         this.editFrom = editFrom;
+        this.firstStepWeight = firstStepWeight;
     }
 
     /**
@@ -83,7 +87,7 @@ public final class TrainingObjective {
      * {@link StarFlow#forward(NDArray, NDArray, int)} reads them.
      */
     public TrainingObjective withEditFrom(int editFrom) {
-        return editFrom == this.editFrom ? this : new TrainingObjective(flow, text, future, moving, editFrom);
+        return editFrom == this.editFrom ? this : new TrainingObjective(flow, text, future, moving, editFrom, firstStepWeight);
     }
 
     /**
@@ -99,7 +103,29 @@ public final class TrainingObjective {
             nllOut[0] = pass.loss().getFloat();
         }
         boolean weighted = moving.weight() != 1 && clips.getShape().dimension() == 5 && clips.getShape().get(1) > 1;
-        return FlowLoss.training(weighted ? pass.lossPerSample(tokenWeights(clips)) : pass.lossPerSample(), pass, flow.config());
+        NDArray loss = FlowLoss.training(weighted ? pass.lossPerSample(tokenWeights(clips)) : pass.lossPerSample(), pass, flow.config());
+        return firstStepWeight > 0 ? loss.add(firstStepLoss(x, y).mul(firstStepWeight)) : loss;
+    }
+
+    /**
+     * How far the text's first-step velocity is from the clips' own move from frame 0 to frame 1 (noisy clips x
+     * [B, T, C, H, W], text y): the mean square difference in pixels, 0 for clips of one frame. Why: the velocity
+     * reaches the likelihood only through frame 1's coding, where the deep block had already learnt the first step
+     * with none, so the likelihood alone left it where it started (after 100 steps every caption read nearly the same
+     * velocity); taught the clips' own move, it moves frame 0 as the caption asks and the deep block learns to code
+     * what is left.
+     */
+    public NDArray firstStepLoss(NDArray x, NDArray y) {
+        NDArray v = flow.firstStepVelocity(y);
+        if (v == null || x.getShape().dimension() != 5 || x.getShape().get(1) < 2) {
+            return x.getManager().zeros(new Shape());
+        }
+        return v.sub(flow.firstStepTarget(x)).square().sum(new int[]{1}).mean();
+    }
+
+    /** The same objective with the first step's velocity taught the clips' own move at {@code weight} ({@link #firstStepLoss}). */
+    public TrainingObjective withFirstStepWeight(float weight) {
+        return new TrainingObjective(flow, text, future, moving, editFrom, weight);
     }
 
     /**
