@@ -4,7 +4,12 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.strom.flow.FlowLoss;
 import dev.strom.flow.ForwardPass;
+import dev.strom.flow.FlowConfig;
 import dev.strom.flow.SequentialInverse;
+import dev.strom.flow.StarFlow;
+import dev.strom.tensor.Parameters;
+import dev.strom.text.HashedTextEncoder;
+import java.util.Map;
 import dev.strom.video.VideoFixtures;
 import dev.strom.video.VideoModel;
 import org.junit.jupiter.api.Test;
@@ -158,6 +163,48 @@ class TrainingObjectiveTest {
             assertThrows(IllegalArgumentException.class, () -> new TrainingObjective.OwnPast(0, 1, 0f, 1f), "no true frame before");
             assertThrows(IllegalArgumentException.class, () -> o.withOwnPast(made, captions, new TrainingObjective.OwnPast(1, 3, 0f, 1f),
                     new SequentialInverse(), new Random(2)), "no true frame after");
+        }
+    }
+
+    @Test
+    void theFirstStepsVelocityLearnsTheMoveEachCaptionAsksFromTheClipsOwnFrames() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            FlowConfig config = FlowConfig.builder().inChannels(3).imgSize(SIZE).patchSize(2).channels(32).topChannels(32)
+                    .layersPerBlock(1, 1).headDim(32).txtSize(6).txtDim(16).condTopOnly(true).softplus(true).finalNorm(true)
+                    .softClip(4).reversedOrder(false).temporalCausal(2).shallowBlockLocal(true).noiseStd(0.05f)
+                    .motionCompensation(1).firstStepMotion(true).build();
+            StarFlow flow = StarFlow.initialise(config, m, 11);
+            Parameters textParams = Parameters.initialised(m, 13);
+            HashedTextEncoder text = new HashedTextEncoder(textParams, new HashedTextEncoder.Config(64, 64, 6, 4, 16, 1, 1));
+            TrainingObjective o = new TrainingObjective(flow, text).withFirstStepWeight(1f);
+            List<String> captions = List.of("a square moving right", "a square moving left");
+            // a bright 2x2 square one pixel right, then one pixel left, of where it was
+            float[] clips = new float[2 * 2 * 3 * SIZE * SIZE];
+            Arrays.fill(clips, -0.5f);
+            int[][] columns = {{1, 2}, {2, 1}};
+            for (int c = 0; c < 2; c++) {
+                for (int t = 0; t < 2; t++) {
+                    for (int ch = 0; ch < 3; ch++) {
+                        for (int y = 1; y < 3; y++) {
+                            for (int x = columns[c][t]; x < columns[c][t] + 2; x++) {
+                                clips[(((c * 2 + t) * 3 + ch) * SIZE + y) * SIZE + x] = 0.8f;
+                            }
+                        }
+                    }
+                }
+            }
+            NDArray x = m.create(clips, new Shape(2, 2, 3, SIZE, SIZE));
+            Map<String, NDArray> velocity = new java.util.HashMap<>(flow.parameters().all());
+            velocity.keySet().removeIf(n -> !n.startsWith("first_step."));
+            velocity.putAll(textParams.all());
+            TrainStep step = new TrainStep(velocity, TrainSettings.starflow(0.05f, 0, 60));
+            for (int i = 0; i < 60; i++) {
+                step.run(() -> o.firstStepLoss(x, text.encode(m, captions)));
+            }
+            float[] v = flow.firstStepVelocity(text.encode(m, captions)).toFloatArray();
+            assertTrue(v[0] > 0.5 && v[2] < -0.5, "right then left: " + Arrays.toString(v));
+            assertEquals(0f, new TrainingObjective(flow, text).loss(x, captions, 0f, new Random(1), null).getFloat()
+                    - o.withFirstStepWeight(0f).loss(x, captions, 0f, new Random(1), null).getFloat(), 1e-6, "weight 0: the likelihood alone");
         }
     }
 
