@@ -94,28 +94,27 @@ public final class MotionCompensation {
      * ({@code first_step_velocity_weight}): read from the frames themselves, footage needs no labels.
      */
     public NDArray firstStepTarget(NDArray x) {
-        NDArray frame0 = clean(rows(frames(x, 0, 1)));
         NDArray frame1 = rows(frames(x, 1, 2));
-        Shape s = frame0.getShape();
-        NDArray padded = padEdges(frame0, radius);
-        int n = 2 * radius + 1;
-        float[] offsets = new float[n * n * 2];
-        NDList errors = new NDList();
-        int k = 0;
-        for (int dy = -radius; dy <= radius; dy++) {
-            for (int dx = -radius; dx <= radius; dx++) {
-                offsets[k++] = dx;
-                offsets[k++] = dy;
-                errors.add(frame1.sub(crop(padded, radius - dy, radius - dx, s.get(2), s.get(3))).square()
-                        .sum(new int[]{1, 2, 3}).expandDims(1));
-            }
-        }
-        NDArray weights = NDArrays.concat(errors, 1).mul(-1.0 / (8 * temperature)).softmax(1);
-        return weights.matMul(frame0.getManager().create(offsets, new Shape(n * n, 2)));
+        Shifted shifted = shifted(clean(rows(frames(x, 0, 1))));
+        NDArray errors = frame1.expandDims(1).sub(shifted.frames()).square().sum(new int[]{2, 3, 4});
+        return errors.mul(-1.0 / (8 * temperature)).softmax(1).matMul(shifted.offsets());
     }
 
     /** {@code frame} [B, C, H, W] moved by {@code velocity} [B, 2] as {@link #firstMove} moves it. */
     private NDArray movedBy(NDArray frame, NDArray velocity) {
+        Shifted shifted = shifted(frame);
+        NDArray weights = velocity.expandDims(1).sub(shifted.offsets().expandDims(0)).square().sum(new int[]{2})
+                .mul(-1.0 / (2 * FIRST_STEP_SPREAD * FIRST_STEP_SPREAD)).softmax(1);
+        Shape s = frame.getShape();
+        return shifted.frames().mul(weights.reshape(s.get(0), -1, 1, 1, 1)).sum(new int[]{1});
+    }
+
+    /** A frame shifted by every whole-pixel offset within the radius: frames [B, K, C, H, W], offsets (x, y) [K, 2]. */
+    private record Shifted(NDArray frames, NDArray offsets) {
+    }
+
+    /** {@code frame} [B, C, H, W] shifted by every offset within the radius (its content moved by it, edges repeated). */
+    private Shifted shifted(NDArray frame) {
         Shape s = frame.getShape();
         NDArray padded = padEdges(frame, radius);
         int n = 2 * radius + 1;
@@ -129,10 +128,7 @@ public final class MotionCompensation {
                 moved.add(crop(padded, radius - dy, radius - dx, s.get(2), s.get(3)).expandDims(1));
             }
         }
-        NDArray d = frame.getManager().create(offsets, new Shape(1, n * n, 2));
-        NDArray weights = velocity.expandDims(1).sub(d).square().sum(new int[]{2})
-                .mul(-1.0 / (2 * FIRST_STEP_SPREAD * FIRST_STEP_SPREAD)).softmax(1);
-        return NDArrays.concat(moved, 1).mul(weights.reshape(s.get(0), n * n, 1, 1, 1)).sum(new int[]{1});
+        return new Shifted(NDArrays.concat(moved, 1), frame.getManager().create(offsets, new Shape(n * n, 2)));
     }
 
     /** Frame 1 of x [B, T >= 2, C, H, W] less the first step's move, [B, 1, C, H, W]; as it is without a first step. */
