@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.Consumer;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -22,9 +23,19 @@ class TrainCommandTest {
     @TempDir
     Path dir;
 
-    private static double[] bitsPerDim(Path csv) throws IOException {
-        List<String> rows = Files.readAllLines(csv);
-        return rows.stream().skip(1).mapToDouble(r -> Double.parseDouble(r.split(",")[2])).toArray();
+    /** Column {@code index} of a run's loss.csv, one value per step (1: loss, 2: bits/dim). */
+    private static double[] column(Path run, int index) throws IOException {
+        return Files.readAllLines(run.resolve("loss.csv")).stream().skip(1)
+                .mapToDouble(r -> Double.parseDouble(r.split(",")[index])).toArray();
+    }
+
+    /** The tiny preset with {@code change} made to its train section, written to {@code name} in the test's folder. */
+    private Path tinyWith(String name, Consumer<ObjectNode> change) throws IOException {
+        ObjectNode config = TrainCommand.loadConfig("tiny");
+        change.accept((ObjectNode) config.path("train"));
+        Path file = dir.resolve(name);
+        Files.writeString(file, config.toString());
+        return file;
     }
 
     @Test
@@ -49,7 +60,7 @@ class TrainCommandTest {
         assertEquals(0, resumed.exit(), resumed.err());
         assertTrue(Files.readString(checkpoint.resolve("trainer.json")).contains("\"step\" : 60"));
 
-        double[] bpd = bitsPerDim(out.resolve("loss.csv"));
+        double[] bpd = column(out, 2);
         assertEquals(60, bpd.length, "one row per step across the resume");
         double early = Arrays.stream(bpd, 0, 10).average().orElseThrow();
         double late = Arrays.stream(bpd, 50, 60).average().orElseThrow();
@@ -154,10 +165,7 @@ class TrainCommandTest {
 
     @Test
     void aShareOfClipsContinuesFromTheModelsOwnFramesAndAResumedRunIsTheSameRun() throws IOException {
-        ObjectNode config = TrainCommand.loadConfig("tiny");
-        ((ObjectNode) config.path("train")).put("own_past_share", 0.5).put("own_past_frames", 2);
-        Path file = dir.resolve("own.json");
-        Files.writeString(file, config.toString());
+        Path file = tinyWith("own.json", train -> train.put("own_past_share", 0.5).put("own_past_frames", 2));
         Path straight = dir.resolve("straight");
         Path resumed = dir.resolve("resumed");
         Path plain = dir.resolve("plain");
@@ -169,30 +177,20 @@ class TrainCommandTest {
         assertEquals(0, Cli.run("train", "--config", "tiny", "--out", plain.toString(), "--steps", "4", "--seed", "3").exit());
         assertArrayEquals(Files.readAllBytes(straight.resolve("checkpoint/weights.safetensors")),
                 Files.readAllBytes(resumed.resolve("checkpoint/weights.safetensors")), "the model's own frames are drawn again the same way");
-        assertTrue(losses(straight)[0] != losses(plain)[0], "half of the clips are scored after the model's own frames");
+        assertTrue(column(straight, 1)[0] != column(plain, 1)[0], "half of the clips are scored after the model's own frames");
     }
 
     @Test
     void anOwnPastShareOutsideZeroToOneIsRefusedBeforeTraining() throws IOException {
-        ObjectNode config = TrainCommand.loadConfig("tiny");
-        ((ObjectNode) config.path("train")).put("own_past_share", 1.5);
-        Path file = dir.resolve("own-share.json");
-        Files.writeString(file, config.toString());
+        Path file = tinyWith("own-share.json", train -> train.put("own_past_share", 1.5));
         Cli run = Cli.run("train", "--config", file.toString(), "--out", dir.resolve("own-share").toString(), "--steps", "2");
         assertEquals(2, run.exit());
         assertTrue(run.err().contains("own_past_share must be in [0, 1]"), run.err());
     }
 
-    private static double[] losses(Path run) throws IOException {
-        return Files.readAllLines(run.resolve("loss.csv")).stream().skip(1).mapToDouble(r -> Double.parseDouble(r.split(",")[1])).toArray();
-    }
-
     @Test
     void aMovingTokenWeightThatIsNotPositiveIsRefusedBeforeTraining() throws IOException {
-        ObjectNode config = TrainCommand.loadConfig("tiny");
-        ((ObjectNode) config.path("train")).put("moving_token_weight", 0);
-        Path file = dir.resolve("zero-weight.json");
-        Files.writeString(file, config.toString());
+        Path file = tinyWith("zero-weight.json", train -> train.put("moving_token_weight", 0));
         Path out = dir.resolve("zero-weight");
         Cli run = Cli.run("train", "--config", file.toString(), "--out", out.toString(), "--steps", "2");
         assertEquals(2, run.exit());

@@ -10,6 +10,7 @@ import dev.strom.tensor.Parameters;
 import dev.strom.text.HashedTextEncoder;
 
 import java.util.Random;
+import java.util.function.UnaryOperator;
 
 /** Small random text-to-video models for specs that need a whole pipeline. */
 public final class VideoFixtures {
@@ -55,10 +56,15 @@ public final class VideoFixtures {
 
     /** As above, trained (so to speak) with noise augmentation of {@code noiseStd}. */
     public static VideoModel model(NDManager m, int frames, int size, double noiseStd) {
-        FlowConfig config = FlowConfig.builder().inChannels(3).imgSize(size).patchSize(2).channels(32).topChannels(32)
+        return model(m, frames, size, noiseStd, UnaryOperator.identity());
+    }
+
+    /** As above, with {@code more} of the flow's options set (motion compensation, say). */
+    public static VideoModel model(NDManager m, int frames, int size, double noiseStd, UnaryOperator<FlowConfig.Builder> more) {
+        FlowConfig config = more.apply(FlowConfig.builder().inChannels(3).imgSize(size).patchSize(2).channels(32).topChannels(32)
                 .layersPerBlock(1, 1).headDim(32).txtSize(6).txtDim(16).condTopOnly(true).softplus(true)
                 .finalNorm(true).softClip(4).reversedOrder(false).temporalCausal(2).shallowBlockLocal(true)
-                .noiseStd((float) noiseStd).build();
+                .noiseStd((float) noiseStd)).build();
         StarFlow flow = StarFlow.initialise(config, m, 11);
         randomiseOutputs(flow, new Random(12));
         Parameters textParams = Parameters.initialised(m, 13);

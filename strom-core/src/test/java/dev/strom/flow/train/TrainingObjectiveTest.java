@@ -4,11 +4,9 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.strom.flow.FlowLoss;
 import dev.strom.flow.ForwardPass;
-import dev.strom.flow.FlowConfig;
 import dev.strom.flow.SequentialInverse;
 import dev.strom.flow.StarFlow;
-import dev.strom.tensor.Parameters;
-import dev.strom.text.HashedTextEncoder;
+import dev.strom.text.TextEncoder;
 import java.util.Map;
 import dev.strom.video.VideoFixtures;
 import dev.strom.video.VideoModel;
@@ -168,14 +166,10 @@ class TrainingObjectiveTest {
 
     @Test
     void theFirstStepsVelocityLearnsTheMoveEachCaptionAsksFromTheClipsOwnFrames() {
-        try (NDManager m = NDManager.newBaseManager()) {
-            FlowConfig config = FlowConfig.builder().inChannels(3).imgSize(SIZE).patchSize(2).channels(32).topChannels(32)
-                    .layersPerBlock(1, 1).headDim(32).txtSize(6).txtDim(16).condTopOnly(true).softplus(true).finalNorm(true)
-                    .softClip(4).reversedOrder(false).temporalCausal(2).shallowBlockLocal(true).noiseStd(0.05f)
-                    .motionCompensation(1).firstStepMotion(true).build();
-            StarFlow flow = StarFlow.initialise(config, m, 11);
-            Parameters textParams = Parameters.initialised(m, 13);
-            HashedTextEncoder text = new HashedTextEncoder(textParams, new HashedTextEncoder.Config(64, 64, 6, 4, 16, 1, 1));
+        try (NDManager m = NDManager.newBaseManager();
+             VideoModel model = VideoFixtures.model(m, 2, SIZE, 0.05, b -> b.motionCompensation(1).firstStepMotion(true))) {
+            StarFlow flow = model.flow();
+            TextEncoder text = model.text();
             TrainingObjective o = new TrainingObjective(flow, text).withFirstStepWeight(1f);
             List<String> captions = List.of("a square moving right", "a square moving left");
             // a bright 2x2 square one pixel right, then one pixel left, of where it was
@@ -194,9 +188,8 @@ class TrainingObjectiveTest {
                 }
             }
             NDArray x = m.create(clips, new Shape(2, 2, 3, SIZE, SIZE));
-            Map<String, NDArray> velocity = new java.util.HashMap<>(flow.parameters().all());
-            velocity.keySet().removeIf(n -> !n.startsWith("first_step."));
-            velocity.putAll(textParams.all());
+            Map<String, NDArray> velocity = new java.util.HashMap<>(model.parameters());
+            velocity.keySet().removeIf(n -> !n.startsWith("first_step.") && !n.startsWith("text_encoder."));
             TrainStep step = new TrainStep(velocity, TrainSettings.starflow(0.05f, 0, 60));
             for (int i = 0; i < 60; i++) {
                 step.run(() -> o.firstStepLoss(x, text.encode(m, captions)));
