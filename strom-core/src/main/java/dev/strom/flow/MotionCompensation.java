@@ -25,10 +25,12 @@ import ai.djl.nn.pooling.Pool;
  * weight between the nearest offsets, which interpolates the edge. On a plain ground far from anything that moves
  * every offset matches, and all give the same colour; where there is texture, standing still matches best.
  * <p>
- * Frames 0 and 1 are coded as they are: no velocity is known before two frames, and the first step, which the text
- * and frame 0 decide, is made by the flow's deep block as it would be without compensation (coded as a difference
- * from frame 0 instead, a fine-tuned model lost what it had learnt of moving as the text says). The prediction reads only earlier frames, so the step is invertible frame by
- * frame and volume-preserving (its log-determinant is 0): the model stays an exact density of the clip.
+ * Frame 0 is coded as it is. No velocity is known before two frames, so frame 1 is coded as it is too, the first
+ * step made by the flow's deep block (coded as a difference from frame 0 instead, a fine-tuned model lost what it had
+ * learnt of moving as the text says), unless the text gives the velocity ({@link #withFirstStep}): then frame 1 is
+ * predicted as frame 0 moved by it and coded as its residual, as later frames are. The prediction reads only earlier
+ * frames and the text, so the step is invertible frame by frame and volume-preserving (its log-determinant is 0):
+ * the model stays an exact density of the clip.
  */
 public final class MotionCompensation {
 
@@ -38,8 +40,6 @@ public final class MotionCompensation {
     private final double range;
     /** The first step's velocity [B, 2] (x, y in pixels a frame) for each clip, or null: frame 1 coded as it is. */
     private final NDArray firstStep;
-    /** How far the first step's move spreads over the whole-pixel offsets around its velocity, in pixels. */
-    private static final double FIRST_STEP_SPREAD = 0.5;
 
     /**
      * @param radius   largest speed followed, in pixels a frame along each axis
@@ -67,7 +67,7 @@ public final class MotionCompensation {
     }
 
     /**
-     * The same compensation with frame 1 coded less the first step's move ({@link #firstMove}) at {@code velocity}
+     * The same compensation with frame 1 predicted by the first step ({@link #firstPrediction}) at {@code velocity}
      * [B, 2], one (x, y) in pixels a frame per clip, within the radius; null for frame 1 coded as it is.
      */
     public MotionCompensation withFirstStep(NDArray velocity) {
@@ -75,15 +75,15 @@ public final class MotionCompensation {
     }
 
     /**
-     * Frame 1's predicted change from frame 0 [B, C, H, W]: frame 0 [B, C, H, W], cleaned, moved on by the first
-     * step's velocity, less frame 0 cleaned and moved by none. The move is a mean of frame 0 shifted by every
-     * whole-pixel offset within the radius, weighted by a Gaussian of its distance from the velocity (spread half a
-     * pixel), so a fractional velocity interpolates and the move is smooth in it for training; the same mean at
-     * velocity zero is taken off so that no velocity is exactly no change.
+     * Frame 1 as the first step predicts it [B, C, H, W]: frame 0 [B, C, H, W], cleaned as every frame moved on is,
+     * moved by the first step's velocity [B, 2]. The move interpolates bilinearly between the four whole-pixel shifts
+     * around the velocity, so a whole-pixel velocity is an exact shift. Why not a smoother mix: a Gaussian mean over
+     * the shifts blurs frame 0 as it moves it, and frame 0 plus that move kept each edge's sharp part where the edge
+     * had been, a dark or light fringe behind every moving object that the samples kept (docs/experiments.md,
+     * session 24).
      */
-    NDArray firstMove(NDArray frame0, NDArray velocity) {
-        NDArray cleaned = clean(frame0);
-        return movedBy(cleaned, velocity).sub(movedBy(cleaned, velocity.zerosLike()));
+    NDArray firstPrediction(NDArray frame0, NDArray velocity) {
+        return movedBy(clean(frame0), velocity);
     }
 
     /**
@@ -100,11 +100,15 @@ public final class MotionCompensation {
         return errors.mul(-1.0 / (8 * temperature)).softmax(1).matMul(shifted.offsets());
     }
 
-    /** {@code frame} [B, C, H, W] moved by {@code velocity} [B, 2] as {@link #firstMove} moves it. */
+    /**
+     * {@code frame} [B, C, H, W] moved by {@code velocity} [B, 2] as {@link #firstPrediction} moves it: each whole-pixel
+     * shift weighted by the bilinear hat (1 - |v - d|)+ along each axis, which is differentiable in v between whole
+     * pixels.
+     */
     private NDArray movedBy(NDArray frame, NDArray velocity) {
         Shifted shifted = shifted(frame);
-        NDArray weights = velocity.expandDims(1).sub(shifted.offsets().expandDims(0)).square().sum(new int[]{2})
-                .mul(-1.0 / (2 * FIRST_STEP_SPREAD * FIRST_STEP_SPREAD)).softmax(1);
+        NDArray hat = velocity.expandDims(1).sub(shifted.offsets().expandDims(0)).abs().neg().add(1).maximum(0);
+        NDArray weights = hat.get(new NDIndex(":, :, 0")).mul(hat.get(new NDIndex(":, :, 1")));
         Shape s = frame.getShape();
         return shifted.frames().mul(weights.reshape(s.get(0), -1, 1, 1, 1)).sum(new int[]{1});
     }
@@ -131,18 +135,18 @@ public final class MotionCompensation {
         return new Shifted(NDArrays.concat(moved, 1), frame.getManager().create(offsets, new Shape(n * n, 2)));
     }
 
-    /** Frame 1 of x [B, T >= 2, C, H, W] less the first step's move, [B, 1, C, H, W]; as it is without a first step. */
-    private NDArray firstCoded(NDArray x) {
-        NDArray one = frames(x, 1, 2);
-        if (firstStep == null) {
-            return one;
+    /** Frame 1 of x [B, T >= 2, C, H, W] as the first step predicts it, [B, 1, C, H, W]; null without a first step. */
+    private NDArray predictedFirst(NDArray x) {
+        if (firstStep == null || x.getShape().get(1) < 2) {
+            return null;
         }
-        return one.sub(firstMove(rows(frames(x, 0, 1)), firstStep).reshape(one.getShape()));
+        NDArray zero = frames(x, 0, 1);
+        return firstPrediction(rows(zero), firstStep).reshape(zero.getShape());
     }
 
     /** y from a clip x [B, T, C, H, W]: frames 0 and 1 as they are, then each less its prediction. */
     public NDArray residual(NDArray x) {
-        return residual(x, predicted(x));
+        return residual(x, predictedFirst(x), predicted(x));
     }
 
     /**
@@ -202,6 +206,7 @@ public final class MotionCompensation {
      * Both are functions of the earlier frames only, so a flow may read them wherever it reads the past.
      */
     public Coded code(NDArray x) {
+        NDArray first = predictedFirst(x);
         NDArray predicted = predicted(x);
         Shape s = x.getShape();
         int t = (int) s.get(1);
@@ -209,7 +214,7 @@ public final class MotionCompensation {
         Shape frame = new Shape(s.get(0), 1, s.get(2), s.get(3), s.get(4));
         NDList predictions = new NDList(m.zeros(frame, x.getDataType()));
         if (t > 1) {
-            predictions.add(m.zeros(frame, x.getDataType()));
+            predictions.add(first != null ? first : m.zeros(frame, x.getDataType()));
         }
         if (predicted != null) {
             predictions.add(predicted);
@@ -219,20 +224,24 @@ public final class MotionCompensation {
             lasts.add(frames(x, 0, t - 1));
         }
         NDArray seen = NDArrays.concat(new NDList(NDArrays.concat(predictions, 1), NDArrays.concat(lasts, 1)), 2);
-        return new Coded(residual(x, predicted), seen);
+        return new Coded(residual(x, first, predicted), seen);
     }
 
     /** What {@link #code} gives: the residual y [B, T, C, H, W] and what each frame's coding sees [B, T, 2C, H, W]. */
     public record Coded(NDArray residual, NDArray seen) {
     }
 
-    /** y from x and its frames 2.. as predicted (null for a clip of at most two frames). */
-    private NDArray residual(NDArray x, NDArray predicted) {
+    /**
+     * y from x, its frame 1 as the first step predicts it (null: coded as it is) and its frames 2.. as predicted
+     * (null for a clip of at most two frames).
+     */
+    private NDArray residual(NDArray x, NDArray first, NDArray predicted) {
         int t = (int) x.getShape().get(1);
         if (t < 2) {
             return x;
         }
-        NDList out = new NDList(frames(x, 0, 1), firstCoded(x));
+        NDArray one = frames(x, 1, 2);
+        NDList out = new NDList(frames(x, 0, 1), first == null ? one : one.sub(first));
         if (predicted != null) {
             out.add(frames(x, 2, t).sub(predicted));
         }
@@ -314,17 +323,19 @@ public final class MotionCompensation {
 
         /** The next frame [B, 1, C, H, W] of the clip from its y [B, 1, C, H, W]. */
         public NDArray next(NDArray y) {
-            // frame 0 is coded as it is, frame 1 as it is or less the first step's move
-            NDArray x = predicts() ? y.add(prediction(y.getManager()))
-                    : last != null && velocity != null ? y.add(firstMoveFrom(y.getManager())) : y;
+            // frame 0 is coded as it is, frame 1 as it is or less the first step's prediction
+            NDArray x = predicts() ? y.add(prediction(y.getManager())) : y;
             keep(x);
             made++;
             return x;
         }
 
-        /** Whether the next frame has a prediction: an edit's result always does, other frames from the third on. */
+        /**
+         * Whether the next frame has a prediction: an edit's result always does, other frames from the third on, and
+         * the second with a first step.
+         */
         private boolean predicts() {
-            return source != null || before != null;
+            return source != null || before != null || last != null && velocity != null;
         }
 
         /**
@@ -338,8 +349,8 @@ public final class MotionCompensation {
         }
 
         /**
-         * The next frame's prediction [B, 1, C, H, W] in {@code m}, made once: from the last two frames, or for an
-         * edit's result from its source's frame at the same time.
+         * The next frame's prediction [B, 1, C, H, W] in {@code m}, made once: from the last two frames, frame 1 from
+         * frame 0 and the first step's velocity, or for an edit's result from its source's frame at the same time.
          */
         private NDArray prediction(NDManager m) {
             if (prediction == null) {
@@ -347,15 +358,11 @@ public final class MotionCompensation {
                     throw new IllegalArgumentException("an edit's result is no longer than its source's " + source.length + " frames");
                 }
                 prediction = (source != null ? edited(m)
-                        : predict(rows(m.create(last, shape)), rows(m.create(before, shape)))).toFloatArray();
+                        : before != null ? predict(rows(m.create(last, shape)), rows(m.create(before, shape)))
+                        : firstPrediction(rows(m.create(last, shape)), m.create(velocity, new Shape(shape.get(0), 2))))
+                        .toFloatArray();
             }
             return m.create(prediction, shape);
-        }
-
-        /** Frame 1's move from the last (first) frame, [B, 1, C, H, W] in {@code m}. */
-        private NDArray firstMoveFrom(NDManager m) {
-            long b = shape.get(0);
-            return firstMove(rows(m.create(last, shape)), m.create(velocity, new Shape(b, 2))).reshape(shape);
         }
 
         /** The next result frame of an edit as {@link #code(NDArray, int)} predicts it, [B, C, H, W] in {@code m}. */

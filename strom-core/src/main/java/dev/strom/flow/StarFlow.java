@@ -456,7 +456,7 @@ public final class StarFlow implements AutoCloseable {
 
     /**
      * The motion compensation for clips under text {@code y} [B, L, txt_dim]: with {@code first_step_motion}, frame 1
-     * coded less the move the text asks of frame 0, at a velocity read linearly from the mean of the text's rows and
+     * predicted as frame 0 moved as the text asks, at a velocity read linearly from the mean of the text's rows and
      * kept within the compensation's radius (r tanh(v / r)).
      */
     private MotionCompensation motionFor(NDArray y) {

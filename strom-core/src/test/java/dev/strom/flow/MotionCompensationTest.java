@@ -174,21 +174,52 @@ class MotionCompensationTest {
     }
 
     @Test
-    void theFirstStepCodesFrameOneLessFrameZeroMovedByTheTextsVelocityAndNoVelocityIsNoMove() {
+    void theFirstStepPredictsFrameOneAsFrameZeroMovedByTheTextsVelocitySoTheRightVelocityLeavesNothingToCode() {
         try (NDManager m = NDManager.newBaseManager()) {
             MotionCompensation mc = new MotionCompensation(3, 0.1f, 3);
             NDArray x = movingSquare(m, 2, 4, 2);
-            NDArray asItIs = frame(mc.residual(x), 1);
-            assertEquals(0, maxAbsDiff(frame(mc.withFirstStep(m.create(new float[]{0, 0}, new Shape(1, 2))).residual(x), 1), asItIs),
-                    "velocity zero: frame 1 as it is, exactly");
-            double still = energy(frame(mc.withFirstStep(m.create(new float[]{0, 0}, new Shape(1, 2))).residual(x), 1).sub(frame(x, 0)));
-            double moved = energy(frame(mc.withFirstStep(m.create(new float[]{2, 0}, new Shape(1, 2))).residual(x), 1).sub(frame(x, 0)));
-            double wrong = energy(frame(mc.withFirstStep(m.create(new float[]{-2, 0}, new Shape(1, 2))).residual(x), 1).sub(frame(x, 0)));
-            // what is left for the flow once the move is taken off is frame 0 where the square was: the move the text
-            // asks explains frame 1
-            assertTrue(moved < 0.2 * still, "2 px right: frame 1 less its move is nearly frame 0 (" + moved + " of " + still + ")");
+            assertEquals(0, maxAbsDiff(frame(mc.residual(x), 1), frame(x, 1)), "without a first step: frame 1 as it is");
+            double right = energy(frame(mc.withFirstStep(velocity(m, 2, 0)).residual(x), 1));
+            double still = energy(frame(mc.withFirstStep(velocity(m, 0, 0)).residual(x), 1));
+            double wrong = energy(frame(mc.withFirstStep(velocity(m, -2, 0)).residual(x), 1));
+            // a whole-pixel move is an exact shift: no trace of the square's edges is left where they were (a blurred
+            // move left a fringe there that the samples kept)
+            assertEquals(0, maxAbsDiff(frame(mc.withFirstStep(velocity(m, 2, 0)).residual(x), 1), frame(x, 0).zerosLike()), 0.01,
+                    "2 px right, as the square moves: nothing left to code");
+            assertTrue(still > 1, "no move leaves the square's two edges to code: " + still);
             assertTrue(wrong > still, "2 px left explains it worse than no move: " + wrong + " vs " + still);
+            assertTrue(right < 1e-3 * still, right + " vs " + still);
         }
+    }
+
+    @Test
+    void aHalfPixelFirstStepIsTheMeanOfTheTwoNearestShifts() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            MotionCompensation mc = new MotionCompensation(3, 0.1f, 3);
+            NDArray zero = frame(movingSquare(m, 1, 4, 0), 0).squeeze(1);
+            NDArray half = mc.firstPrediction(zero, velocity(m, 0.5f, 0));
+            NDArray between = mc.firstPrediction(zero, velocity(m, 0, 0)).add(mc.firstPrediction(zero, velocity(m, 1, 0))).div(2);
+            assertTrue(maxAbsDiff(half, between) < 1e-6, "bilinear along x");
+            assertTrue(maxAbsDiff(mc.firstPrediction(zero, velocity(m, 0, 0)), mc.clean(zero)) < 1e-6, "no velocity: frame 0 cleaned");
+        }
+    }
+
+    @Test
+    void aClipWithAFirstStepComesBackFromItsResidualWholeOrFromItsFirstFrameAlone() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray x = movingSquare(m, 4, 2, 1.5).add(FlowFixtures.randn(m, new Random(5), 1, 4, 3, SIZE, SIZE).mul(0.1));
+            MotionCompensation mc = new MotionCompensation(2, 0.1, 3).withFirstStep(velocity(m, 1.3f, -0.4f));
+            NDArray y = mc.residual(x);
+            assertTrue(maxAbsDiff(mc.restore(y, null, false), x) < 1e-4, "whole");
+            MotionCompensation.Restorer r = mc.restorer(frame(x, 0), false);
+            for (int t = 1; t < 4; t++) {
+                assertTrue(maxAbsDiff(r.next(frame(y, t)), frame(x, t)) < 1e-4, "frame " + t + " from frame 0 alone, in turn");
+            }
+        }
+    }
+
+    private static NDArray velocity(NDManager m, float vx, float vy) {
+        return m.create(new float[]{vx, vy}, new Shape(1, 2));
     }
 
     @Test
@@ -208,21 +239,25 @@ class MotionCompensationTest {
     }
 
     @Test
-    void aFlowWhoseFirstStepHasNotLearntAVelocityIsTheFlowWithoutIt() {
+    void theTextsFirstStepVelocityDecidesHowFrameOneIsCoded() {
         FlowConfig with = FlowFixtures.videoMovingFirstStep();
-        FlowConfig without = FlowFixtures.videoReadingPrediction();
-        try (NDManager m = NDManager.newBaseManager();
-             StarFlow a = StarFlow.initialise(with, m, 21);
-             StarFlow b = StarFlow.initialise(without, m, 21)) {
-            FlowFixtures.perturbProjOut(b, 22);
-            a.parameters().names().stream().filter(n -> !n.startsWith("first_step.")).forEach(n -> a.parameters().get(n).set(b.parameters().get(n).toFloatArray()));
+        try (NDManager m = NDManager.newBaseManager(); StarFlow a = StarFlow.initialise(with, m, 21)) {
+            FlowFixtures.perturbProjOut(a, 22);
             Random rng = new Random(9);
             NDArray x = FlowFixtures.latent(m, with, rng, 2, 4);
             NDArray text = FlowFixtures.text(m, with, rng, 2);
-            assertEquals(0, maxAbsDiff(a.forward(x, text).z(), b.forward(x, text).z()), "zero-started: the same model");
+            NDArray still = a.forward(x, text).z();
             a.parameters().get("first_step.bias").set(new float[]{0.8f, -0.5f});
-            assertTrue(maxAbsDiff(a.forward(x, text).z(), b.forward(x, text).z()) > 1e-3, "a learnt velocity changes frame 1's coding");
+            NDArray moved = a.forward(x, text).z();
+            int plane = (int) (still.size() / 2 / 4);
+            assertEquals(0, maxAbsDiff(frameOf(moved, 0, plane), frameOf(still, 0, plane)), 1e-6, "frame 0 does not read it");
+            assertTrue(maxAbsDiff(moved, still) > 1e-3, "a learnt velocity changes frame 1's coding");
         }
+    }
+
+    /** Frame t's part of each row of z [B, T * plane] or [B, T, ...], flattened. */
+    private static NDArray frameOf(NDArray z, int t, int plane) {
+        return z.reshape(z.getShape().get(0), -1).get(new NDIndex().addAllDim().addSliceDim((long) t * plane, (long) (t + 1) * plane));
     }
 
     static Stream<Arguments> compensatedFlows() {
