@@ -17,6 +17,7 @@ import dev.strom.store.ModelVocabulary;
 import dev.strom.text.Vocabulary;
 import dev.strom.store.Safetensors;
 import dev.strom.store.SafetensorsFile;
+import dev.strom.flow.train.FirstStepFit;
 import dev.strom.flow.train.TrainingObjective;
 import dev.strom.video.VideoModel;
 import dev.strom.video.VideoSpec;
@@ -151,6 +152,8 @@ final class Trainer {
                 if (optimizerState != null) {
                     step.optimizer().restore(optimizerState, trained);
                     step.resumeAt(start);
+                } else if (model.flow().config().firstStepMotion() && train.path("first_step_velocity_weight").asDouble(0) > 0) {
+                    fitFirstStep(model, data, manager);
                 }
                 LossLog log = LossLog.read(o.out().resolve("loss.csv"), start);
                 ProgressBar bar = new ProgressBar("train");
@@ -291,6 +294,31 @@ final class Trainer {
      * its clips: they are encoded and their first latent frame (a single frame) is dropped, so the window starts
      * with a latent frame of four, as every later window of a long video does (STARFlow-V's drop_image).
      */
+    /** Clips of two frames or more that start the first step's velocity ({@link FirstStepFit}), at least. */
+    private static final int FIRST_STEP_FIT_CLIPS = 256;
+
+    /**
+     * Starts the first step's velocity at the least-squares fit of the clips' moves on the text, from the first
+     * batches' whole clips and openings (the batches training then draws again: a batch is a function of its step).
+     */
+    private static void fitFirstStep(VideoModel model, TrainingData data, NDManager manager) {
+        FirstStepFit fit = new FirstStepFit(model.flow());
+        for (int s = 0; fit.clips() < FIRST_STEP_FIT_CLIPS && s < FIRST_STEP_FIT_CLIPS; s++) {
+            for (TrainingData.BatchPart p : data.batch(s)) {
+                if (p.future() || p.contrasted() || p.frames() < 2) {
+                    continue;
+                }
+                try (NDScope scope = new NDScope()) {
+                    fit.add(flowClips(model, p), model.text().encode(manager, p.captions()));
+                }
+            }
+        }
+        try (NDScope scope = new NDScope()) {
+            fit.apply(manager);
+        }
+        System.err.printf(Locale.ROOT, "first step's velocity fitted to the moves of %d clips%n", fit.clips());
+    }
+
     private static NDArray flowClips(VideoModel model, TrainingData.BatchPart p) {
         NDArray clips = model.stack(p.clips(), p.frames());
         if (model.autoencoder().isEmpty() || !p.extend()) {

@@ -15,6 +15,7 @@ import java.util.function.Consumer;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.Arrays;
 
@@ -178,6 +179,27 @@ class TrainCommandTest {
         assertArrayEquals(Files.readAllBytes(straight.resolve("checkpoint/weights.safetensors")),
                 Files.readAllBytes(resumed.resolve("checkpoint/weights.safetensors")), "the model's own frames are drawn again the same way");
         assertTrue(column(straight, 1)[0] != column(plain, 1)[0], "half of the clips are scored after the model's own frames");
+    }
+
+    @Test
+    void aFirstStepMovedByTheTextStartsFromAFitOfTheClipsMovesAndAResumedRunIsTheSameRun() throws IOException {
+        ObjectNode config = TrainCommand.loadConfig("tiny");
+        ((ObjectNode) config.path("model_kwargs")).put("motion_compensation", 1).put("first_step_motion", 1);
+        ((ObjectNode) config.path("train")).put("first_step_velocity_weight", 0.1);
+        Path file = dir.resolve("first-step.json");
+        Files.writeString(file, config.toString());
+        Path straight = dir.resolve("straight");
+        Path resumed = dir.resolve("resumed");
+        Cli run = Cli.run("train", "--config", file.toString(), "--out", straight.toString(), "--steps", "3", "--seed", "4");
+        assertEquals(0, run.exit(), run.err());
+        assertTrue(run.err().contains("first step's velocity fitted to the moves of"), run.err());
+        Cli half = Cli.run("train", "--config", file.toString(), "--out", resumed.toString(), "--steps", "3", "--stop-at", "1", "--seed", "4");
+        assertEquals(0, half.exit(), half.err());
+        Cli rest = Cli.run("train", "--out", resumed.toString(), "--steps", "3", "--resume");
+        assertEquals(0, rest.exit(), rest.err());
+        assertFalse(rest.err().contains("fitted"), "a resumed run keeps the velocity it had");
+        assertArrayEquals(Files.readAllBytes(straight.resolve("checkpoint/weights.safetensors")),
+                Files.readAllBytes(resumed.resolve("checkpoint/weights.safetensors")));
     }
 
     @Test

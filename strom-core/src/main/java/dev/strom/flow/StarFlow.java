@@ -467,13 +467,16 @@ public final class StarFlow implements AutoCloseable {
     /**
      * The first step's velocity [B, 2] in pixels a frame for text {@code y} [B, L, txt_dim] ({@code first_step_motion}),
      * or null without it: read linearly from the mean of the text's rows, kept within the radius (r tanh(v / r)).
+     * The velocity reads the text without training it (no gradient flows back into the text): taught through the
+     * text, the velocity's loss reshaped what the deep block reads from it, and frame 0's small objects (the moon,
+     * the star, the car on white) stopped being drawn (docs/experiments.md, session 24).
      */
     public NDArray firstStepVelocity(NDArray y) {
         if (firstStepWeight == null || y == null) {
             return null;
         }
         float r = config.motionCompensation();
-        NDArray v = y.mean(new int[]{1}).matMul(firstStepWeight).add(firstStepBias);
+        NDArray v = y.stopGradient().mean(new int[]{1}).matMul(firstStepWeight).add(firstStepBias);
         return Scalar.mul(Scalar.mul(v, 1f / r).tanh(), r);
     }
 
