@@ -210,10 +210,13 @@ public final class Dynamics {
 
     /**
      * (e) How many directional prompts (left, right, up, down, grow, shrink) moved as asked, by tracking: all of
-     * them, up/down alone, grow/shrink alone, and English and German apart.
+     * them, up/down alone, grow/shrink alone, and English and German apart; and of the prompts that name a
+     * direction (left, right, up, down), how many moved that way with the object whole (ending within half to twice
+     * the size it started at: a swelling blob also moves its centre).
      */
     public static Map<String, Double> tracked(List<Evaluation.Generated> generated) {
         double right = 0, all = 0, vertical = 0, verticalAll = 0, size = 0, sizeAll = 0, en = 0, de = 0;
+        double whole = 0, directed = 0;
         for (Evaluation.Generated g : generated) {
             Boolean ok = TemporalQuality.movesAsPrompted(g.clip(), g.asked().motion());
             if (ok == null) {
@@ -230,6 +233,9 @@ public final class Dynamics {
             if (m == Motion.GROW || m == Motion.SHRINK) {
                 sizeAll++;
                 size += hit;
+            } else {
+                directed++;
+                whole += ok && TemporalQuality.keepsItsSize(g.clip()) ? 1 : 0;
             }
             if (g.german()) {
                 de += hit;
@@ -246,6 +252,8 @@ public final class Dynamics {
         out.put("grow_shrink_of", sizeAll);
         out.put("english_right", en);
         out.put("german_right", de);
+        out.put("moved_whole_right", whole);
+        out.put("moved_whole_of", directed);
         return out;
     }
 

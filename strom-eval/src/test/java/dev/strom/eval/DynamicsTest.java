@@ -104,5 +104,36 @@ class DynamicsTest {
         assertEquals(1.0, t.get("up_down_right"));
         assertEquals(1.0, t.get("english_right"));
         assertEquals(1.0, t.get("german_right"));
+        assertEquals(3.0, t.get("moved_whole_of"), "left, up, up: the prompts that name a direction");
+        assertEquals(2.0, t.get("moved_whole_right"), "the world's clips keep their objects' size");
+    }
+
+    @Test
+    void anObjectThatSwellsAsItGoesMovesButNotWhole() {
+        Scene left = world.scene(new Scene.Combo(Thing.APPLE, Motion.LEFT, Hue.BLUE), 1);
+        Clip swelling = squareGoingLeft(4, 14);
+        List<Evaluation.Generated> g = List.of(
+                new Evaluation.Generated(left.combo(), "p", false, swelling, null),
+                new Evaluation.Generated(left.combo(), "p", false, squareGoingLeft(6, 6), null));
+        Map<String, Double> t = Dynamics.tracked(g);
+        assertEquals(2.0, t.get("right"), "both centres go left");
+        assertEquals(1.0, t.get("moved_whole_right"), "the one that swelled from 4 to 14 px across is not whole");
+    }
+
+    /** A red square on black going left 1 px a frame, its side growing evenly from {@code from} to {@code to} px. */
+    private static Clip squareGoingLeft(int from, int to) {
+        int n = 32, frames = 16;
+        byte[] rgb = new byte[frames * n * n * 3];
+        for (int t = 0; t < frames; t++) {
+            int side = from + Math.round((to - from) * t / (float) (frames - 1));
+            int x0 = 24 - t - side / 2;
+            int y0 = 16 - side / 2;
+            for (int y = Math.max(0, y0); y < Math.min(n, y0 + side); y++) {
+                for (int x = Math.max(0, x0); x < Math.min(n, x0 + side); x++) {
+                    rgb[((t * n + y) * n + x) * 3] = (byte) 220;
+                }
+            }
+        }
+        return new Clip(frames, n, n, 8, rgb);
     }
 }
