@@ -162,14 +162,20 @@ public final class TemporalQuality {
 
     /**
      * Whether the tracked object ends the clip at about the size it started: its mean area over the last quarter
-     * within half to twice that over the first. Why: an object that swells on one side moves its centre as well, so
-     * {@link #movesAsPrompted} counts a blob spreading left as an object moving left.
+     * within half to twice that over the first, frames without it counting as none. Why: an object that swells on
+     * one side moves its centre as well, so {@link #movesAsPrompted} counts a blob spreading left as an object
+     * moving left.
      */
     public static boolean keepsItsSize(Clip c) {
         double[][] tr = track(c);
         int q = Math.max(1, c.frames() / 4);
-        double first = average(tr, 0, q)[2];
-        double last = average(tr, c.frames() - q, c.frames())[2];
+        double first = 0;
+        double last = 0;
+        // frames where the object is gone count as area 0: a vanishing object is not whole
+        for (int t = 0; t < q; t++) {
+            first += tr[t][2];
+            last += tr[c.frames() - q + t][2];
+        }
         return first > 0 && last >= 0.5 * first && last <= 2 * first;
     }
 
