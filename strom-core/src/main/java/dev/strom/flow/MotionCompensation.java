@@ -101,9 +101,9 @@ public final class MotionCompensation {
     }
 
     /**
-     * {@code frame} [B, C, H, W] moved by {@code velocity} [B, 2] as {@link #firstPrediction} moves it: each whole-pixel
-     * shift weighted by the bilinear hat (1 - |v - d|)+ along each axis, which is differentiable in v between whole
-     * pixels.
+     * {@code frame} [B, C, H, W] moved by {@code velocity} [B, 2] as {@link #firstPrediction} moves it: each
+     * whole-pixel shift weighted by the bilinear hat (1 - |v - d|)+ along each axis, which is differentiable in v
+     * between whole pixels.
      */
     private NDArray movedBy(NDArray frame, NDArray velocity) {
         Shifted shifted = shifted(frame);
@@ -144,7 +144,10 @@ public final class MotionCompensation {
         return firstPrediction(rows(zero), firstStep).reshape(zero.getShape());
     }
 
-    /** y from a clip x [B, T, C, H, W]: frames 0 and 1 as they are, then each less its prediction. */
+    /**
+     * y from a clip x [B, T, C, H, W]: frame 0 as it is, frame 1 as it is or less the first step's prediction, then
+     * each less its prediction.
+     */
     public NDArray residual(NDArray x) {
         return residual(x, predictedFirst(x), predicted(x));
     }
