@@ -135,8 +135,9 @@ final class Trainer {
                     }
                 }
                 // the first step's velocity taught the clips' own move from frame 0 to frame 1 (first_step_motion)
+                float firstStepWeight = (float) train.path("first_step_velocity_weight").asDouble(0);
                 TrainingObjective objective = new TrainingObjective(model.flow(), model.text(), futureScoring, movingTokens)
-                        .withFirstStepWeight((float) train.path("first_step_velocity_weight").asDouble(0));
+                        .withFirstStepWeight(firstStepWeight);
                 // a learned denoiser is trained apart (strom train-denoiser): the flow's loss would only decay it
                 Map<String, NDArray> trained = new LinkedHashMap<>(model.parameters());
                 trained.keySet().removeIf(name -> name.startsWith(LearnedDenoiser.PREFIX));
@@ -152,7 +153,7 @@ final class Trainer {
                 if (optimizerState != null) {
                     step.optimizer().restore(optimizerState, trained);
                     step.resumeAt(start);
-                } else if (model.flow().config().firstStepMotion() && train.path("first_step_velocity_weight").asDouble(0) > 0) {
+                } else if (model.flow().config().firstStepMotion() && firstStepWeight > 0) {
                     fitFirstStep(model, data, manager);
                 }
                 LossLog log = LossLog.read(o.out().resolve("loss.csv"), start);

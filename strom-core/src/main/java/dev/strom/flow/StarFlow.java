@@ -476,8 +476,16 @@ public final class StarFlow implements AutoCloseable {
             return null;
         }
         float r = config.motionCompensation();
-        NDArray v = y.stopGradient().mean(new int[]{1}).matMul(firstStepWeight).add(firstStepBias);
+        NDArray v = firstStepFeatures(y).matMul(firstStepWeight).add(firstStepBias);
         return Scalar.mul(Scalar.mul(v, 1f / r).tanh(), r);
+    }
+
+    /**
+     * What the first step's velocity reads of text {@code y} [B, L, txt_dim]: the mean of its rows [B, txt_dim],
+     * detached (see {@link #firstStepVelocity}); {@code FirstStepFit} fits the velocity's weights on the same rows.
+     */
+    public NDArray firstStepFeatures(NDArray y) {
+        return y.stopGradient().mean(new int[]{1});
     }
 
     /** The move from frame 0 to frame 1 of clips x [B, T >= 2, C, H, W] that the first step's velocity is taught ({@link MotionCompensation#firstStepTarget}). */

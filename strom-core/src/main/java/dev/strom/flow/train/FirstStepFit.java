@@ -49,7 +49,7 @@ public final class FirstStepFit {
         int b = (int) s.get(0);
         NDManager m = x.getManager();
         NDArray one = m.ones(new Shape(b, 1), y.getDataType());
-        float[] f = NDArrays.concat(new NDList(y.mean(new int[]{1}), one), 1).toFloatArray();
+        float[] f = NDArrays.concat(new NDList(flow.firstStepFeatures(y), one), 1).toFloatArray();
         float[] move = flow.firstStepTarget(x).toFloatArray();
         double r = flow.config().motionCompensation();
         for (int i = 0; i < b; i++) {
