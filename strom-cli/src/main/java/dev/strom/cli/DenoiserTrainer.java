@@ -11,7 +11,6 @@ import dev.strom.flow.StarFlow;
 import dev.strom.flow.train.NoiseAugmentation;
 import dev.strom.flow.train.TrainSettings;
 import dev.strom.flow.train.TrainStep;
-import dev.strom.store.FlowConfigJson;
 import dev.strom.store.ModelStore;
 import dev.strom.store.ModelVocabulary;
 import dev.strom.store.Safetensors;
@@ -130,7 +129,7 @@ final class DenoiserTrainer {
         kwargs.put("denoiser_window", settings.window());
         weights.keySet().removeIf(name -> name.startsWith(LearnedDenoiser.PREFIX));
         try (NDManager fresh = NDManager.newBaseManager();
-             StarFlow flow = StarFlow.initialise(FlowConfigJson.fromJson(config), fresh, settings.seed())) {
+             StarFlow flow = StarFlow.initialise(ModelStore.flowConfig(config), fresh, settings.seed())) {
             flow.parameters().snapshot().forEach((name, t) -> {
                 if (name.startsWith(LearnedDenoiser.PREFIX)) {
                     weights.put(name, t);

@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.strom.flow.FlowConfig;
 import dev.strom.pipeline.VideoPipeline;
-import dev.strom.store.FlowConfigJson;
 import dev.strom.store.ModelStore;
 import dev.strom.store.ModelVocabulary;
 import picocli.CommandLine.Command;
@@ -46,7 +45,7 @@ final class InfoCommand implements Callable<Integer> {
             weights = checkedWeights(pipeline, p);
             vocabulary = pipeline.vocabulary();
         }
-        FlowConfig f = FlowConfigJson.fromJson(cfg);
+        FlowConfig f = ModelStore.flowConfig(cfg);
         JsonNode v = cfg.path("strom").path("video");
         JsonNode card = cfg.path("strom").path("card");
         System.out.println("model:        " + p.toAbsolutePath());

@@ -240,8 +240,8 @@ class WorldTrainingDataTest {
             Parameters p = Parameters.initialised(m, 1);
             HashedTextEncoder text = new HashedTextEncoder(p, HashedTextEncoder.Config.small());
             String caption = windows.captions().get(0).substring(Generation.EXTEND_MARKER.length());
-            float[] plain = text.encode(m, List.of(caption)).toFloatArray();
-            float[] marked = text.encode(m, List.of(Generation.extendCaption(caption))).toFloatArray();
+            float[] plain = text.encode(m, List.of(caption)).rows().toFloatArray();
+            float[] marked = text.encode(m, List.of(Generation.extendCaption(caption))).rows().toFloatArray();
             assertTrue(!Arrays.equals(plain, marked), "the prefix changes what the model is conditioned on");
         }
     }

@@ -54,6 +54,9 @@ import java.util.Arrays;
  *                         frame 0 ({@code first_step_motion}; not in the reference): a velocity read from the text
  *                         moves frame 0 on, so that the first step, which has no motion to carry on, need not make
  *                         a sub-token shift in the deep block (see {@link MotionCompensation})
+ * @param txtVocab         how many word features the caption's bag of words counts ({@code txt_vocab}, the text
+ *                         encoder's vocabulary; 0 where nothing reads it): the first step's velocity is a sum over
+ *                         the caption's words ({@link TextFeatures#words})
  */
 public record FlowConfig(
         int inChannels, int imgSize, int patchSize, int channels, int topChannels, int[] layersPerBlock,
@@ -63,7 +66,7 @@ public record FlowConfig(
         int ptSeqLen, boolean denoiser, boolean conditionalDenoiser, int denoiserWindow,
         float noiseStd, boolean condNoiseLevel, float latentNormRegularization, boolean positionEmbedding,
         int positionFrames, int motionContext, int motionCompensation, boolean predictionContext,
-        boolean firstStepMotion) {
+        boolean firstStepMotion, int txtVocab) {
 
     /** Normalisation inside transformer layers. */
     public enum NormType { LAYER_NORM, RMS_NORM, NONE }
@@ -88,6 +91,7 @@ public record FlowConfig(
         require(motionCompensation >= 0 && (motionCompensation == 0 || temporalCausal > 0), "motion_compensation needs temporal_causal video and must not be negative");
         require(!predictionContext || motionCompensation > 0, "prediction_context needs motion_compensation");
         require(!firstStepMotion || motionCompensation > 0 && txtDim > 0, "first_step_motion needs motion_compensation and text");
+        require(txtVocab >= 0 && (!firstStepMotion || txtVocab > 0), "first_step_motion needs txt_vocab, the words its velocity reads");
     }
 
     private static void require(boolean ok, String message) {
@@ -197,6 +201,7 @@ public record FlowConfig(
         private int motionCompensation;
         private boolean predictionContext;
         private boolean firstStepMotion;
+        private int txtVocab;
 
         private Builder() {
         }
@@ -376,6 +381,11 @@ public record FlowConfig(
             return this;
         }
 
+        public Builder txtVocab(int v) {
+            txtVocab = v;
+            return this;
+        }
+
         public Builder positionFrames(int v) {
             positionFrames = v;
             return this;
@@ -387,7 +397,7 @@ public record FlowConfig(
                     qkNorm, postNorm, finalNorm, normType, softClip, reversedOrder, temporalCausal, shallowBlockLocal,
                     ptSeqLen, denoiser, conditionalDenoiser, denoiserWindow, noiseStd, condNoiseLevel,
                     latentNormRegularization, positionEmbedding, positionFrames, motionContext, motionCompensation,
-                    predictionContext, firstStepMotion);
+                    predictionContext, firstStepMotion, txtVocab);
         }
     }
 
@@ -420,6 +430,6 @@ public record FlowConfig(
                 + ", positionEmbedding=" + positionEmbedding + ", positionFrames=" + positionFrames
                 + ", motionContext=" + motionContext + ", motionCompensation=" + motionCompensation
                 + (predictionContext ? ", predictionContext=true" : "")
-                + (firstStepMotion ? ", firstStepMotion=true" : "") + "]";
+                + (firstStepMotion ? ", firstStepMotion=true" : "") + (txtVocab > 0 ? ", txtVocab=" + txtVocab : "") + "]";
     }
 }

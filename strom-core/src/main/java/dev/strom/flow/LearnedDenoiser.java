@@ -77,7 +77,7 @@ public final class LearnedDenoiser {
     }
 
     /** Flow score matching target: noise_std * numel(x) * d(training objective)/dx. */
-    public static NDArray target(StarFlow flow, NDArray x, NDArray y) {
+    public static NDArray target(StarFlow flow, NDArray x, TextFeatures y) {
         NDArray grad = flow.lossGradient(x, y, true);
         return grad.mul((double) flow.config().noiseStd() * x.getShape().size());
     }

@@ -44,7 +44,7 @@ public final class StarFlow implements AutoCloseable {
     private final RotaryEmbedding rope;
     /** The first step of a video flow when the config asks for it, else null. */
     private final MotionCompensation motion;
-    /** The first step's velocity from the text, [txt_dim, 2] and [2] ({@code first_step_motion}), else null. */
+    /** The first step's velocity from the caption's words, [txt_vocab, 2] and [2] ({@code first_step_motion}), else null. */
     private final NDArray firstStepWeight;
     private final NDArray firstStepBias;
 
@@ -59,7 +59,7 @@ public final class StarFlow implements AutoCloseable {
         motion = config.motionCompensation() > 0
                 ? new MotionCompensation(config.motionCompensation(), config.noiseStd(), config.inChannels()) : null;
         // zero-started: a model fine-tuned with it starts as the model it was (no move)
-        firstStepWeight = config.firstStepMotion() ? parameters.declareOptional("first_step.weight", new long[]{config.txtDim(), 2}) : null;
+        firstStepWeight = config.firstStepMotion() ? parameters.declareOptional("first_step.words", new long[]{config.txtVocab(), 2}) : null;
         firstStepBias = config.firstStepMotion() ? parameters.declareOptional("first_step.bias", new long[]{2}) : null;
         if (config.predictionContext() && !framesAreLocalBelow(blocks.size() - 1)) {
             throw new IllegalArgumentException("prediction_context needs every block below the deep one to be per frame (shallow_block_local)");
@@ -150,22 +150,33 @@ public final class StarFlow implements AutoCloseable {
      * The exact data-to-noise pass.
      *
      * @param x latent [B, C, H, W] or [B, T, C, H, W]
-     * @param y text features [B, L, txt_dim] with padding rows zeroed (null for an unconditional model)
+     * @param y text features (null for an unconditional model)
      */
-    public ForwardPass forward(NDArray x, NDArray y) {
+    public ForwardPass forward(NDArray x, TextFeatures y) {
         return forward(x, y, 0);
+    }
+
+    /** As {@link #forward(NDArray, TextFeatures)} for text rows [B, L, txt_dim] without words (padding rows zeroed). */
+    public ForwardPass forward(NDArray x, NDArray y) {
+        return forward(x, TextFeatures.of(y), 0);
+    }
+
+    /** As {@link #forward(NDArray, TextFeatures, int)} for text rows [B, L, txt_dim] without words. */
+    public ForwardPass forward(NDArray x, NDArray y, int editFrom) {
+        return forward(x, TextFeatures.of(y), editFrom);
     }
 
     /**
      * The exact data-to-noise pass of an edit: its source, then from frame {@code editFrom} its result (0: not an
-     * edit, as {@link #forward(NDArray, NDArray)}). A motion-compensated flow predicts each frame of the result by
+     * edit, as {@link #forward(NDArray, TextFeatures)}). A motion-compensated flow predicts each frame of the result by
      * the source's frame at the same time ({@link MotionCompensation#residual(NDArray, int)}); a flow without
      * compensation reads the clip as any other.
      */
-    public ForwardPass forward(NDArray x, NDArray y, int editFrom) {
+    public ForwardPass forward(NDArray x, TextFeatures y, int editFrom) {
         Latent latent = Latent.of(x, config, "input");
         requireFinite(x, "input");
         requireText(y, latent.batch(), "text");
+        NDArray rows = y == null ? null : y.rows();
         TokenLayout layout = latent.layout();
         long b = latent.batch();
         // volume-preserving: the clip's density is that of its motion-compensated residual; a deep block that reads
@@ -192,7 +203,7 @@ public final class StarFlow implements AutoCloseable {
             boolean local = block.spec().frameLocal() && latent.video();
             TokenLayout seen = local ? layout.singleFrame() : layout;
             NDArray in = local ? tokens.reshape(b * layout.frames(), seen.length(), latent.tokenDim()) : tokens;
-            NDArray text = block.spec().conditioned() ? y : null;
+            NDArray text = block.spec().conditioned() ? rows : null;
             int textLength = text == null ? 0 : (int) text.getShape().get(1);
             try (RotaryTable table = rope.table(x.getManager(), seen, textLength)) {
                 FlowBlock.Pass pass = block.forward(in, text, local ? null : tokensSeen, seen, table);
@@ -225,12 +236,12 @@ public final class StarFlow implements AutoCloseable {
      * d loss / d x at x, where loss is the batch-mean per-dimension NLL (or, with {@code trainingObjective},
      * the full training objective).
      */
-    public NDArray lossGradient(NDArray x, NDArray y, boolean trainingObjective) {
+    public NDArray lossGradient(NDArray x, TextFeatures y, boolean trainingObjective) {
         return lossGradient(x, y, 0, trainingObjective);
     }
 
-    /** As {@link #lossGradient(NDArray, NDArray, boolean)} for an edit whose result starts at frame {@code editFrom}. */
-    public NDArray lossGradient(NDArray x, NDArray y, int editFrom, boolean trainingObjective) {
+    /** As {@link #lossGradient(NDArray, TextFeatures, boolean)} for an edit whose result starts at frame {@code editFrom}. */
+    public NDArray lossGradient(NDArray x, TextFeatures y, int editFrom, boolean trainingObjective) {
         NDArray leaf = x.duplicate();
         NDScope.unregister(leaf);
         try (GradientCollector collector = Engine.getEngine("PyTorch").newGradientCollector()) {
@@ -256,17 +267,17 @@ public final class StarFlow implements AutoCloseable {
      * the learned denoiser when the model has one, else one score step with the flow's own gradient,
      * x + sigma^2 grad log p(x).
      */
-    public NDArray denoise(NDArray x, NDArray y) {
+    public NDArray denoise(NDArray x, TextFeatures y) {
         return denoise(x, y, 0);
     }
 
     /**
-     * As {@link #denoise(NDArray, NDArray)} for an edit whose result starts at frame {@code editFrom}: the score step
-     * reads the density the clip was drawn from. (The learned denoiser reads frames, not the flow's coding of them.)
+     * As {@link #denoise(NDArray, TextFeatures)} for an edit whose result starts at frame {@code editFrom}: the score
+     * step reads the density the clip was drawn from. (The learned denoiser reads frames, not the flow's coding of them.)
      */
-    public NDArray denoise(NDArray x, NDArray y, int editFrom) {
+    public NDArray denoise(NDArray x, TextFeatures y, int editFrom) {
         if (denoiser != null) {
-            return denoiser.denoise(x, y);
+            return denoiser.denoise(x, y == null ? null : y.rows());
         }
         NDArray grad = lossGradient(x, y, editFrom, false);
         double scale = (double) config.noiseStd() * config.noiseStd() * x.getShape().size();
@@ -317,8 +328,8 @@ public final class StarFlow implements AutoCloseable {
         requireFinite(z, "noise");
         requireText(c.text(), latent.batch(), "text");
         if (c.emptyText() != null) {
-            requireText(c.emptyText(), latent.batch(), "unconditional text");
-            if (c.emptyText().getShape().get(1) != c.text().getShape().get(1)) {
+            requireRows(c.emptyRows(), latent.batch(), "unconditional text");
+            if (c.emptyRows().getShape().get(1) != c.rows().getShape().get(1)) {
                 throw new IllegalArgumentException("conditional and unconditional text must have the same length");
             }
         }
@@ -455,37 +466,32 @@ public final class StarFlow implements AutoCloseable {
     }
 
     /**
-     * The motion compensation for clips under text {@code y} [B, L, txt_dim]: with {@code first_step_motion}, frame 1
-     * predicted as frame 0 moved as the text asks, at a velocity read linearly from the mean of the text's rows and
-     * kept within the compensation's radius (r tanh(v / r)).
+     * The motion compensation for clips under text {@code y}: with {@code first_step_motion}, frame 1 predicted as
+     * frame 0 moved as the text asks ({@link #firstStepVelocity}).
      */
-    private MotionCompensation motionFor(NDArray y) {
+    private MotionCompensation motionFor(TextFeatures y) {
         NDArray v = firstStepVelocity(y);
         return v == null ? motion : motion.withFirstStep(v);
     }
 
     /**
-     * The first step's velocity [B, 2] in pixels a frame for text {@code y} [B, L, txt_dim] ({@code first_step_motion}),
-     * or null without it: read linearly from the mean of the text's rows, kept within the radius (r tanh(v / r)).
-     * The velocity reads the text without training it (no gradient flows back into the text): taught through the
-     * text, the velocity's loss reshaped what the deep block reads from it, and frame 0's small objects (the moon,
-     * the star, the car on white) stopped being drawn (docs/experiments.md, session 24).
+     * The first step's velocity [B, 2] in pixels a frame for text {@code y} ({@code first_step_motion}), or null
+     * without it: a sum over the caption's words of each word's learned velocity, plus a bias, kept within the
+     * compensation's radius (r tanh(v / r)). Read from the words, not from the encoder's rows: the rows mix every
+     * word into every row, and a map from them carried badly to unseen object/motion/background triples, while
+     * teaching it through the encoder cost frame 0 its small objects (docs/experiments.md, sessions 24 and 25).
      */
-    public NDArray firstStepVelocity(NDArray y) {
+    public NDArray firstStepVelocity(TextFeatures y) {
         if (firstStepWeight == null || y == null) {
             return null;
         }
+        if (y.words() == null || y.words().getShape().dimension() != 2 || y.words().getShape().get(1) != config.txtVocab()) {
+            throw new IllegalArgumentException("a flow with first_step_motion reads the caption's words [B, " + config.txtVocab()
+                    + "], got " + (y.words() == null ? "none" : y.words().getShape()));
+        }
         float r = config.motionCompensation();
-        NDArray v = firstStepFeatures(y).matMul(firstStepWeight).add(firstStepBias);
+        NDArray v = y.words().matMul(firstStepWeight).add(firstStepBias);
         return Scalar.mul(Scalar.mul(v, 1f / r).tanh(), r);
-    }
-
-    /**
-     * What the first step's velocity reads of text {@code y} [B, L, txt_dim]: the mean of its rows [B, txt_dim],
-     * detached (see {@link #firstStepVelocity}); {@code FirstStepFit} fits the velocity's weights on the same rows.
-     */
-    public NDArray firstStepFeatures(NDArray y) {
-        return y.stopGradient().mean(new int[]{1});
     }
 
     /** The move from frame 0 to frame 1 of clips x [B, T >= 2, C, H, W] that the first step's velocity is taught ({@link MotionCompensation#firstStepTarget}). */
@@ -576,7 +582,7 @@ public final class StarFlow implements AutoCloseable {
         boolean conditioned = block.spec().conditioned();
         boolean guided = guided(block, c);
         long rows = z.getShape().get(0);
-        NDArray text = !conditioned ? null : guided ? NDArrays.concat(new NDList(c.text(), c.emptyText())) : c.text();
+        NDArray text = !conditioned ? null : guided ? NDArrays.concat(new NDList(c.rows(), c.emptyRows())) : c.rows();
         NDArray zp = block.spec().permutation().apply(z, layout);
         if (guided) {
             zp = NDArrays.concat(new NDList(zp, zp));
@@ -604,7 +610,11 @@ public final class StarFlow implements AutoCloseable {
 
     // ---- checks ----
 
-    private void requireText(NDArray y, long batch, String what) {
+    private void requireText(TextFeatures y, long batch, String what) {
+        requireRows(y == null ? null : y.rows(), batch, what);
+    }
+
+    private void requireRows(NDArray y, long batch, String what) {
         if (config.txtDim() == 0) {
             return;
         }

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.core.Embedding;
+import dev.strom.flow.TextFeatures;
 import dev.strom.flow.TransformerLayer;
 import dev.strom.tensor.Init;
 import dev.strom.tensor.Parameters;
@@ -16,7 +17,8 @@ import ai.djl.nn.norm.LayerNorm;
 
 /**
  * Strom's own text encoder, trained from scratch with the flow: hashed word and trigram embeddings
- * (summed per word), learned positions, a few bidirectional transformer layers, a final LayerNorm.
+ * (summed per word), learned positions, a few bidirectional transformer layers, a final LayerNorm. The bag of
+ * words counts the same hashed features (the word and its trigrams), so an inflection shares most of its counts.
  * Parameters are named "text_encoder.*".
  */
 public final class HashedTextEncoder implements TextEncoder {
@@ -26,6 +28,11 @@ public final class HashedTextEncoder implements TextEncoder {
                          int layers, int heads) {
         public static Config small() {
             return new Config(1024, 2048, 24, 12, 64, 2, 2);
+        }
+
+        /** Word features a bag of words over this encoder's tokens counts ({@link TextEncoder#vocabulary}). */
+        public int vocabulary() {
+            return new WordHashTokenizer(wordBuckets, ngramBuckets, maxTokens, featuresPerToken).vocabularySize();
         }
     }
 
@@ -65,12 +72,19 @@ public final class HashedTextEncoder implements TextEncoder {
     }
 
     @Override
-    public NDArray encode(NDManager manager, List<String> prompts) {
+    public int vocabulary() {
+        return tokenizer.vocabularySize();
+    }
+
+    @Override
+    public TextFeatures encode(NDManager manager, List<String> prompts) {
         int b = prompts.size();
         int l = config.maxTokens();
         int k = config.featuresPerToken();
         long[] ids = new long[b * l * k];
         float[] tokenMask = new float[b * l];
+        int v = tokenizer.vocabularySize();
+        float[] words = new float[b * v];
         for (int i = 0; i < b; i++) {
             int[][] t = tokenizer.encode(prompts.get(i));
             for (int j = 0; j < l; j++) {
@@ -78,6 +92,9 @@ public final class HashedTextEncoder implements TextEncoder {
                 tokenMask[i * l + j] = real ? 1f : 0f;
                 for (int f = 0; f < k; f++) {
                     ids[(i * l + j) * k + f] = t[j][f];
+                    if (t[j][f] != WordHashTokenizer.PAD) {
+                        words[i * v + t[j][f]] += 1;
+                    }
                 }
             }
         }
@@ -91,6 +108,6 @@ public final class HashedTextEncoder implements TextEncoder {
             x = layer.apply(x, attnMask);
         }
         x = LayerNorm.layerNorm(x, new Shape(config.dim()), normWeight, normBias, 1e-5f).singletonOrThrow();
-        return x.mul(mask.reshape(b, l, 1));
+        return new TextFeatures(x.mul(mask.reshape(b, l, 1)), manager.create(words, new Shape(b, v)));
     }
 }

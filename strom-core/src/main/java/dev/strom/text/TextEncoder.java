@@ -2,13 +2,14 @@ package dev.strom.text;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import dev.strom.flow.TextFeatures;
 
 import java.util.List;
 
 /**
- * Turns prompts into the text features the flow's deep block reads as its prefix: [B, L, dim], padding
- * rows zero. Strom's own encoder is small and trained with the flow; a pretrained encoder can take its
- * place behind this interface.
+ * Turns prompts into the text features the flow reads: rows the deep block reads as its prefix, [B, L, dim] with
+ * padding rows zero, and the bag of the prompts' words [B, vocabulary()]. Strom's own encoder is small and trained
+ * with the flow; a pretrained encoder can take its place behind this interface.
  */
 public interface TextEncoder {
 
@@ -18,5 +19,8 @@ public interface TextEncoder {
     /** Tokens per prompt (L). */
     int length();
 
-    NDArray encode(NDManager manager, List<String> prompts);
+    /** Word features a bag of words counts (the width of {@link TextFeatures#words}). */
+    int vocabulary();
+
+    TextFeatures encode(NDManager manager, List<String> prompts);
 }

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDScope;
 import dev.strom.flow.FlowLoss;
 import dev.strom.flow.ForwardPass;
+import dev.strom.flow.TextFeatures;
 import dev.strom.flow.train.NoiseAugmentation;
 
 import java.util.ArrayList;
@@ -99,7 +100,7 @@ public final class Likelihood {
             double bits = 0;
             for (Sampler.Window w : Sampler.Window.tiling(frames, 0, spec.frames())) {
                 // each window under the caption the sampler makes it under
-                NDArray y = model.encode(List.of(prompt == null ? "" : model.defaults().windowCaption(prompt, w.from())));
+                TextFeatures y = model.encode(List.of(prompt == null ? "" : model.defaults().windowCaption(prompt, w.from())));
                 bits += bits(x, w, y);
             }
             return bits / clip.length;
@@ -107,7 +108,7 @@ public final class Likelihood {
     }
 
     /** Total bits of a window's new frames given its context frames, in a pass of their own. */
-    private double bits(float[] x, Sampler.Window w, NDArray y) {
+    private double bits(float[] x, Sampler.Window w, TextFeatures y) {
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
             int count = w.context() + w.fresh();
@@ -231,7 +232,7 @@ public final class Likelihood {
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
             NDArray clean = model.toFlow(model.stack(rows, t + stride));
-            NDArray y = model.encode(Collections.nCopies(k, caption == null ? "" : caption));
+            TextFeatures y = model.encode(Collections.nCopies(k, caption == null ? "" : caption));
             long readDims = model.flowDimsFrom(t, t + stride);
             for (int d = 0; d < draws; d++) {
                 float[] nll;

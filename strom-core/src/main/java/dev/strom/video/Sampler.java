@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import dev.strom.flow.Conditioning;
 import dev.strom.flow.ReverseOptions;
+import dev.strom.flow.TextFeatures;
 import dev.strom.flow.StarFlow;
 import dev.strom.flow.train.NoiseAugmentation;
 import dev.strom.latent.AutoencoderConfig;
@@ -359,9 +360,9 @@ public final class Sampler {
                 Shape shape = flowShape(w.context() + w.fresh());
                 NDArray z = w.noise() != null ? manager.create(w.noise(), shape)
                         : NoiseAugmentation.gaussian(manager.zeros(shape), s.temperature(), rng);
-                NDArray y = model.encode(List.of(g.mode() == Generation.Mode.EDIT ? g.prompt()
+                TextFeatures y = model.encode(List.of(g.mode() == Generation.Mode.EDIT ? g.prompt()
                         : s.windowCaption(g.prompt(), w.from())));
-                NDArray yEmpty = s.guidance() > 0 ? model.encode(List.of("")) : null;
+                TextFeatures yEmpty = s.guidance() > 0 ? model.encode(List.of("")) : null;
                 ReverseOptions options = ReverseOptions.of(s.method()).withProgress(progress).withDrafts(drafts);
                 if (context != null) {
                     options = options.withContext(NoiseAugmentation.apply(manager.create(context, flowShape(w.context())),

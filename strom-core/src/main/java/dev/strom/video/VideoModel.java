@@ -3,6 +3,7 @@ package dev.strom.video;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.strom.flow.StarFlow;
+import dev.strom.flow.TextFeatures;
 import dev.strom.latent.VideoAutoencoder;
 import dev.strom.tensor.Parameters;
 import dev.strom.text.TextEncoder;
@@ -44,6 +45,9 @@ public final class VideoModel implements AutoCloseable {
                       NDManager manager, VideoAutoencoder autoencoder) {
         if (flow.config().txtDim() != text.dim()) {
             throw new IllegalArgumentException("text encoder dim " + text.dim() + " != flow txt_dim " + flow.config().txtDim());
+        }
+        if (flow.config().txtVocab() > 0 && flow.config().txtVocab() != text.vocabulary()) {
+            throw new IllegalArgumentException("text encoder vocabulary " + text.vocabulary() + " != flow txt_vocab " + flow.config().txtVocab());
         }
         int size = autoencoder == null ? spec.size() : spec.size() / autoencoder.config().spatial();
         int channels = autoencoder == null ? spec.channels() : autoencoder.config().latentChannels();
@@ -173,8 +177,8 @@ public final class VideoModel implements AutoCloseable {
         return textParameters;
     }
 
-    /** The prompts' text features [B, L, dim], in the model's manager. */
-    public NDArray encode(List<String> prompts) {
+    /** The prompts' text features (rows [B, L, dim] and bag of words), in the model's manager. */
+    public TextFeatures encode(List<String> prompts) {
         return text.encode(manager, prompts);
     }
 

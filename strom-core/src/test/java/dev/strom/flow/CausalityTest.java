@@ -41,7 +41,7 @@ class CausalityTest {
         FlowConfig cfg = config.get();
         try (NDManager m = NDManager.newBaseManager();
              StarFlow model = FlowFixtures.perturbedModel(cfg, m, 51)) {
-            NDArray y = FlowFixtures.text(m, cfg, new Random(14), 1);
+            TextFeatures y = FlowFixtures.text(m, cfg, new Random(14), 1);
             checkCausal(m, cfg, x -> model.forward(x, y).z(), 0);
         }
     }
@@ -53,8 +53,8 @@ class CausalityTest {
         try (NDManager m = NDManager.newBaseManager();
              StarFlow model = FlowFixtures.perturbedModel(cfg, m, 52)) {
             Random rng = new Random(15);
-            NDArray y = FlowFixtures.text(m, cfg, rng, 1);
-            NDArray yu = FlowFixtures.emptyCaption(m, cfg, rng, 1);
+            TextFeatures y = FlowFixtures.text(m, cfg, rng, 1);
+            TextFeatures yu = FlowFixtures.emptyCaption(m, cfg, rng, 1);
             checkCausal(m, cfg, z -> model.reverse(z, Conditioning.on(y), ReverseOptions.of(new SequentialInverse())), 0);
             checkCausal(m, cfg, z -> model.reverse(z, new Conditioning(y, yu, 2.5f), ReverseOptions.of(new SequentialInverse())), 0);
             // Jacobi with a fixed number of iterations (threshold 0) takes no data-dependent decisions.
@@ -74,7 +74,7 @@ class CausalityTest {
         FlowConfig cfg = config.get();
         try (NDManager m = NDManager.newBaseManager();
              StarFlow model = FlowFixtures.perturbedModel(cfg, m, 52)) {
-            NDArray y = FlowFixtures.text(m, cfg, new Random(15), 1);
+            TextFeatures y = FlowFixtures.text(m, cfg, new Random(15), 1);
             checkCausal(m, cfg, z -> model.reverse(z, Conditioning.on(y), ReverseOptions.of(new JacobiInverse(4, 32, 1e-3))), 0.1);
         }
     }

@@ -34,7 +34,7 @@ class CheckpointLoadingTest {
     }
 
     /** The same noise for x and the same sample for x read as noise, bit for bit. */
-    private static void assertSameBitsAndSamples(StarFlow expected, StarFlow actual, NDArray x, NDArray y) {
+    private static void assertSameBitsAndSamples(StarFlow expected, StarFlow actual, NDArray x, TextFeatures y) {
         assertArrayEquals(expected.forward(x, y).z().toFloatArray(), actual.forward(x, y).z().toFloatArray());
         assertArrayEquals(expected.reverse(x, Conditioning.on(y), ReverseOptions.of(new SequentialInverse())).toFloatArray(),
                 actual.reverse(x, Conditioning.on(y), ReverseOptions.of(new SequentialInverse())).toFloatArray());
@@ -49,7 +49,7 @@ class CheckpointLoadingTest {
             assertEquals(original.parameters().names(), loaded.parameters().names());
             Random rng = new Random(19);
             NDArray x = FlowFixtures.latent(m, cfg, rng, 1, 2);
-            NDArray y = FlowFixtures.text(m, cfg, rng, 1);
+            TextFeatures y = FlowFixtures.text(m, cfg, rng, 1);
             assertSameBitsAndSamples(original, loaded, x, y);
         }
     }
@@ -66,7 +66,7 @@ class CheckpointLoadingTest {
                 }
                 Random rng = new Random(20);
                 NDArray x = FlowFixtures.latent(m, withPlaces, rng, 1, 2);
-                NDArray y = FlowFixtures.text(m, withPlaces, rng, 1);
+                TextFeatures y = FlowFixtures.text(m, withPlaces, rng, 1);
                 assertArrayEquals(without.forward(x, y).z().toFloatArray(), loaded.forward(x, y).z().toFloatArray());
             }
         }
@@ -81,7 +81,7 @@ class CheckpointLoadingTest {
                 assertEquals(Set.of("blocks.2.motion_in"), loaded.parameters().zeroStarted());
                 Random rng = new Random(22);
                 NDArray x = FlowFixtures.latent(m, withMotion, rng, 1, 3);
-                NDArray y = FlowFixtures.text(m, withMotion, rng, 1);
+                TextFeatures y = FlowFixtures.text(m, withMotion, rng, 1);
                 assertSameBitsAndSamples(without, loaded, x, y);
                 // at zero it still gets a gradient: the loss can teach the block to read the earlier frames
                 NDArray w = loaded.parameters().get("blocks.2.motion_in");
@@ -110,7 +110,7 @@ class CheckpointLoadingTest {
                 assertEquals(0f, loaded.parameters().get("blocks.2.attn_blocks.2.attention.proj.weight").abs().max().getFloat());
                 Random rng = new Random(21);
                 NDArray x = FlowFixtures.latent(m, deeper, rng, 1, 2);
-                NDArray y = FlowFixtures.text(m, deeper, rng, 1);
+                TextFeatures y = FlowFixtures.text(m, deeper, rng, 1);
                 assertArrayEquals(small.forward(x, y).z().toFloatArray(), loaded.forward(x, y).z().toFloatArray(), 1e-6f);
                 assertArrayEquals(small.reverse(x, Conditioning.on(y), ReverseOptions.of(new SequentialInverse())).toFloatArray(),
                         loaded.reverse(x, Conditioning.on(y), ReverseOptions.of(new SequentialInverse())).toFloatArray(), 1e-5f);

@@ -55,8 +55,8 @@ class ContextFramesTest {
         try (NDManager m = NDManager.newBaseManager();
              StarFlow model = FlowFixtures.perturbedModel(cfg, m, 61)) {
             Random rng = new Random(17);
-            NDArray y = FlowFixtures.text(m, cfg, rng, 1);
-            NDArray yu = guidance > 0 ? FlowFixtures.emptyCaption(m, cfg, rng, 1) : null;
+            TextFeatures y = FlowFixtures.text(m, cfg, rng, 1);
+            TextFeatures yu = guidance > 0 ? FlowFixtures.emptyCaption(m, cfg, rng, 1) : null;
             NDArray z = FlowFixtures.latent(m, cfg, rng, 1, FRAMES);
             NDArray full = model.reverse(z, new Conditioning(y, yu, guidance), ReverseOptions.of(method(method)));
             NDArray context = full.get(new NDIndex().addAllDim().addSliceDim(0, k)).duplicate();
@@ -77,7 +77,7 @@ class ContextFramesTest {
         try (NDManager m = NDManager.newBaseManager();
              StarFlow model = FlowFixtures.perturbedModel(cfg, m, 62)) {
             Random rng = new Random(18);
-            NDArray y = FlowFixtures.text(m, cfg, rng, 1);
+            TextFeatures y = FlowFixtures.text(m, cfg, rng, 1);
             NDArray z = FlowFixtures.latent(m, cfg, rng, 1, FRAMES);
             NDArray whole = FlowFixtures.latent(m, cfg, rng, 1, FRAMES);
             var e = assertThrows(IllegalArgumentException.class,

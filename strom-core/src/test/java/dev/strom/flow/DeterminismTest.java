@@ -81,8 +81,8 @@ class DeterminismTest {
              StarFlow b = FlowFixtures.perturbedModel(cfg, m, 61)) {
             Random rng = new Random(17);
             NDArray z = FlowFixtures.latent(m, cfg, rng, 2, 2);
-            NDArray y = FlowFixtures.text(m, cfg, rng, 2);
-            NDArray yu = FlowFixtures.emptyCaption(m, cfg, rng, 2);
+            TextFeatures y = FlowFixtures.text(m, cfg, rng, 2);
+            TextFeatures yu = FlowFixtures.emptyCaption(m, cfg, rng, 2);
 
             float[] first = a.reverse(z, new Conditioning(y, yu, 2.5f), ReverseOptions.of(new SequentialInverse())).toFloatArray();
             float[] again = a.reverse(z, new Conditioning(y, yu, 2.5f), ReverseOptions.of(new SequentialInverse())).toFloatArray();
@@ -103,7 +103,7 @@ class DeterminismTest {
              StarFlow model = FlowFixtures.perturbedModel(cfg, m, 62)) {
             Random rng = new Random(18);
             NDArray x = FlowFixtures.latent(m, cfg, rng, 2, 0);
-            NDArray y = FlowFixtures.text(m, cfg, rng, 2);
+            TextFeatures y = FlowFixtures.text(m, cfg, rng, 2);
             ForwardPass p1 = model.forward(x, y);
             ForwardPass p2 = model.forward(x, y);
             assertArrayEquals(p1.z().toFloatArray(), p2.z().toFloatArray());

@@ -12,6 +12,8 @@ final class FlowFixtures {
 
     /** Text length used by every conditioned fixture. */
     static final int TEXT_LENGTH = 3;
+    /** Word features a first step's velocity reads (txt_vocab). */
+    static final int VOCABULARY = 20;
 
     private FlowFixtures() {
     }
@@ -62,7 +64,7 @@ final class FlowFixtures {
     /** As {@link #videoReadingPrediction}, with frame 1 coded less the move its text asks of frame 0 (first_step_motion). */
     static FlowConfig videoMovingFirstStep() {
         return config(b -> b.temporalCausal(2).shallowBlockLocal(true).ptSeqLen(3).motionCompensation(1).predictionContext(true)
-                .firstStepMotion(true));
+                .firstStepMotion(true).txtVocab(VOCABULARY));
     }
 
     /** Causal video whose shallow blocks see the whole clip, and text goes into every block. */
@@ -145,19 +147,35 @@ final class FlowFixtures {
     }
 
     /** Text features [B, L, txt_dim], or null for an unconditional config. */
-    static NDArray text(NDManager m, FlowConfig cfg, Random rng, int batch) {
-        return cfg.txtDim() == 0 ? null : randn(m, rng, batch, TEXT_LENGTH, cfg.txtDim());
+    static TextFeatures text(NDManager m, FlowConfig cfg, Random rng, int batch) {
+        if (cfg.txtDim() == 0) {
+            return null;
+        }
+        NDArray rows = randn(m, rng, batch, TEXT_LENGTH, cfg.txtDim());
+        return new TextFeatures(rows, cfg.txtVocab() == 0 ? null : words(m, rng, batch, cfg.txtVocab()));
+    }
+
+    /** A bag of words [batch, vocab] for random captions: {@code TEXT_LENGTH} words each. */
+    static NDArray words(NDManager m, Random rng, int batch, int vocab) {
+        float[] counts = new float[batch * vocab];
+        for (int b = 0; b < batch; b++) {
+            for (int i = 0; i < TEXT_LENGTH; i++) {
+                counts[b * vocab + rng.nextInt(vocab)] += 1;
+            }
+        }
+        return m.create(counts, new Shape(batch, vocab));
     }
 
     /** A stand-in for the empty caption: zero except text slot 0, as in the reference vectors. */
-    static NDArray emptyCaption(NDManager m, FlowConfig cfg, Random rng, int batch) {
+    static TextFeatures emptyCaption(NDManager m, FlowConfig cfg, Random rng, int batch) {
         float[] v = new float[batch * TEXT_LENGTH * cfg.txtDim()];
         for (int b = 0; b < batch; b++) {
             for (int c = 0; c < cfg.txtDim(); c++) {
                 v[b * TEXT_LENGTH * cfg.txtDim() + c] = (float) rng.nextGaussian();
             }
         }
-        return m.create(v, new Shape(batch, TEXT_LENGTH, cfg.txtDim()));
+        return new TextFeatures(m.create(v, new Shape(batch, TEXT_LENGTH, cfg.txtDim())),
+                cfg.txtVocab() == 0 ? null : m.zeros(new Shape(batch, cfg.txtVocab())));
     }
 
     static double maxAbsDiff(NDArray a, NDArray b) {

@@ -34,8 +34,8 @@ class GuidanceTest {
              StarFlow model = FlowFixtures.perturbedModel(cfg, m, 41)) {
             Random rng = new Random(11);
             NDArray z = FlowFixtures.latent(m, cfg, rng, 2, 2);
-            NDArray y = FlowFixtures.text(m, cfg, rng, 2);
-            NDArray yu = FlowFixtures.emptyCaption(m, cfg, rng, 2);
+            TextFeatures y = FlowFixtures.text(m, cfg, rng, 2);
+            TextFeatures yu = FlowFixtures.emptyCaption(m, cfg, rng, 2);
 
             NDArray unguided = model.reverse(z, Conditioning.on(y), ReverseOptions.of(method(methodName)));
             NDArray guidedAtZero = model.reverse(z, new Conditioning(y, yu, 0f), ReverseOptions.of(method(methodName)));
@@ -54,8 +54,8 @@ class GuidanceTest {
              StarFlow model = FlowFixtures.perturbedModel(cfg, m, 41)) {
             Random rng = new Random(11);
             NDArray z = FlowFixtures.latent(m, cfg, rng, 2, 2);
-            NDArray y = FlowFixtures.text(m, cfg, rng, 2);
-            NDArray yu = FlowFixtures.emptyCaption(m, cfg, rng, 2);
+            TextFeatures y = FlowFixtures.text(m, cfg, rng, 2);
+            TextFeatures yu = FlowFixtures.emptyCaption(m, cfg, rng, 2);
 
             NDArray unguided = model.reverse(z, Conditioning.on(y), ReverseOptions.of(method(methodName)));
             NDArray guided = model.reverse(z, new Conditioning(y, yu, 2.5f), ReverseOptions.of(method(methodName)));
@@ -108,8 +108,8 @@ class GuidanceTest {
              StarFlow model = FlowFixtures.perturbedModel(cfg, m, 43)) {
             Random rng = new Random(13);
             NDArray z = FlowFixtures.latent(m, cfg, rng, 1, 0);
-            NDArray y = FlowFixtures.text(m, cfg, rng, 1);
-            NDArray yu = FlowFixtures.emptyCaption(m, cfg, rng, 1);
+            TextFeatures y = FlowFixtures.text(m, cfg, rng, 1);
+            TextFeatures yu = FlowFixtures.emptyCaption(m, cfg, rng, 1);
             for (float w : new float[]{-1f, Float.NaN, Float.POSITIVE_INFINITY}) {
                 var e = assertThrows(IllegalArgumentException.class,
                         () -> model.reverse(z, new Conditioning(y, yu, w), ReverseOptions.of(new SequentialInverse())));

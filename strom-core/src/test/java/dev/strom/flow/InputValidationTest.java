@@ -27,7 +27,7 @@ class InputValidationTest {
         FlowConfig cfg = FlowFixtures.imageText();
         try (NDManager m = NDManager.newBaseManager(); StarFlow model = StarFlow.initialise(cfg, m, 1)) {
             Random rng = new Random(1);
-            NDArray y = FlowFixtures.text(m, cfg, rng, 1);
+            TextFeatures y = FlowFixtures.text(m, cfg, rng, 1);
             NDArray x3 = FlowFixtures.randn(m, rng, 2, 4, 4);
             assertRejected(() -> model.forward(x3, y), "input", "[B, C, H, W]", "(2, 4, 4)");
             assertRejected(() -> model.reverse(x3, Conditioning.on(y), ReverseOptions.of(new SequentialInverse())), "noise", "[B, C, H, W]");
@@ -41,7 +41,7 @@ class InputValidationTest {
         FlowConfig cfg = FlowFixtures.imageText();
         try (NDManager m = NDManager.newBaseManager(); StarFlow model = StarFlow.initialise(cfg, m, 1)) {
             Random rng = new Random(2);
-            NDArray y = FlowFixtures.text(m, cfg, rng, 1);
+            TextFeatures y = FlowFixtures.text(m, cfg, rng, 1);
             NDArray x = FlowFixtures.randn(m, rng, 1, 3, 4, 4);
             assertRejected(() -> model.forward(x, y), "3 channels", "expects 2");
             NDArray video = FlowFixtures.randn(m, rng, 1, 2, 3, 4, 4);
@@ -54,7 +54,7 @@ class InputValidationTest {
         FlowConfig cfg = FlowFixtures.imagePatchedWithIdentityBlock();
         try (NDManager m = NDManager.newBaseManager(); StarFlow model = StarFlow.initialise(cfg, m, 1)) {
             Random rng = new Random(3);
-            NDArray y = FlowFixtures.text(m, cfg, rng, 1);
+            TextFeatures y = FlowFixtures.text(m, cfg, rng, 1);
             NDArray x = FlowFixtures.randn(m, rng, 1, 2, 5, 4);
             assertRejected(() -> model.forward(x, y), "patch size 2");
         }
@@ -65,7 +65,7 @@ class InputValidationTest {
         FlowConfig cfg = FlowFixtures.imageText();
         try (NDManager m = NDManager.newBaseManager(); StarFlow model = StarFlow.initialise(cfg, m, 1)) {
             Random rng = new Random(4);
-            NDArray y = FlowFixtures.text(m, cfg, rng, 1);
+            TextFeatures y = FlowFixtures.text(m, cfg, rng, 1);
             float[] v = FlowFixtures.gaussian(rng, 32);
             v[17] = Float.NaN;
             NDArray x = m.create(v, new Shape(1, 2, 4, 4));
@@ -81,8 +81,8 @@ class InputValidationTest {
         FlowConfig cfg = FlowFixtures.imageText();
         try (NDManager m = NDManager.newBaseManager(); StarFlow model = StarFlow.initialise(cfg, m, 1)) {
             NDArray x = FlowFixtures.latent(m, cfg, new Random(5), 1, 0);
-            assertRejected(() -> model.forward(x, null), "text is required", "txt_dim=8");
-            assertRejected(() -> model.reverse(x, Conditioning.on(null), ReverseOptions.of(new SequentialInverse())), "text is required");
+            assertRejected(() -> model.forward(x, (TextFeatures) null), "text is required", "txt_dim=8");
+            assertRejected(() -> model.reverse(x, Conditioning.on((TextFeatures) null), ReverseOptions.of(new SequentialInverse())), "text is required");
         }
     }
 
@@ -112,11 +112,11 @@ class InputValidationTest {
         try (NDManager m = NDManager.newBaseManager(); StarFlow model = StarFlow.initialise(cfg, m, 1)) {
             Random rng = new Random(7);
             NDArray z = FlowFixtures.latent(m, cfg, rng, 1, 0);
-            NDArray y = FlowFixtures.text(m, cfg, rng, 1);
+            TextFeatures y = FlowFixtures.text(m, cfg, rng, 1);
             NDArray shorter = FlowFixtures.randn(m, rng, 1, 2, 8);
-            assertRejected(() -> model.reverse(z, new Conditioning(y, shorter, 1f), ReverseOptions.of(new SequentialInverse())), "same length");
+            assertRejected(() -> model.reverse(z, new Conditioning(y, TextFeatures.of(shorter), 1f), ReverseOptions.of(new SequentialInverse())), "same length");
             NDArray wrongFeatures = FlowFixtures.randn(m, rng, 1, 3, 4);
-            assertRejected(() -> model.reverse(z, new Conditioning(y, wrongFeatures, 1f), ReverseOptions.of(new SequentialInverse())), "unconditional text must be");
+            assertRejected(() -> model.reverse(z, new Conditioning(y, TextFeatures.of(wrongFeatures), 1f), ReverseOptions.of(new SequentialInverse())), "unconditional text must be");
         }
     }
 
@@ -126,7 +126,7 @@ class InputValidationTest {
         FlowConfig cfg = FlowFixtures.imageUnconditional();
         try (NDManager m = NDManager.newBaseManager(); StarFlow model = StarFlow.initialise(cfg, m, 1)) {
             NDArray video = FlowFixtures.randn(m, new Random(8), 1, 2, 2, 4, 4);
-            assertRejected(() -> model.forward(video, null), "time axis");
+            assertRejected(() -> model.forward(video, (TextFeatures) null), "time axis");
         }
     }
 
@@ -139,5 +139,20 @@ class InputValidationTest {
         assertRejected(() -> FlowFixtures.config(b -> b.temporalCausal(2).reversedOrder(true)), "L2R");
         assertRejected(() -> FlowFixtures.config(b -> b.shallowBlockLocal(true).condTopOnly(false)), "shallow_block_local");
         assertRejected(() -> FlowFixtures.config(b -> b.inChannels(0)), "in_channels");
+    }
+
+    @Test
+    void aFirstStepMovedByTheCaptionNeedsTheCaptionsWords() {
+        FlowConfig cfg = FlowFixtures.videoMovingFirstStep();
+        try (NDManager m = NDManager.newBaseManager(); StarFlow model = StarFlow.initialise(cfg, m, 1)) {
+            Random rng = new Random(3);
+            NDArray x = FlowFixtures.latent(m, cfg, rng, 1, 3);
+            TextFeatures t = FlowFixtures.text(m, cfg, rng, 1);
+            assertRejected(() -> model.forward(x, t.rows()), "reads the caption's words", "got none");
+            TextFeatures wider = new TextFeatures(t.rows(), FlowFixtures.words(m, rng, 1, cfg.txtVocab() + 1));
+            assertRejected(() -> model.forward(x, wider), "reads the caption's words [B, " + cfg.txtVocab() + "]");
+        }
+        assertRejected(() -> FlowFixtures.config(b -> b.temporalCausal(2).shallowBlockLocal(true).motionCompensation(1)
+                .firstStepMotion(true)), "first_step_motion needs txt_vocab");
     }
 }

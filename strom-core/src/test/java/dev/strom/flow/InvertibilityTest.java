@@ -58,7 +58,7 @@ class InvertibilityTest {
              StarFlow model = FlowFixtures.perturbedModel(cfg, m, 11)) {
             Random rng = new Random(5);
             NDArray x = FlowFixtures.latent(m, cfg, rng, 2, frames);
-            NDArray y = FlowFixtures.text(m, cfg, rng, 2);
+            TextFeatures y = FlowFixtures.text(m, cfg, rng, 2);
 
             ForwardPass pass = model.forward(x, y);
             assertEquals(x.getShape(), pass.z().getShape(), "z keeps the latent layout");
@@ -78,7 +78,7 @@ class InvertibilityTest {
              StarFlow model = FlowFixtures.perturbedModel(cfg, m, 12)) {
             Random rng = new Random(6);
             NDArray x = FlowFixtures.randn(m, rng, 1, cfg.inChannels(), 4, 8);
-            NDArray y = FlowFixtures.text(m, cfg, rng, 1);
+            TextFeatures y = FlowFixtures.text(m, cfg, rng, 1);
             NDArray z = model.forward(x, y).z();
             assertTrue(maxAbsDiff(z, x) > 0.05);
             double err = maxAbsDiff(model.reverse(z, Conditioning.on(y), ReverseOptions.of(new SequentialInverse())), x);
@@ -93,7 +93,7 @@ class InvertibilityTest {
              StarFlow model = FlowFixtures.perturbedModel(cfg, m, 13)) {
             Random rng = new Random(7);
             NDArray x = FlowFixtures.latent(m, cfg, rng, 1, 2);
-            NDArray y = FlowFixtures.text(m, cfg, rng, 1);
+            TextFeatures y = FlowFixtures.text(m, cfg, rng, 1);
             ForwardPass pass = model.forward(x, y);
             List<NDArray> stages = model.reverseStages(pass.z(), Conditioning.on(y), ReverseOptions.of(new SequentialInverse()));
             int nb = cfg.numBlocks();

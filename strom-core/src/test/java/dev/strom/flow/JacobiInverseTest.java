@@ -32,7 +32,7 @@ class JacobiInverseTest {
              StarFlow model = FlowFixtures.perturbedModel(cfg, m, 31)) {
             Random rng = new Random(9);
             NDArray z = FlowFixtures.latent(m, cfg, rng, 2, 3);
-            NDArray y = FlowFixtures.text(m, cfg, rng, 2);
+            TextFeatures y = FlowFixtures.text(m, cfg, rng, 2);
 
             NDArray sequential = model.reverse(z, Conditioning.on(y), ReverseOptions.of(new SequentialInverse()));
             JacobiInverse jacobi = new JacobiInverse(4, 64, 0);
@@ -53,7 +53,7 @@ class JacobiInverseTest {
              StarFlow model = FlowFixtures.perturbedModel(cfg, m, 31)) {
             Random rng = new Random(9);
             NDArray z = FlowFixtures.latent(m, cfg, rng, 2, 3);
-            NDArray y = FlowFixtures.text(m, cfg, rng, 2);
+            TextFeatures y = FlowFixtures.text(m, cfg, rng, 2);
 
             NDArray sequential = model.reverse(z, Conditioning.on(y), ReverseOptions.of(new SequentialInverse()));
             JacobiInverse jacobi = new JacobiInverse(4, 32, 1e-3);
@@ -91,8 +91,8 @@ class JacobiInverseTest {
              StarFlow model = FlowFixtures.perturbedModel(cfg, m, 32)) {
             Random rng = new Random(10);
             NDArray z = FlowFixtures.latent(m, cfg, rng, 2, 0);
-            NDArray y = FlowFixtures.text(m, cfg, rng, 2);
-            NDArray yu = FlowFixtures.emptyCaption(m, cfg, rng, 2);
+            TextFeatures y = FlowFixtures.text(m, cfg, rng, 2);
+            TextFeatures yu = FlowFixtures.emptyCaption(m, cfg, rng, 2);
 
             NDArray sequential = model.reverse(z, new Conditioning(y, yu, 2.5f), ReverseOptions.of(new SequentialInverse()));
             NDArray exact = model.reverse(z, new Conditioning(y, yu, 2.5f), ReverseOptions.of(new JacobiInverse(8, 64, 0)));

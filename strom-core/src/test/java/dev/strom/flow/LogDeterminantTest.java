@@ -48,7 +48,7 @@ class LogDeterminantTest {
             Random rng = new Random(8);
             Shape s = new Shape(shape);
             float[] xData = FlowFixtures.gaussian(rng, s.size());
-            NDArray y = FlowFixtures.text(m, cfg, rng, 1);
+            TextFeatures y = FlowFixtures.text(m, cfg, rng, 1);
             int d = (int) s.size();
 
             ForwardPass pass = model.forward(m.create(xData, s), y);
@@ -75,7 +75,7 @@ class LogDeterminantTest {
     }
 
     /** d z_i / d x as a row, from one backward pass on a fresh leaf. */
-    private static double[] jacobianRow(StarFlow model, float[] xData, Shape s, NDArray y, int i) {
+    private static double[] jacobianRow(StarFlow model, float[] xData, Shape s, TextFeatures y, int i) {
         try (NDManager row = NDManager.newBaseManager()) {
             NDArray leaf = row.create(xData, s);
             leaf.setRequiresGradient(true);

@@ -43,7 +43,7 @@ class LossGradientTest {
             Random rng = new Random(20);
             Shape shape = new Shape(1, 2, 4, 4);
             float[] x = FlowFixtures.gaussian(rng, shape.size());
-            NDArray y = FlowFixtures.text(m, cfg, rng, 1);
+            TextFeatures y = FlowFixtures.text(m, cfg, rng, 1);
             float[] grad = model.lossGradient(m.create(x, shape), y, false).toFloatArray();
             double h = 1e-2;
             for (int i : new int[]{0, 5, 17, 31}) {
@@ -67,7 +67,7 @@ class LossGradientTest {
             Random rng = new Random(21);
             Shape shape = new Shape(2, 2, 4, 4);
             float[] x = FlowFixtures.gaussian(rng, shape.size());
-            NDArray y = FlowFixtures.text(m, cfg, rng, 2);
+            TextFeatures y = FlowFixtures.text(m, cfg, rng, 2);
             List<BiFunction<ForwardPass, FlowConfig, NDArray>> objectives = List.of(
                     (pass, c) -> pass.loss(),
                     FlowLoss::training);
@@ -84,7 +84,7 @@ class LossGradientTest {
         }
     }
 
-    private static float[] gradient(StarFlow model, float[] x, Shape shape, NDArray y,
+    private static float[] gradient(StarFlow model, float[] x, Shape shape, TextFeatures y,
                                     BiFunction<ForwardPass, FlowConfig, NDArray> objective, boolean churn)
             throws InterruptedException {
         try (NDManager sub = NDManager.newBaseManager()) {

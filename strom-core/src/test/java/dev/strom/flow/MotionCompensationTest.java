@@ -245,7 +245,7 @@ class MotionCompensationTest {
             FlowFixtures.perturbProjOut(a, 22);
             Random rng = new Random(9);
             NDArray x = FlowFixtures.latent(m, with, rng, 2, 4);
-            NDArray text = FlowFixtures.text(m, with, rng, 2);
+            TextFeatures text = FlowFixtures.text(m, with, rng, 2);
             NDArray still = a.forward(x, text).z();
             a.parameters().get("first_step.bias").set(new float[]{0.8f, -0.5f});
             NDArray moved = a.forward(x, text).z();
@@ -274,7 +274,7 @@ class MotionCompensationTest {
         try (NDManager m = NDManager.newBaseManager();
              StarFlow model = FlowFixtures.perturbedModel(cfg, m, 27)) {
             Random rng = new Random(13);
-            NDArray text = FlowFixtures.text(m, cfg, rng, 1);
+            TextFeatures text = FlowFixtures.text(m, cfg, rng, 1);
             NDArray z = FlowFixtures.latent(m, cfg, rng, 1, 6);
             NDArray context = FlowFixtures.latent(m, cfg, rng, 1, 3).mul(0.5);
             InverseMethod method = cfg.predictionContext() ? new JacobiInverse(4, 200, 1e-7) : new SequentialInverse();
@@ -301,7 +301,7 @@ class MotionCompensationTest {
              StarFlow b = FlowFixtures.perturbedModel(without, m, 21)) {
             Random rng = new Random(9);
             NDArray x = FlowFixtures.latent(m, with, rng, 2, 4);
-            NDArray text = FlowFixtures.text(m, with, rng, 2);
+            TextFeatures text = FlowFixtures.text(m, with, rng, 2);
             NDArray residual = new MotionCompensation(1, with.noiseStd(), with.inChannels()).residual(x);
             ForwardPass pa = a.forward(x, text);
             ForwardPass pb = b.forward(residual, text);
@@ -324,7 +324,7 @@ class MotionCompensationTest {
         try (NDManager m = NDManager.newBaseManager();
              StarFlow model = FlowFixtures.perturbedModel(cfg, m, 23)) {
             Random rng = new Random(10);
-            NDArray text = FlowFixtures.text(m, cfg, rng, 1);
+            TextFeatures text = FlowFixtures.text(m, cfg, rng, 1);
             NDArray z = FlowFixtures.latent(m, cfg, rng, 1, 6);
             Conditioning c = guidance > 0 ? new Conditioning(text, FlowFixtures.emptyCaption(m, cfg, rng, 1), guidance) : Conditioning.on(text);
             InverseMethod method = guidance > 0 ? new JacobiInverse(4, 32, 1e-4) : new SequentialInverse();

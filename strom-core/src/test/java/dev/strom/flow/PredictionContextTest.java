@@ -70,7 +70,7 @@ class PredictionContextTest {
                 assertEquals(1, grown.parameters().zeroStarted().size(), grown.parameters().zeroStarted().toString());
                 Random rng = new Random(4);
                 NDArray x = FlowFixtures.latent(m, with, rng, 2, 4);
-                NDArray text = FlowFixtures.text(m, with, rng, 2);
+                TextFeatures text = FlowFixtures.text(m, with, rng, 2);
                 assertEquals(0.0, maxAbsDiff(grown.forward(x, text).z(), old.forward(x, text).z()), "forward");
                 NDArray z = FlowFixtures.latent(m, with, rng, 2, 4);
                 NDArray a = grown.reverse(z, Conditioning.on(text), ReverseOptions.of(new SequentialInverse()));
@@ -91,7 +91,7 @@ class PredictionContextTest {
             try (StarFlow blind = StarFlow.load(with, m, zeroed)) {
                 Random rng = new Random(5);
                 NDArray x = FlowFixtures.latent(m, with, rng, 1, 4);
-                NDArray text = FlowFixtures.text(m, with, rng, 1);
+                TextFeatures text = FlowFixtures.text(m, with, rng, 1);
                 NDArray a = reading.forward(x, text).z();
                 NDArray b = blind.forward(x, text).z();
                 assertEquals(0.0, maxAbsDiff(frame(a, 0), frame(b, 0)), "frame 0 sees zeros");

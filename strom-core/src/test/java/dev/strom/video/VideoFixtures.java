@@ -23,6 +23,10 @@ public final class VideoFixtures {
         return model(m, frames, size, 0.1);
     }
 
+    /** The fixtures' text encoder: small, and its bag of words {@link #TEXT_VOCABULARY} wide. */
+    public static final HashedTextEncoder.Config TEXT = new HashedTextEncoder.Config(64, 64, 6, 4, 16, 1, 1);
+    public static final int TEXT_VOCABULARY = TEXT.vocabulary();
+
     /**
      * A random latent video model: a random causal autoencoder (4 latent channels, 4x spatial and 4x temporal
      * compression) and a flow on its latents; {@code frames} must be 1 + 4k.
@@ -35,7 +39,7 @@ public final class VideoFixtures {
         StarFlow flow = StarFlow.initialise(config, m, 21);
         randomiseOutputs(flow, new Random(22));
         Parameters textParams = Parameters.initialised(m, 23);
-        HashedTextEncoder text = new HashedTextEncoder(textParams, new HashedTextEncoder.Config(64, 64, 6, 4, 16, 1, 1));
+        HashedTextEncoder text = new HashedTextEncoder(textParams, TEXT);
         VideoAutoencoder ae = VideoAutoencoder.initialise(AutoencoderConfig.of(4, 8, 4, 4, 0.1f, 1e-3f), 3, m, 24);
         return new VideoModel(flow, text, textParams, new VideoSpec(frames, size, 8), Sampling.FALLBACK, m, ae);
     }
@@ -68,7 +72,7 @@ public final class VideoFixtures {
         StarFlow flow = StarFlow.initialise(config, m, 11);
         randomiseOutputs(flow, new Random(12));
         Parameters textParams = Parameters.initialised(m, 13);
-        HashedTextEncoder text = new HashedTextEncoder(textParams, new HashedTextEncoder.Config(64, 64, 6, 4, 16, 1, 1));
+        HashedTextEncoder text = new HashedTextEncoder(textParams, TEXT);
         return new VideoModel(flow, text, textParams, new VideoSpec(frames, size, 8), Sampling.FALLBACK, m);
     }
 }

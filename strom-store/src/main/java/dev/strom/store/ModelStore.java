@@ -3,6 +3,7 @@ package dev.strom.store;
 import dev.strom.data.AtomicFiles;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.strom.flow.FlowConfig;
@@ -56,7 +57,7 @@ public final class ModelStore {
      * autoencoder).
      */
     public static VideoModel create(JsonNode config, NDManager manager, long seed, Map<String, TensorData> autoencoder) {
-        FlowConfig flowConfig = FlowConfigJson.fromJson(config);
+        FlowConfig flowConfig = flowConfig(config);
         HashedTextEncoder.Config textConfig = textConfig(config);
         VideoSpec spec = videoSpec(config);
         Parameters textParams = Parameters.initialised(manager, seed + 1);
@@ -64,6 +65,21 @@ public final class ModelStore {
         VideoAutoencoder ae = autoencoderConfig(config).map(c -> new VideoAutoencoder(autoencoder == null
                 ? Parameters.initialised(manager, seed + 2) : loadedAll(manager, autoencoder), c, spec.channels())).orElse(null);
         return new VideoModel(StarFlow.initialise(flowConfig, manager, seed), text, textParams, spec, sampling(config), manager, ae);
+    }
+
+    /**
+     * The flow's part of a config document: its {@code model_kwargs}, where a first step moved by the caption
+     * ({@code first_step_motion}) reads the words of this config's text encoder unless {@code txt_vocab} says otherwise.
+     */
+    public static FlowConfig flowConfig(JsonNode config) {
+        JsonNode first = config.path("model_kwargs").path("first_step_motion");
+        boolean words = first.isBoolean() ? first.asBoolean() : first.asInt(0) != 0;
+        if (!words || config.path("model_kwargs").has("txt_vocab")) {
+            return FlowConfigJson.fromJson(config);
+        }
+        ObjectNode filled = config.deepCopy();
+        ((ObjectNode) filled.get("model_kwargs")).put("txt_vocab", textConfig(config).vocabulary());
+        return FlowConfigJson.fromJson(filled);
     }
 
     private static Parameters loadedAll(NDManager manager, Map<String, TensorData> tensors) {
@@ -116,7 +132,7 @@ public final class ModelStore {
      */
     public static VideoModel load(Path dir, JsonNode config, long seed, NDManager manager) throws IOException {
         Map<String, TensorData> tensors = weights(dir);
-        return named(dir, () -> load(config, StarFlow.grown(FlowConfigJson.fromJson(config), tensors, seed), manager));
+        return named(dir, () -> load(config, StarFlow.grown(flowConfig(config), tensors, seed), manager));
     }
 
     private static Map<String, TensorData> weights(Path dir) throws IOException {
@@ -143,7 +159,7 @@ public final class ModelStore {
         Map<String, TensorData> aeTensors = new LinkedHashMap<>();
         all.forEach((k, v) -> (k.startsWith("text_encoder.") ? textTensors
                 : k.startsWith(VideoAutoencoder.PREFIX) ? aeTensors : flowTensors).put(k, v));
-        FlowConfig flowConfig = FlowConfigJson.fromJson(config);
+        FlowConfig flowConfig = flowConfig(config);
         Parameters textParams = Parameters.loaded(manager, textTensors, Set.of());
         HashedTextEncoder text = new HashedTextEncoder(textParams, textConfig(config));
         textParams.requireAllUsed();

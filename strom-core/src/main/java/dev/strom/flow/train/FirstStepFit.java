@@ -1,100 +1,124 @@
 package dev.strom.flow.train;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.strom.flow.StarFlow;
+import dev.strom.flow.TextFeatures;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
- * A least-squares start for the first step's velocity ({@code first_step_motion}): the linear map from the mean of
- * the text's rows to the clips' own moves from frame 0 to frame 1 ({@link StarFlow#firstStepTarget}) that fits a
- * sample of training clips best, with a small ridge, set as {@code first_step.weight} and {@code first_step.bias}.
+ * A least-squares start for the first step's velocity ({@code first_step_motion}): each word's velocity, and a bias,
+ * such that the sums over the captions' words ({@link StarFlow#firstStepVelocity}) fit a sample of training clips'
+ * own moves from frame 0 to frame 1 ({@link StarFlow#firstStepTarget}) best, with a small ridge; set as
+ * {@code first_step.words} and {@code first_step.bias}.
  * <p>
- * Why: the velocity reads the text without training it, and from zero a learning rate that leaves the rest of the
- * model intact moved it too slowly (after 75 steps every caption still read about (0, -0.5) px, 0.81 px from the
- * clips' moves). The map is linear, so the best start is one solve, and training goes on from there. The velocity
- * passes through r tanh(v / r), so the fit is of r atanh(move / r), with the moves kept within 0.95 r.
+ * Why: from zero, a learning rate that leaves the rest of the model intact moved the velocity too slowly (after 75
+ * steps every caption still read about (0, -0.5) px, 0.81 px from the clips' moves). The map is linear, so the best
+ * start is one solve, and training goes on from there. The velocity passes through r tanh(v / r), so the fit is of
+ * r atanh(move / r), with the moves kept within 0.95 r. Only the words the sample holds are solved for; the others
+ * keep a velocity of zero.
  */
 public final class FirstStepFit {
 
-    /** Ridge on the weights (not the bias), relative to the mean of the Gram matrix's diagonal. */
+    /** Ridge on the words (not the bias), relative to the mean of the Gram matrix's diagonal. */
     private static final double RIDGE = 1e-3;
 
     private final StarFlow flow;
-    private final int features;
-    /** Sums of f f^T and f t^T over the clips, f the text mean with a 1 appended, t the move before the tanh. */
-    private final double[] gram;
-    private final double[] cross;
-    private int clips;
+    /** The clips' words, word feature -> count, and their moves before the tanh. */
+    private final List<Map<Integer, Float>> words = new ArrayList<>();
+    private final List<double[]> moves = new ArrayList<>();
 
     public FirstStepFit(StarFlow flow) {
         if (!flow.config().firstStepMotion()) {
             throw new IllegalArgumentException("the flow has no first step to fit (first_step_motion)");
         }
         this.flow = flow;
-        this.features = flow.config().txtDim() + 1;
-        this.gram = new double[features * features];
-        this.cross = new double[features * 2];
     }
 
-    /** Adds clips x [B, T >= 2, C, H, W] under their text y [B, L, txt_dim]; clips of one frame are left out. */
-    public void add(NDArray x, NDArray y) {
+    /** Adds clips x [B, T >= 2, C, H, W] under their text y; clips of one frame are left out. */
+    public void add(NDArray x, TextFeatures y) {
         Shape s = x.getShape();
         if (s.dimension() != 5 || s.get(1) < 2) {
             return;
         }
         int b = (int) s.get(0);
-        NDManager m = x.getManager();
-        NDArray one = m.ones(new Shape(b, 1), y.getDataType());
-        float[] f = NDArrays.concat(new NDList(flow.firstStepFeatures(y), one), 1).toFloatArray();
+        int vocab = flow.config().txtVocab();
+        float[] counts = y.words().toFloatArray();
         float[] move = flow.firstStepTarget(x).toFloatArray();
         double r = flow.config().motionCompensation();
         for (int i = 0; i < b; i++) {
+            Map<Integer, Float> bag = new LinkedHashMap<>();
+            for (int w = 0; w < vocab; w++) {
+                if (counts[i * vocab + w] != 0) {
+                    bag.put(w, counts[i * vocab + w]);
+                }
+            }
             double[] t = new double[2];
             for (int k = 0; k < 2; k++) {
                 double kept = Math.max(-0.95, Math.min(0.95, move[i * 2 + k] / r));
                 t[k] = r * 0.5 * Math.log((1 + kept) / (1 - kept));
             }
-            for (int p = 0; p < features; p++) {
-                double fp = f[i * features + p];
-                for (int q = 0; q < features; q++) {
-                    gram[p * features + q] += fp * f[i * features + q];
-                }
-                cross[p * 2] += fp * t[0];
-                cross[p * 2 + 1] += fp * t[1];
-            }
+            words.add(bag);
+            moves.add(t);
         }
-        clips += b;
     }
 
     /** Clips added so far. */
     public int clips() {
-        return clips;
+        return moves.size();
     }
 
     /** Sets the flow's first-step weights to the fit; {@code m} holds the solve's temporaries. */
     public void apply(NDManager m) {
-        if (clips == 0) {
+        if (moves.isEmpty()) {
             throw new IllegalStateException("no clips of two frames or more to fit the first step to");
         }
-        double[] a = gram.clone();
+        // the words the sample holds, in a compact order, then the bias
+        Map<Integer, Integer> column = new LinkedHashMap<>();
+        words.forEach(bag -> bag.keySet().forEach(w -> column.putIfAbsent(w, column.size())));
+        int n = column.size() + 1;
+        double[] gram = new double[n * n];
+        double[] cross = new double[n * 2];
+        for (int i = 0; i < moves.size(); i++) {
+            int[] cols = new int[words.get(i).size() + 1];
+            double[] vals = new double[cols.length];
+            int j = 0;
+            for (Map.Entry<Integer, Float> e : words.get(i).entrySet()) {
+                cols[j] = column.get(e.getKey());
+                vals[j++] = e.getValue();
+            }
+            cols[j] = n - 1;
+            vals[j] = 1;
+            for (int p = 0; p < cols.length; p++) {
+                for (int q = 0; q < cols.length; q++) {
+                    gram[cols[p] * n + cols[q]] += vals[p] * vals[q];
+                }
+                cross[cols[p] * 2] += vals[p] * moves.get(i)[0];
+                cross[cols[p] * 2 + 1] += vals[p] * moves.get(i)[1];
+            }
+        }
         double diagonal = 0;
-        for (int p = 0; p < features - 1; p++) {
-            diagonal += a[p * features + p];
+        for (int p = 0; p < n - 1; p++) {
+            diagonal += gram[p * n + p];
         }
-        double ridge = RIDGE * Math.max(diagonal / (features - 1), 1e-12);
-        for (int p = 0; p < features - 1; p++) {
-            a[p * features + p] += ridge;
+        double ridge = RIDGE * Math.max(diagonal / Math.max(n - 1, 1), 1e-12);
+        for (int p = 0; p < n - 1; p++) {
+            gram[p * n + p] += ridge;
         }
-        float[] solved = m.create(a, new Shape(features, features)).inverse()
-                .matMul(m.create(cross, new Shape(features, 2))).toType(DataType.FLOAT32, false)
-                .toFloatArray();
-        float[] weight = new float[(features - 1) * 2];
-        System.arraycopy(solved, 0, weight, 0, weight.length);
-        flow.parameters().get("first_step.weight").set(weight);
-        flow.parameters().get("first_step.bias").set(new float[]{solved[weight.length], solved[weight.length + 1]});
+        float[] solved = m.create(gram, new Shape(n, n)).inverse()
+                .matMul(m.create(cross, new Shape(n, 2))).toType(DataType.FLOAT32, false).toFloatArray();
+        float[] weight = new float[flow.config().txtVocab() * 2];
+        column.forEach((w, c) -> {
+            weight[w * 2] = solved[c * 2];
+            weight[w * 2 + 1] = solved[c * 2 + 1];
+        });
+        flow.parameters().get("first_step.words").set(weight);
+        flow.parameters().get("first_step.bias").set(new float[]{solved[(n - 1) * 2], solved[(n - 1) * 2 + 1]});
     }
 }

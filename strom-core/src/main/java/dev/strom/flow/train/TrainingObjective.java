@@ -12,6 +12,7 @@ import dev.strom.flow.ForwardPass;
 import dev.strom.flow.InverseMethod;
 import dev.strom.flow.ReverseOptions;
 import dev.strom.flow.StarFlow;
+import dev.strom.flow.TextFeatures;
 import dev.strom.text.TextEncoder;
 
 import java.util.Collections;
@@ -97,7 +98,7 @@ public final class TrainingObjective {
      */
     public NDArray loss(NDArray clips, List<String> captions, float captionDrop, Random rng, double[] nllOut) {
         NDArray x = NoiseAugmentation.apply(clips, flow.config().noiseStd(), rng);
-        NDArray y = text.encode(clips.getManager(), new CaptionDropout(captionDrop).apply(captions, rng));
+        TextFeatures y = text.encode(clips.getManager(), new CaptionDropout(captionDrop).apply(captions, rng));
         ForwardPass pass = flow.forward(x, y, editFrom);
         if (nllOut != null) {
             nllOut[0] = pass.loss().getFloat();
@@ -115,7 +116,7 @@ public final class TrainingObjective {
      * velocity); taught the clips' own move, it moves frame 0 as the caption asks and the deep block learns to code
      * what is left.
      */
-    public NDArray firstStepLoss(NDArray x, NDArray y) {
+    public NDArray firstStepLoss(NDArray x, TextFeatures y) {
         NDArray v = flow.firstStepVelocity(y);
         if (v == null || x.getShape().dimension() != 5 || x.getShape().get(1) < 2) {
             return x.getManager().zeros(new Shape());
@@ -175,8 +176,8 @@ public final class TrainingObjective {
         NDManager m = noisy.getManager();
         NDArray z = NoiseAugmentation.gaussian(m.zeros(new Shape(s.get(0), own.to(), s.get(2), s.get(3), s.get(4))),
                 own.temperature(), rng);
-        NDArray y = text.encode(m, captions);
-        NDArray empty = own.guidance() > 0 ? text.encode(m, Collections.nCopies(captions.size(), "")) : null;
+        TextFeatures y = text.encode(m, captions);
+        TextFeatures empty = own.guidance() > 0 ? text.encode(m, Collections.nCopies(captions.size(), "")) : null;
         NDArray made = flow.reverse(z, new Conditioning(y, empty, own.guidance()),
                 ReverseOptions.of(method).withContext(noisy.get(":, :" + own.from())));
         return NDArrays.concat(new NDList(made, noisy.get(":, " + own.to() + ":")), 1);
@@ -191,7 +192,7 @@ public final class TrainingObjective {
     public NDArray lossAfterOwnPast(NDArray noisy, List<String> captions, OwnPast own, float captionDrop, Random rng,
                                     double[] nllOut) {
         int frames = (int) noisy.getShape().get(1);
-        NDArray y = text.encode(noisy.getManager(), new CaptionDropout(captionDrop).apply(captions, rng));
+        TextFeatures y = text.encode(noisy.getManager(), new CaptionDropout(captionDrop).apply(captions, rng));
         ForwardPass pass = flow.forward(noisy, y);
         float[] scored = new float[frames];
         for (int t = 0; t < frames; t++) {
@@ -252,7 +253,7 @@ public final class TrainingObjective {
             throw new IllegalArgumentException("caption contrast must score frames from 0.." + (frames - 1) + ", not " + scoredFrom);
         }
         NDArray x = NoiseAugmentation.apply(clips, flow.config().noiseStd(), rng).repeat(0, k);
-        NDArray y = text.encode(clips.getManager(), candidates.stream().flatMap(List::stream).toList());
+        TextFeatures y = text.encode(clips.getManager(), candidates.stream().flatMap(List::stream).toList());
         ForwardPass pass = flow.forward(x, y, editFrom);
         NDArray perSample = pass.lossPerSample();
         // rows come clip by clip, the true caption first

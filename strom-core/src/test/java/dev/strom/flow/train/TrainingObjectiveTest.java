@@ -167,7 +167,8 @@ class TrainingObjectiveTest {
     @Test
     void theFirstStepsVelocityLearnsTheMoveEachCaptionAsksFromTheClipsOwnFrames() {
         try (NDManager m = NDManager.newBaseManager();
-             VideoModel model = VideoFixtures.model(m, 2, SIZE, 0.05, b -> b.motionCompensation(1).firstStepMotion(true))) {
+             VideoModel model = VideoFixtures.model(m, 2, SIZE, 0.05, b -> b.motionCompensation(1).firstStepMotion(true)
+                     .txtVocab(VideoFixtures.TEXT_VOCABULARY))) {
             StarFlow flow = model.flow();
             TextEncoder text = model.text();
             TrainingObjective o = new TrainingObjective(flow, text).withFirstStepWeight(1f);
@@ -195,7 +196,8 @@ class TrainingObjectiveTest {
     @Test
     void aLeastSquaresFitStartsTheFirstStepsVelocityAtEachCaptionsMove() {
         try (NDManager m = NDManager.newBaseManager();
-             VideoModel model = VideoFixtures.model(m, 2, SIZE, 0.05, b -> b.motionCompensation(1).firstStepMotion(true))) {
+             VideoModel model = VideoFixtures.model(m, 2, SIZE, 0.05, b -> b.motionCompensation(1).firstStepMotion(true)
+                     .txtVocab(VideoFixtures.TEXT_VOCABULARY))) {
             List<String> captions = List.of("a square moving right", "a square moving left");
             NDArray x = squaresMoving(m);
             FirstStepFit fit = new FirstStepFit(model.flow());
@@ -214,23 +216,47 @@ class TrainingObjectiveTest {
         }
     }
 
+    @Test
+    void theVelocityIsASumOverTheCaptionsWordsSoItCarriesToACombinationNoClipHad() {
+        try (NDManager m = NDManager.newBaseManager();
+             VideoModel model = VideoFixtures.model(m, 2, SIZE, 0.05, b -> b.motionCompensation(1).firstStepMotion(true)
+                     .txtVocab(VideoFixtures.TEXT_VOCABULARY))) {
+            FirstStepFit fit = new FirstStepFit(model.flow());
+            fit.add(squaresMoving(m, 1, -1, -1), model.text().encode(m,
+                    List.of("square moving right on blue", "square moving left on blue", "square moving left on red")));
+            fit.apply(m);
+            // five words: the fixtures' encoder reads five words and an end
+            float[] v = model.flow().firstStepVelocity(model.text().encode(m,
+                    List.of("square moving right on red", "on red square moving right"))).toFloatArray();
+            assertTrue(v[0] > 0.85, "right on red, which no clip was: " + Arrays.toString(v));
+            assertEquals(0, v[1], 0.05, "no move up or down");
+            assertEquals(v[0], v[2], 1e-6, "the words' order does not matter");
+        }
+    }
+
     /** Two clips of two frames: a bright 2x2 square one pixel right, then one pixel left, of where it was. */
     private static NDArray squaresMoving(NDManager m) {
-        float[] clips = new float[2 * 2 * 3 * SIZE * SIZE];
+        return squaresMoving(m, 1, -1);
+    }
+
+    /** Clips of two frames, a bright 2x2 square in each that moves one pixel right (+1) or left (-1). */
+    private static NDArray squaresMoving(NDManager m, int... steps) {
+        int n = steps.length;
+        float[] clips = new float[n * 2 * 3 * SIZE * SIZE];
         Arrays.fill(clips, -0.5f);
-        int[][] columns = {{1, 2}, {2, 1}};
-        for (int c = 0; c < 2; c++) {
+        for (int c = 0; c < n; c++) {
+            int[] columns = steps[c] > 0 ? new int[]{1, 2} : new int[]{2, 1};
             for (int t = 0; t < 2; t++) {
                 for (int ch = 0; ch < 3; ch++) {
                     for (int y = 1; y < 3; y++) {
-                        for (int x = columns[c][t]; x < columns[c][t] + 2; x++) {
+                        for (int x = columns[t]; x < columns[t] + 2; x++) {
                             clips[(((c * 2 + t) * 3 + ch) * SIZE + y) * SIZE + x] = 0.8f;
                         }
                     }
                 }
             }
         }
-        return m.create(clips, new Shape(2, 2, 3, SIZE, SIZE));
+        return m.create(clips, new Shape(n, 2, 3, SIZE, SIZE));
     }
 
     private static double sq(float[] v) {

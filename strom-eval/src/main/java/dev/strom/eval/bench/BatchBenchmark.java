@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import dev.strom.flow.Conditioning;
+import dev.strom.flow.TextFeatures;
 import dev.strom.flow.ReverseOptions;
 import dev.strom.flow.train.NoiseAugmentation;
 import dev.strom.video.Generation;
@@ -80,18 +81,17 @@ public final class BatchBenchmark {
             scope.suppressNotUsedWarning();
             List<String> prompts = new ArrayList<>();
             NDList noise = new NDList();
-            NDArray y = null;
             for (int i = 0; i < b; i++) {
                 prompts.add(PROMPTS.get((firstSeed + i) % PROMPTS.size()));
             }
-            y = model.encode(prompts);
-            NDManager m = y.getManager();
+            TextFeatures y = model.encode(prompts);
+            NDManager m = y.rows().getManager();
             for (int i = 0; i < b; i++) {
                 noise.add(NoiseAugmentation.gaussian(m.zeros(new Shape(1, spec.frames(), spec.channels(), spec.size(),
                         spec.size())), s.temperature(), new Random(firstSeed + i)));
             }
             NDArray z = NDArrays.concat(noise);
-            NDArray empty = s.guidance() > 0 ? model.encode(Collections.nCopies(b, "")) : null;
+            TextFeatures empty = s.guidance() > 0 ? model.encode(Collections.nCopies(b, "")) : null;
             NDArray x = model.flow().reverse(z, new Conditioning(y, empty, s.guidance()), ReverseOptions.of(s.method()));
             if (s.denoise() && model.flow().config().noiseStd() > 0) {
                 x = model.flow().denoise(x, y);

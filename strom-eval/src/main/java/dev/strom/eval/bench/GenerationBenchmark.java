@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import dev.strom.flow.Conditioning;
+import dev.strom.flow.TextFeatures;
 import dev.strom.flow.JacobiInverse;
 import dev.strom.flow.ReverseOptions;
 import dev.strom.flow.train.NoiseAugmentation;
@@ -68,9 +69,9 @@ public final class GenerationBenchmark {
         VideoSpec spec = model.spec();
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
-            NDArray y = model.encode(List.of(PROMPT));
-            NDArray empty = sampling.guidance() > 0 ? model.encode(List.of("")) : null;
-            NDArray z = NoiseAugmentation.gaussian(y.getManager().zeros(
+            TextFeatures y = model.encode(List.of(PROMPT));
+            TextFeatures empty = sampling.guidance() > 0 ? model.encode(List.of("")) : null;
+            NDArray z = NoiseAugmentation.gaussian(y.rows().getManager().zeros(
                     new Shape(1, spec.frames(), spec.channels(), spec.size(), spec.size())), 1f, new Random(1));
             model.flow().reverse(z, new Conditioning(y, empty, sampling.guidance()), ReverseOptions.of(jacobi));
         }

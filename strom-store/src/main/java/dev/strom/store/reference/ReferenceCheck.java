@@ -14,6 +14,7 @@ import dev.strom.flow.ForwardPass;
 import dev.strom.flow.InverseMethod;
 import dev.strom.flow.JacobiInverse;
 import dev.strom.flow.LearnedDenoiser;
+import dev.strom.flow.TextFeatures;
 import dev.strom.flow.SequentialInverse;
 import dev.strom.flow.StarFlow;
 import dev.strom.video.Sampling;
@@ -162,7 +163,7 @@ public final class ReferenceCheck {
         tensor("denoiser/out", out, d.get("out"));
         tensor("denoiser/x_denoised", den.denoise(x, y), d.get("x_denoised"));
         if (d.containsKey("target_score")) {
-            NDArray target = LearnedDenoiser.target(flow, x, y);
+            NDArray target = LearnedDenoiser.target(flow, x, TextFeatures.of(y));
             gradient("denoiser/target_score", target, d.get("target_score"));
             relative("denoiser/loss_denoiser", den.loss(x, y, target), d.get("loss_denoiser"));
         }
