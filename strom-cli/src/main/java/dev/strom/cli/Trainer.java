@@ -143,8 +143,8 @@ final class Trainer {
                 trained.keySet().removeIf(name -> name.startsWith(LearnedDenoiser.PREFIX));
                 TrainStep step = new TrainStep(trained, TrainSettings.starflow(lr, warmup, o.steps()));
                 // weights the fine-tuned model did not have (zero-started options such as pos_embed); not the first
-                // step's velocity when it is fitted: it starts where it should, and a sparse table of word velocities
-                // at 30 times the rate random-walked under Adam (0.32 px from the clips' moves after 75 steps)
+                // step's velocity when it is fitted: it starts at the least-squares answer, not at zero, and at the
+                // base rate it stays there (docs/experiments.md, session 25)
                 boolean fitted = model.flow().config().firstStepMotion() && firstStepWeight > 0;
                 float scale = (float) train.path("new_parameter_lr_scale").asDouble(1);
                 if (scale != 1) {
