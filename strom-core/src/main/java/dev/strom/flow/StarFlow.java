@@ -612,6 +612,9 @@ public final class StarFlow implements AutoCloseable {
 
     private void requireText(TextFeatures y, long batch, String what) {
         requireRows(y == null ? null : y.rows(), batch, what);
+        if (y != null && y.words() != null && y.words().getShape().get(0) != batch) {
+            throw new IllegalArgumentException(what + "'s words must be [" + batch + ", txt_vocab], got " + y.words().getShape());
+        }
     }
 
     private void requireRows(NDArray y, long batch, String what) {

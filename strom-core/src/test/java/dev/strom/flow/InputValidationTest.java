@@ -151,6 +151,8 @@ class InputValidationTest {
             assertRejected(() -> model.forward(x, t.rows()), "reads the caption's words", "got none");
             TextFeatures wider = new TextFeatures(t.rows(), FlowFixtures.words(m, rng, 1, cfg.txtVocab() + 1));
             assertRejected(() -> model.forward(x, wider), "reads the caption's words [B, " + cfg.txtVocab() + "]");
+            TextFeatures twoBags = new TextFeatures(t.rows(), FlowFixtures.words(m, rng, 2, cfg.txtVocab()));
+            assertRejected(() -> model.forward(x, twoBags), "words must be [1, txt_vocab]");
         }
         assertRejected(() -> FlowFixtures.config(b -> b.temporalCausal(2).shallowBlockLocal(true).motionCompensation(1)
                 .firstStepMotion(true)), "first_step_motion needs txt_vocab");
