@@ -218,7 +218,8 @@ public final class Dynamics {
         double right = 0, all = 0, vertical = 0, verticalAll = 0, size = 0, sizeAll = 0, en = 0, de = 0;
         double whole = 0, directed = 0;
         for (Evaluation.Generated g : generated) {
-            Boolean ok = TemporalQuality.movesAsPrompted(g.clip(), g.asked().motion());
+            double[][] track = TemporalQuality.track(g.clip());
+            Boolean ok = TemporalQuality.movesAsPrompted(track, g.clip().width(), g.asked().motion());
             if (ok == null) {
                 continue;
             }
@@ -235,7 +236,7 @@ public final class Dynamics {
                 size += hit;
             } else {
                 directed++;
-                whole += ok && TemporalQuality.keepsItsSize(g.clip()) ? 1 : 0;
+                whole += ok && TemporalQuality.keepsItsSize(track) ? 1 : 0;
             }
             if (g.german()) {
                 de += hit;

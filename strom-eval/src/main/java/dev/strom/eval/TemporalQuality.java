@@ -144,11 +144,16 @@ public final class TemporalQuality {
      * direction (bounce, spin, stay).
      */
     public static Boolean movesAsPrompted(Clip c, Motion m) {
-        double[][] tr = track(c);
-        int q = Math.max(1, c.frames() / 4);
+        return movesAsPrompted(track(c), c.width(), m);
+    }
+
+    /** As {@link #movesAsPrompted(Clip, Motion)} for a clip {@code width} pixels wide already tracked ({@link #track}). */
+    public static Boolean movesAsPrompted(double[][] tr, int width, Motion m) {
+        int frames = tr.length;
+        int q = Math.max(1, frames / 4);
         double[] first = average(tr, 0, q);
-        double[] last = average(tr, c.frames() - q, c.frames());
-        double minShift = c.width() * 0.1;
+        double[] last = average(tr, frames - q, frames);
+        double minShift = width * 0.1;
         return switch (m) {
             case LEFT -> last[0] - first[0] < -minShift;
             case RIGHT -> last[0] - first[0] > minShift;
@@ -161,20 +166,20 @@ public final class TemporalQuality {
     }
 
     /**
-     * Whether the tracked object ends the clip at about the size it started: its mean area over the last quarter
-     * within half to twice that over the first, frames without it counting as none. Why: an object that swells on
-     * one side moves its centre as well, so {@link #movesAsPrompted} counts a blob spreading left as an object
-     * moving left.
+     * Whether the tracked object ({@link #track}) ends the clip at about the size it started: its mean area over the
+     * last quarter within half to twice that over the first, frames without it counting as none. Why: an object that
+     * swells on one side moves its centre as well, so {@link #movesAsPrompted} counts a blob spreading left as an
+     * object moving left.
      */
-    public static boolean keepsItsSize(Clip c) {
-        double[][] tr = track(c);
-        int q = Math.max(1, c.frames() / 4);
+    public static boolean keepsItsSize(double[][] tr) {
+        int frames = tr.length;
+        int q = Math.max(1, frames / 4);
         double first = 0;
         double last = 0;
         // frames where the object is gone count as area 0: a vanishing object is not whole
         for (int t = 0; t < q; t++) {
             first += tr[t][2];
-            last += tr[c.frames() - q + t][2];
+            last += tr[frames - q + t][2];
         }
         return first > 0 && last >= 0.5 * first && last <= 2 * first;
     }
