@@ -102,7 +102,8 @@ public final class FlowConfigJson {
         return k.get(name).asInt();
     }
 
-    private static boolean flag(JsonNode k, String name, boolean dflt) {
+    /** A 0/1 or true/false option of {@code model_kwargs} {@code k}, {@code dflt} where it is missing or null. */
+    static boolean flag(JsonNode k, String name, boolean dflt) {
         JsonNode n = k.path(name);
         if (n.isMissingNode() || n.isNull()) return dflt;
         return n.isBoolean() ? n.asBoolean() : n.asInt() != 0;

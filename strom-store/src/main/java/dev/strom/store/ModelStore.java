@@ -72,9 +72,8 @@ public final class ModelStore {
      * ({@code first_step_motion}) reads the words of this config's text encoder unless {@code txt_vocab} says otherwise.
      */
     public static FlowConfig flowConfig(JsonNode config) {
-        JsonNode first = config.path("model_kwargs").path("first_step_motion");
-        boolean words = first.isBoolean() ? first.asBoolean() : first.asInt(0) != 0;
-        if (!words || config.path("model_kwargs").has("txt_vocab")) {
+        JsonNode kwargs = config.path("model_kwargs");
+        if (!FlowConfigJson.flag(kwargs, "first_step_motion", false) || kwargs.has("txt_vocab")) {
             return FlowConfigJson.fromJson(config);
         }
         ObjectNode filled = config.deepCopy();
