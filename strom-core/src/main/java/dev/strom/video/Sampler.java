@@ -340,7 +340,14 @@ public final class Sampler {
             };
             float[] made = invert(w.context() == 0 ? null
                     : Arrays.copyOfRange(clip, w.from() * plane, (w.from() + w.context()) * plane), w, progress, drafts);
-            System.arraycopy(made, w.context() * plane, out, first * plane, w.fresh() * plane);
+            float[] fresh = Arrays.copyOfRange(made, w.context() * plane, (w.context() + w.fresh()) * plane);
+            if (g.sampling().denoise() && space instanceof Pixels) {
+                // the temporal half of denoising, each new frame against the result's frame before it
+                fresh = new NoiseGate(spec.channels(), spec.size(), spec.size(), model.flow().config().noiseStd(),
+                        g.sampling().temperature())
+                        .apply(fresh, first == 0 ? null : Arrays.copyOfRange(out, (first - 1) * plane, first * plane));
+            }
+            System.arraycopy(fresh, 0, out, first * plane, w.fresh() * plane);
             if (listener.wantsFrames()) {
                 int from = space.firstPixel(first);
                 int count = space.firstPixel(first + w.fresh()) - from;

@@ -12,7 +12,8 @@ import dev.strom.flow.SequentialInverse;
  * @param guidance    classifier-free guidance weight w >= 0 (0: none)
  * @param temperature scale of the Gaussian prior's noise, > 0
  * @param inversion   how each block is inverted: Jacobi iteration (fast) or sequential (exact, slow)
- * @param denoise     run the denoising step after sampling (off: the raw noise-augmented sample)
+ * @param denoise     run the denoising steps after sampling, the model's per-frame denoiser and then the {@link NoiseGate}
+ *                    over time (off: the raw noise-augmented sample)
  * @param extendMarker the model was trained on STARFlow-V's "(extend) " windows: a window that continues a clip
  *                     from mid-clip context (later windows of a long video, an extension) is made under the caption
  *                     with that prefix, as it was trained; a property of the model that requests keep
