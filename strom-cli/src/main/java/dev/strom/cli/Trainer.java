@@ -333,7 +333,7 @@ final class Trainer {
         try (NDScope scope = new NDScope()) {
             fit.apply(manager);
         }
-        System.err.printf(Locale.ROOT, "first step's velocity fitted to the moves of %d clips%n", fit.clips());
+        System.err.printf(Locale.ROOT, "first step's velocity and size rate fitted to the steps of %d clips%n", fit.clips());
     }
 
     private static NDArray flowClips(VideoModel model, TrainingData.BatchPart p) {

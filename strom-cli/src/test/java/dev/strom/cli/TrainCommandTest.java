@@ -192,7 +192,7 @@ class TrainCommandTest {
         Path resumed = dir.resolve("resumed");
         Cli run = Cli.run("train", "--config", file.toString(), "--out", straight.toString(), "--steps", "3", "--seed", "4");
         assertEquals(0, run.exit(), run.err());
-        assertTrue(run.err().contains("first step's velocity fitted to the moves of"), run.err());
+        assertTrue(run.err().contains("first step's velocity and size rate fitted to the steps of"), run.err());
         Cli half = Cli.run("train", "--config", file.toString(), "--out", resumed.toString(), "--steps", "3", "--stop-at", "1", "--seed", "4");
         assertEquals(0, half.exit(), half.err());
         Cli rest = Cli.run("train", "--out", resumed.toString(), "--steps", "3", "--resume");

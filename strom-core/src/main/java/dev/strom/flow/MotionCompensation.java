@@ -27,8 +27,9 @@ import ai.djl.nn.pooling.Pool;
  * <p>
  * Frame 0 is coded as it is. No velocity is known before two frames, so frame 1 is coded as it is too, the first
  * step made by the flow's deep block (coded as a difference from frame 0 instead, a fine-tuned model lost what it had
- * learnt of moving as the text says), unless the text gives the velocity ({@link #withFirstStep}): then frame 1 is
- * predicted as frame 0 moved by it and coded as its residual, as later frames are. The prediction reads only earlier
+ * learnt of moving as the text says), unless the text gives the first step ({@link #withFirstStep}), a velocity and
+ * a size rate: then frame 1 is predicted as frame 0 moved and scaled by it and coded as its residual, as later frames
+ * are. The prediction reads only earlier
  * frames and the text, so the step is invertible frame by frame and volume-preserving (its log-determinant is 0):
  * the model stays an exact density of the clip.
  */
@@ -38,8 +39,23 @@ public final class MotionCompensation {
     private final double temperature;
     /** 2 h^2 of the range kernel that cleans the frame being moved on; 0 for a flow without noise (no cleaning). */
     private final double range;
-    /** The first step's velocity [B, 2] (x, y in pixels a frame) for each clip, or null: frame 1 coded as it is. */
+    /**
+     * The first step [B, 3] for each clip: its velocity (x, y in pixels a frame) and size rate (the object's relative
+     * growth a frame), or null: frame 1 coded as it is.
+     */
     private final NDArray firstStep;
+
+    /** The largest size rate a first step makes or is taught, either way: 25 % a frame. */
+    public static final double MAX_SIZE_RATE = 0.25;
+    /** The size rates {@link #firstStepTarget} weighs: -0.2 .. 0.2 in steps of 0.025. */
+    private static final int SIZE_CANDIDATES = 8;
+    private static final double SIZE_STEP = 0.025;
+    /**
+     * The colour distance from the background (frame 0's border, in [-1, 1] units over the channels) past which a
+     * pixel counts towards the object whose centre a size rate scales about: well above the noise (0.17 at sigma
+     * 0.1), under any object's contrast.
+     */
+    private static final double OBJECT_DISTANCE = 0.3;
 
     /**
      * @param radius   largest speed followed, in pixels a frame along each axis
@@ -67,50 +83,120 @@ public final class MotionCompensation {
     }
 
     /**
-     * The same compensation with frame 1 predicted by the first step ({@link #firstPrediction}) at {@code velocity}
-     * [B, 2], one (x, y) in pixels a frame per clip, within the radius; null for frame 1 coded as it is.
+     * The same compensation with frame 1 predicted by the first step ({@link #firstPrediction}): {@code step} [B, 3],
+     * per clip a velocity (x, y) in pixels a frame within the radius and a size rate, or [B, 2], a velocity alone
+     * (size rate 0); null for frame 1 coded as it is.
      */
-    public MotionCompensation withFirstStep(NDArray velocity) {
-        return new MotionCompensation(this, velocity);
+    public MotionCompensation withFirstStep(NDArray step) {
+        return new MotionCompensation(this, step == null ? null : withSize(step));
+    }
+
+    /** A first step [B, 3] from one [B, 3] or a velocity alone [B, 2] (size rate 0). */
+    private static NDArray withSize(NDArray step) {
+        if (step.getShape().get(1) == 3) {
+            return step;
+        }
+        return NDArrays.concat(new NDList(step, step.getManager().zeros(new Shape(step.getShape().get(0), 1))), 1);
     }
 
     /**
      * Frame 1 as the first step predicts it [B, C, H, W]: frame 0 [B, C, H, W], cleaned as every frame moved on is,
-     * moved by the first step's velocity [B, 2]. The move interpolates bilinearly between the four whole-pixel shifts
-     * around the velocity, so a whole-pixel velocity is an exact shift. Why not a smoother mix: a Gaussian mean over
-     * the shifts blurs frame 0 as it moves it, and frame 0 plus that move kept each edge's sharp part where the edge
-     * had been, a dark or light fringe behind every moving object that the samples kept (docs/experiments.md,
-     * session 24).
+     * moved by the first step [B, 3] (or [B, 2], a velocity alone): its velocity, and scaled by its size rate g about
+     * the centre of frame 0's object ({@link #centres}), by about 1 + g (exactly 1 / (1 - g) where the radius allows),
+     * so that "growing" and "shrinking" start as "moving left" does. The move interpolates
+     * bilinearly between the four whole-pixel shifts around each pixel's displacement, so a whole-pixel velocity is
+     * an exact shift. Why not a smoother mix: a Gaussian mean over the shifts blurs frame 0 as it moves it, and frame 0
+     * plus that move kept each edge's sharp part where the edge had been, a dark or light fringe behind every moving
+     * object that the samples kept (docs/experiments.md, session 24).
      */
-    NDArray firstPrediction(NDArray frame0, NDArray velocity) {
-        return movedBy(clean(frame0), velocity);
+    NDArray firstPrediction(NDArray frame0, NDArray step) {
+        NDArray cleaned = clean(frame0);
+        return movedBy(shifted(cleaned), withSize(step), centres(cleaned));
     }
 
     /**
-     * The whole-frame move from frame 0 to frame 1 of each clip x [B, T >= 2, C, H, W], [B, 2] in pixels: the mean
-     * of the whole-pixel offsets within the radius weighted by how well frame 0, cleaned and shifted by each, explains
-     * frame 1 (a softmax of the summed square error at a temperature of 8 C sigma^2, a few mismatched edge pixels'
-     * worth), so a fractional speed splits between its neighbours. What the text's velocity is taught to predict
-     * ({@code first_step_velocity_weight}): read from the frames themselves, footage needs no labels.
+     * The first step from frame 0 to frame 1 of each clip x [B, T >= 2, C, H, W], [B, 3]: the whole-frame move in
+     * pixels, the mean of the whole-pixel offsets within the radius weighted by how well frame 0, cleaned and shifted
+     * by each, explains frame 1 (a softmax of the summed square error at a temperature of 8 C sigma^2, a few
+     * mismatched edge pixels' worth), so a fractional speed splits between its neighbours; then the size rate, the
+     * mean of rates from -0.2 to 0.2 weighted the same way by how well frame 0 moved by that velocity and scaled by
+     * each explains frame 1. What the text's first step is taught to predict ({@code first_step_velocity_weight}):
+     * read from the frames themselves, footage needs no labels.
      */
     public NDArray firstStepTarget(NDArray x) {
         NDArray frame1 = rows(frames(x, 1, 2));
-        Shifted shifted = shifted(clean(rows(frames(x, 0, 1))));
+        NDArray cleaned = clean(rows(frames(x, 0, 1)));
+        Shifted shifted = shifted(cleaned);
         NDArray errors = frame1.expandDims(1).sub(shifted.frames()).square().sum(new int[]{2, 3, 4});
-        return errors.mul(-1.0 / (8 * temperature)).softmax(1).matMul(shifted.offsets());
+        NDArray velocity = errors.mul(-1.0 / (8 * temperature)).softmax(1).matMul(shifted.offsets());
+        // then the size rate with that velocity, weighed the same way
+        NDArray centres = centres(cleaned);
+        NDManager m = x.getManager();
+        long b = velocity.getShape().get(0);
+        int n = 2 * SIZE_CANDIDATES + 1;
+        float[] rates = new float[n];
+        NDList sizeErrors = new NDList();
+        for (int j = 0; j < n; j++) {
+            rates[j] = (float) ((j - SIZE_CANDIDATES) * SIZE_STEP);
+            NDArray step = NDArrays.concat(new NDList(velocity, m.full(new Shape(b, 1), rates[j])), 1);
+            sizeErrors.add(frame1.sub(movedBy(shifted, step, centres)).square().sum(new int[]{1, 2, 3}).expandDims(1));
+        }
+        NDArray size = NDArrays.concat(sizeErrors, 1).mul(-1.0 / (8 * temperature)).softmax(1).matMul(m.create(rates, new Shape(n, 1)));
+        return NDArrays.concat(new NDList(velocity, size), 1);
     }
 
     /**
-     * {@code frame} [B, C, H, W] moved by {@code velocity} [B, 2] as {@link #firstPrediction} moves it: each
-     * whole-pixel shift weighted by the bilinear hat (1 - |v - d|)+ along each axis, which is differentiable in v
+     * A frame [B, C, H, W], given {@link #shifted} by every offset, moved by {@code step} [B, 3] as
+     * {@link #firstPrediction} moves it: pixel p's content comes from p - u(p), u(p) = v + g (p - c - v) with v the
+     * velocity, g the size rate and c the clip's {@code centres} [B, 2] (clamped to the radius), so the centre moves
+     * by v and everything else scales about it; each whole-pixel
+     * shift d weighted at p by the bilinear hat (1 - |u(p) - d|)+ along each axis, which is differentiable in v and g
      * between whole pixels.
      */
-    private NDArray movedBy(NDArray frame, NDArray velocity) {
-        Shifted shifted = shifted(frame);
-        NDArray hat = velocity.expandDims(1).sub(shifted.offsets().expandDims(0)).abs().neg().add(1).maximum(0);
-        NDArray weights = hat.get(new NDIndex(":, :, 0")).mul(hat.get(new NDIndex(":, :, 1")));
+    private NDArray movedBy(Shifted shifted, NDArray step, NDArray centres) {
+        Shape s = shifted.frames().getShape();
+        long b = s.get(0);
+        long h = s.get(3);
+        long w = s.get(4);
+        NDManager m = step.getManager();
+        NDArray g = step.get(new NDIndex(":, 2:3")).reshape(b, 1, 1);
+        // the centre moved on by the velocity stays where it moved to; the displacement along x varies with x alone,
+        // along y with y alone: [B, 1, W] and [B, H, 1]
+        NDArray moved = centres.add(step.get(new NDIndex(":, 0:2")));
+        NDArray ux = step.get(new NDIndex(":, 0:1")).reshape(b, 1, 1)
+                .add(g.mul(m.arange(0f, (float) w).reshape(1, 1, w).sub(moved.get(new NDIndex(":, 0:1")).reshape(b, 1, 1))))
+                .clip(-radius, radius);
+        NDArray uy = step.get(new NDIndex(":, 1:2")).reshape(b, 1, 1)
+                .add(g.mul(m.arange(0f, (float) h).reshape(1, h, 1).sub(moved.get(new NDIndex(":, 1:2")).reshape(b, 1, 1))))
+                .clip(-radius, radius);
+        NDArray dx = shifted.offsets().get(new NDIndex(":, 0")).reshape(1, -1, 1, 1);
+        NDArray dy = shifted.offsets().get(new NDIndex(":, 1")).reshape(1, -1, 1, 1);
+        NDArray hatX = ux.expandDims(1).sub(dx).abs().neg().add(1).maximum(0);
+        NDArray hatY = uy.expandDims(1).sub(dy).abs().neg().add(1).maximum(0);
+        return shifted.frames().mul(hatX.mul(hatY).expandDims(2)).sum(new int[]{1});
+    }
+
+    /**
+     * Where the object of each frame [N, C, H, W] stands, (x, y) in pixels [N, 2]: the mean position of the pixels
+     * whose colour is more than {@link #OBJECT_DISTANCE} from the frame's border mean (the background of a clip whose
+     * object is inside it), weighted by how much more; the frame's middle where none is. What a size rate scales
+     * about. A function of the frame alone, so the first step stays invertible.
+     */
+    NDArray centres(NDArray frame) {
         Shape s = frame.getShape();
-        return shifted.frames().mul(weights.reshape(s.get(0), -1, 1, 1, 1)).sum(new int[]{1});
+        long n = s.get(0);
+        long h = s.get(2);
+        long w = s.get(3);
+        NDArray border = NDArrays.concat(new NDList(frame.get(new NDIndex(":, :, 0, :")), frame.get(new NDIndex(":, :, -1, :")),
+                frame.get(new NDIndex(":, :, :, 0")), frame.get(new NDIndex(":, :, :, -1"))), 2);
+        NDArray background = border.mean(new int[]{2}).reshape(n, s.get(1), 1, 1);
+        NDArray weight = frame.sub(background).square().sum(new int[]{1}).sqrt().sub(OBJECT_DISTANCE).maximum(0).stopGradient();
+        NDManager m = frame.getManager();
+        double eps = 1e-3;
+        NDArray total = weight.sum(new int[]{1, 2}).add(eps);
+        NDArray x = weight.mul(m.arange(0f, (float) w).reshape(1, 1, w)).sum(new int[]{1, 2}).add(eps * (w - 1) / 2.0).div(total);
+        NDArray y = weight.mul(m.arange(0f, (float) h).reshape(1, h, 1)).sum(new int[]{1, 2}).add(eps * (h - 1) / 2.0).div(total);
+        return NDArrays.stack(new NDList(x, y), 1);
     }
 
     /** A frame shifted by every whole-pixel offset within the radius: frames [B, K, C, H, W], offsets (x, y) [K, 2]. */
@@ -316,12 +402,12 @@ public final class MotionCompensation {
         private final float[][] source;
         /** Frames restored so far. */
         private int made;
-        /** The first step's velocity [B, 2] as a plain array, or null. */
-        private final float[] velocity;
+        /** The first step [B, 3] as a plain array, or null. */
+        private final float[] step;
 
-        private Restorer(float[][] source, float[] velocity) {
+        private Restorer(float[][] source, float[] step) {
             this.source = source;
-            this.velocity = velocity;
+            this.step = step;
         }
 
         /** The next frame [B, 1, C, H, W] of the clip from its y [B, 1, C, H, W]. */
@@ -338,7 +424,7 @@ public final class MotionCompensation {
          * the second with a first step.
          */
         private boolean predicts() {
-            return source != null || before != null || last != null && velocity != null;
+            return source != null || before != null || last != null && step != null;
         }
 
         /**
@@ -362,7 +448,7 @@ public final class MotionCompensation {
                 }
                 prediction = (source != null ? edited(m)
                         : before != null ? predict(rows(m.create(last, shape)), rows(m.create(before, shape)))
-                        : firstPrediction(rows(m.create(last, shape)), m.create(velocity, new Shape(shape.get(0), 2))))
+                        : firstPrediction(rows(m.create(last, shape)), m.create(step, new Shape(shape.get(0), 3))))
                         .toFloatArray();
             }
             return m.create(prediction, shape);

@@ -47,6 +47,9 @@ public final class StarFlow implements AutoCloseable {
     /** The first step's velocity from the caption's words, [txt_vocab, 2] and [2] ({@code first_step_motion}), else null. */
     private final NDArray firstStepWeight;
     private final NDArray firstStepBias;
+    /** The first step's size rate from the caption's words, [txt_vocab, 1] and [1], else null. */
+    private final NDArray firstStepSize;
+    private final NDArray firstStepSizeBias;
 
     private StarFlow(FlowConfig config, Parameters parameters) {
         this.config = config;
@@ -61,6 +64,9 @@ public final class StarFlow implements AutoCloseable {
         // zero-started: a model fine-tuned with it starts as the model it was (no move)
         firstStepWeight = config.firstStepMotion() ? parameters.declareOptional("first_step.words", new long[]{config.txtVocab(), 2}) : null;
         firstStepBias = config.firstStepMotion() ? parameters.declareOptional("first_step.bias", new long[]{2}) : null;
+        // zero in a checkpoint from before the size rate, which then computes what it did
+        firstStepSize = config.firstStepMotion() ? parameters.declareOptional("first_step.size", new long[]{config.txtVocab(), 1}) : null;
+        firstStepSizeBias = config.firstStepMotion() ? parameters.declareOptional("first_step.size_bias", new long[]{1}) : null;
         if (config.predictionContext() && !framesAreLocalBelow(blocks.size() - 1)) {
             throw new IllegalArgumentException("prediction_context needs every block below the deep one to be per frame (shallow_block_local)");
         }
@@ -470,18 +476,19 @@ public final class StarFlow implements AutoCloseable {
      * frame 0 moved as the text asks ({@link #firstStepVelocity}).
      */
     private MotionCompensation motionFor(TextFeatures y) {
-        NDArray v = firstStepVelocity(y);
-        return v == null ? motion : motion.withFirstStep(v);
+        NDArray step = firstStep(y);
+        return step == null ? motion : motion.withFirstStep(step);
     }
 
     /**
-     * The first step's velocity [B, 2] in pixels a frame for text {@code y} ({@code first_step_motion}), or null
-     * without it: a sum over the caption's words of each word's learned velocity, plus a bias, kept within the
-     * compensation's radius (r tanh(v / r)). Read from the words, not from the encoder's rows: the rows mix every
-     * word into every row, and a map from them carried badly to unseen object/motion/background triples, while
-     * teaching it through the encoder cost frame 0 its small objects (docs/experiments.md, sessions 24 and 25).
+     * The first step [B, 3] for text {@code y} ({@code first_step_motion}), or null without it: the velocity (x, y)
+     * in pixels a frame and the size rate, each a sum over the caption's words of each word's learned value, plus a
+     * bias, kept within the compensation's radius (r tanh(v / r)) and within {@link MotionCompensation#MAX_SIZE_RATE}
+     * the same way. Read from the words, not from the encoder's rows: the rows mix every word into every row, and a
+     * map from them carried badly to unseen object/motion/background triples, while teaching it through the encoder
+     * cost frame 0 its small objects (docs/experiments.md, sessions 24 and 25).
      */
-    public NDArray firstStepVelocity(TextFeatures y) {
+    public NDArray firstStep(TextFeatures y) {
         if (firstStepWeight == null || y == null) {
             return null;
         }
@@ -491,10 +498,12 @@ public final class StarFlow implements AutoCloseable {
         }
         float r = config.motionCompensation();
         NDArray v = y.words().matMul(firstStepWeight).add(firstStepBias);
-        return Scalar.mul(Scalar.mul(v, 1f / r).tanh(), r);
+        float g = (float) MotionCompensation.MAX_SIZE_RATE;
+        NDArray size = y.words().matMul(firstStepSize).add(firstStepSizeBias);
+        return NDArrays.concat(new NDList(Scalar.mul(Scalar.mul(v, 1f / r).tanh(), r), Scalar.mul(Scalar.mul(size, 1f / g).tanh(), g)), 1);
     }
 
-    /** The move from frame 0 to frame 1 of clips x [B, T >= 2, C, H, W] that the first step's velocity is taught ({@link MotionCompensation#firstStepTarget}). */
+    /** The step from frame 0 to frame 1 of clips x [B, T >= 2, C, H, W], [B, 3], that the first step is taught ({@link MotionCompensation#firstStepTarget}). */
     public NDArray firstStepTarget(NDArray x) {
         return motion.firstStepTarget(x);
     }

@@ -11,6 +11,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import java.util.Arrays;
 import java.util.Random;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
@@ -218,6 +219,89 @@ class MotionCompensationTest {
         }
     }
 
+    @Test
+    void aSizeRateScalesFrameZeroAboutItsObjectsCentre() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            // no noise: frame 0 is moved as it is, not cleaned
+            MotionCompensation mc = new MotionCompensation(3, 0, 3);
+            NDArray zero = square(m, 9, 7, 2);
+            double mass = mass(zero);
+            double[] centre = centre(zero);
+            for (float g : new float[]{0.2f, -0.2f}) {
+                NDArray moved = mc.firstPrediction(zero, m.create(new float[]{0, 0, g}, new Shape(1, 3)));
+                double scale = 1 / (1 - g);
+                assertEquals(scale * scale, mass(moved) / mass, 0.1 * scale * scale, "size rate " + g + ": area times (1 / (1 - g))^2");
+                assertEquals(centre[0], centre(moved)[0], 0.05, "size rate " + g + " keeps the centre");
+                assertEquals(centre[1], centre(moved)[1], 0.05, "size rate " + g + " keeps the centre");
+            }
+            NDArray both = mc.firstPrediction(zero, m.create(new float[]{1, 0, 0.2f}, new Shape(1, 3)));
+            assertEquals(centre[0] + 1, centre(both)[0], 0.05, "and a velocity moves it as well");
+        }
+    }
+
+    @Test
+    void whatTheFirstStepIsTaughtReadsAGrowingOrShrinkingObjectsSizeRate() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            MotionCompensation mc = new MotionCompensation(3, 0.1f, 3);
+            // half-width 2 to 2.2 is 1.1 times the size, g = 1 - 1 / 1.1; 3 to 2.7 is 0.9 times, g = 1 - 1 / 0.9 (frame 0
+            // with whole-pixel edges both times: cleaning frame 0 takes most of a faint edge pixel off)
+            NDArray clips = NDArrays.concat(new NDList(
+                    NDArrays.stack(new NDList(square(m, 8, 8, 2).squeeze(0), square(m, 8, 8, 2.2).squeeze(0)), 0).expandDims(0),
+                    NDArrays.stack(new NDList(square(m, 8, 8, 3).squeeze(0), square(m, 8, 8, 2.7).squeeze(0)), 0).expandDims(0)), 0);
+            NDArray noisy = clips.add(FlowFixtures.randn(m, new Random(6), clips.getShape().getShape()).mul(0.1));
+            float[] v = mc.firstStepTarget(noisy).toFloatArray();
+            assertEquals(1 - 1 / 1.1, v[2], 0.03, "growing: " + Arrays.toString(v));
+            assertEquals(1 - 1 / 0.9, v[5], 0.03, "shrinking: " + Arrays.toString(v));
+            for (int i : new int[]{0, 1, 3, 4}) {
+                assertEquals(0, v[i], 0.1, "neither moves: " + Arrays.toString(v));
+            }
+        }
+    }
+
+    @Test
+    void aClipWithAGrowingFirstStepComesBackFromItsResidual() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray x = movingSquare(m, 3, 5, 1).add(FlowFixtures.randn(m, new Random(7), 1, 3, 3, SIZE, SIZE).mul(0.1));
+            MotionCompensation mc = new MotionCompensation(2, 0.1, 3).withFirstStep(m.create(new float[]{0.7f, 0, 0.15f}, new Shape(1, 3)));
+            assertTrue(maxAbsDiff(mc.restore(mc.residual(x), null, false), x) < 1e-4);
+        }
+    }
+
+    /** One frame [1, 3, SIZE, SIZE]: a square of colour (0.8, -0.6, 0.2) and half-width h centred at (cx, cy) on -0.5, box-filtered. */
+    private static NDArray square(NDManager m, double cx, double cy, double h) {
+        float[] v = new float[3 * SIZE * SIZE];
+        float[] colour = {0.8f, -0.6f, 0.2f};
+        for (int c = 0; c < 3; c++) {
+            for (int y = 0; y < SIZE; y++) {
+                for (int x = 0; x < SIZE; x++) {
+                    double cover = Math.max(0, Math.min(x + 1, cx + h) - Math.max(x, cx - h))
+                            * Math.max(0, Math.min(y + 1, cy + h) - Math.max(y, cy - h));
+                    v[(c * SIZE + y) * SIZE + x] = (float) (-0.5 + cover * (colour[c] + 0.5));
+                }
+            }
+        }
+        return m.create(v, new Shape(1, 3, SIZE, SIZE));
+    }
+
+    /** How much of the square a frame [1, 3, SIZE, SIZE] holds, in pixels (its first channel's excess over the ground). */
+    private static double mass(NDArray frame) {
+        return frame.get(new NDIndex("0, 0")).add(0.5).sum().getFloat() / 1.3;
+    }
+
+    /** The square's centre (x, y) in a frame [1, 3, SIZE, SIZE], by its first channel's excess over the ground. */
+    private static double[] centre(NDArray frame) {
+        float[] v = frame.get(new NDIndex("0, 0")).add(0.5).toFloatArray();
+        double sx = 0, sy = 0, sw = 0;
+        for (int y = 0; y < SIZE; y++) {
+            for (int x = 0; x < SIZE; x++) {
+                sx += v[y * SIZE + x] * x;
+                sy += v[y * SIZE + x] * y;
+                sw += v[y * SIZE + x];
+            }
+        }
+        return new double[]{sx / sw, sy / sw};
+    }
+
     private static NDArray velocity(NDManager m, float vx, float vy) {
         return m.create(new float[]{vx, vy}, new Shape(1, 2));
     }
@@ -230,10 +314,11 @@ class MotionCompensationTest {
             NDArray noisy = clips.add(FlowFixtures.randn(m, new Random(3), clips.getShape().getShape()).mul(0.1));
             float[] v = mc.firstStepTarget(noisy).toFloatArray();
             assertEquals(2, v[0], 0.1, "2 px right");
-            assertEquals(-1, v[2], 0.1, "1 px left");
-            assertEquals(0, v[4], 0.1, "still");
-            for (int i = 1; i < 6; i += 2) {
-                assertEquals(0, v[i], 0.1, "no move up or down");
+            assertEquals(-1, v[3], 0.1, "1 px left");
+            assertEquals(0, v[6], 0.1, "still");
+            for (int c = 0; c < 3; c++) {
+                assertEquals(0, v[c * 3 + 1], 0.1, "no move up or down");
+                assertEquals(0, v[c * 3 + 2], 0.03, "no growth");
             }
         }
     }
@@ -252,6 +337,10 @@ class MotionCompensationTest {
             int plane = (int) (still.size() / 2 / 4);
             assertEquals(0, maxAbsDiff(frameOf(moved, 0, plane), frameOf(still, 0, plane)), 1e-6, "frame 0 does not read it");
             assertTrue(maxAbsDiff(moved, still) > 1e-3, "a learnt velocity changes frame 1's coding");
+            a.parameters().get("first_step.size_bias").set(new float[]{0.2f});
+            NDArray grown = a.forward(x, text).z();
+            assertEquals(0, maxAbsDiff(frameOf(grown, 0, plane), frameOf(still, 0, plane)), 1e-6, "nor does it read the size rate");
+            assertTrue(maxAbsDiff(grown, moved) > 1e-3, "a learnt size rate changes frame 1's coding too");
         }
     }
 

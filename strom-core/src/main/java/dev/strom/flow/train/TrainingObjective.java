@@ -109,20 +109,26 @@ public final class TrainingObjective {
     }
 
     /**
-     * How far the text's first-step velocity is from the clips' own move from frame 0 to frame 1 (noisy clips x
-     * [B, T, C, H, W], text y): the mean square difference in pixels, 0 for clips of one frame. Why: the velocity
+     * How far the text's first step is from the clips' own step from frame 0 to frame 1 (noisy clips x
+     * [B, T, C, H, W], text y): the mean square difference in pixels, of the velocity and of what the size rate moves
+     * an object's edge ({@link #SIZE_PIXELS}), 0 for clips of one frame. Why: the velocity
      * reaches the likelihood only through frame 1's coding, where the deep block had already learnt the first step
      * with none, so the likelihood alone left it where it started (after 100 steps every caption read nearly the same
      * velocity); taught the clips' own move, it moves frame 0 as the caption asks and the deep block learns to code
      * what is left.
      */
     public NDArray firstStepLoss(NDArray x, TextFeatures y) {
-        NDArray v = flow.firstStepVelocity(y);
-        if (v == null || x.getShape().dimension() != 5 || x.getShape().get(1) < 2) {
+        NDArray step = flow.firstStep(y);
+        if (step == null || x.getShape().dimension() != 5 || x.getShape().get(1) < 2) {
             return x.getManager().zeros(new Shape());
         }
-        return v.sub(flow.firstStepTarget(x)).square().sum(new int[]{1}).mean();
+        // the size rate's error in pixels: what it moves the edge of an object SIZE_PIXELS from its centre
+        NDArray scale = x.getManager().create(new float[]{1, 1, SIZE_PIXELS});
+        return step.sub(flow.firstStepTarget(x)).mul(scale).square().sum(new int[]{1}).mean();
     }
+
+    /** How far from its centre a size rate's error is counted, in pixels: about a world object's half-width. */
+    static final float SIZE_PIXELS = 5f;
 
     /** The same objective with the first step's velocity taught the clips' own move at {@code weight} ({@link #firstStepLoss}). */
     public TrainingObjective withFirstStepWeight(float weight) {

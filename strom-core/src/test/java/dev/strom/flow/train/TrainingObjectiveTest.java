@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import dev.strom.flow.FlowLoss;
 import dev.strom.flow.ForwardPass;
 import dev.strom.flow.SequentialInverse;
+import dev.strom.flow.MotionCompensation;
 import dev.strom.flow.StarFlow;
 import dev.strom.text.TextEncoder;
 import java.util.Map;
@@ -180,8 +181,8 @@ class TrainingObjectiveTest {
             for (int i = 0; i < 60; i++) {
                 step.run(() -> o.firstStepLoss(x, text.encode(m, captions)));
             }
-            float[] v = flow.firstStepVelocity(text.encode(m, captions)).toFloatArray();
-            assertTrue(v[0] > 0.5 && v[2] < -0.5, "right then left: " + Arrays.toString(v));
+            float[] v = flow.firstStep(text.encode(m, captions)).toFloatArray();
+            assertTrue(v[0] > 0.5 && v[3] < -0.5, "right then left: " + Arrays.toString(v));
             // the velocity reads the text and does not reshape it: none of its loss reaches the text encoder
             Map<String, NDArray> textOnly = new java.util.HashMap<>(model.parameters());
             textOnly.keySet().removeIf(n -> !n.startsWith("text_encoder."));
@@ -205,14 +206,16 @@ class TrainingObjectiveTest {
             assertEquals(0, fit.clips(), "a still has no first step");
             fit.add(x, model.text().encode(m, captions));
             fit.apply(m);
-            float[] v = model.flow().firstStepVelocity(model.text().encode(m, captions)).toFloatArray();
+            float[] v = model.flow().firstStep(model.text().encode(m, captions)).toFloatArray();
             float[] moves = model.flow().firstStepTarget(x).toFloatArray();
-            for (int i = 0; i < 4; i++) {
-                // radius 1 here: a move of a whole pixel is fitted as 0.95, where r tanh(v / r) is still steep
-                double kept = Math.signum(moves[i]) * Math.min(Math.abs(moves[i]), 0.95);
-                assertEquals(kept, v[i], 0.02, "the fit reads each caption's own move, component " + i);
+            for (int i = 0; i < 6; i++) {
+                // radius 1 here: a move of a whole pixel is fitted as 0.95, where r tanh(v / r) is still steep; the
+                // size rate within 0.95 of its bound likewise
+                double bound = 0.95 * (i % 3 < 2 ? 1 : MotionCompensation.MAX_SIZE_RATE);
+                double kept = Math.signum(moves[i]) * Math.min(Math.abs(moves[i]), bound);
+                assertEquals(kept, v[i], 0.02, "the fit reads each caption's own step, component " + i);
             }
-            assertTrue(v[0] > 0.9 && v[2] < -0.9, "right then left: " + Arrays.toString(v));
+            assertTrue(v[0] > 0.9 && v[3] < -0.9, "right then left: " + Arrays.toString(v));
         }
     }
 
@@ -226,12 +229,60 @@ class TrainingObjectiveTest {
                     List.of("square moving right on blue", "square moving left on blue", "square moving left on red")));
             fit.apply(m);
             // five words: the fixtures' encoder reads five words and an end
-            float[] v = model.flow().firstStepVelocity(model.text().encode(m,
+            float[] v = model.flow().firstStep(model.text().encode(m,
                     List.of("square moving right on red", "on red square moving right"))).toFloatArray();
             assertTrue(v[0] > 0.85, "right on red, which no clip was: " + Arrays.toString(v));
             assertEquals(0, v[1], 0.05, "no move up or down");
-            assertEquals(v[0], v[2], 1e-6, "the words' order does not matter");
+            assertEquals(v[0], v[3], 1e-6, "the words' order does not matter");
         }
+    }
+
+    @Test
+    void theFitReadsGrowingAndShrinkingFromTheWordsAsItReadsMoves() {
+        try (NDManager m = NDManager.newBaseManager();
+             VideoModel model = VideoFixtures.model(m, 2, 8, 0.05, b -> b.motionCompensation(1).firstStepMotion(true)
+                     .txtVocab(VideoFixtures.TEXT_VOCABULARY))) {
+            // a square of half-width 2 that grows to 2.2 (1.1 times), and one of 2.2 that shrinks to 2
+            NDArray x = m.create(concat(square(8, 2), square(8, 2.2), square(8, 2.2), square(8, 2)), new Shape(2, 2, 3, 8, 8));
+            List<String> captions = List.of("a square growing", "a square shrinking");
+            FirstStepFit fit = new FirstStepFit(model.flow());
+            fit.add(x, model.text().encode(m, captions));
+            fit.apply(m);
+            float[] step = model.flow().firstStep(model.text().encode(m, captions)).toFloatArray();
+            float[] target = model.flow().firstStepTarget(x).toFloatArray();
+            assertTrue(target[2] > 0.05 && target[5] < -0.03, "the clips' own size rates: " + Arrays.toString(target));
+            assertEquals(target[2], step[2], 0.01, "growing: " + Arrays.toString(step));
+            assertEquals(target[5], step[5], 0.01, "shrinking: " + Arrays.toString(step));
+        }
+    }
+
+    /** One frame [3, size, size] of a square of half-width h at the middle, 0.8 on -0.5, box-filtered. */
+    private static float[] square(int size, double h) {
+        float[] v = new float[3 * size * size];
+        double c = size / 2.0;
+        for (int ch = 0; ch < 3; ch++) {
+            for (int y = 0; y < size; y++) {
+                for (int x = 0; x < size; x++) {
+                    double cover = Math.max(0, Math.min(x + 1, c + h) - Math.max(x, c - h)) * Math.max(0, Math.min(y + 1, c + h) - Math.max(y, c - h));
+                    v[(ch * size + y) * size + x] = (float) (-0.5 + 1.3 * cover);
+                }
+            }
+        }
+        return v;
+    }
+
+    private static float[] concat(float[]... parts) {
+        int n = 0;
+        for (float[] p : parts) {
+            n += p.length;
+        }
+        float[] out = new float[n];
+        int at = 0;
+        for (float[] p : parts) {
+            System.arraycopy(p, 0, out, at, p.length);
+            at += p.length;
+        }
+        return out;
     }
 
     /** Two clips of two frames: a bright 2x2 square one pixel right, then one pixel left, of where it was. */
