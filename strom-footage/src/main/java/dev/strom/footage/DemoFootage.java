@@ -16,6 +16,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.stream.Stream;
 
 /**
@@ -82,7 +85,8 @@ public final class DemoFootage {
         for (int i = 0; i < sources.size(); i++) {
             Source s = sources.get(i);
             boolean still = takesStill(i / options.variants(), i % options.variants(), options.variants());
-            Clip footage = render(s.filter(), still ? Math.max(options.frames(), STILL_FRAME + 1) : options.frames());
+            int frames = still ? Math.max(options.frames(), STILL_FRAME + 1) : options.frames();
+            Clip footage = rendered(s.filter(), frames);
             ClipWriter.write(footage.window(0, options.frames()), folder.resolve(s.name() + ".mp4"), 1);
             written.add(new Entry(s.name() + ".mp4", s.caption()));
             if (still) {
@@ -158,6 +162,33 @@ public final class DemoFootage {
      */
     private static boolean takesStill(int kind, int variant, int variants) {
         return kind < STILLS && variant == kind % variants;
+    }
+
+    /**
+     * The one thread FFmpeg's source filters run on, never the one that encodes: rendered on the encoding thread, the
+     * same clips encoded to different bytes in 0-9 of 16 runs (the renders were identical every time, the decoded
+     * pixels differed from frame 1 or 2 on); each render on a fresh thread, 2 of 64; all of them on one other thread,
+     * none of 64 (docs/experiments.md, session 26). Whatever the filters leave behind is per thread.
+     */
+    private static final ExecutorService RENDERER = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "demo-footage-render");
+        t.setDaemon(true);
+        return t;
+    });
+
+    /** {@link #render} on the {@link #RENDERER} thread. */
+    private static Clip rendered(String filter, int frames) throws IOException {
+        try {
+            return RENDERER.submit(() -> render(filter, frames)).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while rendering " + filter, e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            throw new IOException("FFmpeg's " + filter + " failed: " + e.getCause(), e.getCause());
+        }
     }
 
     /** The first {@code frames} frames of an FFmpeg source filter, as RGB. */
