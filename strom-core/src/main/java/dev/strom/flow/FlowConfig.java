@@ -57,6 +57,9 @@ import java.util.Arrays;
  * @param txtVocab         how many word features the caption's bag of words counts ({@code txt_vocab}, the text
  *                         encoder's vocabulary; 0 where nothing reads it): the first step's velocity is a sum over
  *                         the caption's words ({@link TextFeatures#words})
+ * @param carrySizeRate    with {@code first_step_motion}, whether every later frame's prediction also grows or
+ *                         shrinks at the first step's size rate before the matching finds what else moved
+ *                         ({@code carry_size_rate}; not in the reference; see {@link MotionCompensation})
  */
 public record FlowConfig(
         int inChannels, int imgSize, int patchSize, int channels, int topChannels, int[] layersPerBlock,
@@ -66,7 +69,7 @@ public record FlowConfig(
         int ptSeqLen, boolean denoiser, boolean conditionalDenoiser, int denoiserWindow,
         float noiseStd, boolean condNoiseLevel, float latentNormRegularization, boolean positionEmbedding,
         int positionFrames, int motionContext, int motionCompensation, boolean predictionContext,
-        boolean firstStepMotion, int txtVocab) {
+        boolean firstStepMotion, int txtVocab, boolean carrySizeRate) {
 
     /** Normalisation inside transformer layers. */
     public enum NormType { LAYER_NORM, RMS_NORM, NONE }
@@ -92,6 +95,7 @@ public record FlowConfig(
         require(!predictionContext || motionCompensation > 0, "prediction_context needs motion_compensation");
         require(!firstStepMotion || motionCompensation > 0 && txtDim > 0, "first_step_motion needs motion_compensation and text");
         require(txtVocab >= 0 && (!firstStepMotion || txtVocab > 0), "first_step_motion needs txt_vocab, the words its velocity reads");
+        require(!carrySizeRate || firstStepMotion, "carry_size_rate needs first_step_motion, whose size rate it carries");
     }
 
     private static void require(boolean ok, String message) {
@@ -201,6 +205,7 @@ public record FlowConfig(
         private int motionCompensation;
         private boolean predictionContext;
         private boolean firstStepMotion;
+        private boolean carrySizeRate;
         private int txtVocab;
 
         private Builder() {
@@ -381,6 +386,11 @@ public record FlowConfig(
             return this;
         }
 
+        public Builder carrySizeRate(boolean v) {
+            carrySizeRate = v;
+            return this;
+        }
+
         public Builder txtVocab(int v) {
             txtVocab = v;
             return this;
@@ -397,7 +407,7 @@ public record FlowConfig(
                     qkNorm, postNorm, finalNorm, normType, softClip, reversedOrder, temporalCausal, shallowBlockLocal,
                     ptSeqLen, denoiser, conditionalDenoiser, denoiserWindow, noiseStd, condNoiseLevel,
                     latentNormRegularization, positionEmbedding, positionFrames, motionContext, motionCompensation,
-                    predictionContext, firstStepMotion, txtVocab);
+                    predictionContext, firstStepMotion, txtVocab, carrySizeRate);
         }
     }
 
@@ -430,6 +440,6 @@ public record FlowConfig(
                 + ", positionEmbedding=" + positionEmbedding + ", positionFrames=" + positionFrames
                 + ", motionContext=" + motionContext + ", motionCompensation=" + motionCompensation
                 + (predictionContext ? ", predictionContext=true" : "")
-                + (firstStepMotion ? ", firstStepMotion=true" : "") + (txtVocab > 0 ? ", txtVocab=" + txtVocab : "") + "]";
+                + (firstStepMotion ? ", firstStepMotion=true" : "") + (txtVocab > 0 ? ", txtVocab=" + txtVocab : "") + (carrySizeRate ? ", carrySizeRate=true" : "") + "]";
     }
 }

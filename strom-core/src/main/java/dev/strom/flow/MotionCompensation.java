@@ -44,6 +44,8 @@ public final class MotionCompensation {
      * growth a frame), or null: frame 1 coded as it is.
      */
     private final NDArray firstStep;
+    /** Whether later frames carry the first step's size rate on ({@code carry_size_rate}). */
+    private final boolean carrySize;
 
     /** The largest size rate a first step makes or is taught, either way: 25 % a frame. */
     public static final double MAX_SIZE_RATE = 0.25;
@@ -63,6 +65,14 @@ public final class MotionCompensation {
      * @param channels channels of a frame
      */
     public MotionCompensation(int radius, double noiseStd, int channels) {
+        this(radius, noiseStd, channels, false);
+    }
+
+    /**
+     * As above; with {@code carrySize} every later frame's prediction grows or shrinks at the first step's size rate
+     * too ({@link #predict}).
+     */
+    public MotionCompensation(int radius, double noiseStd, int channels, boolean carrySize) {
         if (radius < 1) {
             throw new IllegalArgumentException("motion compensation needs a radius of at least 1 pixel, got " + radius);
         }
@@ -73,6 +83,7 @@ public final class MotionCompensation {
         // two noisy samples of one colour differ by 2 C sigma^2 in square, an object's edge by about 1 a channel
         this.range = 10.0 * channels * noiseStd * noiseStd;
         this.firstStep = null;
+        this.carrySize = carrySize;
     }
 
     private MotionCompensation(MotionCompensation m, NDArray firstStep) {
@@ -80,6 +91,7 @@ public final class MotionCompensation {
         this.temperature = m.temperature;
         this.range = m.range;
         this.firstStep = firstStep;
+        this.carrySize = m.carrySize;
     }
 
     /**
@@ -346,7 +358,8 @@ public final class MotionCompensation {
         }
         NDArray last = rows(frames(x, 1, t - 1));
         NDArray before = rows(frames(x, 0, t - 2));
-        return predict(last, before).reshape(s.get(0), t - 2, s.get(2), s.get(3), s.get(4));
+        NDArray rates = carried() ? firstStep.get(new NDIndex(":, 2")).expandDims(1).repeat(1, t - 2).reshape(-1) : null;
+        return predict(last, before, rates).reshape(s.get(0), t - 2, s.get(2), s.get(3), s.get(4));
     }
 
     /**
@@ -447,7 +460,7 @@ public final class MotionCompensation {
                     throw new IllegalArgumentException("an edit's result is no longer than its source's " + source.length + " frames");
                 }
                 prediction = (source != null ? edited(m)
-                        : before != null ? predict(rows(m.create(last, shape)), rows(m.create(before, shape)))
+                        : before != null ? predict(rows(m.create(last, shape)), rows(m.create(before, shape)), carriedRates(m))
                         : firstPrediction(rows(m.create(last, shape)), m.create(step, new Shape(shape.get(0), 3))))
                         .toFloatArray();
             }
@@ -462,6 +475,19 @@ public final class MotionCompensation {
             }
             // the change made so far, carried on
             return at.add(clean(rows(m.create(last, shape)))).sub(clean(rows(m.create(source[made - 1], shape))));
+        }
+
+        /** The first step's size rate of each clip [B] when later frames carry it, else null. */
+        private NDArray carriedRates(NDManager m) {
+            if (!carried()) {
+                return null;
+            }
+            long b = shape.get(0);
+            float[] rates = new float[(int) b];
+            for (int i = 0; i < b; i++) {
+                rates[i] = step[i * 3 + 2];
+            }
+            return m.create(rates);
         }
 
         private void keep(NDArray frame) {
@@ -482,13 +508,31 @@ public final class MotionCompensation {
         return out;
     }
 
-    /** The next frame predicted from the last two, each [N, C, H, W]. */
-    NDArray predict(NDArray last, NDArray before) {
+    /** Whether later frames carry a first step's size rate on: {@code carry_size_rate} and a first step. */
+    private boolean carried() {
+        return carrySize && firstStep != null;
+    }
+
+    /**
+     * The next frame predicted from the last two, each [N, C, H, W]; with size {@code rates} [N] (null: none) both
+     * are first scaled at that rate about their object ({@link #movedBy} with no velocity), so the matching finds what
+     * moved besides and the prediction grows on. Why: an edge that moves a third of a pixel a frame, as a growing
+     * object's does, matches standing still within the training noise, so matching alone let growth stall after two
+     * frames (docs/experiments.md, session 26).
+     */
+    NDArray predict(NDArray last, NDArray before, NDArray rates) {
         Shape s = last.getShape();
         long h = s.get(2);
         long w = s.get(3);
-        NDArray lastPadded = padEdges(clean(last), radius);
-        NDArray beforePadded = padEdges(before, radius);
+        NDArray source = clean(last);
+        NDArray reference = before;
+        if (rates != null) {
+            NDArray step = NDArrays.concat(new NDList(rates.getManager().zeros(new Shape(s.get(0), 2)), rates.reshape(-1, 1)), 1);
+            reference = movedBy(shifted(before), step, centres(clean(before)));
+            source = movedBy(shifted(source), step, centres(source));
+        }
+        NDArray lastPadded = padEdges(source, radius);
+        NDArray beforePadded = padEdges(reference, radius);
         NDList errors = new NDList();
         NDList moved = new NDList();
         for (int dy = -radius; dy <= radius; dy++) {

@@ -267,6 +267,37 @@ class MotionCompensationTest {
         }
     }
 
+    @Test
+    void carriedOnTheSizeRateLaterFramesOfAGrowingObjectLeaveLessToCodeThanMatchingAlone() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            // half-width 2, then 1.1 times as large every frame: g = 1 - 1 / 1.1
+            NDList frames = new NDList();
+            for (int t = 0; t < 4; t++) {
+                frames.add(square(m, 8, 8, 2 * Math.pow(1.1, t)).squeeze(0));
+            }
+            NDArray noise = FlowFixtures.randn(m, new Random(8), 1, 4, 3, SIZE, SIZE).mul(0.1);
+            NDArray x = NDArrays.stack(frames, 0).expandDims(0).add(noise);
+            NDArray step = m.create(new float[]{0, 0, (float) (1 - 1 / 1.1)}, new Shape(1, 3));
+            MotionCompensation carried = new MotionCompensation(3, 0.1, 3, true).withFirstStep(step);
+            MotionCompensation matched = new MotionCompensation(3, 0.1, 3).withFirstStep(step);
+            for (int t = 2; t < 4; t++) {
+                // what the prediction misses: the residual less the frame's own noise
+                double left = energy(frame(carried.residual(x), t).sub(frame(noise, t)));
+                double stalled = energy(frame(matched.residual(x), t).sub(frame(noise, t)));
+                assertTrue(left < 0.85 * stalled, "frame " + t + ": carried " + left + " against matched alone " + stalled);
+            }
+            NDArray y = carried.residual(x);
+            assertTrue(maxAbsDiff(carried.restore(y, null, false), x) < 1e-4, "it comes back whole");
+            MotionCompensation.Restorer r = carried.restorer(frame(x, 0), false);
+            for (int t = 1; t < 4; t++) {
+                assertTrue(maxAbsDiff(r.next(frame(y, t)), frame(x, t)) < 1e-4, "frame " + t + " from frame 0 alone, in turn");
+            }
+            MotionCompensation still = new MotionCompensation(3, 0.1, 3, true).withFirstStep(m.create(new float[]{0, 0, 0}, new Shape(1, 3)));
+            assertTrue(maxAbsDiff(still.residual(x), new MotionCompensation(3, 0.1, 3).withFirstStep(step.zerosLike()).residual(x)) < 1e-5,
+                    "a size rate of 0 carries nothing");
+        }
+    }
+
     /** One frame [1, 3, SIZE, SIZE]: a square of colour (0.8, -0.6, 0.2) and half-width h centred at (cx, cy) on -0.5, box-filtered. */
     private static NDArray square(NDManager m, double cx, double cy, double h) {
         float[] v = new float[3 * SIZE * SIZE];
