@@ -124,6 +124,8 @@ class FlowConfigJsonTest {
                 () -> config("temporal_causal", 2, "shallow_block_local", 1, "pos_embed", 1, "pos_embed_frames", 4),
                 () -> config("temporal_causal", 2, "shallow_block_local", 1, "motion_context", 2),
                 () -> config("temporal_causal", 2, "shallow_block_local", 1, "motion_compensation", 3, "prediction_context", 1),
+                () -> config("temporal_causal", 2, "shallow_block_local", 1, "motion_compensation", 3, "first_step_motion", 1,
+                        "txt_vocab", 20, "carry_size_rate", 1),
                 () -> config("learnable_self_denoiser", 1, "conditional_denoiser", 1,
                         "denoiser_window", 2, "pt_seq_len", 3, "temporal_causal", 2, "shallow_block_local", 1));
         for (Supplier<FlowConfig> s : configs) {
@@ -249,6 +251,8 @@ class FlowConfigJsonTest {
         assertRejected(() -> config("in_channels", null), "in_channels");
         assertRejected(() -> config("temporal_causal", 2, "shallow_block_local", 1, "prediction_context", 1),
                 "prediction_context needs motion_compensation");
+        assertRejected(() -> config("temporal_causal", 2, "shallow_block_local", 1, "motion_compensation", 3, "carry_size_rate", 1),
+                "carry_size_rate needs first_step_motion");
         assertRejected(() -> FlowConfigJson.fromJson("{not json"), "not valid JSON");
     }
 
