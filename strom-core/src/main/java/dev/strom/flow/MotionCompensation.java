@@ -96,24 +96,15 @@ public final class MotionCompensation {
 
     /**
      * The same compensation with frame 1 predicted by the first step ({@link #firstPrediction}): {@code step} [B, 3],
-     * per clip a velocity (x, y) in pixels a frame within the radius and a size rate, or [B, 2], a velocity alone
-     * (size rate 0); null for frame 1 coded as it is.
+     * per clip a velocity (x, y) in pixels a frame within the radius and a size rate; null for frame 1 coded as it is.
      */
     public MotionCompensation withFirstStep(NDArray step) {
-        return new MotionCompensation(this, step == null ? null : withSize(step));
-    }
-
-    /** A first step [B, 3] from one [B, 3] or a velocity alone [B, 2] (size rate 0). */
-    private static NDArray withSize(NDArray step) {
-        if (step.getShape().get(1) == 3) {
-            return step;
-        }
-        return NDArrays.concat(new NDList(step, step.getManager().zeros(new Shape(step.getShape().get(0), 1))), 1);
+        return new MotionCompensation(this, step);
     }
 
     /**
      * Frame 1 as the first step predicts it [B, C, H, W]: frame 0 [B, C, H, W], cleaned as every frame moved on is,
-     * moved by the first step [B, 3] (or [B, 2], a velocity alone): its velocity, and scaled by its size rate g about
+     * moved by the first step [B, 3]: its velocity, and scaled by its size rate g about
      * the centre of frame 0's object ({@link #centres}), by about 1 + g (exactly 1 / (1 - g) where the radius allows),
      * so that "growing" and "shrinking" start as "moving left" does. The move interpolates
      * bilinearly between the four whole-pixel shifts around each pixel's displacement, so a whole-pixel velocity is
@@ -123,7 +114,7 @@ public final class MotionCompensation {
      */
     NDArray firstPrediction(NDArray frame0, NDArray step) {
         NDArray cleaned = clean(frame0);
-        return movedBy(shifted(cleaned), withSize(step), centres(cleaned));
+        return movedBy(shifted(cleaned), step, centres(cleaned));
     }
 
     /**

@@ -473,7 +473,7 @@ public final class StarFlow implements AutoCloseable {
 
     /**
      * The motion compensation for clips under text {@code y}: with {@code first_step_motion}, frame 1 predicted as
-     * frame 0 moved as the text asks ({@link #firstStepVelocity}).
+     * frame 0 moved and scaled as the text asks ({@link #firstStep}).
      */
     private MotionCompensation motionFor(TextFeatures y) {
         NDArray step = firstStep(y);

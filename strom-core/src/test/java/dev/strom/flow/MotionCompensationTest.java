@@ -333,8 +333,9 @@ class MotionCompensationTest {
         return new double[]{sx / sw, sy / sw};
     }
 
+    /** A first step [1, 3] that moves by (vx, vy) and keeps the size. */
     private static NDArray velocity(NDManager m, float vx, float vy) {
-        return m.create(new float[]{vx, vy}, new Shape(1, 2));
+        return m.create(new float[]{vx, vy, 0}, new Shape(1, 3));
     }
 
     @Test
