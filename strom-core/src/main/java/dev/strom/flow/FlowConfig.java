@@ -60,6 +60,10 @@ import java.util.Arrays;
  * @param carrySizeRate    with {@code first_step_motion}, whether every later frame's prediction also grows or
  *                         shrinks at the first step's size rate before the matching finds what else moved
  *                         ({@code carry_size_rate}; not in the reference; see {@link MotionCompensation})
+ * @param cleanRange       with motion compensation, the range of the kernel that cleans a frame before it is moved
+ *                         on, in units of C sigma^2 ({@code clean_range}, default {@link #DEFAULT_CLEAN_RANGE}; not in
+ *                         the reference): narrower keeps an object's soft edge pixels from being averaged into the
+ *                         ground, wider takes more noise off
  */
 public record FlowConfig(
         int inChannels, int imgSize, int patchSize, int channels, int topChannels, int[] layersPerBlock,
@@ -69,7 +73,10 @@ public record FlowConfig(
         int ptSeqLen, boolean denoiser, boolean conditionalDenoiser, int denoiserWindow,
         float noiseStd, boolean condNoiseLevel, float latentNormRegularization, boolean positionEmbedding,
         int positionFrames, int motionContext, int motionCompensation, boolean predictionContext,
-        boolean firstStepMotion, int txtVocab, boolean carrySizeRate) {
+        boolean firstStepMotion, int txtVocab, boolean carrySizeRate, float cleanRange) {
+
+    /** The cleaning range every model before {@code clean_range} was trained with: 10 C sigma^2. */
+    public static final float DEFAULT_CLEAN_RANGE = 10f;
 
     /** Normalisation inside transformer layers. */
     public enum NormType { LAYER_NORM, RMS_NORM, NONE }
@@ -96,6 +103,8 @@ public record FlowConfig(
         require(!firstStepMotion || motionCompensation > 0 && txtDim > 0, "first_step_motion needs motion_compensation and text");
         require(txtVocab >= 0 && (!firstStepMotion || txtVocab > 0), "first_step_motion needs txt_vocab, the words its velocity reads");
         require(!carrySizeRate || firstStepMotion, "carry_size_rate needs first_step_motion, whose size rate it carries");
+        require(cleanRange > 0, "clean_range must be positive");
+        require(cleanRange == DEFAULT_CLEAN_RANGE || motionCompensation > 0, "clean_range needs motion_compensation, whose cleaning it sets");
     }
 
     private static void require(boolean ok, String message) {
@@ -206,6 +215,7 @@ public record FlowConfig(
         private boolean predictionContext;
         private boolean firstStepMotion;
         private boolean carrySizeRate;
+        private float cleanRange = DEFAULT_CLEAN_RANGE;
         private int txtVocab;
 
         private Builder() {
@@ -391,6 +401,11 @@ public record FlowConfig(
             return this;
         }
 
+        public Builder cleanRange(float v) {
+            cleanRange = v;
+            return this;
+        }
+
         public Builder txtVocab(int v) {
             txtVocab = v;
             return this;
@@ -407,7 +422,7 @@ public record FlowConfig(
                     qkNorm, postNorm, finalNorm, normType, softClip, reversedOrder, temporalCausal, shallowBlockLocal,
                     ptSeqLen, denoiser, conditionalDenoiser, denoiserWindow, noiseStd, condNoiseLevel,
                     latentNormRegularization, positionEmbedding, positionFrames, motionContext, motionCompensation,
-                    predictionContext, firstStepMotion, txtVocab, carrySizeRate);
+                    predictionContext, firstStepMotion, txtVocab, carrySizeRate, cleanRange);
         }
     }
 
@@ -440,6 +455,7 @@ public record FlowConfig(
                 + ", positionEmbedding=" + positionEmbedding + ", positionFrames=" + positionFrames
                 + ", motionContext=" + motionContext + ", motionCompensation=" + motionCompensation
                 + (predictionContext ? ", predictionContext=true" : "")
-                + (firstStepMotion ? ", firstStepMotion=true" : "") + (txtVocab > 0 ? ", txtVocab=" + txtVocab : "") + (carrySizeRate ? ", carrySizeRate=true" : "") + "]";
+                + (firstStepMotion ? ", firstStepMotion=true" : "") + (txtVocab > 0 ? ", txtVocab=" + txtVocab : "") + (carrySizeRate ? ", carrySizeRate=true" : "")
+                + (cleanRange != DEFAULT_CLEAN_RANGE ? ", cleanRange=" + cleanRange : "") + "]";
     }
 }

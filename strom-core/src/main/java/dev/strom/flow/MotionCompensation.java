@@ -65,14 +65,20 @@ public final class MotionCompensation {
      * @param channels channels of a frame
      */
     public MotionCompensation(int radius, double noiseStd, int channels) {
-        this(radius, noiseStd, channels, false);
+        this(radius, noiseStd, channels, false, FlowConfig.DEFAULT_CLEAN_RANGE);
+    }
+
+    /** The compensation a flow's config asks for: its radius, noise, channels, {@code carry_size_rate} and {@code clean_range}. */
+    public static MotionCompensation of(FlowConfig config) {
+        return new MotionCompensation(config.motionCompensation(), config.noiseStd(), config.inChannels(),
+                config.carrySizeRate(), config.cleanRange());
     }
 
     /**
      * As above; with {@code carrySize} every later frame's prediction grows or shrinks at the first step's size rate
-     * too ({@link #predict}).
+     * too ({@link #predict}); {@code cleanRange} is the cleaning's range in units of C sigma^2 ({@link #clean}).
      */
-    public MotionCompensation(int radius, double noiseStd, int channels, boolean carrySize) {
+    public MotionCompensation(int radius, double noiseStd, int channels, boolean carrySize, double cleanRange) {
         if (radius < 1) {
             throw new IllegalArgumentException("motion compensation needs a radius of at least 1 pixel, got " + radius);
         }
@@ -80,8 +86,10 @@ public final class MotionCompensation {
         // the spread of a noise-only match's window mean is well under sigma^2 * C; a wrong offset over an edge of
         // contrast 1 costs tens of times more
         this.temperature = Math.max(channels * noiseStd * noiseStd, 1e-3);
-        // two noisy samples of one colour differ by 2 C sigma^2 in square, an object's edge by about 1 a channel
-        this.range = 10.0 * channels * noiseStd * noiseStd;
+        // two noisy samples of one colour differ by 2 C sigma^2 in square, an object's edge by about 1 a channel; at
+        // 10 C sigma^2 the soft edge pixels of a small object are averaged into the ground and the object wears away
+        // as it is moved on frame after frame (docs/experiments.md, session 26)
+        this.range = cleanRange * channels * noiseStd * noiseStd;
         this.firstStep = null;
         this.carrySize = carrySize;
     }

@@ -60,7 +60,7 @@ public final class StarFlow implements AutoCloseable {
         rope = new RotaryEmbedding(config);
         denoiser = config.denoiser() ? new LearnedDenoiser(parameters, config, rope) : null;
         motion = config.motionCompensation() > 0
-                ? new MotionCompensation(config.motionCompensation(), config.noiseStd(), config.inChannels(), config.carrySizeRate()) : null;
+                ? MotionCompensation.of(config) : null;
         // zero-started: a model fine-tuned with it starts as the model it was (no move)
         firstStepWeight = config.firstStepMotion() ? parameters.declareOptional("first_step.words", new long[]{config.txtVocab(), 2}) : null;
         firstStepBias = config.firstStepMotion() ? parameters.declareOptional("first_step.bias", new long[]{2}) : null;

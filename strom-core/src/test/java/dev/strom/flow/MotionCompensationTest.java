@@ -118,6 +118,31 @@ class MotionCompensationTest {
     }
 
     @Test
+    void aNarrowerCleaningRangeKeepsAnObjectsSoftEdgeAndTakesLessNoiseOffTheGround() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            // the square's left and right columns half covered, as an object between whole pixels is drawn; 16 draws
+            NDArray truth = frame(movingSquare(m, 1, 5.5, 0), 0).squeeze(1).repeat(0, 16);
+            NDArray noisy = truth.add(FlowFixtures.randn(m, new Random(3), 16, 3, SIZE, SIZE).mul(0.1));
+            MotionCompensation wide = new MotionCompensation(3, 0.1, 3, false, FlowConfig.DEFAULT_CLEAN_RANGE);
+            MotionCompensation narrow = new MotionCompensation(3, 0.1, 3, false, 3);
+            double wideEdge = edgeKept(wide.clean(noisy), truth);
+            double narrowEdge = edgeKept(narrow.clean(noisy), truth);
+            NDIndex ground = new NDIndex(":, :, 0:4, :");
+            double wideGround = wide.clean(noisy).get(ground).sub(truth.get(ground)).square().mean().getFloat();
+            double narrowGround = narrow.clean(noisy).get(ground).sub(truth.get(ground)).square().mean().getFloat();
+            assertTrue(narrowEdge > 0.97 && wideEdge < 0.95, "share of the edge's contrast kept " + narrowEdge + " at range 3 against " + wideEdge + " at 10");
+            assertTrue(wideGround < narrowGround && narrowGround < 0.01,
+                    "noise left on the ground " + narrowGround + " at range 3 against " + wideGround + " at 10, sigma^2 = 0.01");
+        }
+    }
+
+    /** How much of the half-covered edge columns' contrast with the ground the cleaned frames keep, 1 for all. */
+    private static double edgeKept(NDArray cleaned, NDArray truth) {
+        NDIndex edges = new NDIndex(":, :, 6:10, 5:10:4");
+        return cleaned.get(edges).add(0.5).sum().getFloat() / truth.get(edges).add(0.5).sum().getFloat();
+    }
+
+    @Test
     void restoringTheResidualGivesTheClipBackWithOrWithoutContextAndFrameByFrame() {
         try (NDManager m = NDManager.newBaseManager()) {
             // the square on its way, under the training noise (sigma 0.1)
@@ -278,7 +303,7 @@ class MotionCompensationTest {
             NDArray noise = FlowFixtures.randn(m, new Random(8), 1, 4, 3, SIZE, SIZE).mul(0.1);
             NDArray x = NDArrays.stack(frames, 0).expandDims(0).add(noise);
             NDArray step = m.create(new float[]{0, 0, (float) (1 - 1 / 1.1)}, new Shape(1, 3));
-            MotionCompensation carried = new MotionCompensation(3, 0.1, 3, true).withFirstStep(step);
+            MotionCompensation carried = new MotionCompensation(3, 0.1, 3, true, FlowConfig.DEFAULT_CLEAN_RANGE).withFirstStep(step);
             MotionCompensation matched = new MotionCompensation(3, 0.1, 3).withFirstStep(step);
             for (int t = 2; t < 4; t++) {
                 // what the prediction misses: the residual less the frame's own noise
@@ -292,7 +317,7 @@ class MotionCompensationTest {
             for (int t = 1; t < 4; t++) {
                 assertTrue(maxAbsDiff(r.next(frame(y, t)), frame(x, t)) < 1e-4, "frame " + t + " from frame 0 alone, in turn");
             }
-            MotionCompensation still = new MotionCompensation(3, 0.1, 3, true).withFirstStep(m.create(new float[]{0, 0, 0}, new Shape(1, 3)));
+            MotionCompensation still = new MotionCompensation(3, 0.1, 3, true, FlowConfig.DEFAULT_CLEAN_RANGE).withFirstStep(m.create(new float[]{0, 0, 0}, new Shape(1, 3)));
             assertTrue(maxAbsDiff(still.residual(x), new MotionCompensation(3, 0.1, 3).withFirstStep(step.zerosLike()).residual(x)) < 1e-5,
                     "a size rate of 0 carries nothing");
         }

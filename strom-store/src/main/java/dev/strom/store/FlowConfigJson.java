@@ -92,7 +92,8 @@ public final class FlowConfigJson {
                 (float) root.path("latent_norm_regularization").asDouble(0), flag(k, "pos_embed", false),
                 k.path("pos_embed_frames").asInt(0), k.path("motion_context").asInt(0),
                 k.path("motion_compensation").asInt(0), flag(k, "prediction_context", false),
-                flag(k, "first_step_motion", false), k.path("txt_vocab").asInt(0), flag(k, "carry_size_rate", false));
+                flag(k, "first_step_motion", false), k.path("txt_vocab").asInt(0), flag(k, "carry_size_rate", false),
+                (float) k.path("clean_range").asDouble(FlowConfig.DEFAULT_CLEAN_RANGE));
     }
 
     private static int req(JsonNode k, String name) {
@@ -152,6 +153,7 @@ public final class FlowConfigJson {
         if (c.predictionContext()) k.put("prediction_context", 1);
         if (c.firstStepMotion()) k.put("first_step_motion", 1);
         if (c.carrySizeRate()) k.put("carry_size_rate", 1);
+        if (c.cleanRange() != FlowConfig.DEFAULT_CLEAN_RANGE) k.put("clean_range", c.cleanRange());
         if (c.txtVocab() > 0) k.put("txt_vocab", c.txtVocab());
         root.put("noise_std", c.noiseStd());
         root.put("cond_noise_level", c.condNoiseLevel() ? 1 : 0);

@@ -125,7 +125,7 @@ class FlowConfigJsonTest {
                 () -> config("temporal_causal", 2, "shallow_block_local", 1, "motion_context", 2),
                 () -> config("temporal_causal", 2, "shallow_block_local", 1, "motion_compensation", 3, "prediction_context", 1),
                 () -> config("temporal_causal", 2, "shallow_block_local", 1, "motion_compensation", 3, "first_step_motion", 1,
-                        "txt_vocab", 20, "carry_size_rate", 1),
+                        "txt_vocab", 20, "carry_size_rate", 1, "clean_range", 3.0),
                 () -> config("learnable_self_denoiser", 1, "conditional_denoiser", 1,
                         "denoiser_window", 2, "pt_seq_len", 3, "temporal_causal", 2, "shallow_block_local", 1));
         for (Supplier<FlowConfig> s : configs) {
@@ -253,6 +253,9 @@ class FlowConfigJsonTest {
                 "prediction_context needs motion_compensation");
         assertRejected(() -> config("temporal_causal", 2, "shallow_block_local", 1, "motion_compensation", 3, "carry_size_rate", 1),
                 "carry_size_rate needs first_step_motion");
+        assertRejected(() -> config("temporal_causal", 2, "shallow_block_local", 1, "motion_compensation", 3, "clean_range", 0.0),
+                "clean_range must be positive");
+        assertRejected(() -> config("clean_range", 3.0), "clean_range needs motion_compensation");
         assertRejected(() -> FlowConfigJson.fromJson("{not json"), "not valid JSON");
     }
 
