@@ -123,13 +123,13 @@ class MotionCompensationTest {
             // the square's left and right columns half covered, as an object between whole pixels is drawn; 16 draws
             NDArray truth = frame(movingSquare(m, 1, 5.5, 0), 0).squeeze(1).repeat(0, 16);
             NDArray noisy = truth.add(FlowFixtures.randn(m, new Random(3), 16, 3, SIZE, SIZE).mul(0.1));
-            MotionCompensation wide = new MotionCompensation(3, 0.1, 3, false, FlowConfig.DEFAULT_CLEAN_RANGE);
-            MotionCompensation narrow = new MotionCompensation(3, 0.1, 3, false, 3);
-            double wideEdge = edgeKept(wide.clean(noisy), truth);
-            double narrowEdge = edgeKept(narrow.clean(noisy), truth);
+            NDArray wide = new MotionCompensation(3, 0.1, 3, false, FlowConfig.DEFAULT_CLEAN_RANGE).clean(noisy);
+            NDArray narrow = new MotionCompensation(3, 0.1, 3, false, 3).clean(noisy);
+            double wideEdge = edgeKept(wide, truth);
+            double narrowEdge = edgeKept(narrow, truth);
             NDIndex ground = new NDIndex(":, :, 0:4, :");
-            double wideGround = wide.clean(noisy).get(ground).sub(truth.get(ground)).square().mean().getFloat();
-            double narrowGround = narrow.clean(noisy).get(ground).sub(truth.get(ground)).square().mean().getFloat();
+            double wideGround = wide.get(ground).sub(truth.get(ground)).square().mean().getFloat();
+            double narrowGround = narrow.get(ground).sub(truth.get(ground)).square().mean().getFloat();
             assertTrue(narrowEdge > 0.97 && wideEdge < 0.95, "share of the edge's contrast kept " + narrowEdge + " at range 3 against " + wideEdge + " at 10");
             assertTrue(wideGround < narrowGround && narrowGround < 0.01,
                     "noise left on the ground " + narrowGround + " at range 3 against " + wideGround + " at 10, sigma^2 = 0.01");
