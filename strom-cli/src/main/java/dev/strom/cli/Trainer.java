@@ -134,10 +134,12 @@ final class Trainer {
                         System.err.println("layers per block " + had + " -> " + has + ": the new layers start passing their input through");
                     }
                 }
-                // the first step's velocity taught the clips' own move from frame 0 to frame 1 (first_step_motion)
+                // the first step's velocity taught the clips' own move from frame 0 to frame 1 (first_step_motion), an
+                // edit's colours those of its first result frame (edit_colours)
                 float firstStepWeight = (float) train.path("first_step_velocity_weight").asDouble(0);
+                float editColourWeight = (float) train.path("edit_colour_weight").asDouble(model.flow().config().editColours() ? 1 : 0);
                 TrainingObjective objective = new TrainingObjective(model.flow(), model.text(), futureScoring, movingTokens)
-                        .withFirstStepWeight(firstStepWeight);
+                        .teaching(new TrainingObjective.Taught(firstStepWeight, editColourWeight));
                 // a learned denoiser is trained apart (strom train-denoiser): the flow's loss would only decay it
                 Map<String, NDArray> trained = new LinkedHashMap<>(model.parameters());
                 trained.keySet().removeIf(name -> name.startsWith(LearnedDenoiser.PREFIX));

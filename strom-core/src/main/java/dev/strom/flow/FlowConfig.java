@@ -64,6 +64,10 @@ import java.util.Arrays;
  *                         on, in units of C sigma^2 ({@code clean_range}, default {@link #DEFAULT_CLEAN_RANGE}; not in
  *                         the reference): narrower keeps an object's soft edge pixels from being averaged into the
  *                         ground, wider takes more noise off
+ * @param editColours      with motion compensation, whether an edit's first result frame is predicted by its source
+ *                         frame recoloured as the instruction's words say ({@code edit_colours}; not in the
+ *                         reference; see {@link MotionCompensation#withEditColours}), so the flow codes what a
+ *                         recolouring cannot do (a new shape) instead of every pixel of a new background
  */
 public record FlowConfig(
         int inChannels, int imgSize, int patchSize, int channels, int topChannels, int[] layersPerBlock,
@@ -73,7 +77,7 @@ public record FlowConfig(
         int ptSeqLen, boolean denoiser, boolean conditionalDenoiser, int denoiserWindow,
         float noiseStd, boolean condNoiseLevel, float latentNormRegularization, boolean positionEmbedding,
         int positionFrames, int motionContext, int motionCompensation, boolean predictionContext,
-        boolean firstStepMotion, int txtVocab, boolean carrySizeRate, float cleanRange) {
+        boolean firstStepMotion, int txtVocab, boolean carrySizeRate, float cleanRange, boolean editColours) {
 
     /** The cleaning range every model before {@code clean_range} was trained with: 10 C sigma^2. */
     public static final float DEFAULT_CLEAN_RANGE = 10f;
@@ -105,6 +109,8 @@ public record FlowConfig(
         require(!carrySizeRate || firstStepMotion, "carry_size_rate needs first_step_motion, whose size rate it carries");
         require(cleanRange > 0, "clean_range must be positive");
         require(cleanRange == DEFAULT_CLEAN_RANGE || motionCompensation > 0, "clean_range needs motion_compensation, whose cleaning it sets");
+        require(!editColours || motionCompensation > 0 && txtDim > 0 && txtVocab > 0,
+                "edit_colours needs motion_compensation and txt_vocab, the words its colours read");
     }
 
     private static void require(boolean ok, String message) {
@@ -216,6 +222,7 @@ public record FlowConfig(
         private boolean firstStepMotion;
         private boolean carrySizeRate;
         private float cleanRange = DEFAULT_CLEAN_RANGE;
+        private boolean editColours;
         private int txtVocab;
 
         private Builder() {
@@ -406,6 +413,11 @@ public record FlowConfig(
             return this;
         }
 
+        public Builder editColours(boolean v) {
+            editColours = v;
+            return this;
+        }
+
         public Builder txtVocab(int v) {
             txtVocab = v;
             return this;
@@ -422,7 +434,7 @@ public record FlowConfig(
                     qkNorm, postNorm, finalNorm, normType, softClip, reversedOrder, temporalCausal, shallowBlockLocal,
                     ptSeqLen, denoiser, conditionalDenoiser, denoiserWindow, noiseStd, condNoiseLevel,
                     latentNormRegularization, positionEmbedding, positionFrames, motionContext, motionCompensation,
-                    predictionContext, firstStepMotion, txtVocab, carrySizeRate, cleanRange);
+                    predictionContext, firstStepMotion, txtVocab, carrySizeRate, cleanRange, editColours);
         }
     }
 
@@ -456,6 +468,6 @@ public record FlowConfig(
                 + ", motionContext=" + motionContext + ", motionCompensation=" + motionCompensation
                 + (predictionContext ? ", predictionContext=true" : "")
                 + (firstStepMotion ? ", firstStepMotion=true" : "") + (txtVocab > 0 ? ", txtVocab=" + txtVocab : "") + (carrySizeRate ? ", carrySizeRate=true" : "")
-                + (cleanRange != DEFAULT_CLEAN_RANGE ? ", cleanRange=" + cleanRange : "") + "]";
+                + (cleanRange != DEFAULT_CLEAN_RANGE ? ", cleanRange=" + cleanRange : "") + (editColours ? ", editColours=true" : "") + "]";
     }
 }

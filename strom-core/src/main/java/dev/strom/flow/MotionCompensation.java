@@ -46,6 +46,8 @@ public final class MotionCompensation {
     private final NDArray firstStep;
     /** Whether later frames carry the first step's size rate on ({@code carry_size_rate}). */
     private final boolean carrySize;
+    /** How an edit's instruction recolours its source ({@link EditColours}), or null: the source as it is. */
+    private final EditColours editColours;
 
     /** The largest size rate a first step makes or is taught, either way: 25 % a frame. */
     public static final double MAX_SIZE_RATE = 0.25;
@@ -92,14 +94,16 @@ public final class MotionCompensation {
         this.range = cleanRange * channels * noiseStd * noiseStd;
         this.firstStep = null;
         this.carrySize = carrySize;
+        this.editColours = null;
     }
 
-    private MotionCompensation(MotionCompensation m, NDArray firstStep) {
+    private MotionCompensation(MotionCompensation m, NDArray firstStep, EditColours editColours) {
         this.radius = m.radius;
         this.temperature = m.temperature;
         this.range = m.range;
         this.firstStep = firstStep;
         this.carrySize = m.carrySize;
+        this.editColours = editColours;
     }
 
     /**
@@ -107,7 +111,93 @@ public final class MotionCompensation {
      * per clip a velocity (x, y) in pixels a frame within the radius and a size rate; null for frame 1 coded as it is.
      */
     public MotionCompensation withFirstStep(NDArray step) {
-        return new MotionCompensation(this, step);
+        return new MotionCompensation(this, step, editColours);
+    }
+
+    /**
+     * The same compensation with an edit's first result frame predicted by its source frame recoloured as
+     * {@code colours} says ({@link #recoloured}); null for the source frame as it is.
+     */
+    public MotionCompensation withEditColours(EditColours colours) {
+        return new MotionCompensation(this, firstStep, colours);
+    }
+
+    /**
+     * What an edit's instruction does to the colours of its source ({@code edit_colours}), per clip: the background
+     * and the object each moved from the colour they have towards a colour the text names, by a gate the text sets
+     * (0: kept, 1: the named colour). Read from the caption's words, as the first step is, by {@code StarFlow}.
+     *
+     * @param gates [B, 2] how far the background, then the object, moves to its new colour
+     * @param named [B, 2C] the part of the new colours the words give: background, then object
+     * @param mix   [2C, 2C] the part the source's own colours give (background, then object, times mix): "turn the
+     *              heart into a star" names both objects, and the heart's colour in the source tells which is which
+     */
+    public record EditColours(NDArray gates, NDArray named, NDArray mix) {
+
+        /** The colours after the edit [B, 2C] from those before it [B, 2C]: background, then object. */
+        public NDArray after(NDArray before) {
+            long c = before.getShape().get(1) / 2;
+            NDArray target = named.add(before.matMul(mix));
+            return before.add(gates.repeat(1, c).mul(target.sub(before)));
+        }
+    }
+
+    /**
+     * A frame's colours [N, 2C] from the frame [N, C, H, W]: its background, the mean of its border, then its
+     * object's, the mean of the pixels further than {@link #OBJECT_DISTANCE} from the background weighted by how much
+     * further (the background where there are none). What an edit's recolouring reads and is taught.
+     */
+    NDArray colours(NDArray frame) {
+        Shape s = frame.getShape();
+        NDArray background = background(frame);
+        NDArray weight = objectWeight(frame, background).expandDims(1);
+        NDArray total = weight.sum(new int[]{2, 3}).add(1e-3);
+        NDArray object = frame.mul(weight).sum(new int[]{2, 3}).add(background.reshape(s.get(0), s.get(1)).mul(1e-3)).div(total);
+        return NDArrays.concat(new NDList(background.reshape(s.get(0), s.get(1)), object), 1);
+    }
+
+    /**
+     * A cleaned frame [N, C, H, W] recoloured as {@link #editColours} says: each pixel read as a mix of the frame's
+     * background colour b and its object's colour o, a = (p - b).(o - b) / |o - b|^2 within [0, 1], and moved by
+     * (1 - a) of the background's change and a of the object's, so soft edges and what neither colour explains (the
+     * noise, a second object) come along as they are. Why: the flow codes an edit's first result frame as its
+     * difference from this prediction; predicted by the source as it is, a new background colour was a difference at
+     * every pixel that the deep block had to learn from the text, and after thousands of edits it still had not
+     * (docs/experiments.md, session 28). A function of the source and the text alone, so the coding stays invertible.
+     */
+    NDArray recoloured(NDArray frame) {
+        Shape s = frame.getShape();
+        long n = s.get(0);
+        long c = s.get(1);
+        NDArray before = colours(frame);
+        NDArray after = editColours.after(before);
+        NDArray b = before.get(new NDIndex(":, 0:" + c)).reshape(n, c, 1, 1);
+        NDArray o = before.get(new NDIndex(":, " + c + ":")).reshape(n, c, 1, 1);
+        NDArray span = o.sub(b);
+        NDArray a = frame.sub(b).mul(span).sum(new int[]{1}, true)
+                .div(span.square().sum(new int[]{1}, true).add(1e-2)).clip(0, 1);
+        NDArray backgroundChange = after.get(new NDIndex(":, 0:" + c)).sub(before.get(new NDIndex(":, 0:" + c))).reshape(n, c, 1, 1);
+        NDArray objectChange = after.get(new NDIndex(":, " + c + ":")).sub(before.get(new NDIndex(":, " + c + ":"))).reshape(n, c, 1, 1);
+        return frame.add(a.neg().add(1).mul(backgroundChange)).add(a.mul(objectChange));
+    }
+
+    /** An edit's colours as the text predicts them from its source and as its result shows them, each [B, 2C]. */
+    public record EditColourReading(NDArray predicted, NDArray shown) {
+    }
+
+    /**
+     * The colours of an edit x [B, T, C, H, W] whose result starts at {@code editFrom}: its first result frame's, as
+     * {@link #editColours} predicts them from the source's first frame and as the frame shows them, both cleaned
+     * first. What the recolouring is taught ({@code edit_colour_weight}): read from the frames, so any edit with a
+     * source and a result teaches it.
+     */
+    public EditColourReading editColours(NDArray x, int editFrom) {
+        if (editColours == null || !edits(editFrom, x)) {
+            throw new IllegalStateException("edit colours are read for an edit under a compensation that recolours");
+        }
+        NDArray before = colours(clean(rows(frames(x, 0, 1))));
+        NDArray shown = colours(clean(rows(frames(x, editFrom, editFrom + 1))));
+        return new EditColourReading(editColours.after(before), shown);
     }
 
     /**
@@ -198,16 +288,26 @@ public final class MotionCompensation {
         long n = s.get(0);
         long h = s.get(2);
         long w = s.get(3);
-        NDArray border = NDArrays.concat(new NDList(frame.get(new NDIndex(":, :, 0, :")), frame.get(new NDIndex(":, :, -1, :")),
-                frame.get(new NDIndex(":, :, :, 0")), frame.get(new NDIndex(":, :, :, -1"))), 2);
-        NDArray background = border.mean(new int[]{2}).reshape(n, s.get(1), 1, 1);
-        NDArray weight = frame.sub(background).square().sum(new int[]{1}).sqrt().sub(OBJECT_DISTANCE).maximum(0).stopGradient();
+        NDArray weight = objectWeight(frame, background(frame));
         NDManager m = frame.getManager();
         double eps = 1e-3;
         NDArray total = weight.sum(new int[]{1, 2}).add(eps);
         NDArray x = weight.mul(m.arange(0f, (float) w).reshape(1, 1, w)).sum(new int[]{1, 2}).add(eps * (w - 1) / 2.0).div(total);
         NDArray y = weight.mul(m.arange(0f, (float) h).reshape(1, h, 1)).sum(new int[]{1, 2}).add(eps * (h - 1) / 2.0).div(total);
         return NDArrays.stack(new NDList(x, y), 1);
+    }
+
+    /** The mean of each frame's border [N, C, H, W] -> [N, C, 1, 1]: the background of a frame whose object is inside it. */
+    private static NDArray background(NDArray frame) {
+        Shape s = frame.getShape();
+        NDArray border = NDArrays.concat(new NDList(frame.get(new NDIndex(":, :, 0, :")), frame.get(new NDIndex(":, :, -1, :")),
+                frame.get(new NDIndex(":, :, :, 0")), frame.get(new NDIndex(":, :, :, -1"))), 2);
+        return border.mean(new int[]{2}).reshape(s.get(0), s.get(1), 1, 1);
+    }
+
+    /** How far past {@link #OBJECT_DISTANCE} each pixel's colour is from the background [N, C, 1, 1]: [N, H, W], no gradient. */
+    private static NDArray objectWeight(NDArray frame, NDArray background) {
+        return frame.sub(background).square().sum(new int[]{1}).sqrt().sub(OBJECT_DISTANCE).maximum(0).stopGradient();
     }
 
     /** A frame shifted by every whole-pixel offset within the radius: frames [B, K, C, H, W], offsets (x, y) [K, 2]. */
@@ -251,11 +351,12 @@ public final class MotionCompensation {
 
     /**
      * As {@link #residual(NDArray)} for an edit: its source, then from frame {@code editFrom} its result (0: not an
-     * edit). The result's first frame is predicted by the source's frame at the same time; each later one by the
-     * source's frame at its time with the change made so far carried on (the last result frame less the source frame
-     * it was made from), all cleaned as the last frame is before it is moved on. So the first result frame codes the
-     * change the instruction asks for, later ones little more than where the change moves, and what the edit keeps
-     * costs nothing. Why: an edit keeps the placement, the motion and whatever the instruction does not name; the
+     * edit). The result's first frame is predicted by the source's frame at the same time, recoloured as the
+     * instruction says when the compensation recolours ({@link #withEditColours}); each later one by the source's
+     * frame at its time, recoloured alike, with the change made so far carried on (the last result frame less what
+     * the source frame it was made from predicted), all cleaned as the last frame is before it is moved on. So the
+     * first result frame codes the change the instruction asks for (with the recolouring, what it cannot do: a new
+     * shape), later ones little more than where the change moves, and what the edit keeps costs nothing. Why: an edit keeps the placement, the motion and whatever the instruction does not name; the
      * last two frames' motion would predict the result's first frame from where the source was heading, and a result
      * predicted by the source alone would have to make its change again in every frame.
      */
@@ -271,10 +372,10 @@ public final class MotionCompensation {
         int t = (int) x.getShape().get(1);
         Coded source = code(frames(x, 0, editFrom));
         int n = t - editFrom;
-        NDArray sources = cleanFrames(frames(x, 0, n));
+        NDArray sources = sourcePredictions(frames(x, 0, n));
         NDArray predicted = sources;
         if (n > 1) {
-            // the change made so far: each result frame but the last, less its source frame, both cleaned
+            // the change made so far: each result frame but the last, less what its source frame predicted
             NDArray change = cleanFrames(frames(x, editFrom, t - 1)).sub(frames(sources, 0, n - 1));
             predicted = sources.add(NDArrays.concat(new NDList(frames(change, 0, 1).zerosLike(), change), 1));
         }
@@ -282,6 +383,16 @@ public final class MotionCompensation {
         NDArray seen = NDArrays.concat(new NDList(predicted, frames(x, editFrom - 1, t - 1)), 2);
         return new Coded(NDArrays.concat(new NDList(source.residual(), residual), 1),
                 NDArrays.concat(new NDList(source.seen(), seen), 1));
+    }
+
+    /**
+     * What an edit's source frames [B, K, C, H, W] predict of its result, frame for frame: each cleaned, and
+     * recoloured as the instruction says when the compensation recolours ({@link #recoloured}). Each frame is
+     * recoloured by its own colours, so a new background stays new at the edges of an object that moves.
+     */
+    private NDArray sourcePredictions(NDArray source) {
+        NDArray cleaned = cleanFrames(source);
+        return editColours == null ? cleaned : recoloured(rows(cleaned)).reshape(source.getShape());
     }
 
     /** Whether a clip x [B, T, ...] is an edit whose result starts at {@code editFrom} (0: it is not). */
@@ -389,7 +500,7 @@ public final class MotionCompensation {
         if (edit && context == null) {
             throw new IllegalArgumentException("an edit's result is restored from its source, and none was given");
         }
-        Restorer r = new Restorer(edit ? perFrame(context) : null, firstStep == null ? null : firstStep.toFloatArray());
+        Restorer r = new Restorer(edit ? perFrame(sourcePredictions(context)) : null, firstStep == null ? null : firstStep.toFloatArray());
         if (context != null) {
             int k = (int) context.getShape().get(1);
             if (k >= 2) {
@@ -410,7 +521,10 @@ public final class MotionCompensation {
         private Shape shape;
         /** The next frame's prediction once made (what it sees, then the frame itself, both need it), else null. */
         private float[] prediction;
-        /** An edit's source frames, each [B, 1, C, H, W], predicting the result's frames in turn; null for no edit. */
+        /**
+         * What an edit's source frames predict of its result ({@link #sourcePredictions}), each [B, 1, C, H, W], in
+         * turn; null for no edit.
+         */
         private final float[][] source;
         /** Frames restored so far. */
         private int made;
@@ -468,12 +582,12 @@ public final class MotionCompensation {
 
         /** The next result frame of an edit as {@link #code(NDArray, int)} predicts it, [B, C, H, W] in {@code m}. */
         private NDArray edited(NDManager m) {
-            NDArray at = clean(rows(m.create(source[made], shape)));
+            NDArray at = rows(m.create(source[made], shape));
             if (made == 0) {
                 return at;
             }
             // the change made so far, carried on
-            return at.add(clean(rows(m.create(last, shape)))).sub(clean(rows(m.create(source[made - 1], shape))));
+            return at.add(clean(rows(m.create(last, shape)))).sub(rows(m.create(source[made - 1], shape)));
         }
 
         /** The first step's size rate of each clip [B] when later frames carry it, else null. */

@@ -50,6 +50,15 @@ public final class StarFlow implements AutoCloseable {
     /** The first step's size rate from the caption's words, [txt_vocab, 1] and [1], else null. */
     private final NDArray firstStepSize;
     private final NDArray firstStepSizeBias;
+    /**
+     * An edit's recolouring from the instruction's words ({@code edit_colours}), else null: gates [txt_vocab, 2] and
+     * [2], named colours [txt_vocab, 2C] and [2C], and the source colours' part [2C, 2C] ({@link MotionCompensation.EditColours}).
+     */
+    private final NDArray editGateWords;
+    private final NDArray editGateBias;
+    private final NDArray editColourWords;
+    private final NDArray editColourBias;
+    private final NDArray editColourMix;
 
     private StarFlow(FlowConfig config, Parameters parameters) {
         this.config = config;
@@ -67,6 +76,13 @@ public final class StarFlow implements AutoCloseable {
         // zero in a checkpoint from before the size rate, which then computes what it did
         firstStepSize = config.firstStepMotion() ? parameters.declareOptional("first_step.size", new long[]{config.txtVocab(), 1}) : null;
         firstStepSizeBias = config.firstStepMotion() ? parameters.declareOptional("first_step.size_bias", new long[]{1}) : null;
+        // zero-started too: every gate at 0, each edit predicted by its source as it is, as before
+        long colours = 2L * config.inChannels();
+        editGateWords = config.editColours() ? parameters.declareOptional("edit_colours.gate_words", new long[]{config.txtVocab(), 2}) : null;
+        editGateBias = config.editColours() ? parameters.declareOptional("edit_colours.gate_bias", new long[]{2}) : null;
+        editColourWords = config.editColours() ? parameters.declareOptional("edit_colours.words", new long[]{config.txtVocab(), colours}) : null;
+        editColourBias = config.editColours() ? parameters.declareOptional("edit_colours.bias", new long[]{colours}) : null;
+        editColourMix = config.editColours() ? parameters.declareOptional("edit_colours.mix", new long[]{colours, colours}) : null;
         if (config.predictionContext() && !framesAreLocalBelow(blocks.size() - 1)) {
             throw new IllegalArgumentException("prediction_context needs every block below the deep one to be per frame (shallow_block_local)");
         }
@@ -477,7 +493,41 @@ public final class StarFlow implements AutoCloseable {
      */
     private MotionCompensation motionFor(TextFeatures y) {
         NDArray step = firstStep(y);
-        return step == null ? motion : motion.withFirstStep(step);
+        MotionCompensation m = step == null ? motion : motion.withFirstStep(step);
+        MotionCompensation.EditColours colours = editColours(y);
+        return colours == null ? m : m.withEditColours(colours);
+    }
+
+    /**
+     * What an edit's instruction {@code y} does to its source's colours ({@code edit_colours}), or null without it:
+     * each gate and named colour a sum over the instruction's words of each word's learned value plus a bias, read
+     * from the words as the first step is ({@link #firstStep}). Used only where a clip is an edit.
+     */
+    public MotionCompensation.EditColours editColours(TextFeatures y) {
+        if (editGateWords == null || y == null) {
+            return null;
+        }
+        NDArray words = words(y, "edit_colours");
+        return new MotionCompensation.EditColours(words.matMul(editGateWords).add(editGateBias),
+                words.matMul(editColourWords).add(editColourBias), editColourMix);
+    }
+
+    /**
+     * The colours of an edit's first result frame as its instruction predicts them and as the frame shows them
+     * ({@link MotionCompensation#editColours(NDArray, int)}); null for a flow without {@code edit_colours}.
+     */
+    public MotionCompensation.EditColourReading editColours(NDArray x, TextFeatures y, int editFrom) {
+        MotionCompensation.EditColours colours = editColours(y);
+        return colours == null ? null : motion.withEditColours(colours).editColours(x, editFrom);
+    }
+
+    /** The caption's bag of words [B, txt_vocab], which {@code option} reads; refused when the text has none. */
+    private NDArray words(TextFeatures y, String option) {
+        if (y.words() == null || y.words().getShape().dimension() != 2 || y.words().getShape().get(1) != config.txtVocab()) {
+            throw new IllegalArgumentException("a flow with " + option + " reads the caption's words [B, " + config.txtVocab()
+                    + "], got " + (y.words() == null ? "none" : y.words().getShape()));
+        }
+        return y.words();
     }
 
     /**
@@ -492,14 +542,11 @@ public final class StarFlow implements AutoCloseable {
         if (firstStepWeight == null || y == null) {
             return null;
         }
-        if (y.words() == null || y.words().getShape().dimension() != 2 || y.words().getShape().get(1) != config.txtVocab()) {
-            throw new IllegalArgumentException("a flow with first_step_motion reads the caption's words [B, " + config.txtVocab()
-                    + "], got " + (y.words() == null ? "none" : y.words().getShape()));
-        }
+        NDArray words = words(y, "first_step_motion");
         float r = config.motionCompensation();
-        NDArray v = y.words().matMul(firstStepWeight).add(firstStepBias);
+        NDArray v = words.matMul(firstStepWeight).add(firstStepBias);
         float g = (float) MotionCompensation.MAX_SIZE_RATE;
-        NDArray size = y.words().matMul(firstStepSize).add(firstStepSizeBias);
+        NDArray size = words.matMul(firstStepSize).add(firstStepSizeBias);
         return NDArrays.concat(new NDList(Scalar.mul(Scalar.mul(v, 1f / r).tanh(), r), Scalar.mul(Scalar.mul(size, 1f / g).tanh(), g)), 1);
     }
 

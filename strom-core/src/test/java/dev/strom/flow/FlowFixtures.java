@@ -67,6 +67,12 @@ final class FlowFixtures {
                 .firstStepMotion(true).txtVocab(VOCABULARY));
     }
 
+    /** As {@link #videoMovingFirstStep()}, an edit's first result frame its source recoloured as the words say. */
+    static FlowConfig videoRecolouringEdits() {
+        return config(b -> b.temporalCausal(2).shallowBlockLocal(true).ptSeqLen(3).motionCompensation(1).predictionContext(true)
+                .firstStepMotion(true).txtVocab(VOCABULARY).editColours(true));
+    }
+
     /** Causal video whose shallow blocks see the whole clip, and text goes into every block. */
     static FlowConfig videoTextEverywhere() {
         return config(b -> b.temporalCausal(2).shallowBlockLocal(false).condTopOnly(false));
@@ -113,10 +119,10 @@ final class FlowFixtures {
         Random rng = new Random(seed);
         for (String name : model.parameters().names()) {
             if (name.endsWith("proj_out.weight") || name.endsWith("motion_in") || name.endsWith("prediction_in")
-                    || name.endsWith("_embed") && !name.endsWith("sos_embed") || name.startsWith("first_step.")) {
+                    || name.endsWith("_embed") && !name.endsWith("sos_embed") || name.startsWith("first_step.") || name.startsWith("edit_colours.")) {
                 NDArray p = model.parameters().get(name);
                 float[] v = new float[(int) p.size()];
-                double scale = name.startsWith("first_step.") ? 1 : 0.05;
+                double scale = name.startsWith("first_step.") ? 1 : name.startsWith("edit_colours.") ? 0.3 : 0.05;
                 for (int i = 0; i < v.length; i++) {
                     v[i] = (float) (scale * rng.nextGaussian());
                 }

@@ -199,6 +199,82 @@ class MotionCompensationTest {
         }
     }
 
+    /** The moving square's clip with its ground -0.5 repainted {@code ground} and its square painted {@code colour}. */
+    private static NDArray repainted(NDManager m, int frames, float[] ground, float[] colour) {
+        NDArray square = movingSquare(m, frames, 1, 1.5);
+        // cover: 0 on the ground, 1 on the square, as movingSquare shades it
+        NDArray cover = square.get(new NDIndex(":, :, 0:1")).add(0.5).div(1.3);
+        NDArray g = m.create(ground, new Shape(1, 1, 3, 1, 1));
+        NDArray c = m.create(colour, new Shape(1, 1, 3, 1, 1));
+        return g.add(cover.mul(c.sub(g)));
+    }
+
+    /** Colours an instruction gives, [1, 6]: the background's, then the object's. */
+    private static NDArray colours(NDManager m, float[] background, float[] object) {
+        return m.create(new float[]{background[0], background[1], background[2], object[0], object[1], object[2]}, new Shape(1, 6));
+    }
+
+    @Test
+    void anEditsFirstResultFrameIsItsSourceRecolouredAsTheInstructionSaysSoANewBackgroundCostsNothing() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            float[] ground = {-0.5f, -0.5f, -0.5f};
+            float[] square = {0.8f, -0.6f, 0.2f};
+            float[] green = {-0.6f, 0.7f, -0.4f};
+            NDArray source = repainted(m, 3, ground, square);
+            NDArray result = repainted(m, 3, green, square);
+            NDArray x = source.concat(result, 1);
+            // "make the background green": the background's gate open, the green it names, the square kept
+            MotionCompensation.EditColours greenGround = new MotionCompensation.EditColours(
+                    m.create(new float[]{1, 0}, new Shape(1, 2)), colours(m, green, new float[3]), m.zeros(new Shape(6, 6)));
+            MotionCompensation plain = new MotionCompensation(2, 0.1, 3);
+            MotionCompensation recolouring = plain.withEditColours(greenGround);
+            double unpredicted = energy(frame(plain.residual(x, 3), 3));
+            double predicted = energy(frame(recolouring.residual(x, 3), 3));
+            assertTrue(unpredicted > 100, "predicted by its source, every ground pixel is the change: " + unpredicted);
+            assertTrue(predicted < 1e-3 * unpredicted, "recoloured, the first result frame leaves " + predicted + " of " + unpredicted);
+            for (int t = 4; t < 6; t++) {
+                // each source frame recoloured by its own colours: the half-covered pixels at the moving square's
+                // edges get their own share of the new ground
+                double later = energy(frame(recolouring.residual(x, 3), t));
+                assertTrue(later < 1e-3 * unpredicted, "and the change carries on to frame " + t + ": " + later);
+            }
+            MotionCompensation.EditColourReading reading = recolouring.editColours(x, 3);
+            assertTrue(maxAbsDiff(reading.predicted(), reading.shown()) < 1e-2, "the colours it predicts are those the result shows");
+            assertTrue(maxAbsDiff(reading.shown(), colours(m, green, square)) < 1e-2, "green ground, the square's colour: "
+                    + Arrays.toString(reading.shown().toFloatArray()));
+
+            // under the training noise the residual comes back to the clip, whole and frame by frame
+            NDArray noisy = x.add(FlowFixtures.randn(m, new Random(21), 1, 6, 3, SIZE, SIZE).mul(0.1));
+            NDArray y = recolouring.residual(noisy, 3);
+            NDArray sourceFrames = noisy.get(new NDIndex().addAllDim().addSliceDim(0, 3));
+            assertTrue(maxAbsDiff(recolouring.restore(y, sourceFrames, true), noisy) < 1e-4, "restored from the source");
+            assertTrue(maxAbsDiff(plain.restore(y, sourceFrames, true), noisy) > 0.5, "without the recolouring it is another clip");
+        }
+    }
+
+    @Test
+    void toTurnOneObjectIntoAnotherTheSourcesObjectColourTellsWhichOfTheTwoNamedColoursIsTheNewOne() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            float[] ground = {-0.5f, -0.5f, -0.5f};
+            float[] heart = {0.8f, -0.6f, 0.2f};
+            float[] star = {0.7f, 0.7f, -0.6f};
+            // "turn the heart into a star" names both, and the words alone give the sum of their colours; less the
+            // source object's colour (mix: -1 on the object's channels) that is the star's
+            float[] both = {heart[0] + star[0], heart[1] + star[1], heart[2] + star[2]};
+            NDArray mix = m.zeros(new Shape(6, 6));
+            for (int c = 3; c < 6; c++) {
+                mix.set(new NDIndex(c + ", " + c), -1f);
+            }
+            MotionCompensation turning = new MotionCompensation(2, 0.1, 3).withEditColours(new MotionCompensation.EditColours(
+                    m.create(new float[]{0, 1}, new Shape(1, 2)), colours(m, new float[3], both), mix));
+            NDArray x = repainted(m, 3, ground, heart).concat(repainted(m, 3, ground, star), 1);
+            MotionCompensation.EditColourReading reading = turning.editColours(x, 3);
+            assertTrue(maxAbsDiff(reading.predicted(), colours(m, ground, star)) < 1e-2,
+                    "the star's colour on the same ground: " + Arrays.toString(reading.predicted().toFloatArray()));
+            assertTrue(energy(frame(turning.residual(x, 3), 3)) < 1e-2, "the recoloured heart is the star's colour where it stands");
+        }
+    }
+
     @Test
     void theFirstStepPredictsFrameOneAsFrameZeroMovedByTheTextsVelocitySoTheRightVelocityLeavesNothingToCode() {
         try (NDManager m = NDManager.newBaseManager()) {
@@ -410,7 +486,8 @@ class MotionCompensationTest {
         return Stream.of(
                 Arguments.of("sequential", (Supplier<FlowConfig>) FlowFixtures::videoMotionCompensated),
                 Arguments.of("deep block reading the prediction, Jacobi", (Supplier<FlowConfig>) FlowFixtures::videoReadingPrediction),
-                Arguments.of("first step moved by the text, Jacobi", (Supplier<FlowConfig>) FlowFixtures::videoMovingFirstStep));
+                Arguments.of("first step moved by the text, Jacobi", (Supplier<FlowConfig>) FlowFixtures::videoMovingFirstStep),
+                Arguments.of("edits recoloured by the text, Jacobi", (Supplier<FlowConfig>) FlowFixtures::videoRecolouringEdits));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -93,7 +93,7 @@ public final class FlowConfigJson {
                 k.path("pos_embed_frames").asInt(0), k.path("motion_context").asInt(0),
                 k.path("motion_compensation").asInt(0), flag(k, "prediction_context", false),
                 flag(k, "first_step_motion", false), k.path("txt_vocab").asInt(0), flag(k, "carry_size_rate", false),
-                (float) k.path("clean_range").asDouble(FlowConfig.DEFAULT_CLEAN_RANGE));
+                (float) k.path("clean_range").asDouble(FlowConfig.DEFAULT_CLEAN_RANGE), flag(k, "edit_colours", false));
     }
 
     private static int req(JsonNode k, String name) {
@@ -154,6 +154,7 @@ public final class FlowConfigJson {
         if (c.firstStepMotion()) k.put("first_step_motion", 1);
         if (c.carrySizeRate()) k.put("carry_size_rate", 1);
         if (c.cleanRange() != FlowConfig.DEFAULT_CLEAN_RANGE) k.put("clean_range", c.cleanRange());
+        if (c.editColours()) k.put("edit_colours", 1);
         if (c.txtVocab() > 0) k.put("txt_vocab", c.txtVocab());
         root.put("noise_std", c.noiseStd());
         root.put("cond_noise_level", c.condNoiseLevel() ? 1 : 0);

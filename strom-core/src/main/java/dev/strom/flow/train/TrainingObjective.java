@@ -62,25 +62,42 @@ public final class TrainingObjective {
     private final MovingTokens moving;
     /** Where the clips' edited result starts after their source, 0 for clips that are not edits. */
     private final int editFrom;
-    /** How much the first step's velocity error counts ({@link #firstStepLoss}), 0 for not at all. */
-    private final float firstStepWeight;
+    /** How much what the text predicts counts against what the clips show (first step, edit colours). */
+    private final Taught taught;
+
+    /**
+     * How much each prediction the flow reads from the caption's words is taught from the clips' own frames, 0 for
+     * not at all: the first step's velocity and size rate ({@link #firstStepLoss}), an edit's colours
+     * ({@link #editColourLoss}).
+     */
+    public record Taught(float firstStep, float editColours) {
+
+        public static final Taught NOTHING = new Taught(0, 0);
+
+        public Taught {
+            if (!(firstStep >= 0) || !(editColours >= 0) || !Float.isFinite(firstStep) || !Float.isFinite(editColours)) {
+                throw new IllegalArgumentException("first_step_velocity_weight and edit_colour_weight must be zero or more, not "
+                        + firstStep + " and " + editColours);
+            }
+        }
+    }
 
     public TrainingObjective(StarFlow flow, TextEncoder text) {
         this(flow, text, FutureScoring.SOFTMAX, MovingTokens.NONE);
     }
 
     public TrainingObjective(StarFlow flow, TextEncoder text, FutureScoring future, MovingTokens moving) {
-        this(flow, text, future, moving, 0, 0);
+        this(flow, text, future, moving, 0, Taught.NOTHING);
     }
 
     private TrainingObjective(StarFlow flow, TextEncoder text, FutureScoring future, MovingTokens moving, int editFrom,
-                              float firstStepWeight) {
+                              Taught taught) {
         this.flow = flow;
         this.text = text;
         this.future = future;
         this.moving = moving;
         this.editFrom = editFrom;
-        this.firstStepWeight = firstStepWeight;
+        this.taught = taught;
     }
 
     /**
@@ -88,7 +105,7 @@ public final class TrainingObjective {
      * {@link StarFlow#forward(NDArray, NDArray, int)} reads them.
      */
     public TrainingObjective withEditFrom(int editFrom) {
-        return editFrom == this.editFrom ? this : new TrainingObjective(flow, text, future, moving, editFrom, firstStepWeight);
+        return editFrom == this.editFrom ? this : new TrainingObjective(flow, text, future, moving, editFrom, taught);
     }
 
     /**
@@ -105,7 +122,28 @@ public final class TrainingObjective {
         }
         boolean weighted = moving.weight() != 1 && clips.getShape().dimension() == 5 && clips.getShape().get(1) > 1;
         NDArray loss = FlowLoss.training(weighted ? pass.lossPerSample(tokenWeights(clips)) : pass.lossPerSample(), pass, flow.config());
-        return firstStepWeight > 0 ? loss.add(firstStepLoss(x, y).mul(firstStepWeight)) : loss;
+        if (taught.firstStep() > 0) {
+            loss = loss.add(firstStepLoss(x, y).mul(taught.firstStep()));
+        }
+        if (taught.editColours() > 0 && editFrom > 0) {
+            loss = loss.add(editColourLoss(x, y).mul(taught.editColours()));
+        }
+        return loss;
+    }
+
+    /**
+     * How far the colours an edit's instruction predicts for its first result frame are from the colours the frame
+     * shows (noisy edits x [B, T, C, H, W], instructions y): the mean over the batch of the summed square difference
+     * of the background's and the object's colour ({@link dev.strom.flow.MotionCompensation#editColours}); 0 for a
+     * flow that does not recolour or clips that are not edits. Why: as for the first step, the colours reach the
+     * likelihood only through the first result frame's coding, which the deep block had learnt to code with none.
+     */
+    public NDArray editColourLoss(NDArray x, TextFeatures y) {
+        var reading = editFrom > 0 ? flow.editColours(x, y, editFrom) : null;
+        if (reading == null) {
+            return x.getManager().zeros(new Shape());
+        }
+        return reading.predicted().sub(reading.shown()).square().sum(new int[]{1}).mean();
     }
 
     /**
@@ -130,9 +168,13 @@ public final class TrainingObjective {
     /** How far from its centre a size rate's error is counted, in pixels: about a world object's half-width. */
     static final float SIZE_PIXELS = 5f;
 
-    /** The same objective with the first step's velocity taught the clips' own move at {@code weight} ({@link #firstStepLoss}). */
-    public TrainingObjective withFirstStepWeight(float weight) {
-        return new TrainingObjective(flow, text, future, moving, editFrom, weight);
+    /**
+     * The same objective with the text's predictions taught the clips' own: the first step's velocity at
+     * {@code taught.firstStep()} ({@link #firstStepLoss}), an edit's colours at {@code taught.editColours()}
+     * ({@link #editColourLoss}).
+     */
+    public TrainingObjective teaching(Taught taught) {
+        return new TrainingObjective(flow, text, future, moving, editFrom, taught);
     }
 
     /**

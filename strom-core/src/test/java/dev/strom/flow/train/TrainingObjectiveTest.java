@@ -172,7 +172,7 @@ class TrainingObjectiveTest {
                      .txtVocab(VideoFixtures.TEXT_VOCABULARY))) {
             StarFlow flow = model.flow();
             TextEncoder text = model.text();
-            TrainingObjective o = new TrainingObjective(flow, text).withFirstStepWeight(1f);
+            TrainingObjective o = new TrainingObjective(flow, text).teaching(new TrainingObjective.Taught(1f, 0f));
             List<String> captions = List.of("a square moving right", "a square moving left");
             NDArray x = squaresMoving(m);
             Map<String, NDArray> velocity = new java.util.HashMap<>(model.parameters());
@@ -190,7 +190,56 @@ class TrainingObjectiveTest {
                     .run(() -> o.firstStepLoss(x, text.encode(m, captions)));
             assertEquals(0.0, r.gradNorm(), "the text encoder's gradient from the velocity's loss (" + r.reason() + ")");
             assertEquals(0f, new TrainingObjective(flow, text).loss(x, captions, 0f, new Random(1), null).getFloat()
-                    - o.withFirstStepWeight(0f).loss(x, captions, 0f, new Random(1), null).getFloat(), 1e-6, "weight 0: the likelihood alone");
+                    - o.teaching(TrainingObjective.Taught.NOTHING).loss(x, captions, 0f, new Random(1), null).getFloat(), 1e-6, "weight 0: the likelihood alone");
+        }
+    }
+
+    /**
+     * Edits of four frames, two of source and two of result: the bright square of {@link #squaresMoving} staying
+     * where it is, its ground -0.5 in the source and {@code grounds[i]} in edit i's result.
+     */
+    private static NDArray groundsRepainted(NDManager m, float[]... grounds) {
+        int n = grounds.length;
+        float[] clips = new float[n * 4 * 3 * SIZE * SIZE];
+        for (int c = 0; c < n; c++) {
+            for (int t = 0; t < 4; t++) {
+                for (int ch = 0; ch < 3; ch++) {
+                    for (int y = 0; y < SIZE; y++) {
+                        for (int x = 0; x < SIZE; x++) {
+                            boolean square = y >= 1 && y < 3 && x >= 1 && x < 3;
+                            clips[(((c * 4 + t) * 3 + ch) * SIZE + y) * SIZE + x] = square ? 0.8f : t < 2 ? -0.5f : grounds[c][ch];
+                        }
+                    }
+                }
+            }
+        }
+        return m.create(clips, new Shape(n, 4, 3, SIZE, SIZE));
+    }
+
+    @Test
+    void anEditsColoursLearnTheBackgroundEachInstructionNamesFromTheEditsOwnFrames() {
+        try (NDManager m = NDManager.newBaseManager();
+             VideoModel model = VideoFixtures.model(m, 4, SIZE, 0.05, b -> b.motionCompensation(1).editColours(true)
+                     .txtVocab(VideoFixtures.TEXT_VOCABULARY))) {
+            StarFlow flow = model.flow();
+            TextEncoder text = model.text();
+            List<String> instructions = List.of("make the background green", "make the background blue");
+            NDArray x = groundsRepainted(m, new float[]{-0.6f, 0.7f, -0.4f}, new float[]{-0.6f, -0.4f, 0.8f});
+            TrainingObjective o = new TrainingObjective(flow, text).teaching(new TrainingObjective.Taught(0f, 1f)).withEditFrom(2);
+            float before = o.editColourLoss(x, text.encode(m, instructions)).getFloat();
+            Map<String, NDArray> colours = new java.util.HashMap<>(model.parameters());
+            colours.keySet().removeIf(n -> !n.startsWith("edit_colours."));
+            TrainStep step = new TrainStep(colours, TrainSettings.starflow(0.05f, 0, 100));
+            for (int i = 0; i < 100; i++) {
+                step.run(() -> o.editColourLoss(x, text.encode(m, instructions)));
+            }
+            float after = o.editColourLoss(x, text.encode(m, instructions)).getFloat();
+            assertTrue(before > 1 && after < 0.01 * before, "the colours' square error from " + before + " to " + after);
+            MotionCompensation.EditColourReading r = flow.editColours(x, text.encode(m, instructions), 2);
+            float[] predicted = r.predicted().toFloatArray();
+            assertTrue(predicted[1] > 0.5 && predicted[6 + 2] > 0.5, "a green, then a blue ground: " + Arrays.toString(predicted));
+            assertEquals(0f, o.withEditFrom(0).editColourLoss(x, text.encode(m, instructions)).getFloat(), "not edits: nothing to teach");
+            assertThrows(IllegalArgumentException.class, () -> new TrainingObjective.Taught(0f, -1f));
         }
     }
 
