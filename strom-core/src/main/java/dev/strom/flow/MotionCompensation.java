@@ -134,6 +134,11 @@ public final class MotionCompensation {
      */
     public record EditColours(NDArray gates, NDArray named, NDArray mix) {
 
+        /** The same for each clip's K frames in a row, [B * K, ...], clip by clip as {@code rows} lays frames out. */
+        EditColours perFrame(int k) {
+            return k == 1 ? this : new EditColours(gates.repeat(0, k), named.repeat(0, k), mix);
+        }
+
         /** The colours after the edit [B, 2C] from those before it [B, 2C]: background, then object. */
         public NDArray after(NDArray before) {
             long c = before.getShape().get(1) / 2;
@@ -157,7 +162,7 @@ public final class MotionCompensation {
     }
 
     /**
-     * A cleaned frame [N, C, H, W] recoloured as {@link #editColours} says: each pixel read as a mix of the frame's
+     * Cleaned frames [N, C, H, W] recoloured as {@code colours} [N, ...] says: each pixel read as a mix of the frame's
      * background colour b and its object's colour o, a = (p - b).(o - b) / |o - b|^2 within [0, 1], and moved by
      * (1 - a) of the background's change and a of the object's, so soft edges and what neither colour explains (the
      * noise, a second object) come along as they are. Why: the flow codes an edit's first result frame as its
@@ -165,12 +170,12 @@ public final class MotionCompensation {
      * every pixel that the deep block had to learn from the text, and after thousands of edits it still had not
      * (docs/experiments.md, session 28). A function of the source and the text alone, so the coding stays invertible.
      */
-    NDArray recoloured(NDArray frame) {
+    NDArray recoloured(NDArray frame, EditColours colours) {
         Shape s = frame.getShape();
         long n = s.get(0);
         long c = s.get(1);
         NDArray before = colours(frame);
-        NDArray after = editColours.after(before);
+        NDArray after = colours.after(before);
         NDArray b = before.get(new NDIndex(":, 0:" + c)).reshape(n, c, 1, 1);
         NDArray o = before.get(new NDIndex(":, " + c + ":")).reshape(n, c, 1, 1);
         NDArray span = o.sub(b);
@@ -392,7 +397,8 @@ public final class MotionCompensation {
      */
     private NDArray sourcePredictions(NDArray source) {
         NDArray cleaned = cleanFrames(source);
-        return editColours == null ? cleaned : recoloured(rows(cleaned)).reshape(source.getShape());
+        return editColours == null ? cleaned
+                : recoloured(rows(cleaned), editColours.perFrame((int) source.getShape().get(1))).reshape(source.getShape());
     }
 
     /** Whether a clip x [B, T, ...] is an edit whose result starts at {@code editFrom} (0: it is not). */

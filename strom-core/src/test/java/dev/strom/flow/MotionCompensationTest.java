@@ -253,6 +253,30 @@ class MotionCompensationTest {
     }
 
     @Test
+    void eachEditOfABatchIsRecolouredByItsOwnInstructionInEveryFrame() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            float[] ground = {-0.5f, -0.5f, -0.5f};
+            float[] square = {0.8f, -0.6f, 0.2f};
+            float[] green = {-0.6f, 0.7f, -0.4f};
+            float[] blue = {-0.6f, -0.4f, 0.8f};
+            NDArray source = repainted(m, 3, ground, square);
+            NDArray x = NDArrays.concat(new NDList(source.concat(repainted(m, 3, green, square), 1),
+                    source.concat(repainted(m, 3, blue, square), 1)));
+            MotionCompensation.EditColours toEach = new MotionCompensation.EditColours(
+                    m.create(new float[]{1, 0, 1, 0}, new Shape(2, 2)),
+                    NDArrays.concat(new NDList(colours(m, green, new float[3]), colours(m, blue, new float[3]))), m.zeros(new Shape(6, 6)));
+            NDArray y = new MotionCompensation(2, 0.1, 3).withEditColours(toEach).residual(x, 3);
+            double unpredicted = energy(frame(new MotionCompensation(2, 0.1, 3).residual(x, 3), 3));
+            for (int t = 3; t < 6; t++) {
+                // what is left: the cleaning of the moving square's half-covered edge pixels, which weighs a green
+                // and a grey neighbour differently
+                double left = energy(frame(y, t));
+                assertTrue(left < 1e-3 * unpredicted, "frame " + t + " of both edits leaves " + left + " of " + unpredicted);
+            }
+        }
+    }
+
+    @Test
     void toTurnOneObjectIntoAnotherTheSourcesObjectColourTellsWhichOfTheTwoNamedColoursIsTheNewOne() {
         try (NDManager m = NDManager.newBaseManager()) {
             float[] ground = {-0.5f, -0.5f, -0.5f};
