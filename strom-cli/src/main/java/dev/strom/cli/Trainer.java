@@ -17,6 +17,7 @@ import dev.strom.store.ModelVocabulary;
 import dev.strom.text.Vocabulary;
 import dev.strom.store.Safetensors;
 import dev.strom.store.SafetensorsFile;
+import dev.strom.flow.train.EditColourFit;
 import dev.strom.flow.train.FirstStepFit;
 import dev.strom.flow.train.TrainingObjective;
 import dev.strom.video.VideoModel;
@@ -148,10 +149,11 @@ final class Trainer {
                 // step's velocity when it is fitted: it starts at the least-squares answer, not at zero, and at the
                 // base rate it stays there (docs/experiments.md, session 25)
                 boolean fitted = model.flow().config().firstStepMotion() && firstStepWeight > 0;
+                boolean coloursFitted = model.flow().config().editColours() && editColourWeight > 0;
                 float scale = (float) train.path("new_parameter_lr_scale").asDouble(1);
                 if (scale != 1) {
                     for (String name : model.flow().parameters().zeroStarted()) {
-                        if (fitted && name.startsWith("first_step.")) {
+                        if (fitted && name.startsWith("first_step.") || coloursFitted && name.startsWith("edit_colours.")) {
                             continue;
                         }
                         step.optimizer().scaleLearningRate(name, scale);
@@ -161,8 +163,13 @@ final class Trainer {
                 if (optimizerState != null) {
                     step.optimizer().restore(optimizerState, trained);
                     step.resumeAt(start);
-                } else if (fitted) {
-                    fitFirstStep(model, data, manager);
+                } else {
+                    if (fitted) {
+                        fitFirstStep(model, data, manager);
+                    }
+                    if (coloursFitted) {
+                        fitEditColours(model, data, manager);
+                    }
                 }
                 LossLog log = LossLog.read(o.out().resolve("loss.csv"), start);
                 ProgressBar bar = new ProgressBar("train");
@@ -336,6 +343,37 @@ final class Trainer {
             fit.apply(manager);
         }
         System.err.printf(Locale.ROOT, "first step's velocity and size rate fitted to the steps of %d clips%n", fit.clips());
+    }
+
+    /** Edits that start an edit's colours ({@link EditColourFit}), at least, from at most as many batches. */
+    private static final int EDIT_COLOUR_FIT_EDITS = 1024;
+
+    /**
+     * Starts an edit's colours at their fit to the first batches' edits (the batches training then draws again);
+     * training data without edits leaves them where they are.
+     */
+    private static void fitEditColours(VideoModel model, TrainingData data, NDManager manager) {
+        EditColourFit fit = new EditColourFit(model.flow());
+        for (int s = 0; fit.edits() < EDIT_COLOUR_FIT_EDITS && s < EDIT_COLOUR_FIT_EDITS; s++) {
+            for (TrainingData.BatchPart p : data.batch(s)) {
+                int editFrom = model.editFrom(p.captions(), p.frames());
+                if (p.future() || p.contrasted() || editFrom == 0) {
+                    continue;
+                }
+                try (NDScope scope = new NDScope()) {
+                    fit.add(flowClips(model, p), model.text().encode(manager, p.captions()), editFrom);
+                }
+            }
+        }
+        if (fit.edits() == 0) {
+            System.err.println("no edits in the training data's first batches: the edit colours start where they are");
+            return;
+        }
+        double[] error;
+        try (NDScope scope = new NDScope()) {
+            error = fit.apply(manager);
+        }
+        System.err.printf(Locale.ROOT, "edit colours fitted to %d edits: mean square error %.3f -> %.3f%n", fit.edits(), error[0], error[1]);
     }
 
     private static NDArray flowClips(VideoModel model, TrainingData.BatchPart p) {

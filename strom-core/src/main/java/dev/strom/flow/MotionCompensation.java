@@ -186,8 +186,10 @@ public final class MotionCompensation {
         return frame.add(a.neg().add(1).mul(backgroundChange)).add(a.mul(objectChange));
     }
 
-    /** An edit's colours as the text predicts them from its source and as its result shows them, each [B, 2C]. */
-    public record EditColourReading(NDArray predicted, NDArray shown) {
+    /**
+     * An edit's colours, each [B, 2C]: its source's, those the text predicts from them, and those its result shows.
+     */
+    public record EditColourReading(NDArray before, NDArray predicted, NDArray shown) {
     }
 
     /**
@@ -202,7 +204,7 @@ public final class MotionCompensation {
         }
         NDArray before = colours(clean(rows(frames(x, 0, 1))));
         NDArray shown = colours(clean(rows(frames(x, editFrom, editFrom + 1))));
-        return new EditColourReading(editColours.after(before), shown);
+        return new EditColourReading(before, editColours.after(before), shown);
     }
 
     /**

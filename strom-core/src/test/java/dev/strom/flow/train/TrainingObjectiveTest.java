@@ -244,6 +244,24 @@ class TrainingObjectiveTest {
     }
 
     @Test
+    void aFitStartsAnEditsColoursAtTheBackgroundEachInstructionNames() {
+        try (NDManager m = NDManager.newBaseManager();
+             VideoModel model = VideoFixtures.model(m, 4, SIZE, 0.05, b -> b.motionCompensation(1).editColours(true)
+                     .txtVocab(VideoFixtures.TEXT_VOCABULARY))) {
+            List<String> instructions = List.of("make the background green", "make the background blue");
+            NDArray x = groundsRepainted(m, new float[]{-0.6f, 0.7f, -0.4f}, new float[]{-0.6f, -0.4f, 0.8f});
+            EditColourFit fit = new EditColourFit(model.flow());
+            fit.add(x, model.text().encode(m, instructions), 2);
+            assertEquals(2, fit.edits());
+            double[] error = fit.apply(m);
+            assertTrue(error[0] > 1 && error[1] < 1e-3, "the colours' square error from " + error[0] + " to " + error[1]);
+            float[] predicted = model.flow().editColours(x, model.text().encode(m, instructions), 2).predicted().toFloatArray();
+            assertTrue(Math.abs(predicted[1] - 0.7) < 0.05 && Math.abs(predicted[6 + 2] - 0.8) < 0.05,
+                    "a green, then a blue ground: " + Arrays.toString(predicted));
+        }
+    }
+
+    @Test
     void aLeastSquaresFitStartsTheFirstStepsVelocityAtEachCaptionsMove() {
         try (NDManager m = NDManager.newBaseManager();
              VideoModel model = VideoFixtures.model(m, 2, SIZE, 0.05, b -> b.motionCompensation(1).firstStepMotion(true)
