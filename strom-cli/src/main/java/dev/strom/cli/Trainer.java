@@ -17,6 +17,7 @@ import dev.strom.store.ModelVocabulary;
 import dev.strom.text.Vocabulary;
 import dev.strom.store.Safetensors;
 import dev.strom.store.SafetensorsFile;
+import dev.strom.flow.TextFeatures;
 import dev.strom.flow.train.EditColourFit;
 import dev.strom.flow.train.FirstStepFit;
 import dev.strom.flow.train.TrainingObjective;
@@ -163,13 +164,8 @@ final class Trainer {
                 if (optimizerState != null) {
                     step.optimizer().restore(optimizerState, trained);
                     step.resumeAt(start);
-                } else {
-                    if (fitted) {
-                        fitFirstStep(model, data, manager);
-                    }
-                    if (coloursFitted) {
-                        fitEditColours(model, data, manager);
-                    }
+                } else if (fitted || coloursFitted) {
+                    fitTextPredictions(model, data, manager, fitted, coloursFitted);
                 }
                 LossLog log = LossLog.read(o.out().resolve("loss.csv"), start);
                 ProgressBar bar = new ProgressBar("train");
@@ -306,11 +302,6 @@ final class Trainer {
     }
 
     /**
-     * A part's clips as the flow reads them. A latent model's "(extend) " windows are one latent frame longer than
-     * its clips: they are encoded and their first latent frame (a single frame) is dropped, so the window starts
-     * with a latent frame of four, as every later window of a long video does (STARFlow-V's drop_image).
-     */
-    /**
      * Clips of two frames or more that start the first step's velocity ({@link FirstStepFit}), at least, from at most
      * as many batches. Why this many: each caption's words are a few of the hundreds of word features the fit
      * solves for, and spinning objects and pairs of objects give moves that are noise to a whole-frame shift; fitted
@@ -319,63 +310,73 @@ final class Trainer {
      */
     private static final int FIRST_STEP_FIT_CLIPS = 1024;
 
-    /**
-     * Starts the first step's velocity at the least-squares fit of the clips' moves on the text, from the first
-     * batches' whole clips and openings (the batches training then draws again: a batch is a function of its step).
-     */
-    private static void fitFirstStep(VideoModel model, TrainingData data, NDManager manager) {
-        FirstStepFit fit = new FirstStepFit(model.flow());
-        for (int s = 0; fit.clips() < FIRST_STEP_FIT_CLIPS && s < FIRST_STEP_FIT_CLIPS; s++) {
-            for (TrainingData.BatchPart p : data.batch(s)) {
-                if (p.future() || p.contrasted() || p.frames() < 2) {
-                    continue;
-                }
-                try (NDScope scope = new NDScope()) {
-                    fit.add(flowClips(model, p), model.text().encode(manager, p.captions()));
-                }
-            }
-        }
-        if (fit.clips() == 0) {
-            throw new IllegalArgumentException("first_step_velocity_weight needs clips of two frames or more, and the "
-                    + "training data's first " + FIRST_STEP_FIT_CLIPS + " batches have none");
-        }
-        try (NDScope scope = new NDScope()) {
-            fit.apply(manager);
-        }
-        System.err.printf(Locale.ROOT, "first step's velocity and size rate fitted to the steps of %d clips%n", fit.clips());
-    }
-
     /** Edits that start an edit's colours ({@link EditColourFit}), at least, from at most as many batches. */
     private static final int EDIT_COLOUR_FIT_EDITS = 1024;
 
     /**
-     * Starts an edit's colours at their fit to the first batches' edits (the batches training then draws again);
-     * training data without edits leaves them where they are.
+     * Starts what the flow reads from the words at their fit to the first batches (the batches training then draws
+     * again: a batch is a function of its step), each batch made once for both: with {@code firstStep} the first
+     * step's velocity at the least-squares fit of the whole clips' and openings' moves, with {@code colours} an
+     * edit's colours at their fit to the edits (training data without edits leaves them where they are).
      */
-    private static void fitEditColours(VideoModel model, TrainingData data, NDManager manager) {
-        EditColourFit fit = new EditColourFit(model.flow());
-        for (int s = 0; fit.edits() < EDIT_COLOUR_FIT_EDITS && s < EDIT_COLOUR_FIT_EDITS; s++) {
+    private static void fitTextPredictions(VideoModel model, TrainingData data, NDManager manager, boolean firstStep,
+                                           boolean colours) {
+        FirstStepFit steps = firstStep ? new FirstStepFit(model.flow()) : null;
+        EditColourFit edits = colours ? new EditColourFit(model.flow()) : null;
+        for (int s = 0; s < Math.max(FIRST_STEP_FIT_CLIPS, EDIT_COLOUR_FIT_EDITS); s++) {
+            boolean moreSteps = steps != null && steps.clips() < FIRST_STEP_FIT_CLIPS && s < FIRST_STEP_FIT_CLIPS;
+            boolean moreEdits = edits != null && edits.edits() < EDIT_COLOUR_FIT_EDITS && s < EDIT_COLOUR_FIT_EDITS;
+            if (!moreSteps && !moreEdits) {
+                break;
+            }
             for (TrainingData.BatchPart p : data.batch(s)) {
                 int editFrom = model.editFrom(p.captions(), p.frames());
-                if (p.future() || p.contrasted() || editFrom == 0) {
+                boolean forSteps = moreSteps && p.frames() >= 2;
+                boolean forEdits = moreEdits && editFrom > 0;
+                if (p.future() || p.contrasted() || !forSteps && !forEdits) {
                     continue;
                 }
                 try (NDScope scope = new NDScope()) {
-                    fit.add(flowClips(model, p), model.text().encode(manager, p.captions()), editFrom);
+                    NDArray clips = flowClips(model, p);
+                    TextFeatures text = model.text().encode(manager, p.captions());
+                    if (forSteps) {
+                        steps.add(clips, text);
+                    }
+                    if (forEdits) {
+                        edits.add(clips, text, editFrom);
+                    }
                 }
             }
         }
-        if (fit.edits() == 0) {
-            System.err.println("no edits in the training data's first batches: the edit colours start where they are");
-            return;
+        if (steps != null) {
+            if (steps.clips() == 0) {
+                throw new IllegalArgumentException("first_step_velocity_weight needs clips of two frames or more, and the "
+                        + "training data's first " + FIRST_STEP_FIT_CLIPS + " batches have none");
+            }
+            try (NDScope scope = new NDScope()) {
+                steps.apply(manager);
+            }
+            System.err.printf(Locale.ROOT, "first step's velocity and size rate fitted to the steps of %d clips%n", steps.clips());
         }
-        double[] error;
-        try (NDScope scope = new NDScope()) {
-            error = fit.apply(manager);
+        if (edits != null) {
+            if (edits.edits() == 0) {
+                System.err.println("no edits in the training data's first batches: the edit colours start where they are");
+                return;
+            }
+            double[] error;
+            try (NDScope scope = new NDScope()) {
+                error = edits.apply(manager);
+            }
+            System.err.printf(Locale.ROOT, "edit colours fitted to %d edits: mean square error %.3f -> %.3f%n",
+                    edits.edits(), error[0], error[1]);
         }
-        System.err.printf(Locale.ROOT, "edit colours fitted to %d edits: mean square error %.3f -> %.3f%n", fit.edits(), error[0], error[1]);
     }
 
+    /**
+     * A part's clips as the flow reads them. A latent model's "(extend) " windows are one latent frame longer than
+     * its clips: they are encoded and their first latent frame (a single frame) is dropped, so the window starts
+     * with a latent frame of four, as every later window of a long video does (STARFlow-V's drop_image).
+     */
     private static NDArray flowClips(VideoModel model, TrainingData.BatchPart p) {
         NDArray clips = model.stack(p.clips(), p.frames());
         if (model.autoencoder().isEmpty() || !p.extend()) {

@@ -156,9 +156,10 @@ public final class MotionCompensation {
         Shape s = frame.getShape();
         NDArray background = background(frame);
         NDArray weight = objectWeight(frame, background).expandDims(1);
+        NDArray ground = background.reshape(s.get(0), s.get(1));
         NDArray total = weight.sum(new int[]{2, 3}).add(1e-3);
-        NDArray object = frame.mul(weight).sum(new int[]{2, 3}).add(background.reshape(s.get(0), s.get(1)).mul(1e-3)).div(total);
-        return NDArrays.concat(new NDList(background.reshape(s.get(0), s.get(1)), object), 1);
+        NDArray object = frame.mul(weight).sum(new int[]{2, 3}).add(ground.mul(1e-3)).div(total);
+        return NDArrays.concat(new NDList(ground, object), 1);
     }
 
     /**
@@ -175,14 +176,15 @@ public final class MotionCompensation {
         long n = s.get(0);
         long c = s.get(1);
         NDArray before = colours(frame);
-        NDArray after = colours.after(before);
-        NDArray b = before.get(new NDIndex(":, 0:" + c)).reshape(n, c, 1, 1);
-        NDArray o = before.get(new NDIndex(":, " + c + ":")).reshape(n, c, 1, 1);
-        NDArray span = o.sub(b);
+        NDArray change = colours.after(before).sub(before);
+        NDIndex ground = new NDIndex(":, 0:" + c);
+        NDIndex object = new NDIndex(":, " + c + ":");
+        NDArray b = before.get(ground).reshape(n, c, 1, 1);
+        NDArray span = before.get(object).reshape(n, c, 1, 1).sub(b);
         NDArray a = frame.sub(b).mul(span).sum(new int[]{1}, true)
                 .div(span.square().sum(new int[]{1}, true).add(1e-2)).clip(0, 1);
-        NDArray backgroundChange = after.get(new NDIndex(":, 0:" + c)).sub(before.get(new NDIndex(":, 0:" + c))).reshape(n, c, 1, 1);
-        NDArray objectChange = after.get(new NDIndex(":, " + c + ":")).sub(before.get(new NDIndex(":, " + c + ":"))).reshape(n, c, 1, 1);
+        NDArray backgroundChange = change.get(ground).reshape(n, c, 1, 1);
+        NDArray objectChange = change.get(object).reshape(n, c, 1, 1);
         return frame.add(a.neg().add(1).mul(backgroundChange)).add(a.mul(objectChange));
     }
 
@@ -190,6 +192,11 @@ public final class MotionCompensation {
      * An edit's colours, each [B, 2C]: its source's, those the text predicts from them, and those its result shows.
      */
     public record EditColourReading(NDArray before, NDArray predicted, NDArray shown) {
+
+        /** How far the prediction is from what is shown: the mean over the batch of the summed square difference, a scalar. */
+        public NDArray squareError() {
+            return predicted.sub(shown).square().sum(new int[]{1}).mean();
+        }
     }
 
     /**
@@ -292,7 +299,6 @@ public final class MotionCompensation {
      */
     NDArray centres(NDArray frame) {
         Shape s = frame.getShape();
-        long n = s.get(0);
         long h = s.get(2);
         long w = s.get(3);
         NDArray weight = objectWeight(frame, background(frame));

@@ -80,15 +80,16 @@ public final class EditColourFit {
         Map<String, NDArray> params = new LinkedHashMap<>(flow.parameters().all());
         params.keySet().removeIf(name -> !name.startsWith("edit_colours."));
         TrainStep step = new TrainStep(params, TrainSettings.starflow(LEARNING_RATE, 0, STEPS));
-        double first = error(text, b, s);
+        double first = error(text, b, s).getFloat();
         for (int i = 0; i < STEPS; i++) {
-            step.run(() -> flow.editColours(text).after(b).sub(s).square().sum(new int[]{1}).mean());
+            step.run(() -> error(text, b, s));
         }
-        return new double[]{first, error(text, b, s)};
+        return new double[]{first, error(text, b, s).getFloat()};
     }
 
-    private double error(TextFeatures text, NDArray b, NDArray s) {
-        return flow.editColours(text).after(b).sub(s).square().sum(new int[]{1}).mean().getFloat();
+    /** The colours' square error of the sample: words, colours before and colours shown. */
+    private NDArray error(TextFeatures text, NDArray before, NDArray shown) {
+        return new MotionCompensation.EditColourReading(before, flow.editColours(text).after(before), shown).squareError();
     }
 
     private static float[] flatten(List<float[]> rows) {

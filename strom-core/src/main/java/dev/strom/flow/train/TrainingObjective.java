@@ -143,7 +143,7 @@ public final class TrainingObjective {
         if (reading == null) {
             return x.getManager().zeros(new Shape());
         }
-        return reading.predicted().sub(reading.shown()).square().sum(new int[]{1}).mean();
+        return reading.squareError();
     }
 
     /**
