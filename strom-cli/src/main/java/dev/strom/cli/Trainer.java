@@ -18,9 +18,11 @@ import dev.strom.text.Vocabulary;
 import dev.strom.store.Safetensors;
 import dev.strom.store.SafetensorsFile;
 import dev.strom.flow.TextFeatures;
+import dev.strom.flow.train.CaptionDropout;
 import dev.strom.flow.train.EditColourFit;
 import dev.strom.flow.train.FirstStepFit;
 import dev.strom.flow.train.TrainingObjective;
+import dev.strom.video.Generation;
 import dev.strom.video.VideoModel;
 import dev.strom.video.VideoSpec;
 
@@ -73,7 +75,9 @@ final class Trainer {
         JsonNode train = config.path("train");
         float lr = (float) train.path("learning_rate").asDouble(1e-3);
         int warmup = train.path("warmup").asInt(100);
-        float captionDrop = (float) train.path("caption_dropout").asDouble(0.1);
+        // an edit's dropped caption keeps its "(v2v) " marker (see CaptionDropout; the sampler's edit_marker)
+        CaptionDropout captionDrop = new CaptionDropout((float) train.path("caption_dropout").asDouble(0.1),
+                List.of(Generation.EDIT_MARKER));
         // how much telling a clip's caption from wrong ones counts, per dimension, beside its likelihood
         float contrastWeight = (float) train.path("caption_contrast_weight").asDouble(0);
         // how much telling a clip's true continuation from corrupted ones counts, per dimension read
@@ -441,6 +445,10 @@ final class Trainer {
         if (config.path("train").path("extend_windows_per_step").asInt(0) > 0) {
             // the sampler makes windows that continue mid-clip under the "(extend) " caption it trained them with
             cfg.with("strom").with("sampling").put("extend_marker", true);
+        }
+        if (config.path("train").path("edits_per_step").asInt(0) > 0) {
+            // edits were trained with their dropped captions kept as the "(v2v) " marker, and are guided so
+            cfg.with("strom").with("sampling").put("edit_marker", true);
         }
         // read from the resumed checkpoint, not from the config: resuming with --init, the config is the init's
         JsonNode started = saved.started();

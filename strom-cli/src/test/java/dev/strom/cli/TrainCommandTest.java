@@ -165,6 +165,18 @@ class TrainCommandTest {
     }
 
     @Test
+    void aModelTrainedOnEditsGuidesThemFromTheEditMarkerAloneAndOneTrainedWithoutFromTheEmptyCaption() throws IOException {
+        Path edits = tinyWith("edits.json", train -> train.put("edits_per_step", 2).put("edit_target_frames", 2));
+        Path marked = dir.resolve("marked");
+        Path plain = dir.resolve("plain");
+        assertEquals(0, Cli.run("train", "--config", edits.toString(), "--out", marked.toString(), "--steps", "2").exit());
+        assertEquals(0, Cli.run("train", "--config", "tiny", "--out", plain.toString(), "--steps", "2").exit());
+        assertTrue(ModelStore.readConfig(marked.resolve("checkpoint")).path("strom").path("sampling").path("edit_marker").asBoolean(),
+                "its edits' dropped captions kept \"(v2v) \", so an edit's unconditional branch is that marker alone");
+        assertFalse(ModelStore.readConfig(plain.resolve("checkpoint")).path("strom").path("sampling").has("edit_marker"));
+    }
+
+    @Test
     void aShareOfClipsContinuesFromTheModelsOwnFramesAndAResumedRunIsTheSameRun() throws IOException {
         Path file = tinyWith("own.json", train -> train.put("own_past_share", 0.5).put("own_past_frames", 2));
         Path straight = dir.resolve("straight");

@@ -369,7 +369,7 @@ public final class Sampler {
                         : NoiseAugmentation.gaussian(manager.zeros(shape), s.temperature(), rng);
                 TextFeatures y = model.encode(List.of(g.mode() == Generation.Mode.EDIT ? g.prompt()
                         : s.windowCaption(g.prompt(), w.from())));
-                TextFeatures yEmpty = s.guidance() > 0 ? model.encode(List.of("")) : null;
+                TextFeatures yEmpty = s.guidance() > 0 ? model.encode(List.of(s.unconditionalCaption(g.mode()))) : null;
                 ReverseOptions options = ReverseOptions.of(s.method()).withProgress(progress).withDrafts(drafts);
                 if (context != null) {
                     options = options.withContext(NoiseAugmentation.apply(manager.create(context, flowShape(w.context())),

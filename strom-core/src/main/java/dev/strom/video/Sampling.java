@@ -17,12 +17,16 @@ import dev.strom.flow.SequentialInverse;
  * @param extendMarker the model was trained on STARFlow-V's "(extend) " windows: a window that continues a clip
  *                     from mid-clip context (later windows of a long video, an extension) is made under the caption
  *                     with that prefix, as it was trained; a property of the model that requests keep
+ * @param editMarker   the model was trained on edits whose dropped captions kept STARFlow-V's "(v2v) " marker: an
+ *                     edit's unconditional branch is read under the marker alone, as it was trained, and a plain
+ *                     clip's under the empty caption, which never saw an edit; a property of the model too
  */
-public record Sampling(float guidance, float temperature, Inversion inversion, boolean denoise, boolean extendMarker) {
+public record Sampling(float guidance, float temperature, Inversion inversion, boolean denoise, boolean extendMarker,
+                       boolean editMarker) {
 
-    /** Settings for a model trained without "(extend) " windows. */
+    /** Settings for a model trained without "(extend) " windows or marked edits. */
     public Sampling(float guidance, float temperature, Inversion inversion, boolean denoise) {
-        this(guidance, temperature, inversion, denoise, false);
+        this(guidance, temperature, inversion, denoise, false, false);
     }
 
     /** For a model that stores no defaults: guidance 3, temperature 1, {@link Inversion#JACOBI}, denoised. */
@@ -68,20 +72,20 @@ public record Sampling(float guidance, float temperature, Inversion inversion, b
 
     /** The user's guidance if given, else this one. */
     public Sampling withGuidance(Float w) {
-        return w == null ? this : new Sampling(w, temperature, inversion, denoise, extendMarker);
+        return w == null ? this : new Sampling(w, temperature, inversion, denoise, extendMarker, editMarker);
     }
 
     /** The user's temperature if given, else this one. */
     public Sampling withTemperature(Float t) {
-        return t == null ? this : new Sampling(guidance, t, inversion, denoise, extendMarker);
+        return t == null ? this : new Sampling(guidance, t, inversion, denoise, extendMarker, editMarker);
     }
 
     public Sampling withInversion(Inversion i) {
-        return new Sampling(guidance, temperature, i, denoise, extendMarker);
+        return new Sampling(guidance, temperature, i, denoise, extendMarker, editMarker);
     }
 
     public Sampling withExtendMarker(boolean on) {
-        return new Sampling(guidance, temperature, inversion, denoise, on);
+        return new Sampling(guidance, temperature, inversion, denoise, on, editMarker);
     }
 
     /**
@@ -92,7 +96,19 @@ public record Sampling(float guidance, float temperature, Inversion inversion, b
         return extendMarker && from > 0 ? Generation.extendCaption(caption) : caption;
     }
 
+    public Sampling withEditMarker(boolean on) {
+        return new Sampling(guidance, temperature, inversion, denoise, extendMarker, on);
+    }
+
+    /**
+     * The caption guidance's unconditional branch is read under for a clip made in {@code mode}: the edit marker alone
+     * for an edit of a model trained so ({@link #editMarker}), else the empty caption.
+     */
+    public String unconditionalCaption(Generation.Mode mode) {
+        return editMarker && mode == Generation.Mode.EDIT ? Generation.EDIT_MARKER : "";
+    }
+
     public Sampling withDenoise(boolean on) {
-        return new Sampling(guidance, temperature, inversion, on, extendMarker);
+        return new Sampling(guidance, temperature, inversion, on, extendMarker, editMarker);
     }
 }

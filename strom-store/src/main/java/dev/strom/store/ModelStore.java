@@ -284,7 +284,8 @@ public final class ModelStore {
 
     /**
      * The model's sampling defaults, "strom.sampling": cfg, temperature, and optionally jacobi_block,
-     * jacobi_iterations, jacobi_threshold, and extend_marker (set by training on "(extend) " windows); what is missing
+     * jacobi_iterations, jacobi_threshold, extend_marker (set by training on "(extend) " windows) and edit_marker (set by
+     * training on edits whose dropped captions keep their marker); what is missing
      * is {@link Sampling#FALLBACK}'s.
      */
     static Sampling sampling(JsonNode config) {
@@ -293,6 +294,7 @@ public final class ModelStore {
         Sampling.Inversion j = d.inversion();
         return new Sampling((float) s.path("cfg").asDouble(d.guidance()), (float) s.path("temperature").asDouble(d.temperature()),
                 Sampling.Inversion.jacobi(s.path("jacobi_block").asInt(j.block()), s.path("jacobi_iterations").asInt(j.iterations()),
-                        s.path("jacobi_threshold").asDouble(j.threshold())), d.denoise(), s.path("extend_marker").asBoolean(false));
+                        s.path("jacobi_threshold").asDouble(j.threshold())), d.denoise(), s.path("extend_marker").asBoolean(false),
+                s.path("edit_marker").asBoolean(false));
     }
 }

@@ -113,9 +113,9 @@ public final class TrainingObjective {
      * forward pass, clips' moving tokens weighted as {@link MovingTokens} says. Returns the loss (inside the caller's
      * gradient tape); {@code nllOut[0]}, when given, gets the unweighted per-dim NLL.
      */
-    public NDArray loss(NDArray clips, List<String> captions, float captionDrop, Random rng, double[] nllOut) {
+    public NDArray loss(NDArray clips, List<String> captions, CaptionDropout dropout, Random rng, double[] nllOut) {
         NDArray x = NoiseAugmentation.apply(clips, flow.config().noiseStd(), rng);
-        TextFeatures y = text.encode(clips.getManager(), new CaptionDropout(captionDrop).apply(captions, rng));
+        TextFeatures y = text.encode(clips.getManager(), dropout.apply(captions, rng));
         ForwardPass pass = flow.forward(x, y, editFrom);
         if (nllOut != null) {
             nllOut[0] = pass.loss().getFloat();
@@ -237,10 +237,10 @@ public final class TrainingObjective {
      * would teach the model what it already draws). {@code nllOut[0]}, when given, gets the per-dim NLL of the true
      * frames.
      */
-    public NDArray lossAfterOwnPast(NDArray noisy, List<String> captions, OwnPast own, float captionDrop, Random rng,
+    public NDArray lossAfterOwnPast(NDArray noisy, List<String> captions, OwnPast own, CaptionDropout dropout, Random rng,
                                     double[] nllOut) {
         int frames = (int) noisy.getShape().get(1);
-        TextFeatures y = text.encode(noisy.getManager(), new CaptionDropout(captionDrop).apply(captions, rng));
+        TextFeatures y = text.encode(noisy.getManager(), dropout.apply(captions, rng));
         ForwardPass pass = flow.forward(noisy, y);
         float[] scored = new float[frames];
         for (int t = 0; t < frames; t++) {

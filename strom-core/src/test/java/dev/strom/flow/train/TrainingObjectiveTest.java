@@ -66,7 +66,7 @@ class TrainingObjectiveTest {
             double[] nllPlain = new double[1];
             float contrast = objective(model).captionContrast(model.stack(clips, FRAMES), 0, List.of(List.of("a red apple", "a blue fish"),
                     List.of("a green star", "a red apple")), new Random(5), nllContrast).loss().getFloat();
-            float plain = objective(model).loss(model.stack(clips, FRAMES), List.of("a red apple", "a green star"), 0f, new Random(5), nllPlain).getFloat();
+            float plain = objective(model).loss(model.stack(clips, FRAMES), List.of("a red apple", "a green star"), CaptionDropout.NONE, new Random(5), nllPlain).getFloat();
             assertEquals(plain, contrast, 1e-5);
             assertEquals(nllPlain[0], nllContrast[0], 1e-5);
         }
@@ -155,7 +155,7 @@ class TrainingObjectiveTest {
             NDArray made = o.withOwnPast(o.noisy(model.stack(clips(model, 2, 4, 8), 4), new Random(1)), captions, own,
                     new SequentialInverse(), new Random(2));
             double[] nll = new double[1];
-            o.lossAfterOwnPast(made, captions, own, 0f, new Random(3), nll);
+            o.lossAfterOwnPast(made, captions, own, CaptionDropout.NONE, new Random(3), nll);
             float[] perFrame = model.flow().forward(made, model.encode(captions)).lossPerFrame().toFloatArray();
             double expected = (perFrame[0] + perFrame[3] + perFrame[4] + perFrame[7]) / 4;
             assertEquals(expected, nll[0], 1e-5, "frames 0 and 3 of each clip, frame 3 given the model's frames 1 and 2");
@@ -189,8 +189,8 @@ class TrainingObjectiveTest {
             TrainStep.Result r = new TrainStep(textOnly, TrainSettings.starflow(0.05f, 0, 1))
                     .run(() -> o.firstStepLoss(x, text.encode(m, captions)));
             assertEquals(0.0, r.gradNorm(), "the text encoder's gradient from the velocity's loss (" + r.reason() + ")");
-            assertEquals(0f, new TrainingObjective(flow, text).loss(x, captions, 0f, new Random(1), null).getFloat()
-                    - o.teaching(TrainingObjective.Taught.NOTHING).loss(x, captions, 0f, new Random(1), null).getFloat(), 1e-6, "weight 0: the likelihood alone");
+            assertEquals(0f, new TrainingObjective(flow, text).loss(x, captions, CaptionDropout.NONE, new Random(1), null).getFloat()
+                    - o.teaching(TrainingObjective.Taught.NOTHING).loss(x, captions, CaptionDropout.NONE, new Random(1), null).getFloat(), 1e-6, "weight 0: the likelihood alone");
         }
     }
 
@@ -509,13 +509,13 @@ class TrainingObjectiveTest {
             float[] still = frame.clone();
             System.arraycopy(still, 0, still, half, half);
             NDArray stillClip = model.stack(List.of(still), FRAMES);
-            assertEquals(plain.loss(stillClip, List.of("a red apple"), 0f, new Random(2), null).getFloat(),
-                    moving.loss(stillClip, List.of("a red apple"), 0f, new Random(2), null).getFloat(), 1e-6, "nothing moves: every weight is one");
+            assertEquals(plain.loss(stillClip, List.of("a red apple"), CaptionDropout.NONE, new Random(2), null).getFloat(),
+                    moving.loss(stillClip, List.of("a red apple"), CaptionDropout.NONE, new Random(2), null).getFloat(), 1e-6, "nothing moves: every weight is one");
             NDArray movingClip = model.stack(List.of(frame), FRAMES);
             double[] nllPlain = new double[1];
             double[] nllMoving = new double[1];
-            float a = plain.loss(movingClip, List.of("a red apple"), 0f, new Random(2), nllPlain).getFloat();
-            float b = moving.loss(movingClip, List.of("a red apple"), 0f, new Random(2), nllMoving).getFloat();
+            float a = plain.loss(movingClip, List.of("a red apple"), CaptionDropout.NONE, new Random(2), nllPlain).getFloat();
+            float b = moving.loss(movingClip, List.of("a red apple"), CaptionDropout.NONE, new Random(2), nllMoving).getFloat();
             assertTrue(Math.abs(a - b) > 1e-4, "moving tokens reweigh the loss: " + a + " vs " + b);
             assertEquals(nllPlain[0], nllMoving[0], 1e-6, "the NLL reported stays the unweighted one");
         }
