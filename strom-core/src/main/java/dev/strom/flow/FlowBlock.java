@@ -50,6 +50,11 @@ public final class FlowBlock {
      * prediction and the last frame, {@link MotionCompensation#code}) [W, 2 * D], or null: {@code prediction_context}.
      */
     private final NDArray predictionIn;
+    /**
+     * What the deep block adds to the tokens of an edit's result frames [W], or null: {@code edit_segment}. The seen
+     * tokens then carry one more feature, 1 in a result frame and 0 elsewhere ({@link #withSegment}).
+     */
+    private final NDArray editSegment;
 
     FlowBlock(Parameters p, FlowConfig cfg, FlowConfig.BlockSpec spec) {
         this.spec = spec;
@@ -69,6 +74,7 @@ public final class FlowBlock {
             motionIn = null;
             motionFrames = 0;
             predictionIn = null;
+            editSegment = null;
             return;
         }
         String name = "blocks." + spec.index();
@@ -91,6 +97,19 @@ public final class FlowBlock {
         // also starts at zero: a compensated model fine-tuned with it starts from what it computed
         predictionIn = spec.top() && cfg.predictionContext()
                 ? p.declareOptional(name + ".prediction_in", new long[]{w, 2L * tokenDim}) : null;
+        // zero-started too: a model fine-tuned with it computes what it did until edits teach it
+        editSegment = predictionIn != null && cfg.editSegment() ? p.declareOptional(name + ".edit_segment", new long[]{w}) : null;
+    }
+
+    /**
+     * Seen tokens [B', n, 2D] as a block of a flow with {@code edit_segment} reads them: with a last feature that says
+     * whether each token's frame is an edit's result ({@code result} [n] of 0 and 1, or null: none is).
+     */
+    static NDArray withSegment(NDArray seen, float[] result) {
+        Shape s = seen.getShape();
+        NDArray flags = result == null ? seen.getManager().zeros(new Shape(1, s.get(1), 1), seen.getDataType())
+                : seen.getManager().create(result, new Shape(1, s.get(1), 1)).toType(seen.getDataType(), false);
+        return NDArrays.concat(new NDList(seen, flags.broadcast(s.get(0), s.get(1), 1)), 2);
     }
 
     /** Places read around a token in each earlier frame: the 3x3 tokens centred on its own. */
@@ -238,6 +257,11 @@ public final class FlowBlock {
     }
 
     private NDArray prediction(NDArray seen) {
+        if (editSegment != null) {
+            long d = 2L * tokenDim;
+            NDArray read = ai.djl.nn.core.Linear.linear(seen.get(new NDIndex("..., 0:" + d)), predictionIn, null).singletonOrThrow();
+            return read.add(seen.get(new NDIndex("..., " + d + ":" + (d + 1))).mul(editSegment));
+        }
         return ai.djl.nn.core.Linear.linear(seen, predictionIn, null).singletonOrThrow();
     }
 

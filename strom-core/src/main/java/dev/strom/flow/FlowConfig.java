@@ -68,6 +68,11 @@ import java.util.Arrays;
  *                         frame recoloured as the instruction's words say ({@code edit_colours}; not in the
  *                         reference; see {@link MotionCompensation#withEditColours}), so the flow codes what a
  *                         recolouring cannot do (a new shape) instead of every pixel of a new background
+ * @param editSegment      with {@code prediction_context}, whether the deep block reads which frames are an edit's
+ *                         result: a learned vector added to their tokens ({@code edit_segment}; not in the reference;
+ *                         zero-started), so that what edits teach of their result frames need not be what a plain
+ *                         clip's later frames do under a caption that names the same object (docs/experiments.md,
+ *                         session 29)
  */
 public record FlowConfig(
         int inChannels, int imgSize, int patchSize, int channels, int topChannels, int[] layersPerBlock,
@@ -77,7 +82,8 @@ public record FlowConfig(
         int ptSeqLen, boolean denoiser, boolean conditionalDenoiser, int denoiserWindow,
         float noiseStd, boolean condNoiseLevel, float latentNormRegularization, boolean positionEmbedding,
         int positionFrames, int motionContext, int motionCompensation, boolean predictionContext,
-        boolean firstStepMotion, int txtVocab, boolean carrySizeRate, float cleanRange, boolean editColours) {
+        boolean firstStepMotion, int txtVocab, boolean carrySizeRate, float cleanRange, boolean editColours,
+        boolean editSegment) {
 
     /** The cleaning range every model before {@code clean_range} was trained with: 10 C sigma^2. */
     public static final float DEFAULT_CLEAN_RANGE = 10f;
@@ -111,6 +117,7 @@ public record FlowConfig(
         require(cleanRange == DEFAULT_CLEAN_RANGE || motionCompensation > 0, "clean_range needs motion_compensation, whose cleaning it sets");
         require(!editColours || motionCompensation > 0 && txtDim > 0 && txtVocab > 0,
                 "edit_colours needs motion_compensation and txt_vocab, the words its colours read");
+        require(!editSegment || predictionContext, "edit_segment needs prediction_context, whose tokens carry it");
     }
 
     private static void require(boolean ok, String message) {
@@ -223,6 +230,7 @@ public record FlowConfig(
         private boolean carrySizeRate;
         private float cleanRange = DEFAULT_CLEAN_RANGE;
         private boolean editColours;
+        private boolean editSegment;
         private int txtVocab;
 
         private Builder() {
@@ -418,6 +426,11 @@ public record FlowConfig(
             return this;
         }
 
+        public Builder editSegment(boolean v) {
+            editSegment = v;
+            return this;
+        }
+
         public Builder txtVocab(int v) {
             txtVocab = v;
             return this;
@@ -434,7 +447,7 @@ public record FlowConfig(
                     qkNorm, postNorm, finalNorm, normType, softClip, reversedOrder, temporalCausal, shallowBlockLocal,
                     ptSeqLen, denoiser, conditionalDenoiser, denoiserWindow, noiseStd, condNoiseLevel,
                     latentNormRegularization, positionEmbedding, positionFrames, motionContext, motionCompensation,
-                    predictionContext, firstStepMotion, txtVocab, carrySizeRate, cleanRange, editColours);
+                    predictionContext, firstStepMotion, txtVocab, carrySizeRate, cleanRange, editColours, editSegment);
         }
     }
 
@@ -468,6 +481,7 @@ public record FlowConfig(
                 + ", motionContext=" + motionContext + ", motionCompensation=" + motionCompensation
                 + (predictionContext ? ", predictionContext=true" : "")
                 + (firstStepMotion ? ", firstStepMotion=true" : "") + (txtVocab > 0 ? ", txtVocab=" + txtVocab : "") + (carrySizeRate ? ", carrySizeRate=true" : "")
-                + (cleanRange != DEFAULT_CLEAN_RANGE ? ", cleanRange=" + cleanRange : "") + (editColours ? ", editColours=true" : "") + "]";
+                + (cleanRange != DEFAULT_CLEAN_RANGE ? ", cleanRange=" + cleanRange : "") + (editColours ? ", editColours=true" : "")
+                + (editSegment ? ", editSegment=true" : "") + "]";
     }
 }

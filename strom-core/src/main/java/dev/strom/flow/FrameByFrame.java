@@ -40,6 +40,9 @@ final class FrameByFrame implements InverseStep.FrameListener, InverseStep.Frame
     private final Permutation order;
     private final TokenLayout frame;
     private final boolean guided;
+    /** Whether the deep block reads which frames are an edit's result ({@code edit_segment}), and these are. */
+    private final boolean segment;
+    private final boolean editResult;
     private final Below below;
     private final MotionCompensation.Restorer restorer;
     private final StarFlow.FrameDrafts drafts;
@@ -55,11 +58,12 @@ final class FrameByFrame implements InverseStep.FrameListener, InverseStep.Frame
      * @param latent  the sample's layout
      * @param order   the deep block's token order
      * @param guided  whether the deep block's batch holds a guided and an unguided half
+     * @param segment whether the deep block reads which frames are an edit's result ({@code edit_segment})
      * @param o       the frames given as data [B, K, C, H, W] (or none), whether the new ones are an edit's
      *                result of them, and who hears of each new frame
      */
-    FrameByFrame(Latent latent, Permutation order, boolean guided, MotionCompensation motion, ReverseOptions o,
-                 Below below, NDManager manager) {
+    FrameByFrame(Latent latent, Permutation order, boolean guided, boolean segment, MotionCompensation motion,
+                 ReverseOptions o, Below below, NDManager manager) {
         NDArray context = o.context();
         this.latent = latent;
         this.oneFrame = new Latent(latent.batch(), 1, latent.channels(), latent.height(), latent.width(), latent.patch(), true);
@@ -68,6 +72,8 @@ final class FrameByFrame implements InverseStep.FrameListener, InverseStep.Frame
         this.order = order;
         this.frame = latent.layout().singleFrame();
         this.guided = guided;
+        this.segment = segment;
+        this.editResult = o.editResult();
         this.below = below;
         // an edit's result is predicted by its source, the context
         this.restorer = motion.restorer(context, o.editResult());
@@ -121,6 +127,12 @@ final class FrameByFrame implements InverseStep.FrameListener, InverseStep.Frame
             throw new IllegalStateException("what frame " + index + " sees is asked for before the frames before it are made");
         }
         NDArray tokens = order.apply(oneFrameSeen.patchify(seen), frame);
+        if (segment) {
+            // the new frames of an edit are its result; its context, the source, is not
+            float[] result = new float[frame.length()];
+            java.util.Arrays.fill(result, editResult && index >= known ? 1f : 0f);
+            tokens = FlowBlock.withSegment(tokens, result);
+        }
         if (guided) {
             tokens = NDArrays.concat(new NDList(tokens, tokens));
         }

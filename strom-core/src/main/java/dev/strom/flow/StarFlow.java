@@ -211,6 +211,9 @@ public final class StarFlow implements AutoCloseable {
                 MotionCompensation.Coded c = m.code(x, editFrom);
                 coded = c.residual();
                 tokensSeen = seenLatent(latent, latent.frames()).patchify(c.seen());
+                if (config.editSegment()) {
+                    tokensSeen = FlowBlock.withSegment(tokensSeen, editFrom > 0 ? resultFrames(latent, editFrom) : null);
+                }
             } else {
                 coded = m.residual(x, editFrom);
             }
@@ -239,6 +242,14 @@ public final class StarFlow implements AutoCloseable {
             }
         }
         return new ForwardPass(latent.unpatchify(tokens), outputs, logdets, orders, textOut);
+    }
+
+    /** Per token of a clip's layout, 1 in the frames of an edit's result (from {@code editFrom} on), else 0. */
+    private static float[] resultFrames(Latent latent, int editFrom) {
+        int perFrame = latent.layout().length() / latent.frames();
+        float[] flags = new float[latent.layout().length()];
+        java.util.Arrays.fill(flags, editFrom * perFrame, flags.length, 1f);
+        return flags;
     }
 
     /** The layout of what {@code frames} frames' coding sees ({@link MotionCompensation#code}): twice the channels. */
@@ -402,8 +413,8 @@ public final class StarFlow implements AutoCloseable {
         int top = blocks.size() - 1;
         FlowBlock deep = blocks.get(top);
         Latent latent = r.latent();
-        FrameByFrame frames = new FrameByFrame(latent, deep.spec().permutation(), guided(deep, r.c()), motionFor(r.c().text()),
-                r.o(), frame -> invertFramesBelow(r, top, frame), tokens.getManager());
+        FrameByFrame frames = new FrameByFrame(latent, deep.spec().permutation(), guided(deep, r.c()), config.editSegment(),
+                motionFor(r.c().text()), r.o(), frame -> invertFramesBelow(r, top, frame), tokens.getManager());
         try {
             TokenLayout layout = r.layout();
             NDArray prefix = known == null ? null

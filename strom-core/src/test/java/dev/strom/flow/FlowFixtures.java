@@ -73,6 +73,12 @@ final class FlowFixtures {
                 .firstStepMotion(true).txtVocab(VOCABULARY).editColours(true));
     }
 
+    /** As {@link #videoRecolouringEdits}, and the deep block reads which frames are an edit's result. */
+    static FlowConfig videoMarkingEditResults() {
+        return config(b -> b.temporalCausal(2).shallowBlockLocal(true).ptSeqLen(3).motionCompensation(1).predictionContext(true)
+                .firstStepMotion(true).txtVocab(VOCABULARY).editColours(true).editSegment(true));
+    }
+
     /** Causal video whose shallow blocks see the whole clip, and text goes into every block. */
     static FlowConfig videoTextEverywhere() {
         return config(b -> b.temporalCausal(2).shallowBlockLocal(false).condTopOnly(false));
@@ -119,7 +125,7 @@ final class FlowFixtures {
         Random rng = new Random(seed);
         for (String name : model.parameters().names()) {
             if (name.endsWith("proj_out.weight") || name.endsWith("motion_in") || name.endsWith("prediction_in")
-                    || name.endsWith("_embed") && !name.endsWith("sos_embed") || name.startsWith("first_step.") || name.startsWith("edit_colours.")) {
+                    || name.endsWith("edit_segment") || name.endsWith("_embed") && !name.endsWith("sos_embed") || name.startsWith("first_step.") || name.startsWith("edit_colours.")) {
                 NDArray p = model.parameters().get(name);
                 float[] v = new float[(int) p.size()];
                 double scale = name.startsWith("first_step.") ? 1 : name.startsWith("edit_colours.") ? 0.3 : 0.05;

@@ -511,7 +511,35 @@ class MotionCompensationTest {
                 Arguments.of("sequential", (Supplier<FlowConfig>) FlowFixtures::videoMotionCompensated),
                 Arguments.of("deep block reading the prediction, Jacobi", (Supplier<FlowConfig>) FlowFixtures::videoReadingPrediction),
                 Arguments.of("first step moved by the text, Jacobi", (Supplier<FlowConfig>) FlowFixtures::videoMovingFirstStep),
-                Arguments.of("edits recoloured by the text, Jacobi", (Supplier<FlowConfig>) FlowFixtures::videoRecolouringEdits));
+                Arguments.of("edits recoloured by the text, Jacobi", (Supplier<FlowConfig>) FlowFixtures::videoRecolouringEdits),
+                Arguments.of("edit results marked, Jacobi", (Supplier<FlowConfig>) FlowFixtures::videoMarkingEditResults));
+    }
+
+    @Test
+    void theEditSegmentChangesHowAnEditsResultIsCodedAndNothingElse() {
+        FlowConfig cfg = FlowFixtures.videoMarkingEditResults();
+        try (NDManager m = NDManager.newBaseManager();
+             StarFlow marked = FlowFixtures.perturbedModel(cfg, m, 29);
+             StarFlow unmarked = FlowFixtures.perturbedModel(cfg, m, 29)) {
+            for (String name : unmarked.parameters().names()) {
+                if (name.endsWith("edit_segment")) {
+                    NDArray p = unmarked.parameters().get(name);
+                    assertTrue(marked.parameters().get(name).abs().max().getFloat() > 0, "the fixture's segment is not zero");
+                    p.set(new float[(int) p.size()]);
+                }
+            }
+            Random rng = new Random(17);
+            TextFeatures text = FlowFixtures.text(m, cfg, rng, 1);
+            NDArray x = FlowFixtures.latent(m, cfg, rng, 1, 6).mul(0.5);
+            assertEquals(0.0, maxAbsDiff(marked.forward(x, text, 0).z(), unmarked.forward(x, text, 0).z()), 1e-6,
+                    "a plain clip has no result frames");
+            NDArray a = marked.forward(x, text, 3).z();
+            NDArray b = unmarked.forward(x, text, 3).z();
+            NDIndex source = new NDIndex().addAllDim().addSliceDim(0, 3);
+            NDIndex result = new NDIndex().addAllDim().addSliceDim(3, 6);
+            assertEquals(0.0, maxAbsDiff(a.get(source), b.get(source)), 1e-6, "an edit's source is coded as a plain clip's frames");
+            assertTrue(maxAbsDiff(a.get(result), b.get(result)) > 1e-3, "its result frames read the segment");
+        }
     }
 
     @ParameterizedTest(name = "{0}")

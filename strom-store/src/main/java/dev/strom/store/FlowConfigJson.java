@@ -93,7 +93,8 @@ public final class FlowConfigJson {
                 k.path("pos_embed_frames").asInt(0), k.path("motion_context").asInt(0),
                 k.path("motion_compensation").asInt(0), flag(k, "prediction_context", false),
                 flag(k, "first_step_motion", false), k.path("txt_vocab").asInt(0), flag(k, "carry_size_rate", false),
-                (float) k.path("clean_range").asDouble(FlowConfig.DEFAULT_CLEAN_RANGE), flag(k, "edit_colours", false));
+                (float) k.path("clean_range").asDouble(FlowConfig.DEFAULT_CLEAN_RANGE), flag(k, "edit_colours", false),
+                flag(k, "edit_segment", false));
     }
 
     private static int req(JsonNode k, String name) {
@@ -155,6 +156,7 @@ public final class FlowConfigJson {
         if (c.carrySizeRate()) k.put("carry_size_rate", 1);
         if (c.cleanRange() != FlowConfig.DEFAULT_CLEAN_RANGE) k.put("clean_range", c.cleanRange());
         if (c.editColours()) k.put("edit_colours", 1);
+        if (c.editSegment()) k.put("edit_segment", 1);
         if (c.txtVocab() > 0) k.put("txt_vocab", c.txtVocab());
         root.put("noise_std", c.noiseStd());
         root.put("cond_noise_level", c.condNoiseLevel() ? 1 : 0);

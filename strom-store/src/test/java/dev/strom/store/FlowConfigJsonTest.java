@@ -128,6 +128,8 @@ class FlowConfigJsonTest {
                         "txt_vocab", 20, "carry_size_rate", 1, "clean_range", 3.0),
                 () -> config("temporal_causal", 2, "shallow_block_local", 1, "motion_compensation", 3, "txt_vocab", 20,
                         "edit_colours", 1),
+                () -> config("temporal_causal", 2, "shallow_block_local", 1, "motion_compensation", 3, "prediction_context", 1,
+                        "edit_segment", 1),
                 () -> config("learnable_self_denoiser", 1, "conditional_denoiser", 1,
                         "denoiser_window", 2, "pt_seq_len", 3, "temporal_causal", 2, "shallow_block_local", 1));
         for (Supplier<FlowConfig> s : configs) {
@@ -260,6 +262,8 @@ class FlowConfigJsonTest {
         assertRejected(() -> config("clean_range", 3.0), "clean_range needs motion_compensation");
         assertRejected(() -> config("temporal_causal", 2, "shallow_block_local", 1, "motion_compensation", 3, "edit_colours", 1),
                 "edit_colours needs motion_compensation and txt_vocab");
+        assertRejected(() -> config("temporal_causal", 2, "shallow_block_local", 1, "motion_compensation", 3, "edit_segment", 1),
+                "edit_segment needs prediction_context");
         assertRejected(() -> FlowConfigJson.fromJson("{not json"), "not valid JSON");
     }
 
