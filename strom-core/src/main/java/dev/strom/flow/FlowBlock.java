@@ -103,12 +103,13 @@ public final class FlowBlock {
 
     /**
      * Seen tokens [B', n, 2D] as a block of a flow with {@code edit_segment} reads them: with a last feature that says
-     * whether each token's frame is an edit's result ({@code result} [n] of 0 and 1, or null: none is).
+     * whether each token is in an edit's result, 1 from token {@code resultFrom} on and 0 before it ({@code n} or
+     * more: none is).
      */
-    static NDArray withSegment(NDArray seen, float[] result) {
+    static NDArray withSegment(NDArray seen, long resultFrom) {
         Shape s = seen.getShape();
-        NDArray flags = result == null ? seen.getManager().zeros(new Shape(1, s.get(1), 1), seen.getDataType())
-                : seen.getManager().create(result, new Shape(1, s.get(1), 1)).toType(seen.getDataType(), false);
+        NDArray flags = seen.getManager().arange(0f, (float) s.get(1)).gte(resultFrom).toType(seen.getDataType(), false)
+                .reshape(1, s.get(1), 1);
         return NDArrays.concat(new NDList(seen, flags.broadcast(s.get(0), s.get(1), 1)), 2);
     }
 

@@ -129,9 +129,7 @@ final class FrameByFrame implements InverseStep.FrameListener, InverseStep.Frame
         NDArray tokens = order.apply(oneFrameSeen.patchify(seen), frame);
         if (segment) {
             // the new frames of an edit are its result; its context, the source, is not
-            float[] result = new float[frame.length()];
-            java.util.Arrays.fill(result, editResult && index >= known ? 1f : 0f);
-            tokens = FlowBlock.withSegment(tokens, result);
+            tokens = FlowBlock.withSegment(tokens, editResult && index >= known ? 0 : frame.length());
         }
         if (guided) {
             tokens = NDArrays.concat(new NDList(tokens, tokens));

@@ -212,7 +212,9 @@ public final class StarFlow implements AutoCloseable {
                 coded = c.residual();
                 tokensSeen = seenLatent(latent, latent.frames()).patchify(c.seen());
                 if (config.editSegment()) {
-                    tokensSeen = FlowBlock.withSegment(tokensSeen, editFrom > 0 ? resultFrames(latent, editFrom) : null);
+                    // an edit's result is its frames from editFrom on; a plain clip has none
+                    tokensSeen = FlowBlock.withSegment(tokensSeen,
+                            editFrom > 0 ? (long) editFrom * layout.singleFrame().length() : layout.length());
                 }
             } else {
                 coded = m.residual(x, editFrom);
@@ -242,14 +244,6 @@ public final class StarFlow implements AutoCloseable {
             }
         }
         return new ForwardPass(latent.unpatchify(tokens), outputs, logdets, orders, textOut);
-    }
-
-    /** Per token of a clip's layout, 1 in the frames of an edit's result (from {@code editFrom} on), else 0. */
-    private static float[] resultFrames(Latent latent, int editFrom) {
-        int perFrame = latent.layout().length() / latent.frames();
-        float[] flags = new float[latent.layout().length()];
-        java.util.Arrays.fill(flags, editFrom * perFrame, flags.length, 1f);
-        return flags;
     }
 
     /** The layout of what {@code frames} frames' coding sees ({@link MotionCompensation#code}): twice the channels. */
