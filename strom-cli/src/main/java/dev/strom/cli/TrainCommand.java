@@ -74,6 +74,9 @@ final class TrainCommand implements Callable<Integer> {
         if (total <= 0 || b <= 0 || ev <= 0 || stop <= 0 || stop > total) {
             throw new IllegalArgumentException("--steps, --batch and --checkpoint-every must be positive, --stop-at in 1..steps");
         }
+        // the schedule is saved with the run, so a plain --resume goes on under the schedule it started with
+        ObjectNode trainSection = cfg.path("train") instanceof ObjectNode o ? o : cfg.putObject("train");
+        trainSection.put("steps", total).put("batch", b);
         String command = "strom train --data " + data + (init != null ? " --init " + init : "")
                 + (config != null || init == null ? " --config " + (config != null ? config : "bundled") : "")
                 + " --steps " + total + " --batch " + b + " --seed " + seed + " --out " + out + (stop < total ? " --stop-at " + stop : "");
