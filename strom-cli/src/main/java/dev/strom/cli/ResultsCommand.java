@@ -375,18 +375,21 @@ final class ResultsCommand implements Callable<Integer> {
         s.append(String.format(Locale.ROOT, "%nThe named object is in the picture in %.1f %% of generated frames (real clips: %.1f %%).%n",
                 100 * d.path("object_visible_share").asDouble(), 100 * d.path("object_visible_share_real").asDouble()));
         s.append("\nTracked direction of generated clips (held-out prompts, English and German), by seed:\n\n"
-                + "| seed | moved as asked | up/down | grow/shrink | English | German | left/right/up/down, object whole |\n"
-                + "|---|---|---|---|---|---|---|\n");
+                + "| seed | moved as asked | up/down | grow/shrink | English | German | left/right/up/down, object whole "
+                + "| not asked to grow or shrink, size kept |\n"
+                + "|---|---|---|---|---|---|---|---|\n");
         for (String seed : new String[]{"1000", "1001"}) {
             JsonNode tr = d.path("tracked_seed_" + seed);
             if (tr.isObject()) {
                 // reports from before the object-whole count have no such field
                 String whole = tr.has("moved_whole_of")
                         ? tr.path("moved_whole_right").asInt() + " of " + tr.path("moved_whole_of").asInt() : "-";
-                s.append(String.format(Locale.ROOT, "| %s | %d of %d | %d of %d | %d of %d | %d | %d | %s |%n", seed,
+                String kept = tr.has("size_kept_of")
+                        ? tr.path("size_kept").asInt() + " of " + tr.path("size_kept_of").asInt() : "-";
+                s.append(String.format(Locale.ROOT, "| %s | %d of %d | %d of %d | %d of %d | %d | %d | %s | %s |%n", seed,
                         tr.path("right").asInt(), tr.path("of").asInt(), tr.path("up_down_right").asInt(),
                         tr.path("up_down_of").asInt(), tr.path("grow_shrink_right").asInt(), tr.path("grow_shrink_of").asInt(),
-                        tr.path("english_right").asInt(), tr.path("german_right").asInt(), whole));
+                        tr.path("english_right").asInt(), tr.path("german_right").asInt(), whole, kept));
             }
         }
     }

@@ -138,7 +138,7 @@ class ResultsCommandTest {
         d.put("object_visible_share", 0.95).put("object_visible_share_real", 1.0);
         d.putObject("tracked_seed_1000").put("right", 9).put("of", 18).put("up_down_right", 1).put("up_down_of", 8)
                 .put("grow_shrink_right", 3).put("grow_shrink_of", 4).put("english_right", 5).put("german_right", 4)
-                .put("moved_whole_right", 5).put("moved_whole_of", 14);
+                .put("moved_whole_right", 5).put("moved_whole_of", 14).put("size_kept", 11).put("size_kept_of", 20);
         Files.writeString(eval, report.toString());
         results();
         String t = table();
@@ -147,7 +147,7 @@ class ResultsCommandTest {
         String p = Files.readString(page);
         assertTrue(p.contains("## Dynamics"), p);
         assertTrue(p.contains("| 8 | -12.0 | 2.0 | 3.0 | -150.0 | 0.25 |"), p);
-        assertTrue(p.contains("| 1000 | 9 of 18 | 1 of 8 | 3 of 4 | 5 | 4 | 5 of 14 |"), p);
+        assertTrue(p.contains("| 1000 | 9 of 18 | 1 of 8 | 3 of 4 | 5 | 4 | 5 of 14 | 11 of 20 |"), p);
         assertFalse(p.contains("| 1001 |"), "a seed the report lacks has no row: " + p);
     }
 

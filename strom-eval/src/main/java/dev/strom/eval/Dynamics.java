@@ -212,13 +212,19 @@ public final class Dynamics {
      * (e) How many directional prompts (left, right, up, down, grow, shrink) moved as asked, by tracking: all of
      * them, up/down alone, grow/shrink alone, and English and German apart; and of the prompts that name a
      * direction (left, right, up, down), how many moved that way with the object whole (ending within half to twice
-     * the size it started at: a swelling blob also moves its centre).
+     * the size it started at: a swelling blob also moves its centre). Last, of every prompt not asked to grow or
+     * shrink (moving, bouncing, spinning or staying), how many keep the object's size the same way: the count that
+     * shows a model whose objects swell into smears or fade away, whatever they were asked to do.
      */
     public static Map<String, Double> tracked(List<Evaluation.Generated> generated) {
         double right = 0, all = 0, vertical = 0, verticalAll = 0, size = 0, sizeAll = 0, en = 0, de = 0;
-        double whole = 0, directed = 0;
+        double whole = 0, directed = 0, kept = 0, keptOf = 0;
         for (Evaluation.Generated g : generated) {
             double[][] track = TemporalQuality.track(g.clip());
+            if (g.asked().motion() != Motion.GROW && g.asked().motion() != Motion.SHRINK) {
+                keptOf++;
+                kept += TemporalQuality.keepsItsSize(track) ? 1 : 0;
+            }
             Boolean ok = TemporalQuality.movesAsPrompted(track, g.clip().width(), g.asked().motion());
             if (ok == null) {
                 continue;
@@ -255,6 +261,8 @@ public final class Dynamics {
         out.put("german_right", de);
         out.put("moved_whole_right", whole);
         out.put("moved_whole_of", directed);
+        out.put("size_kept", kept);
+        out.put("size_kept_of", keptOf);
         return out;
     }
 

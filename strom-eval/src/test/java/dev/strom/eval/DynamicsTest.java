@@ -106,6 +106,8 @@ class DynamicsTest {
         assertEquals(1.0, t.get("german_right"));
         assertEquals(3.0, t.get("moved_whole_of"), "left, up, up: the prompts that name a direction");
         assertEquals(2.0, t.get("moved_whole_right"), "the world's clips keep their objects' size");
+        assertEquals(4.0, t.get("size_kept_of"), "spinning counts for size though it has no direction");
+        assertEquals(4.0, t.get("size_kept"));
     }
 
     @Test
@@ -118,6 +120,33 @@ class DynamicsTest {
         Map<String, Double> t = Dynamics.tracked(g);
         assertEquals(2.0, t.get("right"), "both centres go left");
         assertEquals(1.0, t.get("moved_whole_right"), "the one that swelled from 4 to 14 px across is not whole");
+        assertEquals(1.0, t.get("size_kept"), "nor did it keep its size");
+        assertEquals(2.0, t.get("size_kept_of"));
+    }
+
+    @Test
+    void aStillObjectThatFadesOrAGrowingOneIsCountedForSizeAsAsked() {
+        Scene stay = world.scene(new Scene.Combo(Thing.APPLE, Motion.STAY, Hue.BLUE), 1);
+        Scene grow = world.scene(new Scene.Combo(Thing.HEART, Motion.GROW, Hue.GRAY), 2);
+        Clip stayClip = world.render(stay);
+        byte[] faded = stayClip.rgb().clone();
+        int plane = stayClip.height() * stayClip.width() * 3;
+        java.awt.Color bg = stay.combo().background().color();
+        // the second half of the clip is the background alone: the object faded out
+        for (int t = stayClip.frames() / 2; t < stayClip.frames(); t++) {
+            for (int i = 0; i < plane; i += 3) {
+                faded[t * plane + i] = (byte) bg.getRed();
+                faded[t * plane + i + 1] = (byte) bg.getGreen();
+                faded[t * plane + i + 2] = (byte) bg.getBlue();
+            }
+        }
+        Clip fading = new Clip(stayClip.frames(), stayClip.height(), stayClip.width(), stayClip.fps(), faded);
+        Map<String, Double> t = Dynamics.tracked(List.of(
+                new Evaluation.Generated(stay.combo(), "p", false, stayClip, null),
+                new Evaluation.Generated(stay.combo(), "p", false, fading, null),
+                new Evaluation.Generated(grow.combo(), "p", false, world.render(grow), null)));
+        assertEquals(2.0, t.get("size_kept_of"), "a growing object is asked to change its size");
+        assertEquals(1.0, t.get("size_kept"), "the one that faded out did not keep it");
     }
 
     /** A red square on black going left 1 px a frame, its side growing evenly from {@code from} to {@code to} px. */
