@@ -91,6 +91,13 @@ final class InfoCommand implements Callable<Integer> {
                 System.out.println("  stage:      " + stage.path("steps").asInt() + " steps, "
                         + ProgressBar.duration(stage.path("train_seconds").asDouble()) + ": " + stage.path("command").asText());
             }
+            JsonNode merged = card.path("merged");
+            if (merged.isObject()) {
+                // the last step: the fine-tune above, pulled part of the way back to its base (strom merge)
+                System.out.printf(Locale.ROOT, "merged:       %.2f of that fine-tune, %.2f of its base %s: %s%n",
+                        merged.path("weight").asDouble(), 1 - merged.path("weight").asDouble(), merged.path("base").asText(),
+                        merged.path("command").asText());
+            }
         }
         describeVocabulary(vocabulary);
         return 0;

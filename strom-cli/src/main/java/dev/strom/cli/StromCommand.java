@@ -9,7 +9,7 @@ import java.nio.file.NoSuchFileException;
 /** The `strom` command line. */
 @Command(name = "strom", mixinStandardHelpOptions = true, versionProvider = StromCommand.Version.class,
         description = "Text-to-video with autoregressive normalizing flows (STARFlow-V) on the JVM.",
-        subcommands = {GenerateCommand.class, BatchCommand.class, ExtendCommand.class, EditCommand.class, RemixCommand.class, TrainCommand.class, TrainDenoiserCommand.class, DemoFootageCommand.class, ScoreCommand.class, ClassifyCommand.class, InfoCommand.class, VocabularyCommand.class, EvalCommand.class, ResultsCommand.class, ReferenceCheckCommand.class, BenchCommand.class, ServeCommand.class, VerifyCommand.class, InspectCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {GenerateCommand.class, BatchCommand.class, ExtendCommand.class, EditCommand.class, RemixCommand.class, TrainCommand.class, TrainDenoiserCommand.class, DemoFootageCommand.class, ScoreCommand.class, ClassifyCommand.class, InfoCommand.class, VocabularyCommand.class, MergeCommand.class, EvalCommand.class, ResultsCommand.class, ReferenceCheckCommand.class, BenchCommand.class, ServeCommand.class, VerifyCommand.class, InspectCommand.class, CommandLine.HelpCommand.class})
 public final class StromCommand implements Runnable {
 
     /** Exit code for bad input of any kind. */
