@@ -14,7 +14,6 @@ import dev.strom.flow.train.TrainStep;
 import dev.strom.store.ModelStore;
 import dev.strom.store.ModelVocabulary;
 import dev.strom.store.Safetensors;
-import dev.strom.store.SafetensorsFile;
 import dev.strom.tensor.TensorData;
 import dev.strom.video.VideoModel;
 
@@ -75,13 +74,12 @@ final class DenoiserTrainer {
         }
         Path from = resume ? checkpoint : base;
         ObjectNode config = ModelStore.readConfig(from).deepCopy();
-        Map<String, TensorData> weights = new LinkedHashMap<>(SafetensorsFile.read(from.resolve(ModelStore.WEIGHTS)));
+        Map<String, TensorData> weights = new LinkedHashMap<>(ModelStore.weights(from));
         if (!resume) {
             withFreshDenoiser(config, weights);
         }
         JsonNode state = resume ? JSON.readTree(checkpoint.resolve(STATE).toFile()) : null;
-        Path vocabularyFile = from.resolve(ModelVocabulary.FILE);
-        byte[] vocabulary = Files.isRegularFile(vocabularyFile) ? Files.readAllBytes(vocabularyFile) : null;
+        Map<String, AtomicFiles.Content> vocabulary = ModelVocabulary.carriedFrom(from);
         try (NDManager manager = NDManager.newBaseManager(); VideoModel model = ModelStore.load(config, weights, manager)) {
             LearnedDenoiser denoiser = model.flow().denoiser();
             Map<String, NDArray> params = new LinkedHashMap<>(model.flow().parameters().all());
@@ -138,8 +136,8 @@ final class DenoiserTrainer {
         }
     }
 
-    /** {@code vocabulary}: the model's vocabulary.json, carried along unchanged (null: it had none). */
-    private void save(Path checkpoint, byte[] vocabulary, VideoModel model, ObjectNode config, TrainStep step, int s,
+    /** {@code vocabulary}: the model's vocabulary.json, carried along unchanged (none: it had none). */
+    private void save(Path checkpoint, Map<String, AtomicFiles.Content> vocabulary, VideoModel model, ObjectNode config, TrainStep step, int s,
                       double elapsed, double residual) throws IOException {
         ObjectNode strom = config.path("strom") instanceof ObjectNode o ? o : config.putObject("strom");
         ObjectNode card = strom.path("card") instanceof ObjectNode o ? o : strom.putObject("card");
@@ -159,9 +157,7 @@ final class DenoiserTrainer {
         Map<String, AtomicFiles.Content> extras = new LinkedHashMap<>();
         extras.put(OPTIMIZER, o -> Safetensors.encode(optimizer, Map.of(), o));
         extras.put(STATE, o -> o.write(JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(state)));
-        if (vocabulary != null) {
-            extras.put(ModelVocabulary.FILE, o -> o.write(vocabulary));
-        }
+        extras.putAll(vocabulary);
         ModelStore.save(checkpoint, model, config, extras);
     }
 }

@@ -3,10 +3,8 @@ package dev.strom.cli;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.strom.data.AtomicFiles;
 import dev.strom.store.ModelStore;
 import dev.strom.store.ModelVocabulary;
-import dev.strom.store.SafetensorsFile;
 import dev.strom.store.WeightInterpolation;
 import dev.strom.tensor.TensorData;
 import dev.strom.video.VideoModel;
@@ -16,7 +14,6 @@ import picocli.CommandLine.Parameters;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -51,9 +48,8 @@ final class MergeCommand implements Callable<Integer> {
             throw new IllegalArgumentException(out + " exists; --force replaces it");
         }
         JsonNode tunedConfig = ModelStore.readConfig(t);
-        ModelStore.readConfig(b);
-        Map<String, TensorData> merged = WeightInterpolation.between(
-                SafetensorsFile.read(t.resolve(ModelStore.WEIGHTS)), SafetensorsFile.read(b.resolve(ModelStore.WEIGHTS)), weight);
+        ModelStore.readConfig(b); // a base that is not a model directory is refused as such, not as missing weights
+        Map<String, TensorData> merged = WeightInterpolation.between(ModelStore.weights(t), ModelStore.weights(b), weight);
         ObjectNode config = tunedConfig.deepCopy();
         ObjectNode card = config.with("strom").with("card");
         // the held-out figures were the fine-tune's own; the merged model has not been measured yet
@@ -64,15 +60,9 @@ final class MergeCommand implements Callable<Integer> {
         m.put("base", base.toString());
         m.put("weight", weight);
         m.put("command", String.format(Locale.ROOT, "strom merge %s --base %s --weight %s --out %s", tuned, base, weight, out));
-        Map<String, AtomicFiles.Content> extras = new LinkedHashMap<>();
-        Path vocabulary = t.resolve(ModelVocabulary.FILE);
-        if (Files.isRegularFile(vocabulary)) {
-            byte[] bytes = Files.readAllBytes(vocabulary);
-            extras.put(ModelVocabulary.FILE, o -> o.write(bytes));
-        }
         // loading checks every tensor against the config before anything is written
         try (NDManager manager = NDManager.newBaseManager(); VideoModel model = ModelStore.load(config, merged, manager)) {
-            ModelStore.save(out, model, config, extras);
+            ModelStore.save(out, model, config, ModelVocabulary.carriedFrom(t));
         }
         System.out.printf(Locale.ROOT, "%s: %.2f of %s, %.2f of %s%n", out, weight, tuned, 1 - weight, base);
         return 0;

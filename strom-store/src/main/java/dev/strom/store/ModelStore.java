@@ -134,7 +134,8 @@ public final class ModelStore {
         return named(dir, () -> load(config, StarFlow.grown(flowConfig(config), tensors, seed), manager));
     }
 
-    private static Map<String, TensorData> weights(Path dir) throws IOException {
+    /** A model directory's tensors, as stored; a directory without weights is named in the error. */
+    public static Map<String, TensorData> weights(Path dir) throws IOException {
         Path weights = dir.resolve(WEIGHTS);
         if (!Files.isRegularFile(weights)) {
             throw new IOException("model directory has no " + WEIGHTS + ": " + dir);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.strom.data.AtomicFiles;
 import dev.strom.text.Vocabulary;
 
 import java.io.IOException;
@@ -12,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 
@@ -41,6 +43,19 @@ public record ModelVocabulary(Vocabulary words, CanDraw canDraw, List<String> ex
 
     public ModelVocabulary {
         examples = List.copyOf(examples);
+    }
+
+    /**
+     * The model directory's vocabulary file as it is, to go unchanged beside a model made from it (a merge, a
+     * learned denoiser) in {@link ModelStore#save}'s extras; none for a model trained before Strom kept one.
+     */
+    public static Map<String, AtomicFiles.Content> carriedFrom(Path modelDir) throws IOException {
+        Path file = modelDir.resolve(FILE);
+        if (!Files.isRegularFile(file)) {
+            return Map.of();
+        }
+        byte[] bytes = Files.readAllBytes(file);
+        return Map.of(FILE, o -> o.write(bytes));
     }
 
     /** The model directory's vocabulary; empty for a model trained before Strom kept one. */
