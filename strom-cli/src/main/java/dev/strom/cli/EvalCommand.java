@@ -179,8 +179,8 @@ final class EvalCommand implements Callable<Integer> {
 
     /**
      * How things move: the density's next-frame preferences, one-step and 8-frame continuations of real clips,
-     * whether generated objects stay in the picture, and tracked direction at two seeds ({@code seed1000}, the
-     * clips made from seed 1000 on, and the same prompts again from 1001).
+     * whether generated objects stay in the picture, tracked direction at two seeds ({@code seed1000}, the
+     * clips made from seed 1000 on, and the same prompts again from 1001), and whether long videos keep their objects.
      */
     @SuppressWarnings("unchecked")
     private static Map<String, Object> dynamics(VideoPipeline pipeline, CaptionedWorld world, WorldDataset data,
@@ -196,6 +196,7 @@ final class EvalCommand implements Callable<Integer> {
                 held.stream().map(s -> s.scene().combo()).toList()));
         d.put("tracked_seed_1000", Dynamics.tracked(seed1000));
         d.put("tracked_seed_1001", Dynamics.tracked(seed1001));
+        d.put("long_videos", Dynamics.longVideos(pipeline, world, sampling));
         return d;
     }
 

@@ -392,6 +392,14 @@ final class ResultsCommand implements Callable<Integer> {
                         tr.path("english_right").asInt(), tr.path("german_right").asInt(), whole, kept));
             }
         }
+        JsonNode lv = d.path("long_videos");
+        if (lv.isObject()) {
+            s.append(String.format(Locale.ROOT, "%nLong videos: %d frames from each of the %d held-out prompts that name a direction "
+                            + "(English, seed 1000). The object swelled past three times its opening size in %d; it left the "
+                            + "picture in %d, and something was painted back after it left in %d.%n",
+                    lv.path("frames").asInt(), lv.path("clips").asInt(), lv.path("swelled").asInt(),
+                    lv.path("left_the_picture").asInt(), lv.path("painted_back").asInt()));
+        }
     }
 
     private static void section(StringBuilder s, JsonNode part, String heading, String[] keys,

@@ -139,6 +139,7 @@ class ResultsCommandTest {
         d.putObject("tracked_seed_1000").put("right", 9).put("of", 18).put("up_down_right", 1).put("up_down_of", 8)
                 .put("grow_shrink_right", 3).put("grow_shrink_of", 4).put("english_right", 5).put("german_right", 4)
                 .put("moved_whole_right", 5).put("moved_whole_of", 14).put("size_kept", 11).put("size_kept_of", 20);
+        d.putObject("long_videos").put("frames", 64).put("clips", 7).put("swelled", 2).put("left_the_picture", 5).put("painted_back", 3);
         Files.writeString(eval, report.toString());
         results();
         String t = table();
@@ -148,6 +149,9 @@ class ResultsCommandTest {
         assertTrue(p.contains("## Dynamics"), p);
         assertTrue(p.contains("| 8 | -12.0 | 2.0 | 3.0 | -150.0 | 0.25 |"), p);
         assertTrue(p.contains("| 1000 | 9 of 18 | 1 of 8 | 3 of 4 | 5 | 4 | 5 of 14 | 11 of 20 |"), p);
+        assertTrue(p.contains("Long videos: 64 frames from each of the 7 held-out prompts that name a direction (English, seed 1000). "
+                + "The object swelled past three times its opening size in 2; it left the picture in 5, and something was painted "
+                + "back after it left in 3."), p);
         assertFalse(p.contains("| 1001 |"), "a seed the report lacks has no row: " + p);
     }
 

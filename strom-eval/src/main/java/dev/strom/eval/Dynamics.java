@@ -14,6 +14,7 @@ import dev.strom.video.VideoModel;
 
 import java.awt.Color;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -178,6 +179,47 @@ public final class Dynamics {
         out.put("continued_px", carried / n);
         out.put("real_continued_px", realCarried / n);
         out.put("clips", (double) n);
+        return out;
+    }
+
+    /** Frames of the long videos {@link #longVideos} makes: four of the bundled model's 16-frame windows. */
+    public static final int LONG_FRAMES = 64;
+
+    /**
+     * (f) Long videos of {@value #LONG_FRAMES} frames, made as {@code strom generate --frames 64} makes them (each window continued from the last): one
+     * per held-out prompt that names a direction (left, right, up or down; English, seed 1000), read by {@link #longVideo}.
+     */
+    public static Map<String, Double> longVideos(VideoPipeline pipeline, CaptionedWorld world, Sampling sampling) {
+        // a latent model's clips end where a latent frame does (65 frames)
+        int frames = aligned(LONG_FRAMES, pipeline.model().frameStride());
+        List<Clip> clips = CaptionedWorld.HELD_OUT.stream()
+                .filter(c -> direction(c.motion()) != null)
+                .sorted(Comparator.comparing(Scene.Combo::toString))
+                .map(c -> pipeline.make(new VideoRequest(Mode.TEXT, Evaluation.heldOutPrompt(world, c, 0, false), 1000, frames,
+                        sampling, null, null), null))
+                .toList();
+        return longVideo(clips);
+    }
+
+    /**
+     * How long clips keep their object, by tracking: how many there are and how long, how many objects swell past three
+     * times their opening size ({@link TemporalQuality#swells}), how many leave the picture, and how many of those have
+     * something painted back after they left ({@link TemporalQuality#cameBack}; the world's objects stay gone).
+     */
+    static Map<String, Double> longVideo(List<Clip> clips) {
+        double swelled = 0, left = 0, back = 0;
+        for (Clip c : clips) {
+            double[][] track = TemporalQuality.track(c);
+            swelled += TemporalQuality.swells(track) ? 1 : 0;
+            left += TemporalQuality.leaves(track) ? 1 : 0;
+            back += TemporalQuality.cameBack(track) ? 1 : 0;
+        }
+        Map<String, Double> out = new LinkedHashMap<>();
+        out.put("frames", clips.isEmpty() ? 0.0 : clips.get(0).frames());
+        out.put("clips", (double) clips.size());
+        out.put("swelled", swelled);
+        out.put("left_the_picture", left);
+        out.put("painted_back", back);
         return out;
     }
 

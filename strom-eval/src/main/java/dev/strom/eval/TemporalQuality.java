@@ -120,6 +120,70 @@ public final class TemporalQuality {
         return n == 0 ? (c.frames() < 2 ? 0 : Double.NaN) : sum / n;
     }
 
+    /** Frames whose mean object area is a long clip's opening size ({@link #swells}, {@link #cameBack}). */
+    static final int OPENING_FRAMES = 4;
+    /** Fewer object pixels than this: the object is out of the picture. */
+    static final int GONE_PIXELS = 4;
+    /** The smallest opening size a long clip's swelling is measured against: a speck that grows to a small object has not swelled. */
+    static final double SMALLEST_OPENING = 20;
+
+    /** An object's mean area over the first {@link #OPENING_FRAMES} frames of a tracked clip ({@link #track}). */
+    private static double opening(double[][] tr) {
+        double sum = 0;
+        int q = Math.min(OPENING_FRAMES, tr.length);
+        for (int t = 0; t < q; t++) {
+            sum += tr[t][2];
+        }
+        return sum / q;
+    }
+
+    /**
+     * Whether the object of a tracked clip ({@link #track}) swells: in some frame it covers more than three times its
+     * opening size (at least {@link #SMALLEST_OPENING} px). A long video whose windows lose the object paint a blob
+     * that spreads over the picture; the world's objects, grow as they may, stay within that.
+     */
+    public static boolean swells(double[][] tr) {
+        double limit = 3 * Math.max(opening(tr), SMALLEST_OPENING);
+        for (double[] f : tr) {
+            if (f[2] > limit) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether the object of a tracked clip leaves the picture: a frame after the opening with fewer than {@link #GONE_PIXELS} of it. */
+    public static boolean leaves(double[][] tr) {
+        return firstGone(tr) >= 0;
+    }
+
+    /**
+     * Whether something is painted where the object was after it left the picture: once gone ({@link #leaves}), a
+     * later frame shows an object of at least half its opening size again. The world's objects do not come back.
+     */
+    public static boolean cameBack(double[][] tr) {
+        int gone = firstGone(tr);
+        if (gone < 0) {
+            return false;
+        }
+        double half = Math.max(GONE_PIXELS, opening(tr) / 2);
+        for (int t = gone + 1; t < tr.length; t++) {
+            if (tr[t][2] >= half) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static int firstGone(double[][] tr) {
+        for (int t = OPENING_FRAMES; t < tr.length; t++) {
+            if (tr[t][2] < GONE_PIXELS) {
+                return t;
+            }
+        }
+        return -1;
+    }
+
     /** Object centre (x, y) and area per frame; NaN centre where no object pixel is seen. */
     public static double[][] track(Clip c) {
         int[] bg = background(c);

@@ -149,6 +149,36 @@ class DynamicsTest {
         assertEquals(1.0, t.get("size_kept"), "the one that faded out did not keep it");
     }
 
+    @Test
+    void aLongVideoCountsObjectsThatSwellAndThoseThatLeaveAndThoseReplacedAfterLeaving() {
+        // 5 px squares; frames are 32 px across. Gone from frame 30 (x0 = 32): the truth, it leaves and stays gone.
+        Clip leaves = longClip(t -> new int[]{t + 2, 14, 5});
+        // the same until it leaves, then a blob at the centre that swells from 2 to 16 px across
+        Clip repainted = longClip(t -> t < 34 ? new int[]{t + 2, 14, 5} : new int[]{16 - (t - 34) / 3, 16 - (t - 34) / 3, 2 + (t - 34) * 2 / 3});
+        Clip stays = longClip(t -> new int[]{10, 10, 5});
+        Map<String, Double> r = Dynamics.longVideo(List.of(leaves, repainted, stays));
+        assertEquals(64.0, r.get("frames"));
+        assertEquals(3.0, r.get("clips"));
+        assertEquals(2.0, r.get("left_the_picture"), "the two that went off the right edge");
+        assertEquals(1.0, r.get("painted_back"), "something came back where only the repainted one's object was gone");
+        assertEquals(1.0, r.get("swelled"), "a 16 px blob is ten times a 5 px square");
+    }
+
+    /** 64 frames of 32 x 32 black with a red square per frame at {x0, y0, side} (clipped to the picture). */
+    private static Clip longClip(java.util.function.IntFunction<int[]> square) {
+        int n = 32, frames = 64;
+        byte[] rgb = new byte[frames * n * n * 3];
+        for (int t = 0; t < frames; t++) {
+            int[] q = square.apply(t);
+            for (int y = Math.max(0, q[1]); y < Math.min(n, q[1] + q[2]); y++) {
+                for (int x = Math.max(0, q[0]); x < Math.min(n, q[0] + q[2]); x++) {
+                    rgb[((t * n + y) * n + x) * 3] = (byte) 220;
+                }
+            }
+        }
+        return new Clip(frames, n, n, 8, rgb);
+    }
+
     /** A red square on black going left 1 px a frame, its side growing evenly from {@code from} to {@code to} px. */
     private static Clip squareGoingLeft(int from, int to) {
         int n = 32, frames = 16;
