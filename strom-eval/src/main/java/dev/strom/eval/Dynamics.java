@@ -46,10 +46,6 @@ public final class Dynamics {
     public static final int DRAWS = 3;
     /** Temperature of the one-step prediction: next to the prior's mode (z = 0). */
     private static final float MODE_TEMPERATURE = 1e-3f;
-    /** A pixel this far (sum over RGB, 8-bit) from the background colour is the object's. */
-    private static final int OBJECT_DISTANCE = 60;
-    /** An object is in the picture when at least this many of its pixels are. */
-    private static final int VISIBLE_PIXELS = 4;
 
     private Dynamics() {
     }
@@ -225,7 +221,7 @@ public final class Dynamics {
 
     /**
      * (d) The share of frames in which the named object is in the picture: pixels far from the background colour
-     * the caption names (the world's ground truth), at least {@value #VISIBLE_PIXELS} of them.
+     * the caption names (the world's ground truth), at least {@value TemporalQuality#VISIBLE_PIXELS} of them.
      */
     public static double objectVisibleShare(List<Clip> clips, List<Scene.Combo> asked) {
         double seen = 0, frames = 0;
@@ -236,14 +232,10 @@ public final class Dynamics {
                 int count = 0;
                 for (int y = 0; y < c.height(); y++) {
                     for (int x = 0; x < c.width(); x++) {
-                        int d = 0;
-                        for (int k = 0; k < 3; k++) {
-                            d += Math.abs(c.pixel(t, y, x, k) - bg[k]);
-                        }
-                        count += d > OBJECT_DISTANCE ? 1 : 0;
+                        count += TemporalQuality.isObject(c, t, y, x, bg) ? 1 : 0;
                     }
                 }
-                seen += count >= VISIBLE_PIXELS ? 1 : 0;
+                seen += count >= TemporalQuality.VISIBLE_PIXELS ? 1 : 0;
                 frames++;
             }
         }

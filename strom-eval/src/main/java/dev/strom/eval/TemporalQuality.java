@@ -85,7 +85,8 @@ public final class TemporalQuality {
         return Math.sqrt(dr * dr + dg * dg + db * db);
     }
 
-    private static boolean isObject(Clip c, int t, int y, int x, int[] bg) {
+    /** Whether a pixel is an object's: more than {@link #OBJECT_DISTANCE} (sum over RGB, 8-bit) from the background {@code bg}. */
+    static boolean isObject(Clip c, int t, int y, int x, int[] bg) {
         int d = 0;
         for (int k = 0; k < 3; k++) d += Math.abs(c.pixel(t, y, x, k) - bg[k]);
         return d > OBJECT_DISTANCE;
@@ -122,8 +123,8 @@ public final class TemporalQuality {
 
     /** Frames whose mean object area is a long clip's opening size ({@link #swells}, {@link #cameBack}). */
     static final int OPENING_FRAMES = 4;
-    /** Fewer object pixels than this: the object is out of the picture. */
-    static final int GONE_PIXELS = 4;
+    /** An object is in the picture when at least this many of its pixels are ({@link #isObject}); fewer: it has left. */
+    static final int VISIBLE_PIXELS = 4;
     /** The smallest opening size a long clip's swelling is measured against: a speck that grows to a small object has not swelled. */
     static final double SMALLEST_OPENING = 20;
 
@@ -152,7 +153,7 @@ public final class TemporalQuality {
         return false;
     }
 
-    /** Whether the object of a tracked clip leaves the picture: a frame after the opening with fewer than {@link #GONE_PIXELS} of it. */
+    /** Whether the object of a tracked clip leaves the picture: a frame after the opening with fewer than {@link #VISIBLE_PIXELS} of it. */
     public static boolean leaves(double[][] tr) {
         return firstGone(tr) >= 0;
     }
@@ -166,7 +167,7 @@ public final class TemporalQuality {
         if (gone < 0) {
             return false;
         }
-        double half = Math.max(GONE_PIXELS, opening(tr) / 2);
+        double half = Math.max(VISIBLE_PIXELS, opening(tr) / 2);
         for (int t = gone + 1; t < tr.length; t++) {
             if (tr[t][2] >= half) {
                 return true;
@@ -177,7 +178,7 @@ public final class TemporalQuality {
 
     private static int firstGone(double[][] tr) {
         for (int t = OPENING_FRAMES; t < tr.length; t++) {
-            if (tr[t][2] < GONE_PIXELS) {
+            if (tr[t][2] < VISIBLE_PIXELS) {
                 return t;
             }
         }
