@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.pooling.Pool;
 
@@ -51,9 +52,8 @@ public final class MotionCompensation {
 
     /** The largest size rate a first step makes or is taught, either way: 25 % a frame. */
     public static final double MAX_SIZE_RATE = 0.25;
-    /** The size rates {@link #firstStepTarget} weighs: -0.2 .. 0.2 in steps of 0.025. */
-    private static final int SIZE_CANDIDATES = 8;
-    private static final double SIZE_STEP = 0.025;
+    /** The largest size rate {@link #firstStepTarget} reads, either way: 20 % a frame. */
+    private static final double SIZE_TARGET_LIMIT = 0.2;
     /**
      * The colour distance from the background (frame 0's border, in [-1, 1] units over the channels) past which a
      * pixel counts towards the object whose centre a size rate scales about: well above the noise (0.17 at sigma
@@ -233,10 +233,14 @@ public final class MotionCompensation {
      * The first step from frame 0 to frame 1 of each clip x [B, T >= 2, C, H, W], [B, 3]: the whole-frame move in
      * pixels, the mean of the whole-pixel offsets within the radius weighted by how well frame 0, cleaned and shifted
      * by each, explains frame 1 (a softmax of the summed square error at a temperature of 8 C sigma^2, a few
-     * mismatched edge pixels' worth), so a fractional speed splits between its neighbours; then the size rate, the
-     * mean of rates from -0.2 to 0.2 weighted the same way by how well frame 0 moved by that velocity and scaled by
-     * each explains frame 1. What the text's first step is taught to predict ({@code first_step_velocity_weight}):
-     * read from the frames themselves, footage needs no labels.
+     * mismatched edge pixels' worth), so a fractional speed splits between its neighbours; then the size rate from
+     * how the object's {@link #area} changed: a rate g makes it (1 / (1 - g))^2 times as large, so g = 1 - sqrt(A0 / A1),
+     * within {@link #SIZE_TARGET_LIMIT}. What the text's first step is taught to predict
+     * ({@code first_step_velocity_weight}): read from the frames themselves, footage needs no labels. Why the area and
+     * not the scale that best explains frame 1, as before: an object that turns overlaps a smaller copy of itself
+     * better than itself, so a spinning heart was read as shrinking 5 % a frame, which its later frames then carried
+     * on; and the words' rates fitted to it read "growing" at 0.055 where the world's growing objects start at 0.098
+     * (docs/experiments.md, session 33).
      */
     public NDArray firstStepTarget(NDArray x) {
         NDArray frame1 = rows(frames(x, 1, 2));
@@ -244,20 +248,40 @@ public final class MotionCompensation {
         Shifted shifted = shifted(cleaned);
         NDArray errors = frame1.expandDims(1).sub(shifted.frames()).square().sum(new int[]{2, 3, 4});
         NDArray velocity = errors.mul(-1.0 / (8 * temperature)).softmax(1).matMul(shifted.offsets());
-        // then the size rate with that velocity, weighed the same way
-        NDArray centres = centres(cleaned);
-        NDManager m = x.getManager();
-        long b = velocity.getShape().get(0);
-        int n = 2 * SIZE_CANDIDATES + 1;
-        float[] rates = new float[n];
-        NDList sizeErrors = new NDList();
-        for (int j = 0; j < n; j++) {
-            rates[j] = (float) ((j - SIZE_CANDIDATES) * SIZE_STEP);
-            NDArray step = NDArrays.concat(new NDList(velocity, m.full(new Shape(b, 1), rates[j])), 1);
-            sizeErrors.add(frame1.sub(movedBy(shifted, step, centres)).square().sum(new int[]{1, 2, 3}).expandDims(1));
-        }
-        NDArray size = NDArrays.concat(sizeErrors, 1).mul(-1.0 / (8 * temperature)).softmax(1).matMul(m.create(rates, new Shape(n, 1)));
+        NDArray colours = colours(cleaned);
+        NDArray next = clean(frame1);
+        NDArray near = near(cleaned, next);
+        NDArray before = area(cleaned, colours, near).maximum(0).add(1);
+        NDArray after = area(next, colours, near).maximum(0).add(1);
+        NDArray size = before.div(after).sqrt().neg().add(1).clip(-SIZE_TARGET_LIMIT, SIZE_TARGET_LIMIT).expandDims(1);
         return NDArrays.concat(new NDList(velocity, size), 1);
+    }
+
+    /**
+     * The area in pixels of the object of each frame [N, C, H, W] whose {@link #colours} [N, 2C] are given: the sum
+     * over the pixels {@code near} it [N, H, W] of how far each lies from the background colour towards the object's,
+     * (p - b).(o - b) / |o - b|^2 (1 inside, its share at a soft edge). Not clipped, so that the noise sums to about
+     * nothing instead of adding to the area; summed near the object alone, so that the rest of the frame's noise
+     * does not add up either.
+     */
+    static NDArray area(NDArray frame, NDArray colours, NDArray near) {
+        Shape s = frame.getShape();
+        long n = s.get(0);
+        long c = s.get(1);
+        NDArray b = colours.get(new NDIndex(":, 0:" + c)).reshape(n, c, 1, 1);
+        NDArray span = colours.get(new NDIndex(":, " + c + ":")).reshape(n, c, 1, 1).sub(b);
+        NDArray share = frame.sub(b).mul(span).sum(new int[]{1}).div(span.square().sum(new int[]{1}).add(1e-2));
+        return share.mul(near).sum(new int[]{1, 2});
+    }
+
+    /**
+     * The pixels [N, H, W] (1, else 0) within two of one that either frame [N, C, H, W] shows as object (further than
+     * {@link #OBJECT_DISTANCE} from the first frame's background): where {@link #area} sums.
+     */
+    private static NDArray near(NDArray first, NDArray second) {
+        NDArray ground = background(first);
+        NDArray object = objectWeight(first, ground).add(objectWeight(second, ground)).gt(0).toType(DataType.FLOAT32, false);
+        return Pool.maxPool2d(object.expandDims(1), new Shape(5, 5), new Shape(1, 1), new Shape(2, 2), false).squeeze(1);
     }
 
     /**
@@ -482,7 +506,14 @@ public final class MotionCompensation {
         }
         NDArray last = rows(frames(x, 1, t - 1));
         NDArray before = rows(frames(x, 0, t - 2));
-        NDArray rates = carried() ? firstStep.get(new NDIndex(":, 2")).expandDims(1).repeat(1, t - 2).reshape(-1) : null;
+        NDArray rates = null;
+        if (carried()) {
+            float[] at = new float[t - 2];
+            for (int i = 0; i < at.length; i++) {
+                at[i] = i + 2;
+            }
+            rates = carriedRate(firstStep.get(new NDIndex(":, 2")).expandDims(1), x.getManager().create(at).expandDims(0)).reshape(-1);
+        }
         return predict(last, before, rates).reshape(s.get(0), t - 2, s.get(2), s.get(3), s.get(4));
     }
 
@@ -521,6 +552,7 @@ public final class MotionCompensation {
                 r.keep(frames(context, k - 2, k - 1));
             }
             r.keep(frames(context, k - 1, k));
+            r.index = k;
         }
         return r;
     }
@@ -542,6 +574,8 @@ public final class MotionCompensation {
         private final float[][] source;
         /** Frames restored so far. */
         private int made;
+        /** The place in the clip of the next frame restored: after the context, the context's length. */
+        private int index;
         /** The first step [B, 3] as a plain array, or null. */
         private final float[] step;
 
@@ -556,6 +590,7 @@ public final class MotionCompensation {
             NDArray x = predicts() ? y.add(prediction(y.getManager())) : y;
             keep(x);
             made++;
+            index++;
             return x;
         }
 
@@ -604,7 +639,7 @@ public final class MotionCompensation {
             return at.add(clean(rows(m.create(last, shape)))).sub(rows(m.create(source[made - 1], shape)));
         }
 
-        /** The first step's size rate of each clip [B] when later frames carry it, else null. */
+        /** The size rate of each clip [B] that the next frame carries on from the first step's, else null. */
         private NDArray carriedRates(NDManager m) {
             if (!carried()) {
                 return null;
@@ -614,7 +649,7 @@ public final class MotionCompensation {
             for (int i = 0; i < b; i++) {
                 rates[i] = step[i * 3 + 2];
             }
-            return m.create(rates);
+            return carriedRate(m.create(rates), m.create((float) index));
         }
 
         private void keep(NDArray frame) {
@@ -633,6 +668,21 @@ public final class MotionCompensation {
             out[i] = frames(clip, i, i + 1).toFloatArray();
         }
         return out;
+    }
+
+    /**
+     * The size rate that frame {@code t} (2 and on) carries on from the first step's {@code g}, as arrays that
+     * broadcast: the rate at which an object whose size changes by the same amount every frame, as its edges move at
+     * the same speed, changes from frame t - 1 to t. A rate g takes frame 1 to 1 / (1 - g) times frame 0's size, so
+     * by frame t - 1 it is 1 + (t - 1) g / (1 - g) times it and the step to frame t is g / (1 + (t - 1) g); kept
+     * within {@link #MAX_SIZE_RATE} once an object shrinks to a quarter. Why not g itself at every frame: a relative
+     * rate held constant compounds, so a growing object's prediction ran ever further ahead of it (the growing house
+     * of the held-out clips: at frame 12 a frame too far was likelier than the truth) and a shrinking one's fell
+     * behind (the shrinking apple: "held" likelier); the world's objects, like one a camera tracks at a steady
+     * speed in depth, change size by steady steps, as moving ones change place (docs/experiments.md, session 33).
+     */
+    static NDArray carriedRate(NDArray g, NDArray t) {
+        return g.div(t.sub(1).mul(g).add(1).maximum(0.25)).clip(-MAX_SIZE_RATE, MAX_SIZE_RATE);
     }
 
     /** Whether later frames carry a first step's size rate on: {@code carry_size_rate} and a first step. */
