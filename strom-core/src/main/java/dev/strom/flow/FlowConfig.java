@@ -73,6 +73,9 @@ import java.util.Arrays;
  *                         zero-started), so that what edits teach of their result frames need not be what a plain
  *                         clip's later frames do under a caption that names the same object (docs/experiments.md,
  *                         session 29)
+ * @param matchWindow      with motion compensation, the side in pixels of the square over which block matching
+ *                         compares each offset ({@code match_window}; 0: 2r + 1, as every model before it; not in the
+ *                         reference): a smaller window follows motion that varies across an object, as a turn does
  */
 public record FlowConfig(
         int inChannels, int imgSize, int patchSize, int channels, int topChannels, int[] layersPerBlock,
@@ -83,7 +86,7 @@ public record FlowConfig(
         float noiseStd, boolean condNoiseLevel, float latentNormRegularization, boolean positionEmbedding,
         int positionFrames, int motionContext, int motionCompensation, boolean predictionContext,
         boolean firstStepMotion, int txtVocab, boolean carrySizeRate, float cleanRange, boolean editColours,
-        boolean editSegment) {
+        boolean editSegment, int matchWindow) {
 
     /** The cleaning range every model before {@code clean_range} was trained with: 10 C sigma^2. */
     public static final float DEFAULT_CLEAN_RANGE = 10f;
@@ -118,6 +121,8 @@ public record FlowConfig(
         require(!editColours || motionCompensation > 0 && txtDim > 0 && txtVocab > 0,
                 "edit_colours needs motion_compensation and txt_vocab, the words its colours read");
         require(!editSegment || predictionContext, "edit_segment needs prediction_context, whose tokens carry it");
+        require(matchWindow >= 0 && (matchWindow == 0 || matchWindow % 2 == 1 && motionCompensation > 0),
+                "match_window needs motion_compensation and must be an odd number of pixels");
     }
 
     private static void require(boolean ok, String message) {
@@ -231,6 +236,7 @@ public record FlowConfig(
         private float cleanRange = DEFAULT_CLEAN_RANGE;
         private boolean editColours;
         private boolean editSegment;
+        private int matchWindow;
         private int txtVocab;
 
         private Builder() {
@@ -431,6 +437,11 @@ public record FlowConfig(
             return this;
         }
 
+        public Builder matchWindow(int v) {
+            matchWindow = v;
+            return this;
+        }
+
         public Builder txtVocab(int v) {
             txtVocab = v;
             return this;
@@ -447,7 +458,7 @@ public record FlowConfig(
                     qkNorm, postNorm, finalNorm, normType, softClip, reversedOrder, temporalCausal, shallowBlockLocal,
                     ptSeqLen, denoiser, conditionalDenoiser, denoiserWindow, noiseStd, condNoiseLevel,
                     latentNormRegularization, positionEmbedding, positionFrames, motionContext, motionCompensation,
-                    predictionContext, firstStepMotion, txtVocab, carrySizeRate, cleanRange, editColours, editSegment);
+                    predictionContext, firstStepMotion, txtVocab, carrySizeRate, cleanRange, editColours, editSegment, matchWindow);
         }
     }
 
@@ -482,6 +493,6 @@ public record FlowConfig(
                 + (predictionContext ? ", predictionContext=true" : "")
                 + (firstStepMotion ? ", firstStepMotion=true" : "") + (txtVocab > 0 ? ", txtVocab=" + txtVocab : "") + (carrySizeRate ? ", carrySizeRate=true" : "")
                 + (cleanRange != DEFAULT_CLEAN_RANGE ? ", cleanRange=" + cleanRange : "") + (editColours ? ", editColours=true" : "")
-                + (editSegment ? ", editSegment=true" : "") + "]";
+                + (editSegment ? ", editSegment=true" : "") + (matchWindow > 0 ? ", matchWindow=" + matchWindow : "") + "]";
     }
 }

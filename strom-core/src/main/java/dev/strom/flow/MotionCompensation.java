@@ -47,6 +47,8 @@ public final class MotionCompensation {
     private final NDArray firstStep;
     /** Whether later frames carry the first step's size rate on ({@code carry_size_rate}). */
     private final boolean carrySize;
+    /** The side of the square over which block matching compares each offset ({@link #withMatchWindow}). */
+    private final int window;
     /** How an edit's instruction recolours its source ({@link EditColours}), or null: the source as it is. */
     private final EditColours editColours;
 
@@ -70,10 +72,14 @@ public final class MotionCompensation {
         this(radius, noiseStd, channels, false, FlowConfig.DEFAULT_CLEAN_RANGE);
     }
 
-    /** The compensation a flow's config asks for: its radius, noise, channels, {@code carry_size_rate} and {@code clean_range}. */
+    /**
+     * The compensation a flow's config asks for: its radius, noise, channels, {@code carry_size_rate}, {@code clean_range}
+     * and {@code match_window}.
+     */
     public static MotionCompensation of(FlowConfig config) {
-        return new MotionCompensation(config.motionCompensation(), config.noiseStd(), config.inChannels(),
+        MotionCompensation m = new MotionCompensation(config.motionCompensation(), config.noiseStd(), config.inChannels(),
                 config.carrySizeRate(), config.cleanRange());
+        return config.matchWindow() > 0 ? m.withMatchWindow(config.matchWindow()) : m;
     }
 
     /**
@@ -95,15 +101,34 @@ public final class MotionCompensation {
         this.firstStep = null;
         this.carrySize = carrySize;
         this.editColours = null;
+        this.window = 2 * radius + 1;
     }
 
     private MotionCompensation(MotionCompensation m, NDArray firstStep, EditColours editColours) {
+        this(m, firstStep, editColours, m.window);
+    }
+
+    private MotionCompensation(MotionCompensation m, NDArray firstStep, EditColours editColours, int window) {
+        this.window = window;
         this.radius = m.radius;
         this.temperature = m.temperature;
         this.range = m.range;
         this.firstStep = firstStep;
         this.carrySize = m.carrySize;
         this.editColours = editColours;
+    }
+
+    /**
+     * The same compensation with block matching compared over a {@code window} x {@code window} square around each
+     * pixel ({@code match_window}; odd) instead of the (2r + 1)-pixel one. Why: where the motion varies across an
+     * object, as a turn's does, a wide window averages neighbours that moved otherwise, and the prediction of a
+     * spinning heart lay nearer the last frame than the next (docs/experiments.md, session 33).
+     */
+    public MotionCompensation withMatchWindow(int window) {
+        if (window < 1 || window % 2 == 0) {
+            throw new IllegalArgumentException("block matching needs an odd window of at least 1 pixel, got " + window);
+        }
+        return new MotionCompensation(this, firstStep, editColours, window);
     }
 
     /**
@@ -720,9 +745,8 @@ public final class MotionCompensation {
                 moved.add(crop(lastPadded, radius - dy, radius - dx, h, w).expandDims(1));
             }
         }
-        int window = 2 * radius + 1;
         NDArray error = Pool.avgPool2d(NDArrays.concat(errors, 1), new Shape(window, window), new Shape(1, 1),
-                new Shape(radius, radius), false, true);
+                new Shape(window / 2, window / 2), false, true);
         NDArray weights = error.mul(-1.0 / temperature).softmax(1).expandDims(2);
         return NDArrays.concat(moved, 1).mul(weights).sum(new int[]{1});
     }

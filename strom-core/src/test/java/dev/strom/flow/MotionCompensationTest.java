@@ -466,6 +466,56 @@ class MotionCompensationTest {
         }
     }
 
+    @Test
+    void aSmallerMatchingWindowCarriesATurnOnNearerTheNextFrame() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            // a bar turning 24 degrees a frame about the middle (the world's spin), from twelve starting angles, under
+            // the training noise: each of its ends moves another way
+            MotionCompensation wide = new MotionCompensation(3, 0.1, 3);
+            MotionCompensation narrow = wide.withMatchWindow(3);
+            double wideMiss = 0;
+            double narrowMiss = 0;
+            Random random = new Random(11);
+            for (int start = 0; start < 180; start += 15) {
+                NDArray before = turnedBar(m, start).add(FlowFixtures.randn(m, random, 1, 3, SIZE, SIZE).mul(0.1));
+                NDArray last = turnedBar(m, start + 24).add(FlowFixtures.randn(m, random, 1, 3, SIZE, SIZE).mul(0.1));
+                NDArray next = turnedBar(m, start + 48);
+                wideMiss += energy(wide.predict(last, before, null).sub(next));
+                narrowMiss += energy(narrow.predict(last, before, null).sub(next));
+            }
+            assertTrue(narrowMiss < 0.9 * wideMiss, "3x3 window " + narrowMiss + " against 7x7 " + wideMiss);
+            NDArray x = NDArrays.stack(new NDList(turnedBar(m, 0), turnedBar(m, 24), turnedBar(m, 48), turnedBar(m, 72)), 1)
+                    .add(FlowFixtures.randn(m, new Random(10), 1, 4, 3, SIZE, SIZE).mul(0.1));
+            assertTrue(maxAbsDiff(narrow.restore(narrow.residual(x), null, false), x) < 1e-4, "it comes back whole");
+            assertThrows(IllegalArgumentException.class, () -> wide.withMatchWindow(4));
+        }
+    }
+
+    /** One frame [1, 3, SIZE, SIZE]: a bar 10 by 3 pixels turned {@code degrees} about the middle, 4x4 supersampled. */
+    private static NDArray turnedBar(NDManager m, double degrees) {
+        double a = Math.toRadians(degrees);
+        float[] v = new float[3 * SIZE * SIZE];
+        float[] colour = {0.8f, -0.6f, 0.2f};
+        for (int y = 0; y < SIZE; y++) {
+            for (int x = 0; x < SIZE; x++) {
+                int inside = 0;
+                for (int sy = 0; sy < 4; sy++) {
+                    for (int sx = 0; sx < 4; sx++) {
+                        double px = x + (sx + 0.5) / 4 - SIZE / 2.0;
+                        double py = y + (sy + 0.5) / 4 - SIZE / 2.0;
+                        double along = px * Math.cos(a) + py * Math.sin(a);
+                        double across = -px * Math.sin(a) + py * Math.cos(a);
+                        inside += Math.abs(along) <= 5 && Math.abs(across) <= 1.5 ? 1 : 0;
+                    }
+                }
+                for (int c = 0; c < 3; c++) {
+                    v[(c * SIZE + y) * SIZE + x] = (float) (-0.5 + inside / 16.0 * (colour[c] + 0.5));
+                }
+            }
+        }
+        return m.create(v, new Shape(1, 3, SIZE, SIZE));
+    }
+
     /** One frame [1, 3, SIZE, SIZE]: a square of colour (0.8, -0.6, 0.2) and half-width h centred at (cx, cy) on -0.5, box-filtered. */
     private static NDArray square(NDManager m, double cx, double cy, double h) {
         return rectangle(m, cx, cy, h, h);

@@ -94,7 +94,7 @@ public final class FlowConfigJson {
                 k.path("motion_compensation").asInt(0), flag(k, "prediction_context", false),
                 flag(k, "first_step_motion", false), k.path("txt_vocab").asInt(0), flag(k, "carry_size_rate", false),
                 (float) k.path("clean_range").asDouble(FlowConfig.DEFAULT_CLEAN_RANGE), flag(k, "edit_colours", false),
-                flag(k, "edit_segment", false));
+                flag(k, "edit_segment", false), k.path("match_window").asInt(0));
     }
 
     private static int req(JsonNode k, String name) {
@@ -157,6 +157,7 @@ public final class FlowConfigJson {
         if (c.cleanRange() != FlowConfig.DEFAULT_CLEAN_RANGE) k.put("clean_range", c.cleanRange());
         if (c.editColours()) k.put("edit_colours", 1);
         if (c.editSegment()) k.put("edit_segment", 1);
+        if (c.matchWindow() > 0) k.put("match_window", c.matchWindow());
         if (c.txtVocab() > 0) k.put("txt_vocab", c.txtVocab());
         root.put("noise_std", c.noiseStd());
         root.put("cond_noise_level", c.condNoiseLevel() ? 1 : 0);

@@ -130,6 +130,7 @@ class FlowConfigJsonTest {
                         "edit_colours", 1),
                 () -> config("temporal_causal", 2, "shallow_block_local", 1, "motion_compensation", 3, "prediction_context", 1,
                         "edit_segment", 1),
+                () -> config("temporal_causal", 2, "shallow_block_local", 1, "motion_compensation", 3, "match_window", 3),
                 () -> config("learnable_self_denoiser", 1, "conditional_denoiser", 1,
                         "denoiser_window", 2, "pt_seq_len", 3, "temporal_causal", 2, "shallow_block_local", 1));
         for (Supplier<FlowConfig> s : configs) {
@@ -264,6 +265,9 @@ class FlowConfigJsonTest {
                 "edit_colours needs motion_compensation and txt_vocab");
         assertRejected(() -> config("temporal_causal", 2, "shallow_block_local", 1, "motion_compensation", 3, "edit_segment", 1),
                 "edit_segment needs prediction_context");
+        assertRejected(() -> config("temporal_causal", 2, "shallow_block_local", 1, "motion_compensation", 3, "match_window", 4),
+                "match_window needs motion_compensation and must be an odd number");
+        assertRejected(() -> config("match_window", 3), "match_window needs motion_compensation");
         assertRejected(() -> FlowConfigJson.fromJson("{not json"), "not valid JSON");
     }
 
