@@ -42,8 +42,10 @@ class DynamicsTest {
             for (String k : new String[]{"held", "back", "double_step", "removed", "smeared"}) {
                 assertTrue(Double.isFinite(r.get(k + "_minus_true_bits_at_8")), k + ": " + r);
             }
-            assertEquals(0.0, r.get("smeared_minus_true_bits_at_8"), "an object that stays smears onto itself: the truth, bit for bit");
-            assertEquals(0.0, r.get("held_minus_true_bits_at_8"), "and held is the truth too");
+            // the same frame in another row of one batch may round differently: with 3x3 matching, rows 4 and 5 of
+            // six identical ones read 2e-4 bits more than rows 0-3 (of about 17,700)
+            assertEquals(0.0, r.get("smeared_minus_true_bits_at_8"), 1e-3, "an object that stays smears onto itself: the truth");
+            assertEquals(0.0, r.get("held_minus_true_bits_at_8"), 1e-3, "and held is the truth too");
             assertNotEquals(0.0, r.get("removed_minus_true_bits_at_8"));
             assertEquals(0.0, r.get("held_minus_true_bits_exact_at_8"), "an exact model cannot tell a still frame from itself");
             assertEquals(1.0, r.get("truth_wins_at_8"), "held, back and too far all show the truth: no rival is likelier");
