@@ -204,10 +204,7 @@ public final class MotionCompensation {
         NDArray change = colours.after(before).sub(before);
         NDIndex ground = new NDIndex(":, 0:" + c);
         NDIndex object = new NDIndex(":, " + c + ":");
-        NDArray b = before.get(ground).reshape(n, c, 1, 1);
-        NDArray span = before.get(object).reshape(n, c, 1, 1).sub(b);
-        NDArray a = frame.sub(b).mul(span).sum(new int[]{1}, true)
-                .div(span.square().sum(new int[]{1}, true).add(1e-2)).clip(0, 1);
+        NDArray a = objectShare(frame, before).clip(0, 1);
         NDArray backgroundChange = change.get(ground).reshape(n, c, 1, 1);
         NDArray objectChange = change.get(object).reshape(n, c, 1, 1);
         return frame.add(a.neg().add(1).mul(backgroundChange)).add(a.mul(objectChange));
@@ -290,13 +287,22 @@ public final class MotionCompensation {
      * does not add up either.
      */
     static NDArray area(NDArray frame, NDArray colours, NDArray near) {
+        return objectShare(frame, colours).squeeze(1).mul(near).sum(new int[]{1, 2});
+    }
+
+    /**
+     * How far each pixel of the frames [N, C, H, W] lies from their background colour b towards their object's o, as
+     * {@link #colours} [N, 2C] gives them: (p - b).(o - b) / |o - b|^2, [N, 1, H, W], unclipped (1 on the object, 0
+     * on the ground, a share at a soft edge). What {@link #recoloured} mixes the two colours' changes by, and
+     * {@link #area} sums.
+     */
+    private static NDArray objectShare(NDArray frame, NDArray colours) {
         Shape s = frame.getShape();
         long n = s.get(0);
         long c = s.get(1);
         NDArray b = colours.get(new NDIndex(":, 0:" + c)).reshape(n, c, 1, 1);
         NDArray span = colours.get(new NDIndex(":, " + c + ":")).reshape(n, c, 1, 1).sub(b);
-        NDArray share = frame.sub(b).mul(span).sum(new int[]{1}).div(span.square().sum(new int[]{1}).add(1e-2));
-        return share.mul(near).sum(new int[]{1, 2});
+        return frame.sub(b).mul(span).sum(new int[]{1}, true).div(span.square().sum(new int[]{1}, true).add(1e-2));
     }
 
     /**
@@ -533,11 +539,9 @@ public final class MotionCompensation {
         NDArray before = rows(frames(x, 0, t - 2));
         NDArray rates = null;
         if (carried()) {
-            float[] at = new float[t - 2];
-            for (int i = 0; i < at.length; i++) {
-                at[i] = i + 2;
-            }
-            rates = carriedRate(firstStep.get(new NDIndex(":, 2")).expandDims(1), x.getManager().create(at).expandDims(0)).reshape(-1);
+            // frames 2 .. t - 1, clip by clip as rows lays them out
+            NDArray at = x.getManager().arange(2f, (float) t).expandDims(0);
+            rates = carriedRate(firstStep.get(new NDIndex(":, 2")).expandDims(1), at).reshape(-1);
         }
         return predict(last, before, rates).reshape(s.get(0), t - 2, s.get(2), s.get(3), s.get(4));
     }
@@ -570,14 +574,14 @@ public final class MotionCompensation {
         if (edit && context == null) {
             throw new IllegalArgumentException("an edit's result is restored from its source, and none was given");
         }
-        Restorer r = new Restorer(edit ? perFrame(sourcePredictions(context)) : null, firstStep == null ? null : firstStep.toFloatArray());
+        Restorer r = new Restorer(edit ? perFrame(sourcePredictions(context)) : null, firstStep == null ? null : firstStep.toFloatArray(),
+                context == null ? 0 : (int) context.getShape().get(1));
         if (context != null) {
             int k = (int) context.getShape().get(1);
             if (k >= 2) {
                 r.keep(frames(context, k - 2, k - 1));
             }
             r.keep(frames(context, k - 1, k));
-            r.index = k;
         }
         return r;
     }
@@ -599,14 +603,15 @@ public final class MotionCompensation {
         private final float[][] source;
         /** Frames restored so far. */
         private int made;
-        /** The place in the clip of the next frame restored: after the context, the context's length. */
-        private int index;
+        /** The place in the clip of the first frame restored: the context's length. */
+        private final int first;
         /** The first step [B, 3] as a plain array, or null. */
         private final float[] step;
 
-        private Restorer(float[][] source, float[] step) {
+        private Restorer(float[][] source, float[] step, int first) {
             this.source = source;
             this.step = step;
+            this.first = first;
         }
 
         /** The next frame [B, 1, C, H, W] of the clip from its y [B, 1, C, H, W]. */
@@ -615,7 +620,6 @@ public final class MotionCompensation {
             NDArray x = predicts() ? y.add(prediction(y.getManager())) : y;
             keep(x);
             made++;
-            index++;
             return x;
         }
 
@@ -674,7 +678,7 @@ public final class MotionCompensation {
             for (int i = 0; i < b; i++) {
                 rates[i] = step[i * 3 + 2];
             }
-            return carriedRate(m.create(rates), m.create((float) index));
+            return carriedRate(m.create(rates), m.create((float) (first + made)));
         }
 
         private void keep(NDArray frame) {
