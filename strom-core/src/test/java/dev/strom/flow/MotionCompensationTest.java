@@ -494,22 +494,36 @@ class MotionCompensationTest {
     /** One frame [1, 3, SIZE, SIZE]: a bar 10 by 3 pixels turned {@code degrees} about the middle, 4x4 supersampled. */
     private static NDArray turnedBar(NDManager m, double degrees) {
         double a = Math.toRadians(degrees);
+        return painted(m, (x, y) -> {
+            int inside = 0;
+            for (int sy = 0; sy < 4; sy++) {
+                for (int sx = 0; sx < 4; sx++) {
+                    double px = x + (sx + 0.5) / 4 - SIZE / 2.0;
+                    double py = y + (sy + 0.5) / 4 - SIZE / 2.0;
+                    double along = px * Math.cos(a) + py * Math.sin(a);
+                    double across = -px * Math.sin(a) + py * Math.cos(a);
+                    inside += Math.abs(along) <= 5 && Math.abs(across) <= 1.5 ? 1 : 0;
+                }
+            }
+            return inside / 16.0;
+        });
+    }
+
+    /** The share of pixel (x, y) that a shape covers, 0 to 1. */
+    @FunctionalInterface
+    private interface Coverage {
+        double at(int x, int y);
+    }
+
+    /** One frame [1, 3, SIZE, SIZE]: colour (0.8, -0.6, 0.2) on -0.5, each pixel mixed by how much the shape covers it. */
+    private static NDArray painted(NDManager m, Coverage cover) {
         float[] v = new float[3 * SIZE * SIZE];
         float[] colour = {0.8f, -0.6f, 0.2f};
         for (int y = 0; y < SIZE; y++) {
             for (int x = 0; x < SIZE; x++) {
-                int inside = 0;
-                for (int sy = 0; sy < 4; sy++) {
-                    for (int sx = 0; sx < 4; sx++) {
-                        double px = x + (sx + 0.5) / 4 - SIZE / 2.0;
-                        double py = y + (sy + 0.5) / 4 - SIZE / 2.0;
-                        double along = px * Math.cos(a) + py * Math.sin(a);
-                        double across = -px * Math.sin(a) + py * Math.cos(a);
-                        inside += Math.abs(along) <= 5 && Math.abs(across) <= 1.5 ? 1 : 0;
-                    }
-                }
+                double share = cover.at(x, y);
                 for (int c = 0; c < 3; c++) {
-                    v[(c * SIZE + y) * SIZE + x] = (float) (-0.5 + inside / 16.0 * (colour[c] + 0.5));
+                    v[(c * SIZE + y) * SIZE + x] = (float) (-0.5 + share * (colour[c] + 0.5));
                 }
             }
         }
@@ -523,18 +537,8 @@ class MotionCompensationTest {
 
     /** As {@link #square}, a rectangle of half-width hx and half-height hy. */
     private static NDArray rectangle(NDManager m, double cx, double cy, double hx, double hy) {
-        float[] v = new float[3 * SIZE * SIZE];
-        float[] colour = {0.8f, -0.6f, 0.2f};
-        for (int c = 0; c < 3; c++) {
-            for (int y = 0; y < SIZE; y++) {
-                for (int x = 0; x < SIZE; x++) {
-                    double cover = Math.max(0, Math.min(x + 1, cx + hx) - Math.max(x, cx - hx))
-                            * Math.max(0, Math.min(y + 1, cy + hy) - Math.max(y, cy - hy));
-                    v[(c * SIZE + y) * SIZE + x] = (float) (-0.5 + cover * (colour[c] + 0.5));
-                }
-            }
-        }
-        return m.create(v, new Shape(1, 3, SIZE, SIZE));
+        return painted(m, (x, y) -> Math.max(0, Math.min(x + 1, cx + hx) - Math.max(x, cx - hx))
+                * Math.max(0, Math.min(y + 1, cy + hy) - Math.max(y, cy - hy)));
     }
 
     /** How much of the square a frame [1, 3, SIZE, SIZE] holds, in pixels (its first channel's excess over the ground). */
