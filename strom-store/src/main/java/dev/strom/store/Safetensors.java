@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The safetensors format (8-byte little-endian header length, JSON header, raw data), float32 only.
@@ -85,13 +86,16 @@ public final class Safetensors {
         return out;
     }
 
-    /** Encodes tensors in map order with optional string metadata. */
+    /**
+     * Encodes tensors in map order with optional string metadata, written in key order: the same tensors and metadata
+     * make the same bytes whatever map holds them ({@code Map.of} iterates in an order that changes between runs).
+     */
     public static void encode(Map<String, TensorData> tensors, Map<String, String> metadata, OutputStream out)
             throws IOException {
         ObjectNode header = JSON.createObjectNode();
         if (metadata != null && !metadata.isEmpty()) {
             ObjectNode meta = header.putObject("__metadata__");
-            metadata.forEach(meta::put);
+            new TreeMap<>(metadata).forEach(meta::put);
         }
         long offset = 0;
         for (Map.Entry<String, TensorData> e : tensors.entrySet()) {

@@ -86,6 +86,17 @@ class SafetensorsTest {
     }
 
     @Test
+    void theSameMetadataMakesTheSameBytesWhateverItsMapsOrder() throws IOException {
+        Map<String, String> oneWay = new java.util.LinkedHashMap<>();
+        oneWay.put("format", "pt");
+        oneWay.put("producer", "strom");
+        Map<String, String> otherWay = new java.util.LinkedHashMap<>();
+        otherWay.put("producer", "strom");
+        otherWay.put("format", "pt");
+        assertArrayEquals(encode(sample(), oneWay), encode(sample(), otherWay));
+    }
+
+    @Test
     void layoutFollowsTheFormat() throws IOException {
         byte[] bytes = encode(sample(), Map.of("format", "pt"));
         ByteBuffer buf = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
