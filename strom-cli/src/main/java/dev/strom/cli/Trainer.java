@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.strom.tensor.Tensors;
 import dev.strom.flow.FlowLoss;
 import dev.strom.flow.LearnedDenoiser;
 import dev.strom.flow.train.TrainSettings;
@@ -41,6 +42,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import dev.strom.tensor.TensorData;
 import java.util.Locale;
+import dev.strom.tensor.Scalar;
 
 /**
  * The training loop: batches from a {@link TrainingData}, one {@link TrainStep} each, a checkpoint directory
@@ -200,23 +202,23 @@ final class Trainer {
                                 future[0] += f.crossEntropy().getFloat();
                                 future[1]++;
                                 future[2] += f.accuracy();
-                                part = f.loss().add(f.crossEntropy().mul(futureWeight / model.flowDimsFrom(p.scoredFrom(), read)));
+                                part = f.loss().add(Scalar.mul(f.crossEntropy(), futureWeight / model.flowDimsFrom(p.scoredFrom(), read)));
                             } else if (p.contrasted()) {
                                 TrainingObjective.Contrast c = o.captionContrast(model.toFlow(model.stack(p.clips(), p.frames())),
                                         model.flowFrame(p.scoredFrom()), p.candidates(), rng, nllOut);
                                 contrast[0] += c.crossEntropy().getFloat();
                                 contrast[1]++;
                                 contrast[2] += c.accuracy();
-                                part = c.loss().add(c.crossEntropy().mul(contrastWeight / model.flowDimsFrom(p.scoredFrom(), p.frames())));
+                                part = c.loss().add(Scalar.mul(c.crossEntropy(), contrastWeight / model.flowDimsFrom(p.scoredFrom(), p.frames())));
                             } else {
                                 part = o.loss(flowClips(model, p), p.captions(), captionDrop, rng, nllOut);
                             }
-                            return p.weight() != 1f ? part.mul(p.weight()) : part;
+                            return p.weight() != 1f ? Scalar.mul(part, p.weight()) : part;
                         });
                     }
                     if (own != null) {
-                        losses.add(() -> objective.lossAfterOwnPast(manager.create(own.noisy(), own.shape()), own.captions(),
-                                own.own(), captionDrop, rng, null).mul(own.weight()));
+                        losses.add(() -> Scalar.mul(objective.lossAfterOwnPast(Tensors.of(manager, own.noisy(), own.shape()),
+                                own.captions(), own.own(), captionDrop, rng, null), own.weight()));
                     }
                     TrainStep.Result r = step.run(losses);
                     double seconds = elapsedBefore + (System.nanoTime() - t0) / 1e9;

@@ -1,5 +1,6 @@
 package dev.strom.flow;
 
+import dev.strom.tensor.Scalar;
 import java.util.List;
 
 import ai.djl.ndarray.NDArray;

@@ -3,6 +3,7 @@ package dev.strom.flow;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import dev.strom.tensor.Tensors;
 
 /** Additive attention masks (0 = may attend, -inf = may not). */
 final class AttentionMask {
@@ -22,7 +23,7 @@ final class AttentionMask {
                 mask[i * keys + j] = Float.NEGATIVE_INFINITY;
             }
         }
-        return m.create(mask, new Shape(n, keys));
+        return Tensors.of(m, mask, new Shape(n, keys));
     }
 
     /**
@@ -44,6 +45,6 @@ final class AttentionMask {
                 }
             }
         }
-        return m.create(mask, new Shape(s, s));
+        return Tensors.of(m, mask, new Shape(s, s));
     }
 }

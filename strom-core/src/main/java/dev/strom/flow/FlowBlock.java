@@ -1,5 +1,6 @@
 package dev.strom.flow;
 
+import dev.strom.tensor.Scalar;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;

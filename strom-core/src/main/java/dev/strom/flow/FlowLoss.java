@@ -1,5 +1,6 @@
 package dev.strom.flow;
 
+import dev.strom.tensor.Scalar;
 import ai.djl.ndarray.NDArray;
 
 /** The training objective and the exact likelihood in bits per dimension. */

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import dev.strom.tensor.Tensors;
 
 /**
  * The rest of an inverse pass done one frame at a time, as the deep block finishes each frame, for a deep block that
@@ -158,7 +159,7 @@ final class FrameByFrame implements InverseStep.FrameListener, InverseStep.Frame
                 frames.add(clip ? context : knownLatent.unpatchify(knownStages.get(s)));
             }
             for (List<float[]> f : made) {
-                NDArray a = manager.create(f.get(s), clip ? new Shape(b, 1, latent.channels(), latent.height(), latent.width())
+                NDArray a = Tensors.of(manager, f.get(s), clip ? new Shape(b, 1, latent.channels(), latent.height(), latent.width())
                         : new Shape(b, frame.length(), latent.tokenDim()));
                 frames.add(clip ? a : oneFrame.unpatchify(a));
             }

@@ -3,6 +3,7 @@ package dev.strom.flow;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
+import dev.strom.tensor.Scalar;
 
 /**
  * STARFlow's classifier-free guidance for flows: each token's Gaussian (mean b, scale a) from the
@@ -26,11 +27,11 @@ public final class Guidance {
         NDArray au = a.get(half + ":");
         NDArray bc = b.get("0:" + half);
         NDArray bu = b.get(half + ":");
-        NDArray r = ac.div(au).minimum(1f).square();
-        NDArray wr = r.mul(w);
+        NDArray r = Scalar.minimum(ac.div(au), 1f).square();
+        NDArray wr = Scalar.mul(r, w);
         NDArray denom = wr.neg().add(1f + w);
         NDArray ga = ac.div(denom.sqrt());
-        NDArray gb = bc.mul(1f + w).sub(wr.mul(bu)).div(denom);
+        NDArray gb = Scalar.mul(bc, 1f + w).sub(wr.mul(bu)).div(denom);
         return new Affine(NDArrays.concat(new NDList(ga, ga)), NDArrays.concat(new NDList(gb, gb)));
     }
 }

@@ -9,6 +9,7 @@ import dev.strom.tensor.Parameters;
 
 import java.util.ArrayList;
 import java.util.List;
+import dev.strom.tensor.Scalar;
 
 /**
  * STARFlow-V's learned self-denoiser: a non-causal transformer over [text; all frames], each frame
@@ -73,13 +74,13 @@ public final class LearnedDenoiser {
 
     /** Denoised sample x - 0.3 * out. */
     public NDArray denoise(NDArray x, NDArray y) {
-        return x.sub(predict(x, y).mul(STEP));
+        return x.sub(Scalar.mul(predict(x, y), STEP));
     }
 
     /** Flow score matching target: noise_std * numel(x) * d(training objective)/dx. */
     public static NDArray target(StarFlow flow, NDArray x, TextFeatures y) {
         NDArray grad = flow.lossGradient(x, y, true);
-        return grad.mul((double) flow.config().noiseStd() * x.getShape().size());
+        return Scalar.mul(grad, (double) flow.config().noiseStd() * x.getShape().size());
     }
 
     /**
@@ -89,7 +90,7 @@ public final class LearnedDenoiser {
      * density prefers "held still" has a score that pulls samples towards still, and the denoiser copied that.
      */
     public NDArray denoisingLoss(NDArray noisy, NDArray clean, NDArray y) {
-        return loss(noisy, y, noisy.sub(clean).div(STEP));
+        return loss(noisy, y, Scalar.div(noisy.sub(clean), STEP));
     }
 
     /** mean((out - target)^2). */

@@ -8,6 +8,8 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.pooling.Pool;
+import dev.strom.tensor.Tensors;
+import dev.strom.tensor.Scalar;
 
 /**
  * Motion-compensated prediction, the first step of a video flow ({@code motion_compensation} > 0; Strom's, not in
@@ -183,7 +185,7 @@ public final class MotionCompensation {
         NDArray weight = objectWeight(frame, background).expandDims(1);
         NDArray ground = background.reshape(s.get(0), s.get(1));
         NDArray total = weight.sum(new int[]{2, 3}).add(1e-3);
-        NDArray object = frame.mul(weight).sum(new int[]{2, 3}).add(ground.mul(1e-3)).div(total);
+        NDArray object = frame.mul(weight).sum(new int[]{2, 3}).add(Scalar.mul(ground, 1e-3)).div(total);
         return NDArrays.concat(new NDList(ground, object), 1);
     }
 
@@ -269,12 +271,12 @@ public final class MotionCompensation {
         NDArray cleaned = clean(rows(frames(x, 0, 1)));
         Shifted shifted = shifted(cleaned);
         NDArray errors = frame1.expandDims(1).sub(shifted.frames()).square().sum(new int[]{2, 3, 4});
-        NDArray velocity = errors.mul(-1.0 / (8 * temperature)).softmax(1).matMul(shifted.offsets());
+        NDArray velocity = Scalar.mul(errors, -1.0 / (8 * temperature)).softmax(1).matMul(shifted.offsets());
         NDArray colours = colours(cleaned);
         NDArray next = clean(frame1);
         NDArray near = near(cleaned, next);
-        NDArray before = area(cleaned, colours, near).maximum(0).add(1);
-        NDArray after = area(next, colours, near).maximum(0).add(1);
+        NDArray before = Scalar.maximum(area(cleaned, colours, near), 0).add(1);
+        NDArray after = Scalar.maximum(area(next, colours, near), 0).add(1);
         NDArray size = before.div(after).sqrt().neg().add(1).clip(-SIZE_TARGET_LIMIT, SIZE_TARGET_LIMIT).expandDims(1);
         return NDArrays.concat(new NDList(velocity, size), 1);
     }
@@ -341,8 +343,8 @@ public final class MotionCompensation {
                 .clip(-radius, radius);
         NDArray dx = shifted.offsets().get(new NDIndex(":, 0")).reshape(1, -1, 1, 1);
         NDArray dy = shifted.offsets().get(new NDIndex(":, 1")).reshape(1, -1, 1, 1);
-        NDArray hatX = ux.expandDims(1).sub(dx).abs().neg().add(1).maximum(0);
-        NDArray hatY = uy.expandDims(1).sub(dy).abs().neg().add(1).maximum(0);
+        NDArray hatX = Scalar.maximum(ux.expandDims(1).sub(dx).abs().neg().add(1), 0);
+        NDArray hatY = Scalar.maximum(uy.expandDims(1).sub(dy).abs().neg().add(1), 0);
         return shifted.frames().mul(hatX.mul(hatY).expandDims(2)).sum(new int[]{1});
     }
 
@@ -375,7 +377,7 @@ public final class MotionCompensation {
 
     /** How far past {@link #OBJECT_DISTANCE} each pixel's colour is from the background [N, C, 1, 1]: [N, H, W], no gradient. */
     private static NDArray objectWeight(NDArray frame, NDArray background) {
-        return frame.sub(background).square().sum(new int[]{1}).sqrt().sub(OBJECT_DISTANCE).maximum(0).stopGradient();
+        return Scalar.maximum(frame.sub(background).square().sum(new int[]{1}).sqrt().sub(OBJECT_DISTANCE), 0).stopGradient();
     }
 
     /** A frame shifted by every whole-pixel offset within the radius: frames [B, K, C, H, W], offsets (x, y) [K, 2]. */
@@ -397,7 +399,7 @@ public final class MotionCompensation {
                 moved.add(crop(padded, radius - dy, radius - dx, s.get(2), s.get(3)).expandDims(1));
             }
         }
-        return new Shifted(NDArrays.concat(moved, 1), frame.getManager().create(offsets, new Shape(n * n, 2)));
+        return new Shifted(NDArrays.concat(moved, 1), Tensors.of(frame.getManager(), offsets, new Shape(n * n, 2)));
     }
 
     /** Frame 1 of x [B, T >= 2, C, H, W] as the first step predicts it, [B, 1, C, H, W]; null without a first step. */
@@ -637,7 +639,7 @@ public final class MotionCompensation {
          */
         public NDArray seenNext(NDManager m, Shape frame) {
             NDArray predicted = predicts() ? prediction(m) : m.zeros(frame);
-            NDArray lastFrame = last == null ? m.zeros(frame) : m.create(last, shape);
+            NDArray lastFrame = last == null ? m.zeros(frame) : Tensors.of(m, last, shape);
             return NDArrays.concat(new NDList(predicted, lastFrame), 2);
         }
 
@@ -651,21 +653,21 @@ public final class MotionCompensation {
                     throw new IllegalArgumentException("an edit's result is no longer than its source's " + source.length + " frames");
                 }
                 prediction = (source != null ? edited(m)
-                        : before != null ? predict(rows(m.create(last, shape)), rows(m.create(before, shape)), carriedRates(m))
-                        : firstPrediction(rows(m.create(last, shape)), m.create(step, new Shape(shape.get(0), 3))))
+                        : before != null ? predict(rows(Tensors.of(m, last, shape)), rows(Tensors.of(m, before, shape)), carriedRates(m))
+                        : firstPrediction(rows(Tensors.of(m, last, shape)), Tensors.of(m, step, new Shape(shape.get(0), 3))))
                         .toFloatArray();
             }
-            return m.create(prediction, shape);
+            return Tensors.of(m, prediction, shape);
         }
 
         /** The next result frame of an edit as {@link #code(NDArray, int)} predicts it, [B, C, H, W] in {@code m}. */
         private NDArray edited(NDManager m) {
-            NDArray at = rows(m.create(source[made], shape));
+            NDArray at = rows(Tensors.of(m, source[made], shape));
             if (made == 0) {
                 return at;
             }
             // the change made so far, carried on
-            return at.add(clean(rows(m.create(last, shape)))).sub(rows(m.create(source[made - 1], shape)));
+            return at.add(clean(rows(Tensors.of(m, last, shape)))).sub(rows(Tensors.of(m, source[made - 1], shape)));
         }
 
         /** The size rate of each clip [B] that the next frame carries on from the first step's, else null. */
@@ -678,7 +680,7 @@ public final class MotionCompensation {
             for (int i = 0; i < b; i++) {
                 rates[i] = step[i * 3 + 2];
             }
-            return carriedRate(m.create(rates), m.create((float) (first + made)));
+            return carriedRate(Tensors.of(m, rates), Tensors.scalar(m, (float) (first + made)));
         }
 
         private void keep(NDArray frame) {
@@ -711,7 +713,7 @@ public final class MotionCompensation {
      * speed in depth, change size by steady steps, as moving ones change place (docs/experiments.md, session 33).
      */
     static NDArray carriedRate(NDArray g, NDArray t) {
-        return g.div(t.sub(1).mul(g).add(1).maximum(0.25)).clip(-MAX_SIZE_RATE, MAX_SIZE_RATE);
+        return g.div(Scalar.maximum(t.sub(1).mul(g).add(1), 0.25)).clip(-MAX_SIZE_RATE, MAX_SIZE_RATE);
     }
 
     /** Whether later frames carry a first step's size rate on: {@code carry_size_rate} and a first step. */
@@ -751,7 +753,7 @@ public final class MotionCompensation {
         }
         NDArray error = Pool.avgPool2d(NDArrays.concat(errors, 1), new Shape(window, window), new Shape(1, 1),
                 new Shape(window / 2, window / 2), false, true);
-        NDArray weights = error.mul(-1.0 / temperature).softmax(1).expandDims(2);
+        NDArray weights = Scalar.mul(error, -1.0 / temperature).softmax(1).expandDims(2);
         return NDArrays.concat(moved, 1).mul(weights).sum(new int[]{1});
     }
 
@@ -773,7 +775,7 @@ public final class MotionCompensation {
         for (int dy = -1; dy <= 1; dy++) {
             for (int dx = -1; dx <= 1; dx++) {
                 NDArray near = crop(padded, 1 + dy, 1 + dx, s.get(2), s.get(3));
-                NDArray w = near.sub(frame).square().sum(new int[]{1}, true).mul(-1.0 / range).exp();
+                NDArray w = Scalar.mul(near.sub(frame).square().sum(new int[]{1}, true), -1.0 / range).exp();
                 sum = sum == null ? near.mul(w) : sum.add(near.mul(w));
                 weight = weight == null ? w : weight.add(w);
             }

@@ -3,6 +3,7 @@ package dev.strom.flow;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import dev.strom.tensor.Tensors;
 
 /**
  * STARFlow's rotary positions: x and y axes for image tokens (scaled so the grid spans pt_seq_len), and
@@ -66,13 +67,13 @@ public final class RotaryEmbedding {
             int c = i % layout.width();
             fill(angles, (textLength + i) * half, (float) r / meanLen * ptSeqLen, (float) c / meanLen * ptSeqLen, f);
         }
-        NDArray theta = manager.create(angles, new Shape(s, half, 1)).repeat(2, 2).reshape(s, headDim);
+        NDArray theta = Tensors.of(manager, angles, new Shape(s, half, 1)).repeat(2, 2).reshape(s, headDim);
         NDArray cos = theta.cos();
         float[] sign = new float[headDim];
         for (int j = 0; j < headDim; j++) {
             sign[j] = j % 2 == 0 ? -1f : 1f;
         }
-        NDArray signedSin = theta.sin().mul(manager.create(sign));
+        NDArray signedSin = theta.sin().mul(Tensors.of(manager, sign));
         theta.close();
         return new RotaryTable(cos, signedSin);
     }

@@ -1,5 +1,6 @@
 package dev.strom.flow;
 
+import dev.strom.tensor.Scalar;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
@@ -23,6 +24,7 @@ import java.util.function.IntConsumer;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import dev.strom.tensor.Tensors;
 
 /**
  * A STARFlow(-V) model: shallow flow blocks (per frame for video) followed by one deep, text-conditioned,
@@ -308,7 +310,7 @@ public final class StarFlow implements AutoCloseable {
         }
         NDArray grad = lossGradient(x, y, editFrom, false);
         double scale = (double) config.noiseStd() * config.noiseStd() * x.getShape().size();
-        return x.sub(grad.mul(scale));
+        return x.sub(Scalar.mul(grad, scale));
     }
 
     // ---- noise -> data ----
@@ -616,7 +618,7 @@ public final class StarFlow implements AutoCloseable {
             NDManager m = tokens.getManager();
             NDList group = new NDList(n);
             for (float[] f : waiting) {
-                group.add(m.create(f, new Shape(b, 1, fs, d)));
+                group.add(Tensors.of(m, f, new Shape(b, 1, fs, d)));
             }
             List<NDArray> below = invertFramesBelow(r, top, NDArrays.concat(group, 1).reshape(b * n, fs, d));
             NDArray t = below.get(below.size() - 1);

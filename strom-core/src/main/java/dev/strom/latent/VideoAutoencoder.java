@@ -13,6 +13,8 @@ import dev.strom.tensor.Parameters;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import dev.strom.tensor.Tensors;
+import dev.strom.tensor.Scalar;
 
 /**
  * A small causal video autoencoder, the latent space STARFlow-V's flow works in, scaled down: each latent frame
@@ -124,12 +126,12 @@ public final class VideoAutoencoder {
         for (int i = 0; i < eps.length; i++) {
             eps[i] = (float) rng.nextGaussian() * config.noise();
         }
-        NDArray z = mu.add(mu.getManager().create(eps, mu.getShape()));
+        NDArray z = mu.add(Tensors.of(mu.getManager(), eps, mu.getShape()));
         NDArray mse = decodeRaw(z).sub(clips).square().mean();
         if (mseOut != null) {
             mseOut[0] = mse.getFloat();
         }
-        return mse.add(mu.square().mean().mul(config.penalty()));
+        return mse.add(Scalar.mul(mu.square().mean(), config.penalty()));
     }
 
     /** The encoder's mean latents, before normalisation. */
@@ -193,7 +195,7 @@ public final class VideoAutoencoder {
 
     /** A per-channel vector shaped to broadcast over latents [B, T', c, h, w]. */
     private static NDArray channelVector(NDArray like, float[] v) {
-        return like.getManager().create(v, new Shape(1, 1, v.length, 1, 1));
+        return Tensors.of(like.getManager(), v, new Shape(1, 1, v.length, 1, 1));
     }
 
     private static NDArray silu(NDArray x) {

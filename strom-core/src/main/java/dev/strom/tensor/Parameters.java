@@ -91,7 +91,7 @@ public final class Parameters implements AutoCloseable {
         if (values.containsKey(name)) {
             throw new IllegalStateException("parameter declared twice: " + name);
         }
-        NDArray array = manager.create(data, new Shape(shape));
+        NDArray array = Tensors.of(manager, data, new Shape(shape));
         array.setName(name);
         values.put(name, array);
         return array;

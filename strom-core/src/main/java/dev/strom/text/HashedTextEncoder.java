@@ -14,6 +14,8 @@ import java.util.ArrayList;
 import java.util.List;
 import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.norm.LayerNorm;
+import dev.strom.tensor.Tensors;
+import dev.strom.tensor.Scalar;
 
 /**
  * Strom's own text encoder, trained from scratch with the flow: hashed word and trigram embeddings
@@ -98,16 +100,16 @@ public final class HashedTextEncoder implements TextEncoder {
                 }
             }
         }
-        NDArray idArray = manager.create(ids, new Shape(b, l, k));
+        NDArray idArray = Tensors.of(manager, ids, new Shape(b, l, k));
         NDArray featureMask = idArray.gt(0).toType(DataType.FLOAT32, false).expandDims(3);
         NDArray x = Embedding.embedding(idArray, embed, SparseFormat.DENSE).singletonOrThrow().mul(featureMask).sum(new int[]{2});
         x = x.add(positions);
-        NDArray mask = manager.create(tokenMask, new Shape(b, 1, 1, l));
-        NDArray attnMask = mask.sub(1f).mul(1e9f);
+        NDArray mask = Tensors.of(manager, tokenMask, new Shape(b, 1, 1, l));
+        NDArray attnMask = Scalar.mul(mask.sub(1f), 1e9f);
         for (TransformerLayer layer : layers) {
             x = layer.apply(x, attnMask);
         }
         x = LayerNorm.layerNorm(x, new Shape(config.dim()), normWeight, normBias, 1e-5f).singletonOrThrow();
-        return new TextFeatures(x.mul(mask.reshape(b, l, 1)), manager.create(words, new Shape(b, v)));
+        return new TextFeatures(x.mul(mask.reshape(b, l, 1)), Tensors.of(manager, words, new Shape(b, v)));
     }
 }

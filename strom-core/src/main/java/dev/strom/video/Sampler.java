@@ -15,6 +15,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import dev.strom.tensor.Tensors;
+import dev.strom.tensor.Scalar;
 
 /**
  * Makes clips with a {@link VideoModel}, whatever the mode ({@link #sample}).
@@ -147,10 +149,10 @@ public final class Sampler {
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
             int plane = Math.toIntExact(model.flowDims(1));
-            NDArray x = model.manager().create(Arrays.copyOfRange(clip, from * plane, (from + count) * plane), flowShape(count));
+            NDArray x = Tensors.of(model.manager(), Arrays.copyOfRange(clip, from * plane, (from + count) * plane), flowShape(count));
             x = NoiseAugmentation.apply(x, model.flow().config().noiseStd(), rng);
             String caption = g.sampling().windowCaption(g.sourceCaption(), from);
-            return model.flow().forward(x, model.encode(List.of(caption))).z().mul(g.sampling().temperature())
+            return Scalar.mul(model.flow().forward(x, model.encode(List.of(caption))).z(), g.sampling().temperature())
                     .toFloatArray();
         }
     }
@@ -164,7 +166,7 @@ public final class Sampler {
     /** Frames {@code from} .. {@code from + count} of a clip as one [1, count, C, H, W] array. */
     private NDArray frames(float[] clip, int from, int count) {
         int plane = spec.dims(1);
-        return model.manager().create(Arrays.copyOfRange(clip, from * plane, (from + count) * plane),
+        return Tensors.of(model.manager(), Arrays.copyOfRange(clip, from * plane, (from + count) * plane),
                 new Shape(1, count, spec.channels(), spec.size(), spec.size()));
     }
 
@@ -292,7 +294,7 @@ public final class Sampler {
             try (NDScope scope = new NDScope()) {
                 scope.suppressNotUsedWarning();
                 int h = spec.size() / ae.spatial();
-                NDArray z = model.manager().create(Arrays.copyOf(flow, flowFrames * plane()),
+                NDArray z = Tensors.of(model.manager(), Arrays.copyOf(flow, flowFrames * plane()),
                         new Shape(1, flowFrames, ae.latentChannels(), h, h));
                 float[] all = model.fromFlow(z).toFloatArray();
                 int pixels = spec.dims(1);
@@ -365,14 +367,14 @@ public final class Sampler {
                 NDManager manager = model.manager();
                 Sampling s = g.sampling();
                 Shape shape = flowShape(w.context() + w.fresh());
-                NDArray z = w.noise() != null ? manager.create(w.noise(), shape)
+                NDArray z = w.noise() != null ? Tensors.of(manager, w.noise(), shape)
                         : NoiseAugmentation.gaussian(manager.zeros(shape), s.temperature(), rng);
                 TextFeatures y = model.encode(List.of(g.mode() == Generation.Mode.EDIT ? g.prompt()
                         : s.windowCaption(g.prompt(), w.from())));
                 TextFeatures yEmpty = s.guidance() > 0 ? model.encode(List.of(s.unconditionalCaption(g.mode()))) : null;
                 ReverseOptions options = ReverseOptions.of(s.method()).withProgress(progress).withDrafts(drafts);
                 if (context != null) {
-                    options = options.withContext(NoiseAugmentation.apply(manager.create(context, flowShape(w.context())),
+                    options = options.withContext(NoiseAugmentation.apply(Tensors.of(manager, context, flowShape(w.context())),
                             model.flow().config().noiseStd(), rng));
                 }
                 // an edit's result follows its source, which predicts it (as the model was trained on such pairs)

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 
 import java.util.List;
+import dev.strom.tensor.Tensors;
 
 /** What clips a text-to-video model makes: frames of size x size RGB at fps, scaled to [-1, 1]. */
 public record VideoSpec(int frames, int size, double fps) {
@@ -35,6 +36,6 @@ public record VideoSpec(int frames, int size, double fps) {
         for (int i = 0; i < clips.size(); i++) {
             System.arraycopy(clips.get(i), 0, all, i * d, d);
         }
-        return manager.create(all, new Shape(clips.size(), frames, channels(), size, size));
+        return Tensors.of(manager, all, new Shape(clips.size(), frames, channels(), size, size));
     }
 }

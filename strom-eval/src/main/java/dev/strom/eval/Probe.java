@@ -22,6 +22,7 @@ import dev.strom.tensor.Parameters;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import dev.strom.tensor.Tensors;
 
 /**
  * A small video classifier that reads object, motion and background off a clip of the built-in world.
@@ -108,7 +109,7 @@ public final class Probe implements AutoCloseable {
             System.arraycopy(x, 0, all, i * x.length, Math.min(x.length, frames * 3 * size * size));
         }
         int f = size / POOLED;
-        NDArray x = manager.create(all, new Shape(b, frames, 3, POOLED, f, POOLED, f)).mean(new int[]{6}).mean(new int[]{4})
+        NDArray x = Tensors.of(manager, all, new Shape(b, frames, 3, POOLED, f, POOLED, f)).mean(new int[]{6}).mean(new int[]{4})
                 .reshape(b, frames, 3 * POOLED * POOLED);
         NDArray code = Activation.gelu(apply("frame2", Activation.gelu(apply("frame1", x))));
         NDArray mean = code.mean(new int[]{1});
@@ -130,7 +131,7 @@ public final class Probe implements AutoCloseable {
         }
         NDArray total = null;
         for (int k = 0; k < 3; k++) {
-            NDArray target = manager.create(onehot[k], new Shape(b, sizes[k]));
+            NDArray target = Tensors.of(manager, onehot[k], new Shape(b, sizes[k]));
             NDArray ce = l[k].logSoftmax(-1).mul(target).sum(new int[]{1}).neg().mean();
             total = total == null ? ce : total.add(ce);
         }

@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import dev.strom.tensor.Tensors;
 
 /**
  * How much a latent model's autoencoder loses: held-out clips encoded and decoded again, as they are and with the
@@ -51,7 +52,7 @@ public final class Reconstruction {
     public static Clip[] reconstruct(VideoAutoencoder ae, Clip c, float sigma, Random rng, NDManager manager) {
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
-            NDArray x = manager.create(c.toModelLayout(), new Shape(1, c.frames(), 3, c.height(), c.width()));
+            NDArray x = Tensors.of(manager, c.toModelLayout(), new Shape(1, c.frames(), 3, c.height(), c.width()));
             NDArray z = ae.encode(x);
             Clip clean = clip(ae.decode(z), c);
             Clip noisy = clip(ae.decode(NoiseAugmentation.apply(z, sigma, rng)), c);

@@ -9,6 +9,8 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import ai.djl.ndarray.NDScope;
+import dev.strom.tensor.Tensors;
+import dev.strom.tensor.Scalar;
 
 /**
  * AdamW with decoupled weight decay, as torch.optim.AdamW computes it. Written here rather than taken
@@ -53,10 +55,10 @@ public final class AdamW {
             NDArray m = first.computeIfAbsent(e.getKey(), k -> detached(p.zerosLike()));
             NDArray v = second.computeIfAbsent(e.getKey(), k -> detached(p.zerosLike()));
             p.muli(1 - plr * s.weightDecay());
-            m.muli(s.beta1()).addi(g.mul(1 - s.beta1()));
-            v.muli(s.beta2()).addi(g.square().mul(1 - s.beta2()));
-            NDArray denom = v.sqrt().div(Math.sqrt(bc2)).add(s.epsilon());
-            p.subi(m.div(denom).mul(plr / bc1));
+            m.muli(s.beta1()).addi(Scalar.mul(g, 1 - s.beta1()));
+            v.muli(s.beta2()).addi(Scalar.mul(g.square(), 1 - s.beta2()));
+            NDArray denom = Scalar.div(v.sqrt(), Math.sqrt(bc2)).add(s.epsilon());
+            p.subi(Scalar.mul(m.div(denom), plr / bc1));
         }
     }
 
@@ -96,7 +98,7 @@ public final class AdamW {
                                     Map<String, TensorData> state) {
         TensorData t = state.get(prefix + p.getKey());
         if (t != null) {
-            NDArray a = p.getValue().getManager().create(t.values(), new Shape(t.shape()));
+            NDArray a = Tensors.of(p.getValue().getManager(), t.values(), new Shape(t.shape()));
             into.put(p.getKey(), detached(a));
         }
     }

@@ -12,6 +12,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import dev.strom.tensor.Tensors;
 
 /**
  * A fitted start for an edit's colours ({@code edit_colours}): the gates, named colours and source-colour mix that
@@ -73,9 +74,9 @@ public final class EditColourFit {
             throw new IllegalStateException("no edits to fit the edit colours to");
         }
         int n = shown.size();
-        NDArray w = m.create(flatten(words), new Shape(n, flow.config().txtVocab()));
-        NDArray b = m.create(flatten(before), new Shape(n, before.get(0).length));
-        NDArray s = m.create(flatten(shown), new Shape(n, shown.get(0).length));
+        NDArray w = Tensors.of(m, flatten(words), new Shape(n, flow.config().txtVocab()));
+        NDArray b = Tensors.of(m, flatten(before), new Shape(n, before.get(0).length));
+        NDArray s = Tensors.of(m, flatten(shown), new Shape(n, shown.get(0).length));
         TextFeatures text = new TextFeatures(null, w);
         Map<String, NDArray> params = new LinkedHashMap<>(flow.parameters().all());
         params.keySet().removeIf(name -> !name.startsWith("edit_colours."));

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import dev.strom.tensor.Tensors;
 
 /**
  * A least-squares start for the first step ({@code first_step_motion}): each word's velocity and size rate, and a
@@ -117,8 +118,8 @@ public final class FirstStepFit {
         for (int p = 0; p < n - 1; p++) {
             gram[p * n + p] += ridge;
         }
-        float[] solved = m.create(gram, new Shape(n, n)).inverse()
-                .matMul(m.create(cross, new Shape(n, STEP))).toType(DataType.FLOAT32, false).toFloatArray();
+        float[] solved = Tensors.of(m, gram, new Shape(n, n)).inverse()
+                .matMul(Tensors.of(m, cross, new Shape(n, STEP))).toType(DataType.FLOAT32, false).toFloatArray();
         float[] weight = new float[flow.config().txtVocab() * 2];
         float[] size = new float[flow.config().txtVocab()];
         column.forEach((w, c) -> {

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 
 import java.util.Random;
+import dev.strom.tensor.Tensors;
 
 /**
  * x~ = x + sigma * eps. The noise comes from a seeded Java generator, not the engine's global one,
@@ -20,7 +21,7 @@ public final class NoiseAugmentation {
         for (int i = 0; i < noise.length; i++) {
             noise[i] = (float) (rng.nextGaussian() * sigma);
         }
-        return like.getManager().create(noise, shape);
+        return Tensors.of(like.getManager(), noise, shape);
     }
 
     public static NDArray apply(NDArray x, float sigma, Random rng) {

@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
+import dev.strom.tensor.Scalar;
 
 /**
  * One optimisation step over a set of named parameters: loss, backward, global-norm clipping, skip on a
@@ -96,7 +97,7 @@ public final class TrainStep {
             }
             if (settings.clipNorm() > 0 && norm > settings.clipNorm()) {
                 float factor = (float) (settings.clipNorm() / (norm + 1e-6));
-                grads.replaceAll((k, g) -> g.mul(factor));
+                grads.replaceAll((k, g) -> Scalar.mul(g, factor));
             }
             optimizer.update(params, grads, lr);
             return new Result(at, l, norm, lr, false, null);

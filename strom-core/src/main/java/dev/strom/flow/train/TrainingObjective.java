@@ -18,6 +18,8 @@ import dev.strom.text.TextEncoder;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
+import dev.strom.tensor.Tensors;
+import dev.strom.tensor.Scalar;
 
 /**
  * What training minimises for a text-conditioned flow: the likelihood of noise-augmented clips under their
@@ -123,10 +125,10 @@ public final class TrainingObjective {
         boolean weighted = moving.weight() != 1 && clips.getShape().dimension() == 5 && clips.getShape().get(1) > 1;
         NDArray loss = FlowLoss.training(weighted ? pass.lossPerSample(tokenWeights(clips)) : pass.lossPerSample(), pass, flow.config());
         if (taught.firstStep() > 0) {
-            loss = loss.add(firstStepLoss(x, y).mul(taught.firstStep()));
+            loss = loss.add(Scalar.mul(firstStepLoss(x, y), taught.firstStep()));
         }
         if (taught.editColours() > 0 && editFrom > 0) {
-            loss = loss.add(editColourLoss(x, y).mul(taught.editColours()));
+            loss = loss.add(Scalar.mul(editColourLoss(x, y), taught.editColours()));
         }
         return loss;
     }
@@ -161,7 +163,7 @@ public final class TrainingObjective {
             return x.getManager().zeros(new Shape());
         }
         // the size rate's error in pixels: what it moves the edge of an object SIZE_PIXELS from its centre
-        NDArray scale = x.getManager().create(new float[]{1, 1, SIZE_PIXELS});
+        NDArray scale = Tensors.of(x.getManager(), new float[]{1, 1, SIZE_PIXELS});
         return step.sub(flow.firstStepTarget(x)).mul(scale).square().sum(new int[]{1}).mean();
     }
 
@@ -246,8 +248,8 @@ public final class TrainingObjective {
         for (int t = 0; t < frames; t++) {
             scored[t] = t >= own.from() && t < own.to() ? 0 : 1;
         }
-        NDArray perSample = pass.lossPerFrame().mul(noisy.getManager().create(scored))
-                .sum(new int[]{1}).div(frames - own.count());
+        NDArray perSample = Scalar.div(pass.lossPerFrame().mul(Tensors.of(noisy.getManager(), scored))
+                .sum(new int[]{1}), frames - own.count());
         if (nllOut != null) {
             nllOut[0] = perSample.mean().getFloat();
         }

@@ -21,6 +21,7 @@ import dev.strom.video.Sampling;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
+import dev.strom.tensor.Tensors;
 
 /**
  * Speed of the flow engine on this machine, measured: matmul throughput, training step time and
@@ -131,7 +132,7 @@ public final class EngineBenchmark {
         Shape s = new Shape(shape);
         float[] v = new float[(int) s.size()];
         for (int i = 0; i < v.length; i++) v[i] = (float) rng.nextGaussian();
-        return m.create(v, s);
+        return Tensors.of(m, v, s);
     }
 
     static double round(double v) {

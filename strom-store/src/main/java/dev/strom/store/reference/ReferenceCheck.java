@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import dev.strom.tensor.Tensors;
 
 /**
  * Rebuilds a model from a reference case's config and weights, reruns every stored computation, and
@@ -60,7 +61,7 @@ public final class ReferenceCheck {
 
     private NDArray load(NDManager m, Map<String, TensorData> file, String fileName, String key) {
         TensorData t = c.tensor(file, fileName, key);
-        return m.create(t.values(), new Shape(t.shape()));
+        return Tensors.of(m, t.values(), new Shape(t.shape()));
     }
 
     private void forward(StarFlow flow, NDManager m) {
