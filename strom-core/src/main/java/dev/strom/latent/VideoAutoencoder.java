@@ -13,8 +13,8 @@ import dev.strom.tensor.Parameters;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import dev.strom.tensor.Tensors;
 import dev.strom.tensor.Scalar;
+import dev.strom.tensor.Tensors;
 
 /**
  * A small causal video autoencoder, the latent space STARFlow-V's flow works in, scaled down: each latent frame
@@ -198,8 +198,9 @@ public final class VideoAutoencoder {
         return Tensors.of(like.getManager(), v, new Shape(1, 1, v.length, 1, 1));
     }
 
+    /** x sigmoid(x), written out: DJL's {@code Activation.swish} multiplies by its beta as a bare number (see {@link Scalar}). */
     private static NDArray silu(NDArray x) {
-        return Activation.swish(x, 1f);
+        return x.mul(Activation.sigmoid(x));
     }
 
     /** A square 2-D convolution with torch's default initialisation; stride 2 halves the size (k = 4, padding 1). */
