@@ -8,8 +8,8 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.pooling.Pool;
-import dev.strom.tensor.Tensors;
 import dev.strom.tensor.Scalar;
+import dev.strom.tensor.Tensors;
 
 /**
  * Motion-compensated prediction, the first step of a video flow ({@code motion_compensation} > 0; Strom's, not in

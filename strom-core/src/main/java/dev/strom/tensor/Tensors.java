@@ -40,9 +40,9 @@ public final class Tensors {
         return of(manager, values, new Shape(values.length));
     }
 
-    /** A float32 scalar. */
+    /** A float32 scalar, filled in by libtorch (as {@link Scalar#of}): no Java memory to copy. */
     public static NDArray scalar(NDManager manager, float value) {
-        return owned(manager.create(value));
+        return manager.full(new Shape(), value);
     }
 
     /** An engine-allocated copy of a tensor that wraps Java memory; the wrapper is closed. */

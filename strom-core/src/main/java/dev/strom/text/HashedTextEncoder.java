@@ -14,8 +14,8 @@ import java.util.ArrayList;
 import java.util.List;
 import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.norm.LayerNorm;
-import dev.strom.tensor.Tensors;
 import dev.strom.tensor.Scalar;
+import dev.strom.tensor.Tensors;
 
 /**
  * Strom's own text encoder, trained from scratch with the flow: hashed word and trigram embeddings

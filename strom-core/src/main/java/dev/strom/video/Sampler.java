@@ -15,8 +15,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
-import dev.strom.tensor.Tensors;
 import dev.strom.tensor.Scalar;
+import dev.strom.tensor.Tensors;
 
 /**
  * Makes clips with a {@link VideoModel}, whatever the mode ({@link #sample}).

@@ -9,8 +9,8 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import ai.djl.ndarray.NDScope;
-import dev.strom.tensor.Tensors;
 import dev.strom.tensor.Scalar;
+import dev.strom.tensor.Tensors;
 
 /**
  * AdamW with decoupled weight decay, as torch.optim.AdamW computes it. Written here rather than taken

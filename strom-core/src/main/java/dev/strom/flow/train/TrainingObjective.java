@@ -18,8 +18,8 @@ import dev.strom.text.TextEncoder;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
-import dev.strom.tensor.Tensors;
 import dev.strom.tensor.Scalar;
+import dev.strom.tensor.Tensors;
 
 /**
  * What training minimises for a text-conditioned flow: the likelihood of noise-augmented clips under their
