@@ -48,7 +48,7 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--samples", defaultValue = "1", description = "generated clips per held-out triple and language (default ${DEFAULT-VALUE})")
     int samples;
 
-    @Option(names = "--probe-steps", defaultValue = "400", description = "probe training steps (default ${DEFAULT-VALUE})")
+    @Option(names = "--probe-steps", defaultValue = "" + Probe.EVAL_STEPS, description = "probe training steps (default ${DEFAULT-VALUE})")
     int probeSteps;
 
     @Option(names = "--edits", defaultValue = "24", description = "clips to edit for the editing figures, 0 to skip (default ${DEFAULT-VALUE})")

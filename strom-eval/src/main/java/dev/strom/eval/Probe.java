@@ -39,6 +39,13 @@ public final class Probe implements AutoCloseable {
         }
     }
 
+    /**
+     * Training steps of the eval's probe. Read on ten real clips of every held-out triple (120), a probe of 400 steps
+     * named the object in 115-117 (a growing house on black, small at first, read as a fish in 3-5 of 10) and the
+     * motion in 95; one of 2000 steps names every object and 116 motions (docs/experiments.md, session 36).
+     */
+    public static final int EVAL_STEPS = 2000;
+
     private static final int POOLED = 16;
     private static final int CODE = 64;
     private final Parameters params;
